@@ -1,0 +1,3 @@
+using Rewire.Cli;
+
+return RewireApp.Run(args);

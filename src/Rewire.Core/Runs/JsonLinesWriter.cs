@@ -1,0 +1,46 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Rewire.Core.Runs;
+
+/// <summary>
+/// Appends one JSON document per line (metrics.jsonl, samples.jsonl). Each line is written whole and flushed, so a crash
+/// loses at most the line being written; <see cref="TruncateToLines"/> repairs a torn last line when a run resumes.
+/// </summary>
+public sealed class JsonLinesWriter : IDisposable
+{
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    private readonly FileStream _stream;
+
+    public JsonLinesWriter(string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".");
+        _stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read);
+        FilePath = path;
+    }
+
+    public string FilePath { get; }
+
+    public void Write<T>(T record)
+    {
+        byte[] line = JsonSerializer.SerializeToUtf8Bytes(record, Options);
+        _stream.Write(line);
+        _stream.WriteByte((byte)'\n');
+        _stream.Flush(flushToDisk: false);
+    }
+
+    /// <summary>Keeps the first <paramref name="lines"/> complete lines of a JSON-lines file and drops the rest (used on resume).</summary>
+    public static void TruncateToLines(string path, int lines)
+    {
+        if (!File.Exists(path)) return;
+        var kept = File.ReadLines(path, Encoding.UTF8).Take(lines).ToList();
+        AtomicFile.WriteAllText(path, kept.Count == 0 ? "" : string.Join('\n', kept) + "\n");
+    }
+
+    public void Dispose() => _stream.Dispose();
+}

@@ -1,0 +1,164 @@
+using System.ComponentModel.DataAnnotations;
+using Rewire.Core.Configuration;
+
+namespace Rewire.Torch.Training;
+
+// The configuration of one `rewire train` run. Every key is `section.snake_case_name` (see OptionsBinder), with the
+// default given here; the embedded default run is exactly these defaults. Names of techniques (task, estimator,
+// objective, sampler, shaping) are validated against their registries before any work starts (TrainerFactory).
+
+/// <summary>Run identity and bookkeeping.</summary>
+public sealed class RunOptions
+{
+    /// <summary>Run name, part of the run folder's name. <value>The default value is "default".</value></summary>
+    public string Name { get; set; } = "default";
+
+    /// <summary>Master seed; every random stream (data, initialisation, sampling, shuffling) derives from it.</summary>
+    [Range(0, int.MaxValue)] public int Seed { get; set; } = 1;
+
+    /// <summary>Write a checkpoint every this many RL steps (and at the end, and on Ctrl-C).</summary>
+    [Range(1, 1_000_000)] public int CheckpointEvery { get; set; } = 10;
+
+    /// <summary>Stop the run after this many consecutive non-finite losses (each is skipped and counted).</summary>
+    [Range(1, 1000)] public int MaxConsecutiveNonFinite { get; set; } = 5;
+
+    /// <summary>Rollouts per step written to samples.jsonl.</summary>
+    [Range(0, 10_000)] public int SamplesPerStep { get; set; } = 4;
+}
+
+/// <summary>Which task to train on and how its data is made.</summary>
+public sealed class TaskOptions
+{
+    /// <summary>Task registry name (see `rewire list`).</summary>
+    public string Name { get; set; } = "arithmetic";
+
+    /// <summary>Difficulty level passed to the generator (1 = easiest).</summary>
+    [Range(1, 10)] public int Difficulty { get; set; } = 1;
+
+    /// <summary>Prompts in the training pool.</summary>
+    [Range(1, 10_000_000)] public int TrainSize { get; set; } = 2000;
+
+    /// <summary>Prompts in the held-out evaluation set.</summary>
+    [Range(1, 1_000_000)] public int TestSize { get; set; } = 200;
+
+    /// <summary>Share of deliberately wrong demonstrations in the supervised warm start, so RL has something to improve.</summary>
+    [Range(0.0, 1.0)] public double DemoErrorRate { get; set; } = 0.5;
+}
+
+/// <summary>The policy network (a small decoder-only transformer over characters).</summary>
+public sealed class ModelOptions
+{
+    [Range(1, 64)] public int Layers { get; set; } = 2;
+    [Range(8, 4096)] public int Width { get; set; } = 128;
+    [Range(1, 64)] public int Heads { get; set; } = 4;
+    [Range(8, 8192)] public int Context { get; set; } = 64;
+}
+
+/// <summary>The supervised warm start on the task's (imperfect) demonstrations.</summary>
+public sealed class SftOptions
+{
+    [Range(0, 1_000_000)] public int Steps { get; set; } = 300;
+    [Range(1, 65_536)] public int BatchSize { get; set; } = 64;
+    [Range(1e-7, 1.0)] public double LearningRate { get; set; } = 3e-3;
+}
+
+/// <summary>The RL stage: rollouts, rewards, advantages, objective and updates.</summary>
+public sealed class RlOptions : IValidatableOptions
+{
+    [Range(0, 1_000_000)] public int Steps { get; set; } = 60;
+
+    /// <summary>Prompts per step (after dynamic-sampling filtering).</summary>
+    [Range(1, 65_536)] public int PromptsPerStep { get; set; } = 32;
+
+    /// <summary>G, rollouts per prompt.</summary>
+    [Range(1, 1024)] public int GroupSize { get; set; } = 8;
+
+    [Range(1, 100)] public int Epochs { get; set; } = 1;
+
+    /// <summary>Rollouts per gradient update (mini-batch); the step's rollouts are split into mini-batches.</summary>
+    [Range(1, 1_000_000)] public int MiniBatchSize { get; set; } = 128;
+
+    [Range(1e-8, 1.0)] public double LearningRate { get; set; } = 1e-3;
+    [Range(0.0, 1e6)] public double MaxGradNorm { get; set; } = 1.0;
+    [Range(0, 1_000_000)] public int WarmupSteps { get; set; } = 5;
+    [Range(1, 4096)] public int MaxNewTokens { get; set; } = 8;
+    [Range(1e-3, 10.0)] public double Temperature { get; set; } = 1.0;
+
+    /// <summary>Advantage estimator registry name.</summary>
+    public string Estimator { get; set; } = "grpo";
+
+    /// <summary>Policy objective registry name.</summary>
+    public string Objective { get; set; } = "dapo";
+
+    [Range(0.0, 10.0)] public double ClipLow { get; set; } = 0.2;
+    [Range(0.0, 10.0)] public double ClipHigh { get; set; } = 0.28;
+    public string LossAggMode { get; set; } = "token-mean";
+
+    /// <summary>Prompt sampler registry name.</summary>
+    public string Sampler { get; set; } = "dapo";
+
+    /// <summary>Generation rounds a dynamic sampler may use to fill one batch.</summary>
+    [Range(1, 100)] public int MaxSamplingRounds { get; set; } = 4;
+
+    /// <summary>KL to the frozen reference: none, loss (a term in the loss) or reward (folded into token rewards).</summary>
+    public string KlMode { get; set; } = "none";
+    public string KlEstimator { get; set; } = "low_var_kl";
+    [Range(0.0, 100.0)] public double KlCoef { get; set; } = 0.0;
+    [Range(0.0, 100.0)] public double EntropyCoef { get; set; } = 0.0;
+
+    public void Validate(string prefix, ICollection<string> errors)
+    {
+        if (KlMode is not ("none" or "loss" or "reward"))
+            errors.Add($"'{prefix}kl_mode' = '{KlMode}' is not allowed; allowed: none, loss, reward");
+        if (KlMode == "none" && KlCoef != 0)
+            errors.Add($"'{prefix}kl_coef' = {KlCoef} has no effect with '{prefix}kl_mode' = none; set kl_mode=loss or kl_mode=reward, or kl_coef=0");
+        if (KlMode != "none" && KlCoef == 0)
+            errors.Add($"'{prefix}kl_mode' = {KlMode} needs '{prefix}kl_coef' > 0");
+        if (ClipHigh < ClipLow && Objective == "dapo")
+            errors.Add($"'{prefix}clip_high' = {ClipHigh} is below '{prefix}clip_low' = {ClipLow}; DAPO's clip-higher needs clip_high >= clip_low");
+    }
+}
+
+/// <summary>Rewards: the task's verifier plus optional shaping.</summary>
+public sealed class RewardOptions
+{
+    /// <summary>Weights of the verifier's named components in the total (empty: the verifier's own total).</summary>
+    public Dictionary<string, double> Weights { get; set; } = [];
+
+    /// <summary>Shaping transforms applied in order, by registry name.</summary>
+    public IReadOnlyList<string> Shaping { get; set; } = [];
+
+    /// <summary>Reward used when a reward function throws, returns a non-finite value or runs out of time.</summary>
+    public double FailureValue { get; set; } = 0.0;
+
+    /// <summary>Time budget per reward call, in milliseconds.</summary>
+    [Range(1, 3_600_000)] public int TimeoutMs { get; set; } = 2000;
+}
+
+/// <summary>Held-out evaluation.</summary>
+public sealed class EvalOptions
+{
+    /// <summary>Samples per prompt for accuracy (mean correctness at the rollout temperature) and pass@k.</summary>
+    [Range(1, 1024)] public int Samples { get; set; } = 4;
+    [Range(1, 1024)] public int PassK { get; set; } = 4;
+}
+
+/// <summary>The whole configuration of a training run.</summary>
+public sealed class TrainOptions : IValidatableOptions
+{
+    public RunOptions Run { get; set; } = new();
+    public TaskOptions Task { get; set; } = new();
+    public ModelOptions Model { get; set; } = new();
+    public SftOptions Sft { get; set; } = new();
+    public RlOptions Rl { get; set; } = new();
+    public RewardOptions Reward { get; set; } = new();
+    public EvalOptions Eval { get; set; } = new();
+
+    public void Validate(string prefix, ICollection<string> errors)
+    {
+        if (Model.Width % Model.Heads != 0)
+            errors.Add($"'model.width' = {Model.Width} must be a multiple of 'model.heads' = {Model.Heads}");
+        if (Eval.PassK > Eval.Samples)
+            errors.Add($"'eval.pass_k' = {Eval.PassK} exceeds 'eval.samples' = {Eval.Samples}; pass@k needs at least k samples");
+    }
+}

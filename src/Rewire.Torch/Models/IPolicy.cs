@@ -21,6 +21,9 @@ public interface IPolicy : IDisposable
     /// <summary>Per-token log-probs (and optionally entropies) [B, L] of <paramref name="responses"/> with a response mask.</summary>
     ScoredTokens Score(IReadOnlyList<IReadOnlyList<int>> prompts, IReadOnlyList<IReadOnlyList<int>> responses, ScoreOptions options);
 
+    /// <summary>Logits [B, V] (no gradient) of the next token after each of <paramref name="sequences"/> (full prompt-plus-response token lists); used by tree rollouts.</summary>
+    Tensor NextTokenLogits(IReadOnlyList<IReadOnlyList<int>> sequences, int padId);
+
     /// <summary>Logits [B, T, V] of a causal pass over tokens [B, T] (positions 0..T-1).</summary>
     Tensor Forward(Tensor tokens);
 

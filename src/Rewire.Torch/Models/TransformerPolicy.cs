@@ -37,6 +37,16 @@ public sealed class TransformerPolicy : IPolicy
         return Scorer.Score(Model, prompts, responses, options);
     }
 
+    public Tensor NextTokenLogits(IReadOnlyList<IReadOnlyList<int>> sequences, int padId)
+    {
+        TokenGenerator.ValidatePrompts(sequences, VocabSize);
+        Model.CheckLength(sequences.Max(s => s.Count));
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        using var batch = new PaddedBatch(sequences, 0, padId);
+        return Model.Logits(batch.Tokens, batch.Positions, batch.Bias, null).select(1, -1).MoveToOuterDisposeScope();
+    }
+
     public Tensor Forward(Tensor tokens) => Model.Forward(tokens);
 
     public IEnumerable<Parameter> Parameters() => Model.parameters();

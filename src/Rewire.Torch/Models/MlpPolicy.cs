@@ -46,8 +46,9 @@ public sealed class MlpPolicy : nn.Module<Tensor, Tensor>
         foreach (var l in layers)
         {
             double bound = 1.0 / Math.Sqrt(l.in_features);
-            nn.init.uniform_(l.weight!, -bound, bound, g);
-            nn.init.uniform_(l.bias!, -bound, bound, g);
+            // Drawn with torch.rand and the explicit generator (values in [-bound, bound)).
+            l.weight!.copy_(rand(l.weight!.shape, generator: g) * (2 * bound) - bound);
+            l.bias!.copy_(rand(l.bias!.shape, generator: g) * (2 * bound) - bound);
         }
     }
 

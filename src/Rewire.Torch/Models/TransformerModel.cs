@@ -48,8 +48,7 @@ public sealed class TransformerModel : nn.Module
         {
             if (name.EndsWith(".bias", StringComparison.Ordinal) && !name.Contains("norm", StringComparison.Ordinal)) p.zero_();
             else if (name.Contains("norm", StringComparison.Ordinal)) { if (name.EndsWith("weight", StringComparison.Ordinal)) p.fill_(1.0); else p.zero_(); }
-            else if (TransformerBlock.IsResidualProjection(name)) nn.init.normal_(p, 0, residualStd, g);
-            else nn.init.normal_(p, 0, Config.InitStd, g);
+            else p.copy_(randn(p.shape, generator: g) * (TransformerBlock.IsResidualProjection(name) ? residualStd : Config.InitStd));
         }
     }
 

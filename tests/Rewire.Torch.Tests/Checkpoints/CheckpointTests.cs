@@ -10,11 +10,15 @@ namespace Rewire.Torch.Tests.Checkpoints;
 
 /// <summary>Save and load give bit-identical outputs; damaged or mismatched files fail naming the tensor and the reason.</summary>
 [Collection("torch")]
-public sealed class CheckpointTests : IDisposable
+public sealed class CheckpointTests : SingleThreadedTorchTest, IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("rewire-ckpt").FullName;
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    void IDisposable.Dispose()
+    {
+        Directory.Delete(_dir, recursive: true);
+        Dispose();
+    }
 
     [Theory]
     [InlineData(PositionEncoding.Rotary, NormKind.RmsNorm, MlpKind.SwiGlu, true)]

@@ -6,7 +6,7 @@ namespace Rewire.Torch.Tests.Generation;
 
 /// <summary>The cached decoder and the recomputing baseline agree: same tokens, log-probs within 1e-5.</summary>
 [Collection("torch")]
-public class KvCacheEquivalenceTests
+public class KvCacheEquivalenceTests : SingleThreadedTorchTest
 {
     public static TheoryData<PositionEncoding, NormKind, MlpKind, bool> Architectures => new()
     {

@@ -6,7 +6,7 @@ namespace Rewire.Torch.Tests.Generation;
 
 /// <summary>LATR [T15]: the spec's invariants, group shape, log-probs, determinism and the similarity metrics.</summary>
 [Collection("torch")]
-public class LatrRolloutTests
+public class LatrRolloutTests : SingleThreadedTorchTest
 {
     private static readonly GenerationOptions Options = new() { MaxNewTokens = 12, StopTokens = [2] };
 

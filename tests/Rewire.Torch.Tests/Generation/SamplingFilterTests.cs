@@ -8,10 +8,8 @@ namespace Rewire.Torch.Tests.Generation;
 
 /// <summary>Temperature, top-k, top-p and the Gumbel sampler against their definitions on hand-built logits.</summary>
 [Collection("torch")]
-public class SamplingFilterTests
+public class SamplingFilterTests : SingleThreadedTorchTest
 {
-    public SamplingFilterTests() => TorchRuntime.EnsureLoaded();
-
     private static float[] Run(Func<Tensor, Tensor> f, params float[] logits)
     {
         using var scope = NewDisposeScope();

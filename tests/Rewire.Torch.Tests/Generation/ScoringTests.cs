@@ -7,7 +7,7 @@ namespace Rewire.Torch.Tests.Generation;
 
 /// <summary>Scoring returns the log-probs generation reported, is independent of padding and batch layout, and carries gradient on request.</summary>
 [Collection("torch")]
-public class ScoringTests
+public class ScoringTests : SingleThreadedTorchTest
 {
     [Theory]
     [InlineData(true, 0)]

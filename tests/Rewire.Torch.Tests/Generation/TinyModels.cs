@@ -30,3 +30,25 @@ internal static class TinyModels
         [1, 10, 11, 2, 5],
     ];
 }
+
+/// <summary>
+/// Runs a test class's tests with one LibTorch thread and restores the previous count afterwards: tiny tensors gain
+/// nothing from threads, and on a busy shared machine OpenMP spin-waiting made them ten times slower.
+/// </summary>
+public abstract class SingleThreadedTorchTest : IDisposable
+{
+    private readonly int _threads;
+
+    protected SingleThreadedTorchTest()
+    {
+        TorchRuntime.EnsureLoaded();
+        _threads = TorchSharp.torch.get_num_threads();
+        TorchSharp.torch.set_num_threads(1);
+    }
+
+    public void Dispose()
+    {
+        TorchSharp.torch.set_num_threads(_threads);
+        GC.SuppressFinalize(this);
+    }
+}

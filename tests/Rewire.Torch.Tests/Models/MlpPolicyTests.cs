@@ -3,14 +3,14 @@ using Rewire.Torch.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
+using Rewire.Torch.Tests.Generation;
+
 namespace Rewire.Torch.Tests.Models;
 
 /// <summary>The categorical MLP policy for small control problems.</summary>
 [Collection("torch")]
-public class MlpPolicyTests
+public class MlpPolicyTests : SingleThreadedTorchTest
 {
-    public MlpPolicyTests() => TorchRuntime.EnsureLoaded();
-
     [Fact]
     public void ShapesSeedingAndPyTorchDefaultInitBounds()
     {

@@ -9,10 +9,8 @@ namespace Rewire.Torch.Tests.Models;
 
 /// <summary>Configuration, initialisation, causality and a tiny end-to-end training run of the transformer policy.</summary>
 [Collection("torch")]
-public class TransformerModelTests
+public class TransformerModelTests : SingleThreadedTorchTest
 {
-    public TransformerModelTests() => TorchRuntime.EnsureLoaded();
-
     [Fact]
     public void DefaultConfigIsTheDocumentedSmallModel()
     {

@@ -1,0 +1,28 @@
+using Rewire.Torch.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Rewire.Torch.Generation;
+
+/// <summary>G responses per prompt (<see cref="Groups"/>[i] answers prompt i) and the strategy's diagnostics by name.</summary>
+public sealed record RolloutBatch(IReadOnlyList<IReadOnlyList<GeneratedSequence>> Groups, IReadOnlyDictionary<string, double> Metrics);
+
+/// <summary>How a group of responses per prompt is produced: plain sampling, tree search (LATR), ...</summary>
+public interface IRolloutStrategy
+{
+    /// <summary>The registry name.</summary>
+    string Name { get; }
+
+    /// <summary>Produces <paramref name="groupSize"/> responses for each prompt. Deterministic for a generator state.</summary>
+    RolloutBatch Rollout(IPolicy policy, IReadOnlyList<IReadOnlyList<int>> prompts, int groupSize, GenerationOptions options, Generator generator);
+}
+
+/// <summary>The rollout-strategy registry: <c>sampling</c> (default) and <c>latr</c> (with default <see cref="LatrOptions"/>).</summary>
+public static class RolloutStrategies
+{
+    public static NamedRegistry<IRolloutStrategy> Registry { get; } = new NamedRegistry<IRolloutStrategy>("rollout strategy")
+        .Register("sampling", () => new SamplingRollout())
+        .Register("latr", () => new LatrRollout(new LatrOptions()));
+
+    public static IRolloutStrategy Create(string name) => Registry.Create(name);
+}

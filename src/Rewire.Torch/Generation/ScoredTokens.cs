@@ -1,0 +1,37 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Rewire.Torch.Generation;
+
+/// <summary>
+/// Per-token log-probs of given responses, [B, L] with L the longest response; <see cref="Mask"/> [B, L] is 1 on real
+/// response tokens and 0 on padding (padded log-probs and entropies are 0). <see cref="Entropies"/> is null unless asked for.
+/// The tensors carry gradient when scoring was asked to keep it. Dispose when done (or let a dispose scope own it).
+/// </summary>
+public sealed class ScoredTokens : IDisposable
+{
+    public ScoredTokens(Tensor logProbs, Tensor mask, Tensor? entropies)
+    {
+        LogProbs = logProbs;
+        Mask = mask;
+        Entropies = entropies;
+    }
+
+    public Tensor LogProbs { get; }
+    public Tensor Mask { get; }
+    public Tensor? Entropies { get; }
+
+    public void Dispose()
+    {
+        LogProbs.Dispose();
+        Mask.Dispose();
+        Entropies?.Dispose();
+    }
+}
+
+/// <summary>Options of <see cref="Scorer.Score"/>.</summary>
+/// <param name="MiniBatchSize">Rows per forward pass (0 = all at once).</param>
+/// <param name="WithGradient">Keep the autograd graph (for the loss); false for old and reference log-probs.</param>
+/// <param name="WithEntropy">Also return per-token entropies of the policy.</param>
+/// <param name="PadId">Padding id.</param>
+public sealed record ScoreOptions(int MiniBatchSize = 0, bool WithGradient = false, bool WithEntropy = false, int PadId = 0);

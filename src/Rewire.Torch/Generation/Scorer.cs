@@ -1,0 +1,72 @@
+using Rewire.Torch.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Rewire.Torch.Generation;
+
+/// <summary>
+/// Log π(o_t | q, o_&lt;t) of given responses under a model, in mini-batches: prompts left-padded and responses
+/// right-padded in one layout (<see cref="PaddedBatch"/>), so the response starts at the same column P in every row and
+/// the logits at columns P-1 .. P+L-2 predict it. Same masks and positions as generation, so the values match.
+/// </summary>
+public static class Scorer
+{
+    public static ScoredTokens Score(
+        TransformerModel model, IReadOnlyList<IReadOnlyList<int>> prompts, IReadOnlyList<IReadOnlyList<int>> responses, ScoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(options);
+        if (prompts.Count != responses.Count)
+            throw new ArgumentException($"scoring needs one response per prompt; got {prompts.Count} prompts and {responses.Count} responses");
+        if (options.MiniBatchSize < 0) throw new ArgumentException($"scoring: mini_batch_size = {options.MiniBatchSize}; use 0 (all rows) or a positive count");
+        TokenGenerator.ValidatePrompts(prompts, model.Config.VocabSize);
+        for (int i = 0; i < responses.Count; i++)
+            foreach (int t in responses[i])
+                if (t < 0 || t >= model.Config.VocabSize)
+                    throw new ArgumentException($"response {i} contains token id {t}, outside the vocabulary 0..{model.Config.VocabSize - 1}");
+        int b = prompts.Count;
+        int l = Math.Max(1, responses.Max(r => r.Count));
+        int mb = options.MiniBatchSize == 0 ? b : options.MiniBatchSize;
+        int total = prompts.Max(p => p.Count) + l - 1;
+        if (total > model.Config.ContextLength)
+            throw new ArgumentException($"longest prompt + longest response - 1 = {total} tokens exceeds the model's context length {model.Config.ContextLength}");
+
+        using var grad = options.WithGradient ? null : no_grad();
+        var lps = new List<Tensor>();
+        var ents = new List<Tensor>();
+        var masks = new List<Tensor>();
+        using var outer = NewDisposeScope();
+        for (int s = 0; s < b; s += mb)
+        {
+            int count = Math.Min(mb, b - s);
+            using var scope = NewDisposeScope();
+            var ps = Slice(prompts, s, count);
+            var rs = Slice(responses, s, count);
+            using var batch = new PaddedBatch(ps, l - 1, options.PadId, rs.Select(r => (IReadOnlyList<int>)r.Take(l - 1).ToArray()).ToArray());
+            int p = batch.PromptWidth;
+            var logits = model.Logits(batch.Tokens, batch.Positions, batch.Bias, null).narrow(1, p - 1, l);
+            var logp = logits.log_softmax(-1);
+            var target = new long[count * l];
+            var mask = new float[count * l];
+            for (int i = 0; i < count; i++)
+                for (int j = 0; j < rs[i].Count; j++) { target[i * l + j] = rs[i][j]; mask[i * l + j] = 1; }
+            var m = tensor(mask, [count, l]);
+            var lp = logp.gather(-1, tensor(target, [count, l]).unsqueeze(-1)).squeeze(-1) * m;
+            lps.Add(lp.MoveToOuterDisposeScope());
+            masks.Add(m.MoveToOuterDisposeScope());
+            if (options.WithEntropy) ents.Add((SamplingFilters.Entropy(logp) * m).MoveToOuterDisposeScope());
+        }
+        var result = new ScoredTokens(
+            cat(lps, 0).MoveToOuterDisposeScope(),
+            cat(masks, 0).MoveToOuterDisposeScope(),
+            options.WithEntropy ? cat(ents, 0).MoveToOuterDisposeScope() : null);
+        return result;
+    }
+
+    private static IReadOnlyList<int>[] Slice(IReadOnlyList<IReadOnlyList<int>> rows, int start, int count)
+    {
+        var r = new IReadOnlyList<int>[count];
+        for (int i = 0; i < count; i++) r[i] = rows[start + i];
+        return r;
+    }
+}

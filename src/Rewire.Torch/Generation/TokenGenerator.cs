@@ -1,0 +1,108 @@
+using Rewire.Core.Rewards;
+using Rewire.Torch.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Rewire.Torch.Generation;
+
+/// <summary>
+/// Batched autoregressive generation for <see cref="TransformerModel"/>. Prompts of different lengths share one
+/// left-padded batch (<see cref="PaddedBatch"/>). With the KV cache, the prompt is encoded once and each step feeds
+/// only the newest token; without it, each step re-encodes the whole prefix (the reference baseline). Both paths use
+/// the same masks, positions and random draws, so for a seed they pick the same tokens.
+/// Per step: z = logits of the last position; sampling uses filters(z) (temperature, top-k, top-p) and Gumbel-max with
+/// the caller's generator; the recorded log-prob and entropy are those of softmax(z) (the policy at T = 1) unless
+/// <see cref="GenerationOptions.LogProbs"/> says <see cref="LogProbSource.Sampling"/>.
+/// </summary>
+public static class TokenGenerator
+{
+    public static IReadOnlyList<GeneratedSequence> Generate(
+        TransformerModel model, IReadOnlyList<IReadOnlyList<int>> prompts, GenerationOptions options, Generator generator)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(prompts);
+        ArgumentNullException.ThrowIfNull(generator);
+        var c = model.Config;
+        options.Validate(c.VocabSize);
+        ValidatePrompts(prompts, c.VocabSize);
+        int b = prompts.Count, n = options.MaxNewTokens;
+        int promptWidth = prompts.Max(p => p.Count);
+        if (promptWidth + n > c.ContextLength)
+            throw new ArgumentException(
+                $"longest prompt ({promptWidth} tokens) + max_new_tokens ({n}) = {promptWidth + n} exceeds the model's context length {c.ContextLength}; shorten prompts or lower max_new_tokens");
+
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        using var batch = new PaddedBatch(prompts, n, options.PadId);
+        using var cache = options.UseKvCache ? new KvCache(c.Layers, b, c.Heads, batch.TotalWidth, c.HeadDim) : null;
+        var stop = options.StopTokens.ToHashSet();
+        var tokens = new List<int>[b];
+        var logProbs = new List<float>[b];
+        var entropies = new List<float>[b];
+        var finished = new bool[b];
+        for (int i = 0; i < b; i++) { tokens[i] = new(n); logProbs[i] = new(n); entropies[i] = new(n); }
+        int live = b;
+        var nextBuffer = new long[b];
+
+        for (int s = 0; s < n && live > 0; s++)
+        {
+            using var step = NewDisposeScope();
+            int end = promptWidth + s;
+            int start = cache is null ? 0 : (s == 0 ? 0 : end - 1);
+            var input = batch.Tokens.narrow(1, start, end - start);
+            var positions = batch.Positions.narrow(1, start, end - start);
+            var logits = model.Logits(input, positions, batch.BiasFor(start, end), cache).select(1, -1);
+            var (next, lp, ent) = Choose(logits, options, generator);
+            var nextArr = next.data<long>().ToArray();
+            var lpArr = lp.data<float>().ToArray();
+            var entArr = ent.data<float>().ToArray();
+            for (int i = 0; i < b; i++)
+            {
+                if (finished[i]) { nextBuffer[i] = options.PadId; continue; }
+                int tok = (int)nextArr[i];
+                nextBuffer[i] = tok;
+                tokens[i].Add(tok);
+                logProbs[i].Add(lpArr[i]);
+                entropies[i].Add(entArr[i]);
+                if (stop.Contains(tok)) { finished[i] = true; live--; }
+            }
+            if (s + 1 < n) batch.Tokens.select(1, end).copy_(tensor(nextBuffer));
+        }
+
+        var result = new GeneratedSequence[b];
+        for (int i = 0; i < b; i++)
+            result[i] = new GeneratedSequence([.. prompts[i]], [.. tokens[i]], [.. logProbs[i]], [.. entropies[i]],
+                finished[i] ? FinishReason.Stop : FinishReason.Length);
+        return result;
+    }
+
+    /// <summary>Picks the next token of each row from last-position logits [B, V]; returns token ids, log-probs and entropies [B].</summary>
+    internal static (Tensor Next, Tensor LogProb, Tensor Entropy) Choose(Tensor logits, GenerationOptions o, Generator generator)
+    {
+        var raw = logits.to(ScalarType.Float32);
+        Tensor next;
+        Tensor processed = raw;
+        if (o.Greedy) next = raw.argmax(-1);
+        else
+        {
+            processed = SamplingFilters.Apply(raw, o.Temperature, o.TopK, o.TopP);
+            next = SamplingFilters.Sample(processed, generator);
+        }
+        var dist = (o.LogProbs == LogProbSource.Policy ? raw : processed).log_softmax(-1);
+        var lp = dist.gather(-1, next.unsqueeze(-1)).squeeze(-1);
+        return (next, lp, SamplingFilters.Entropy(dist));
+    }
+
+    internal static void ValidatePrompts(IReadOnlyList<IReadOnlyList<int>> prompts, int vocab)
+    {
+        if (prompts.Count == 0) throw new ArgumentException("generation needs at least one prompt");
+        for (int i = 0; i < prompts.Count; i++)
+        {
+            if (prompts[i] is null || prompts[i].Count == 0)
+                throw new ArgumentException($"prompt {i} is empty; every prompt needs at least one token (for example bos)");
+            foreach (int t in prompts[i])
+                if (t < 0 || t >= vocab)
+                    throw new ArgumentException($"prompt {i} contains token id {t}, outside the vocabulary 0..{vocab - 1}; check the tokenizer matches the model");
+        }
+    }
+}

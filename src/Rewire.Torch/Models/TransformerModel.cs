@@ -1,0 +1,192 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Rewire.Torch.Models;
+
+/// <summary>
+/// The decoder-only transformer network (GPT-2 / LLaMA family, pre-norm):
+/// h_0 = E[x] (+ P[pos] with learned positions); h_{l+1} = h_l + Attn(Norm(h_l)); h_{l+1} += Mlp(Norm(h_{l+1}));
+/// logits = Norm(h_L) · Wᵀ (W = E with tied embeddings). Causal scaled-dot-product attention, optional rotary positions.
+/// Initialisation follows GPT-2: every weight ~ N(0, 0.02), residual output projections ~ N(0, 0.02/√(2·layers)),
+/// biases zero, norm gains one; drawn from a generator seeded by <see cref="TransformerConfig.Seed"/>.
+/// </summary>
+public sealed class TransformerModel : nn.Module
+{
+    private readonly Embedding wte;
+    private readonly Embedding? wpe;
+    private readonly ModuleList<TransformerBlock> blocks;
+    private readonly nn.Module<Tensor, Tensor> norm_f;
+    private readonly Linear? lm_head;
+    private readonly RotaryTables? _rope;
+
+    public TransformerConfig Config { get; }
+
+    public TransformerModel(TransformerConfig config) : base("Transformer")
+    {
+        Config = config.Validate();
+        wte = nn.Embedding(config.VocabSize, config.Width);
+        if (config.Positions == PositionEncoding.Learned) wpe = nn.Embedding(config.ContextLength, config.Width);
+        else _rope = new RotaryTables(config.ContextLength, config.HeadDim, config.RopeTheta);
+        blocks = new ModuleList<TransformerBlock>([.. Enumerable.Range(0, config.Layers).Select(i => new TransformerBlock(config, i))]);
+        norm_f = MakeNorm(config);
+        if (!config.TiedEmbeddings) lm_head = nn.Linear(config.Width, config.VocabSize, hasBias: false);
+        RegisterComponents();
+        Initialise();
+    }
+
+    internal static nn.Module<Tensor, Tensor> MakeNorm(TransformerConfig c) =>
+        c.Norm == NormKind.RmsNorm ? new RmsNorm(c.Width, c.NormEpsilon) : nn.LayerNorm(c.Width, c.NormEpsilon);
+
+    private void Initialise()
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        using var g = new Generator((ulong)Config.Seed);
+        double residualStd = Config.InitStd / Math.Sqrt(2.0 * Config.Layers);
+        foreach (var (name, p) in named_parameters())
+        {
+            if (name.EndsWith(".bias", StringComparison.Ordinal) && !name.Contains("norm", StringComparison.Ordinal)) p.zero_();
+            else if (name.Contains("norm", StringComparison.Ordinal)) { if (name.EndsWith("weight", StringComparison.Ordinal)) p.fill_(1.0); else p.zero_(); }
+            else p.copy_(randn(p.shape, generator: g) * (TransformerBlock.IsResidualProjection(name) ? residualStd : Config.InitStd));
+        }
+    }
+
+    /// <summary>Logits [B,T,V] of a plain causal pass over <paramref name="tokens"/> [B,T] (positions 0..T-1), for supervised training.</summary>
+    public Tensor Forward(Tensor tokens)
+    {
+        long t = tokens.shape[1];
+        CheckLength(t);
+        using var scope = NewDisposeScope();
+        var positions = arange(t, dtype: ScalarType.Int64).unsqueeze(0).expand(tokens.shape[0], t);
+        return Logits(tokens, positions, null, null).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Logits [B,T,V] for <paramref name="tokens"/> [B,T] at per-row <paramref name="positions"/> [B,T].
+    /// <paramref name="attentionBias"/> is an additive mask [B,1,T,Tk] (0 = attend, -inf = blocked) over the keys seen so far
+    /// (cache plus these tokens); null means plain causal attention without a cache.
+    /// With a <paramref name="cache"/>, keys and values are appended to it and attention covers every cached position.
+    /// </summary>
+    public Tensor Logits(Tensor tokens, Tensor positions, Tensor? attentionBias, KvCache? cache)
+    {
+        if (cache is not null && attentionBias is null)
+            throw new ArgumentException("a KV-cache pass needs an explicit attention bias over the cached keys", nameof(attentionBias));
+        using var scope = NewDisposeScope();
+        var x = wte.forward(tokens);
+        if (wpe is not null) x = x + wpe.forward(positions);
+        (Tensor cos, Tensor sin)? rope = _rope?.At(positions);
+        for (int l = 0; l < blocks.Count; l++) x = blocks[l].Forward(x, rope, attentionBias, cache);
+        cache?.Advance((int)tokens.shape[1]);
+        x = norm_f.forward(x);
+        var logits = lm_head is not null ? lm_head.forward(x) : nn.functional.linear(x, wte.weight!);
+        return logits.MoveToOuterDisposeScope();
+    }
+
+    internal void CheckLength(long t)
+    {
+        if (t > Config.ContextLength)
+            throw new ArgumentException($"sequence of {t} tokens exceeds the model's context length {Config.ContextLength}; shorten the input or use a model with a longer context_length");
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) _rope?.Dispose();
+        base.Dispose(disposing);
+    }
+}
+
+/// <summary>Cosine and sine tables of rotary embeddings, [context, head_dim/2]; derived from the config, so not saved.</summary>
+internal sealed class RotaryTables : IDisposable
+{
+    private readonly Tensor _cos;
+    private readonly Tensor _sin;
+
+    public RotaryTables(int context, int headDim, double theta)
+    {
+        using var scope = NewDisposeScope();
+        var inv = pow(theta, -arange(0, headDim, 2, dtype: ScalarType.Float64) / headDim);
+        var angles = outer(arange(context, dtype: ScalarType.Float64), inv);
+        _cos = angles.cos().to(ScalarType.Float32).MoveToOuterDisposeScope().DetachFromDisposeScope();
+        _sin = angles.sin().to(ScalarType.Float32).MoveToOuterDisposeScope().DetachFromDisposeScope();
+    }
+
+    /// <summary>Tables for per-row positions [B,T], shaped [B,1,T,head_dim/2] to broadcast over heads.</summary>
+    public (Tensor Cos, Tensor Sin) At(Tensor positions)
+    {
+        var flat = positions.reshape(-1);
+        long b = positions.shape[0], t = positions.shape[1];
+        return (_cos.index_select(0, flat).view(b, 1, t, -1), _sin.index_select(0, flat).view(b, 1, t, -1));
+    }
+
+    /// <summary>Rotate-half RoPE: (x1, x2) -> (x1·cos - x2·sin, x2·cos + x1·sin) on the two halves of the head dimension.</summary>
+    public static Tensor Apply(Tensor x, Tensor cos, Tensor sin)
+    {
+        var halves = x.chunk(2, -1);
+        var (x1, x2) = (halves[0], halves[1]);
+        return cat([x1 * cos - x2 * sin, x2 * cos + x1 * sin], -1);
+    }
+
+    public void Dispose()
+    {
+        _cos.Dispose();
+        _sin.Dispose();
+    }
+}
+
+/// <summary>One pre-norm block: attention and MLP, each with a residual connection.</summary>
+internal sealed class TransformerBlock : nn.Module
+{
+    private readonly nn.Module<Tensor, Tensor> norm_attn;
+    private readonly Linear qkv;
+    private readonly Linear attn_out;
+    private readonly nn.Module<Tensor, Tensor> norm_mlp;
+    private readonly Linear mlp_in;
+    private readonly Linear? mlp_gate;
+    private readonly Linear mlp_out;
+    private readonly int _layer;
+    private readonly int _heads;
+    private readonly int _headDim;
+    private readonly MlpKind _mlp;
+
+    public TransformerBlock(TransformerConfig c, int layer) : base("Block")
+    {
+        _layer = layer;
+        _heads = c.Heads;
+        _headDim = c.HeadDim;
+        _mlp = c.Mlp;
+        norm_attn = TransformerModel.MakeNorm(c);
+        qkv = nn.Linear(c.Width, 3 * c.Width, hasBias: c.Bias);
+        attn_out = nn.Linear(c.Width, c.Width, hasBias: c.Bias);
+        norm_mlp = TransformerModel.MakeNorm(c);
+        mlp_in = nn.Linear(c.Width, c.MlpHiddenSize, hasBias: c.Bias);
+        if (c.Mlp == MlpKind.SwiGlu) mlp_gate = nn.Linear(c.Width, c.MlpHiddenSize, hasBias: c.Bias);
+        mlp_out = nn.Linear(c.MlpHiddenSize, c.Width, hasBias: c.Bias);
+        RegisterComponents();
+    }
+
+    /// <summary>The projections that write into the residual stream get the scaled GPT-2 initialisation.</summary>
+    public static bool IsResidualProjection(string parameterName) =>
+        parameterName.EndsWith("attn_out.weight", StringComparison.Ordinal) || parameterName.EndsWith("mlp_out.weight", StringComparison.Ordinal);
+
+    public Tensor Forward(Tensor x, (Tensor Cos, Tensor Sin)? rope, Tensor? bias, KvCache? cache)
+    {
+        long b = x.shape[0], t = x.shape[1];
+        var h = norm_attn.forward(x);
+        var parts = qkv.forward(h).view(b, t, 3, _heads, _headDim).permute(2, 0, 3, 1, 4);
+        Tensor q = parts[0], k = parts[1], v = parts[2];
+        if (rope is { } r)
+        {
+            q = RotaryTables.Apply(q, r.Cos, r.Sin);
+            k = RotaryTables.Apply(k, r.Cos, r.Sin);
+        }
+        if (cache is not null) (k, v) = cache.Append(_layer, k, v);
+        var y = nn.functional.scaled_dot_product_attention(q, k, v, bias, 0.0, is_casual: bias is null);
+        x = x + attn_out.forward(y.transpose(1, 2).reshape(b, t, _heads * _headDim));
+        h = norm_mlp.forward(x);
+        var m = _mlp == MlpKind.SwiGlu
+            ? nn.functional.silu(mlp_gate!.forward(h)) * mlp_in.forward(h)
+            : nn.functional.gelu(mlp_in.forward(h));
+        return x + mlp_out.forward(m);
+    }
+}

@@ -1,0 +1,73 @@
+using Rewire.Torch.Generation;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Rewire.Torch.Models;
+
+/// <summary>
+/// The decoder-only transformer (<see cref="TransformerModel"/>) as an <see cref="IPolicy"/>: generation with a KV cache
+/// (<see cref="TokenGenerator"/>), scoring (<see cref="Scorer"/>), a frozen clone, and checkpointing through
+/// <see cref="Checkpoints.PolicyCheckpoint"/>.
+/// </summary>
+public sealed class TransformerPolicy : IPolicy
+{
+    public TransformerPolicy(TransformerConfig config) => Model = new TransformerModel(config);
+
+    public TransformerModel Model { get; }
+    public TransformerConfig Config => Model.Config;
+    public int VocabSize => Config.VocabSize;
+    public int ContextLength => Config.ContextLength;
+
+    /// <summary>True for a frozen copy made by <see cref="CloneFrozen"/>.</summary>
+    public bool Frozen { get; private set; }
+
+    public IReadOnlyList<GeneratedSequence> Generate(IReadOnlyList<IReadOnlyList<int>> prompts, GenerationOptions options, Generator generator)
+    {
+        bool wasTraining = Model.training;
+        Model.eval();
+        try { return TokenGenerator.Generate(Model, prompts, options, generator); }
+        finally { if (wasTraining) Model.train(); }
+    }
+
+    public ScoredTokens Score(IReadOnlyList<IReadOnlyList<int>> prompts, IReadOnlyList<IReadOnlyList<int>> responses, ScoreOptions options)
+    {
+        if (Frozen && options.WithGradient)
+            throw new InvalidOperationException("this policy is a frozen reference copy; score it with WithGradient = false");
+        return Scorer.Score(Model, prompts, responses, options);
+    }
+
+    public Tensor NextTokenLogits(IReadOnlyList<IReadOnlyList<int>> sequences, int padId)
+    {
+        TokenGenerator.ValidatePrompts(sequences, VocabSize);
+        Model.CheckLength(sequences.Max(s => s.Count));
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        using var batch = new PaddedBatch(sequences, 0, padId);
+        return Model.Logits(batch.Tokens, batch.Positions, batch.Bias, null).select(1, -1).MoveToOuterDisposeScope();
+    }
+
+    public Tensor Forward(Tensor tokens) => Model.Forward(tokens);
+
+    public IEnumerable<Parameter> Parameters() => Model.parameters();
+
+    public IPolicy CloneFrozen()
+    {
+        var copy = new TransformerPolicy(Config);
+        CopyWeights(Model, copy.Model);
+        foreach (var p in copy.Model.parameters()) p.requires_grad = false;
+        copy.Model.eval();
+        copy.Frozen = true;
+        return copy;
+    }
+
+    /// <summary>Copies every parameter of <paramref name="from"/> into the same-named parameter of <paramref name="to"/>.</summary>
+    internal static void CopyWeights(nn.Module from, nn.Module to)
+    {
+        using var noGrad = no_grad();
+        var target = to.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        foreach (var (name, p) in from.named_parameters()) target[name].copy_(p);
+    }
+
+    public void Dispose() => Model.Dispose();
+}

@@ -1,0 +1,54 @@
+// GSPO, sequence-level form [T04] — "Group Sequence Policy Optimization" (Zheng et al., Qwen):
+//   s_i = exp(min(Σ_t m·(log π_θ − log π_old) / max(|o_i|,1), 10)),  Â_i = Σ_t m·A / max(|o_i|,1),
+//   ℓ_i = max(−Â_i·s_i, −Â_i·clip(s_i, 1−ε_low, 1+ε_high)),  broadcast to the valid tokens of row i (×w), L = agg(ℓ).
+// The gradient flows through s_i (equal token weights 1/|o_i|). Default aggregation seq-mean-token-mean = (1/G)Σ_i ℓ_i.
+// Paper bounds ε = 3e-4 / 4e-4 must be set explicitly (the shared default 0.2 is GRPO's).
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Rewire.Torch.Objectives.Policy;
+
+/// <summary>GSPO with one clip decision per sequence.</summary>
+public sealed class GspoObjective : IPolicyObjective
+{
+    public const string RegistryName = "gspo";
+    private readonly double _low, _high;
+    private readonly Aggregation.ILossAggregator _agg;
+
+    public GspoObjective(PolicyObjectiveOptions? options = null)
+    {
+        var o = options ?? new PolicyObjectiveOptions();
+        _low = o.Low();
+        _high = o.High();
+        o.ValidateClip(Name, _low, _high);
+        _agg = o.Aggregator("seq-mean-token-mean");
+    }
+
+    public string Name => RegistryName;
+
+    public PolicyLossResult Compute(PolicyLossInput input)
+    {
+        PolicyMath.Validate(Name, input);
+        using var scope = NewDisposeScope();
+        var mask = input.ResponseMask;
+        var lengths = mask.sum(-1).clamp_min(1.0);
+        var logS = PolicyMath.SequenceLogRatio(input.LogProb, input.OldLogProb, mask).clamp_max(PolicyMath.SequenceLogRatioMax);
+        var s = logS.exp().unsqueeze(-1);                       // [B,1]
+        var seqAdv = ((input.Advantages * mask).sum(-1) / lengths).unsqueeze(-1);
+        var sur = PolicyMath.ClippedSurrogate(s, seqAdv, _low, _high, null);
+        var lossMat = sur.Loss.expand_as(mask);
+        var loss = _agg.Aggregate(PolicyMath.Weighted(lossMat, input), mask, input.Aggregation);
+
+        var metrics = PolicyMath.StandardMetrics(input);
+        using (no_grad())
+        {
+            metrics[PolicyMetricNames.ApproxKl] = Masked.Mean(-(input.LogProb.detach() - input.OldLogProb), mask).item<double>();
+            metrics[PolicyMetricNames.ClipFraction] = PolicyMath.Fraction(sur.ClipActive.expand_as(mask), mask);
+            metrics[PolicyMetricNames.ClipFractionLow] = PolicyMath.Fraction(sur.LowActive.expand_as(mask), mask);
+            metrics[PolicyMetricNames.ClipFractionHigh] = PolicyMath.Fraction(sur.HighActive.expand_as(mask), mask);
+            var rows = mask.sum(-1) > 0;
+            metrics["seq_ratio_mean"] = rows.any().item<bool>() ? s.squeeze(-1).detach().masked_select(rows).mean().item<double>() : 0.0;
+        }
+        return new PolicyLossResult(loss.MoveToOuterDisposeScope(), metrics);
+    }
+}

@@ -1,0 +1,47 @@
+// GSPO-token [T04] — "Group Sequence Policy Optimization"; verl compute_policy_loss_gspo (registered there as "gspo"):
+//   log s_{i,t} = min(log π_θ − sg(log π_θ) + sg(Σ_t m·Δ / max(|o_i|,1)), 10)   (value = s_i, gradient per token),
+//   ℓ_{i,t} = max(−A_{i,t}·s_{i,t}, −A_{i,t}·clip(s_{i,t}, 1−ε_low, 1+ε_high)) (×w),  L = agg(ℓ), default seq-mean-token-mean.
+// Allows token-level advantages; with Â_{i,t} ≡ Â_i its value and gradient equal sequence GSPO's.
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Rewire.Torch.Objectives.Policy;
+
+/// <summary>GSPO-token: sequence ratio value with per-token gradients (verl's GSPO).</summary>
+public sealed class GspoTokenObjective : IPolicyObjective
+{
+    public const string RegistryName = "gspo_token";
+    private readonly double _low, _high;
+    private readonly Aggregation.ILossAggregator _agg;
+
+    public GspoTokenObjective(PolicyObjectiveOptions? options = null)
+    {
+        var o = options ?? new PolicyObjectiveOptions();
+        _low = o.Low();
+        _high = o.High();
+        o.ValidateClip(Name, _low, _high);
+        _agg = o.Aggregator("seq-mean-token-mean");
+    }
+
+    public string Name => RegistryName;
+
+    public PolicyLossResult Compute(PolicyLossInput input)
+    {
+        PolicyMath.Validate(Name, input);
+        using var scope = NewDisposeScope();
+        var mask = input.ResponseMask;
+        var s = PolicyMath.TokenSequenceLogRatio(input.LogProb, input.OldLogProb, mask).exp();
+        var sur = PolicyMath.ClippedSurrogate(s, input.Advantages, _low, _high, null);
+        var loss = _agg.Aggregate(PolicyMath.Weighted(sur.Loss, input), mask, input.Aggregation);
+
+        var metrics = PolicyMath.StandardMetrics(input);
+        using (no_grad())
+        {
+            metrics[PolicyMetricNames.ApproxKl] = Masked.Mean(-(input.LogProb.detach() - input.OldLogProb), mask).item<double>();
+            metrics[PolicyMetricNames.ClipFraction] = PolicyMath.Fraction(sur.ClipActive, mask);
+            metrics[PolicyMetricNames.ClipFractionLow] = PolicyMath.Fraction(sur.LowActive, mask);
+            metrics[PolicyMetricNames.ClipFractionHigh] = PolicyMath.Fraction(sur.HighActive, mask);
+        }
+        return new PolicyLossResult(loss.MoveToOuterDisposeScope(), metrics);
+    }
+}

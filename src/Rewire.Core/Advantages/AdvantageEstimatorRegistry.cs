@@ -56,6 +56,15 @@ public sealed class AdvantageEstimatorRegistry
         r.Register("optimal_token_baseline", c => new OptimalTokenBaselineAdvantage(c.Epsilon ?? 1e-8, c.HandleZeroTail ?? false));
         r.Register("tir_optimal_token_baseline", c => new MultiTurnOptimalTokenBaselineAdvantage(c.Epsilon ?? 1e-8, c.HandleZeroTail ?? true));
         r.Register("multi_turn_optimal_token_baseline", c => new MultiTurnOptimalTokenBaselineAdvantage(c.Epsilon ?? 1e-8, c.HandleZeroTail ?? true, "multi_turn_optimal_token_baseline"));
+        r.Register("dcpo", c => new DcpoSmoothAdvantage(c.Epsilon ?? 1e-6));
+        r.Register("prime", c => new PrimeAdvantage(new PrimeOptions { Gamma = c.Gamma ?? 1.0 }));
+        r.Register("oprl", c => new OprlAdvantage(epsilon: c.Epsilon ?? 1e-6));
+        r.Register("grpo_n", c =>
+        {
+            string baseName = c.BaseEstimator ?? "grpo";
+            if (baseName == "grpo_n") throw new ArgumentException("grpo_n cannot use itself as its base estimator; set BaseEstimator to e.g. grpo or rloo.", nameof(c));
+            return new NegativeOnlyAdvantage(r.Create(baseName, c));
+        });
         return r;
     }
 }

@@ -10,6 +10,8 @@ namespace Rewire.Bench.Advantages;
 /// Target: GRPO under 20 ms on one core, no allocation per rollout.
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn]
+[MedianColumn]
 [ShortRunJob]
 public class OutcomeAdvantageBenchmarks
 {
@@ -53,6 +55,8 @@ public class OutcomeAdvantageBenchmarks
 /// a short response (L = 4, the score at the last valid token). Includes building the [B, L] results.
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn]
+[MedianColumn]
 [ShortRunJob]
 public class TokenLevelAdvantageBenchmarks
 {

@@ -46,11 +46,7 @@ public sealed class GrpoAdvantage : OutcomeAdvantageEstimator
             if (Options.FloorVarianceAtEpsilon) sd = Math.Sqrt(Math.Max(sd * sd, eps));
             std[g] = 1.0 / (sd + eps);
         }
-        for (int i = 0; i < scores.Length; i++)
-        {
-            int g = groupIds[i];
-            advantages[i] = (scores[i] - mean[g]) * std[g];
-        }
+        GroupStats.ApplyAffine(scores, groupIds, mean, std, advantages);
     }
 }
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Rewire.Core.Stats;
 
 namespace Rewire.Core.Advantages;
@@ -32,32 +33,44 @@ public sealed class GrpoPassKAdvantage : OutcomeAdvantageEstimator
         for (int g = 0; g < groupCount; g++)
             if (count[g] < 2)
                 throw new ArgumentException($"pass@k needs at least 2 responses per group, but group {g} has {count[g]}; sample G >= 2 completions per prompt.", nameof(groupIds));
-        // Best and second-best score per group, in one pass.
-        var best = new int[groupCount];
-        var top = new double[groupCount];
-        var second = new double[groupCount];
-        best.AsSpan().Fill(-1);
-        top.AsSpan().Fill(double.NegativeInfinity);
-        second.AsSpan().Fill(double.NegativeInfinity);
-        for (int i = 0; i < scores.Length; i++)
+        // Best and second-best score per group, in one pass (scratch from the shared pool: no allocation per call).
+        var bestArray = ArrayPool<int>.Shared.Rent(groupCount);
+        var topArray = ArrayPool<double>.Shared.Rent(groupCount);
+        var secondArray = ArrayPool<double>.Shared.Rent(groupCount);
+        try
         {
-            int g = groupIds[i];
-            double s = scores[i];
-            if (best[g] < 0 || s > top[g])
+            var best = bestArray.AsSpan(0, groupCount);
+            var top = topArray.AsSpan(0, groupCount);
+            var second = secondArray.AsSpan(0, groupCount);
+            best.Fill(-1);
+            top.Fill(double.NegativeInfinity);
+            second.Fill(double.NegativeInfinity);
+            for (int i = 0; i < scores.Length; i++)
             {
-                second[g] = top[g];
-                top[g] = s;
-                best[g] = i;
+                int g = groupIds[i];
+                double s = scores[i];
+                if (best[g] < 0 || s > top[g])
+                {
+                    second[g] = top[g];
+                    top[g] = s;
+                    best[g] = i;
+                }
+                else if (s > second[g]) second[g] = s;
             }
-            else if (s > second[g]) second[g] = s;
+            advantages.Clear();
+            var std = ws.Std;
+            for (int g = 0; g < groupCount; g++)
+            {
+                double a = top[g] - second[g];
+                if (NormalizeByStd) a /= std[g] + Epsilon;
+                advantages[best[g]] = a;
+            }
         }
-        advantages.Clear();
-        var std = ws.Std;
-        for (int g = 0; g < groupCount; g++)
+        finally
         {
-            double a = top[g] - second[g];
-            if (NormalizeByStd) a /= std[g] + Epsilon;
-            advantages[best[g]] = a;
+            ArrayPool<int>.Shared.Return(bestArray);
+            ArrayPool<double>.Shared.Return(topArray);
+            ArrayPool<double>.Shared.Return(secondArray);
         }
     }
 }

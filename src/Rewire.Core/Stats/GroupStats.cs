@@ -22,25 +22,54 @@ public static class GroupStats
         mean.Clear();
         std.Clear();
         count.Clear();
-        for (int i = 0; i < scores.Length; i++)
+        // Rows of one group usually come in runs (a prompt's G completions side by side). Each pass accumulates a run
+        // in a register and touches the group's slot once per run, which also keeps the loop free of a store-to-load
+        // dependency through memory; interleaved groups simply produce runs of length 1.
+        int n = scores.Length;
+        for (int i = 0; i < n;)
         {
             int g = groupIds[i];
             if ((uint)g >= (uint)groups) throw new ArgumentOutOfRangeException(nameof(groupIds), $"Group id {g} of row {i} is outside 0..{groups - 1}; pass dense ids (GroupIndex.FromLabels makes them).");
-            mean[g] += scores[i];
-            count[g]++;
+            double s = 0;
+            int j = i;
+            do { s += scores[j]; j++; } while (j < n && groupIds[j] == g);
+            mean[g] += s;
+            count[g] += j - i;
+            i = j;
         }
         for (int g = 0; g < groups; g++) mean[g] = count[g] > 0 ? mean[g] / count[g] : 0.0;
-        for (int i = 0; i < scores.Length; i++)
+        for (int i = 0; i < n;)
         {
             int g = groupIds[i];
-            double d = scores[i] - mean[g];
-            std[g] += d * d;
+            double m = mean[g], ss = 0;
+            int j = i;
+            do { double d = scores[j] - m; ss += d * d; j++; } while (j < n && groupIds[j] == g);
+            std[g] += ss;
+            i = j;
         }
         for (int g = 0; g < groups; g++)
         {
-            int n = count[g];
-            int denom = unbiased ? n - 1 : n;
-            std[g] = n > 1 ? Math.Sqrt(std[g] / denom) : 0.0;
+            int c = count[g];
+            int denom = unbiased ? c - 1 : c;
+            std[g] = c > 1 ? Math.Sqrt(std[g] / denom) : 0.0;
+        }
+    }
+
+    /// <summary>
+    /// Writes <c>(scores[i] − shift[g])·scale[g]</c> for every row i of group g: the per-row step of the group-relative
+    /// estimators, walking runs of equal ids so each run reuses its group's shift and scale from registers.
+    /// </summary>
+    public static void ApplyAffine(ReadOnlySpan<double> scores, ReadOnlySpan<int> groupIds, ReadOnlySpan<double> shift, ReadOnlySpan<double> scale, Span<double> destination)
+    {
+        int n = scores.Length;
+        if (groupIds.Length != n || destination.Length != n) throw new ArgumentException($"scores ({n}), group ids ({groupIds.Length}) and destination ({destination.Length}) must have the same length.", nameof(destination));
+        for (int i = 0; i < n;)
+        {
+            int g = groupIds[i];
+            double m = shift[g], k = scale[g];
+            int j = i;
+            do { destination[j] = (scores[j] - m) * k; j++; } while (j < n && groupIds[j] == g);
+            i = j;
         }
     }
 

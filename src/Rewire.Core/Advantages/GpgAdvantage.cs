@@ -29,13 +29,13 @@ public sealed class GpgAdvantage : OutcomeAdvantageEstimator
         using var ws = new GroupStats.Workspace(groupCount);
         GroupStats.MeanStd(scores, groupIds, ws.Mean, ws.Std, ws.Count);
         var mean = ws.Mean;
+        var scale = ws.Std;
         var count = ws.Count;
-        double scale = alpha / FNorm;
-        for (int i = 0; i < scores.Length; i++)
+        for (int g = 0; g < groupCount; g++)
         {
-            int g = groupIds[i];
-            double m = count[g] > 1 ? mean[g] : 0.0;
-            advantages[i] = scale * (scores[i] - m);
+            if (count[g] <= 1) mean[g] = 0.0;
+            scale[g] = alpha / FNorm;
         }
+        GroupStats.ApplyAffine(scores, groupIds, mean, scale, advantages);
     }
 }

@@ -25,26 +25,23 @@ public sealed class RlooAdvantage : OutcomeAdvantageEstimator
     public override void ComputeOutcome(ReadOnlySpan<double> scores, ReadOnlySpan<int> groupIds, int groupCount, Span<double> advantages)
     {
         Validate(scores, groupIds, groupCount, advantages);
+        // R_i − mean of the others = (R_i − mean_g)·n/(n−1): one affine map per group.
         using var ws = new GroupStats.Workspace(groupCount);
-        var sum = ws.Mean;
+        var mean = ws.Mean;
+        var scale = ws.Std;
         var count = ws.Count;
-        sum.Clear();
-        count.Clear();
-        for (int i = 0; i < scores.Length; i++)
+        GroupStats.MeanStd(scores, groupIds, mean, scale, count);
+        for (int g = 0; g < groupCount; g++)
         {
-            int g = groupIds[i];
-            if ((uint)g >= (uint)groupCount) throw new ArgumentOutOfRangeException(nameof(groupIds), $"Group id {g} of row {i} is outside 0..{groupCount - 1}.");
-            sum[g] += scores[i];
-            count[g]++;
-        }
-        for (int i = 0; i < scores.Length; i++)
-        {
-            int g = groupIds[i];
             int n = count[g];
-            advantages[i] = n > 1
-                ? (n * scores[i] - sum[g]) / (n - 1)
-                : Singleton == RlooSingleton.RawScore ? scores[i] : 0.0;
+            if (n > 1) scale[g] = n / (double)(n - 1);
+            else
+            {
+                mean[g] = 0.0;
+                scale[g] = Singleton == RlooSingleton.RawScore ? 1.0 : 0.0;
+            }
         }
+        GroupStats.ApplyAffine(scores, groupIds, mean, scale, advantages);
     }
 }
 

@@ -1,0 +1,54 @@
+using Rewire.Core.Stats;
+
+namespace Rewire.Core.Advantages;
+
+/// <summary>
+/// REINFORCE++, "REINFORCE++: A Simple and Efficient Approach for Aligning Large Language Models" (arXiv 2501.03262):
+/// discounted return-to-go per token, <c>G_t = r_t + γ·G_{t+1}</c>, where the running return is reset to 0 at every
+/// masked position (after EOS / on observation tokens), then whitened over the whole batch with the masked mean and
+/// unbiased masked std: <c>Â = whiten(G, mask) · mask</c>. Returns are G (masked positions included).
+/// Whitening needs at least two valid tokens in the batch.
+/// </summary>
+public sealed class ReinforcePlusPlusAdvantage : IAdvantageEstimator
+{
+    public ReinforcePlusPlusAdvantage(double gamma = 1.0)
+    {
+        if (!(gamma >= 0 && gamma <= 1)) throw new ArgumentOutOfRangeException(nameof(gamma), $"REINFORCE++ gamma is {gamma}; it must lie in [0, 1] (default 1.0).");
+        Gamma = gamma;
+    }
+
+    public double Gamma { get; }
+
+    public string Name => "reinforce_plus_plus";
+
+    public AdvantageResult Compute(AdvantageInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var rewards = input.TokenLevelRewards;
+        var mask = input.ResponseMask;
+        var returns = new TokenMatrix(rewards.Rows, rewards.Cols);
+        for (int i = 0; i < rewards.Rows; i++)
+        {
+            var r = rewards.Row(i);
+            var m = mask.Row(i);
+            var g = returns.Row(i);
+            double running = 0;
+            for (int t = r.Length - 1; t >= 0; t--)
+            {
+                running = r[t] + Gamma * running;
+                g[t] = running;
+                running *= m[t];
+            }
+        }
+        var advantages = MaskedStats.Whiten(returns, mask);
+        MultiplyInPlace(advantages, mask);
+        return new AdvantageResult(advantages, returns);
+    }
+
+    internal static void MultiplyInPlace(TokenMatrix target, TokenMatrix mask)
+    {
+        var t = target.Data;
+        var m = mask.Data;
+        for (int k = 0; k < t.Length; k++) t[k] *= m[k];
+    }
+}

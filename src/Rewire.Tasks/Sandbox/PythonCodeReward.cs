@@ -8,8 +8,12 @@ using Rewire.Core.Rewards;
 
 namespace Rewire.Tasks.Sandbox;
 
-public sealed class PythonCodeReward(PythonSandbox sandbox) : IBatchRewardFunction
+/// <param name="sandbox">Where programs run.</param>
+/// <param name="maxParallelism">Rollouts scored at once (each runs its tests one after another). The default is the processor count.</param>
+public sealed class PythonCodeReward(PythonSandbox sandbox, int maxParallelism = 0) : IBatchRewardFunction
 {
+    private readonly int _parallelism = maxParallelism > 0 ? maxParallelism : Environment.ProcessorCount;
+
     /// <summary>The prompt metadata key holding the unit tests as a JSON array of Python source strings.</summary>
     public const string TestsKey = "tests";
 
@@ -46,9 +50,9 @@ public sealed class PythonCodeReward(PythonSandbox sandbox) : IBatchRewardFuncti
     public async ValueTask<IReadOnlyList<RewardResult>> ScoreAsync(IReadOnlyList<Rollout> rollouts, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(rollouts);
-        var results = new List<RewardResult>(rollouts.Count);
-        foreach (var r in rollouts)
-            results.Add(await ScoreOneAsync(r, cancellationToken).ConfigureAwait(false));
+        var results = new RewardResult[rollouts.Count];
+        await Parallel.ForAsync(0, rollouts.Count, new ParallelOptions { MaxDegreeOfParallelism = _parallelism, CancellationToken = cancellationToken },
+            async (i, ct) => results[i] = await ScoreOneAsync(rollouts[i], ct).ConfigureAwait(false)).ConfigureAwait(false);
         return results;
     }
 

@@ -30,7 +30,7 @@ public sealed class PythonSandbox
         mount -t tmpfs -o size=1m,mode=1777 tmpfs /var/tmp
         if [ -d /dev/shm ]; then mount -t tmpfs -o size=1m,mode=1777 tmpfs /dev/shm; fi
         cd /mnt
-        exec setpriv --reuid="$3" --regid="$4" --clear-groups --no-new-privs prlimit --as="$6" --cpu="$7" --fsize="$8" --nproc="$9" --core=0 -- "$5" -I -B runner.py
+        exec setpriv --reuid="$3" --regid="$4" --clear-groups --no-new-privs prlimit --as="$6" --cpu="$7:$(($7 + 1))" --fsize="$8" --nproc="$9" --core=0 -- "$5" -I -B runner.py
         """;
 
     private const string Runner = """
@@ -66,6 +66,7 @@ public sealed class PythonSandbox
         _report('PASS')
         """;
 
+    private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
     private static readonly string[] Tools = ["unshare", "setpriv", "prlimit", "mount", "cp", "chown"];
     private static readonly Lock ProbeLock = new();
     private static readonly Dictionary<SandboxOptions, string?> ProbeCache = [];
@@ -154,9 +155,9 @@ public sealed class PythonSandbox
         var sw = Stopwatch.StartNew();
         try
         {
-            File.WriteAllText(Path.Combine(dir.FullName, "solution.py"), program, Encoding.UTF8);
-            File.WriteAllText(Path.Combine(dir.FullName, "test.py"), test, Encoding.UTF8);
-            File.WriteAllText(Path.Combine(dir.FullName, "runner.py"), Runner, Encoding.UTF8);
+            File.WriteAllText(Path.Combine(dir.FullName, "solution.py"), program, Utf8NoBom);
+            File.WriteAllText(Path.Combine(dir.FullName, "test.py"), test, Utf8NoBom);
+            File.WriteAllText(Path.Combine(dir.FullName, "runner.py"), Runner, Utf8NoBom);
             var nonce = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
             var psi = new ProcessStartInfo(_unshare)
             {

@@ -4,7 +4,8 @@
 // Isolation (Linux, run as root; otherwise the sandbox refuses to start and says why):
 //   unshare -n -m       own network namespace (only a downed loopback: no network) and own mount namespace;
 //   tmpfs on /mnt       the child's working directory, size-capped, holding copies of solution.py, test.py, runner.py;
-//   tmpfs on /tmp, /var/tmp, /dev/shm   world-writable places are replaced by private, discarded copies;
+//   tmpfs on /tmp, /var/tmp, /dev/shm, /run/lock, /run/shm   the world-writable places of a Debian system are replaced by
+//                       private, discarded copies (other world-writable folders, if a machine has any, stay writable);
 //   setpriv             drops to an unprivileged uid/gid (nobody) with no supplementary groups and no_new_privs, so every
 //                       file the host owns is read-only to it;
 //   prlimit             RLIMIT_AS (memory), RLIMIT_CPU, RLIMIT_FSIZE, RLIMIT_NPROC, RLIMIT_CORE=0;
@@ -26,9 +27,9 @@ public sealed class PythonSandbox
         mount -t tmpfs -o size="$2",mode=0700 tmpfs /mnt
         cp "$1/solution.py" "$1/test.py" "$1/runner.py" /mnt/
         chown -R "$3:$4" /mnt
-        mount -t tmpfs -o size=1m,mode=1777 tmpfs /tmp
-        mount -t tmpfs -o size=1m,mode=1777 tmpfs /var/tmp
-        if [ -d /dev/shm ]; then mount -t tmpfs -o size=1m,mode=1777 tmpfs /dev/shm; fi
+        for d in /tmp /var/tmp /dev/shm /run/lock /run/shm; do
+          if [ -d "$d" ] && [ ! -L "$d" ]; then mount -t tmpfs -o size=1m,mode=1777 tmpfs "$d"; fi
+        done
         cd /mnt
         exec setpriv --reuid="$3" --regid="$4" --clear-groups --no-new-privs prlimit --as="$6" --cpu="$7:$(($7 + 1))" --fsize="$8" --nproc="$9" --core=0 -- "$5" -I -B runner.py
         """;

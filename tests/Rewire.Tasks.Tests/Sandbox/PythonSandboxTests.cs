@@ -98,9 +98,12 @@ public sealed class PythonSandboxTests
         Assert.Contains("PermissionError", run.Tests[0].Detail);
         Assert.False(File.Exists(hostDir));
         Assert.False(File.Exists(hostTmp));
-        var inside = await sb.RunAsync($"open('{hostTmp}', 'w').write('x')\nopen('ok.txt', 'w').write('inside')\n", ["assert open('ok.txt').read() == 'inside'"]);
+        // Writes to the world-writable folders succeed inside the child but land in private tmpfs copies the host never sees.
+        string[] shared = [.. new[] { "/tmp", "/var/tmp", "/run/lock" }.Where(Directory.Exists).Select(d => Path.Combine(d, marker))];
+        var writes = string.Concat(shared.Select(f => $"open('{f}', 'w').write('x')\n"));
+        var inside = await sb.RunAsync(writes + "open('ok.txt', 'w').write('inside')\n", ["assert open('ok.txt').read() == 'inside'"]);
         Assert.Equal(TestOutcome.Pass, inside.Tests[0].Outcome);
-        Assert.False(File.Exists(hostTmp));
+        Assert.All(shared, f => Assert.False(File.Exists(f), f));
     }
 
     [Fact]

@@ -21,13 +21,20 @@ public static class CountdownExpression
     public static CountdownEvaluation Evaluate(string text, IReadOnlyList<int> available)
     {
         if (text.Length > MaxLength) return new(null, $"expression longer than {MaxLength} characters", "format");
-        var p = new Parser(text, available);
-        var v = p.ParseSum(0);
-        if (p.Error is null && p.Pos < text.Length) p.Fail($"unexpected '{text[p.Pos]}' at position {p.Pos}", "format");
-        return p.Error is null ? new(v, null, null) : new(null, p.Error, p.Kind);
+        // Pass 1 checks the syntax only, so a malformed expression is reported as such even when it also misuses numbers;
+        // pass 2 checks the numbers and evaluates. Both are single left-to-right scans.
+        foreach (var full in (bool[])[false, true])
+        {
+            var p = new Parser(text, available, full);
+            var v = p.ParseSum(0);
+            if (p.Error is null && p.Pos < text.Length) p.Fail($"unexpected '{text[p.Pos]}' at position {p.Pos}", "format");
+            if (p.Error is not null) return new(null, p.Error, p.Kind);
+            if (full) return new(v, null, null);
+        }
+        return new(null, "unreachable", "format");
     }
 
-    private sealed class Parser(string text, IReadOnlyList<int> available)
+    private sealed class Parser(string text, IReadOnlyList<int> available, bool full)
     {
         private readonly int[] _left = [.. available];
         public int Pos;
@@ -56,7 +63,7 @@ public static class CountdownExpression
                 var op = text[Pos++];
                 var rhs = ParseProduct(depth);
                 if (Error is not null) break;
-                acc = op == '+' ? acc + rhs : acc - rhs;
+                if (full) acc = op == '+' ? acc + rhs : acc - rhs;
             }
             return acc;
         }
@@ -71,6 +78,7 @@ public static class CountdownExpression
                 var op = text[Pos++];
                 var rhs = ParseAtom(depth);
                 if (Error is not null) break;
+                if (!full) continue;
                 if (op == '*') acc *= rhs;
                 else
                 {
@@ -126,6 +134,7 @@ public static class CountdownExpression
                     }
                     Pos++;
                 }
+                if (!full) return default;
                 var n = 0;
                 for (var i = start; i < Pos; i++) n = n * 10 + (text[i] - '0');
                 var slot = Array.IndexOf(_left, n);

@@ -22,6 +22,7 @@ public sealed class CountdownTaskTests
     [InlineData("3,7,25,50", 100, "50/(7-7)", 0, 0, 1, "used more times")]
     [InlineData("3,7,7,50", 100, "50/(7-7)", 0, 1, 1, "division by zero")]
     [InlineData("3,7,25,50", 100, "(7-3*25", 0, 0, 0, "missing ')'")]
+    [InlineData("3,7,25,50", 100, "(((1+", 0, 0, 0, "expression ends")]
     [InlineData("3,7,25,50", 100, "7-3)*25", 0, 0, 0, "unexpected ')'")]
     [InlineData("3,7,25,50", 100, "100", 0, 0, 1, "not one of the given")]
     [InlineData("3,7,25,50", 100, "25**4", 0, 0, 0, "unexpected '*'")]

@@ -19,6 +19,8 @@ public static class RewireApp
             config.SetApplicationVersion(Version);
             config.AddCommand<DoctorCommand>("doctor")
                 .WithDescription("Check the .NET runtime, TorchSharp and LibTorch on this machine.");
+            config.AddCommand<ScoreCommand>("score")
+                .WithDescription("Grade a completion of one task prompt and print the reward breakdown.");
         });
         return app.Run(args);
     }

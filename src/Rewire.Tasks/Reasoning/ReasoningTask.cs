@@ -1,0 +1,48 @@
+// Task: rule-based reasoning over synthetic facts in four domains (family relations, graph reachability, set membership,
+// ordering constraints), each question answered "yes" or "no". Domains are drawn uniformly (or restricted by the caller) and
+// written to Prompt.Domain, so domain-aware samplers can balance them; answers are balanced 50/50 within each domain.
+// Reward = correct ∈ {0, 1}; components: format (exactly "yes" or "no"), correct.
+using Rewire.Core.Rewards;
+using Rewire.Tasks.Common;
+
+namespace Rewire.Tasks.Reasoning;
+
+public sealed class ReasoningTask : TaskBase
+{
+    private readonly IReasoningDomain[] _domains;
+
+    /// <param name="domains">Restrict to these domain names (default: all four).</param>
+    public ReasoningTask(IReadOnlyList<string>? domains = null)
+    {
+        IReasoningDomain[] all = [new FamilyDomain(), new GraphDomain(), new SetDomain(), new OrderingDomain()];
+        if (domains is null) _domains = all;
+        else
+        {
+            _domains = [.. domains.Select(d => all.FirstOrDefault(x => x.Name == d)
+                ?? throw new ArgumentException($"unknown reasoning domain '{d}'; valid: {string.Join(", ", all.Select(x => x.Name))}", nameof(domains)))];
+            if (_domains.Length == 0) throw new ArgumentException("give at least one reasoning domain", nameof(domains));
+        }
+    }
+
+    public override string Name => "reasoning";
+    public override IReadOnlyList<string> Domains => [.. _domains.Select(d => d.Name)];
+    public override int MaxDifficulty => 3;
+    public override string Alphabet => new([.. string.Concat(_domains.Select(d => d.Alphabet)).Concat("yesno").Distinct().Order()]);
+    protected override int MaxCompletionLength => 8;
+
+    protected override Problem Create(Random random, int difficulty)
+    {
+        var domain = random.Pick(_domains);
+        var answer = random.Next(2) == 0;
+        var (canonical, text) = domain.Create(random, difficulty, answer);
+        return new Problem(domain.Name + ":" + canonical, text, answer ? "yes" : "no", domain.Name);
+    }
+
+    protected override RewardResult Check(Prompt prompt, string completion)
+    {
+        if (completion is not ("yes" or "no")) return Grade.Malformed("expected exactly 'yes' or 'no'");
+        return Grade.Checked(completion == prompt.Answer, "wrong answer");
+    }
+
+    protected override string Corrupt(Prompt prompt, Random random) => prompt.Answer == "yes" ? "no" : "yes";
+}

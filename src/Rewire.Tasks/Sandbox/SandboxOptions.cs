@@ -1,0 +1,80 @@
+namespace Rewire.Tasks.Sandbox;
+
+/// <summary>Limits and identity of <see cref="PythonSandbox"/> child processes. Validated when the sandbox is built.</summary>
+public sealed record SandboxOptions
+{
+    /// <summary>The interpreter; it must be readable and executable by <see cref="RunAsUid"/>. <value>The default value is /usr/bin/python3.</value></summary>
+    public string PythonPath { get; init; } = "/usr/bin/python3";
+
+    /// <summary>Wall-clock limit per test; the child is killed after it. <value>The default value is 5 s.</value></summary>
+    public TimeSpan WallClock { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>CPU-time limit per test (RLIMIT_CPU). <value>The default value is 2 s.</value></summary>
+    public int CpuSeconds { get; init; } = 2;
+
+    /// <summary>Address-space limit per test (RLIMIT_AS). <value>The default value is 256 MiB.</value></summary>
+    public long MemoryBytes { get; init; } = 256L << 20;
+
+    /// <summary>Largest file the child may write (RLIMIT_FSIZE). <value>The default value is 1 MiB.</value></summary>
+    public long MaxFileBytes { get; init; } = 1L << 20;
+
+    /// <summary>Size of the private tmpfs the child works in. <value>The default value is 16 MiB.</value></summary>
+    public long WorkDirBytes { get; init; } = 16L << 20;
+
+    /// <summary>Processes the sandbox user may have at once (RLIMIT_NPROC; counts every process of that user). <value>The default value is 32.</value></summary>
+    public int MaxProcesses { get; init; } = 32;
+
+    /// <summary>Standard output and error kept per test; the rest is read and discarded. <value>The default value is 8 KiB.</value></summary>
+    public int MaxOutputBytes { get; init; } = 8 << 10;
+
+    /// <summary>The unprivileged user and group the child runs as. <value>The default value is 65534 (nobody).</value></summary>
+    public int RunAsUid { get; init; } = 65534;
+
+    public int RunAsGid { get; init; } = 65534;
+
+    /// <summary>Longest program accepted (characters); longer completions get zero without running. <value>The default value is 65536.</value></summary>
+    public int MaxProgramChars { get; init; } = 1 << 16;
+
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(PythonPath)) throw new ArgumentException("PythonPath must name a python3 interpreter, for example /usr/bin/python3");
+        if (WallClock <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(WallClock), WallClock, "WallClock must be positive");
+        if (CpuSeconds < 1) throw new ArgumentOutOfRangeException(nameof(CpuSeconds), CpuSeconds, "CpuSeconds must be 1 or more");
+        if (MemoryBytes < 64L << 20) throw new ArgumentOutOfRangeException(nameof(MemoryBytes), MemoryBytes, "MemoryBytes must be at least 64 MiB (python needs about 30 MiB to start)");
+        if (MaxFileBytes < 4096) throw new ArgumentOutOfRangeException(nameof(MaxFileBytes), MaxFileBytes, "MaxFileBytes must be at least 4096");
+        if (WorkDirBytes < 1 << 20) throw new ArgumentOutOfRangeException(nameof(WorkDirBytes), WorkDirBytes, "WorkDirBytes must be at least 1 MiB");
+        if (MaxProcesses < 1) throw new ArgumentOutOfRangeException(nameof(MaxProcesses), MaxProcesses, "MaxProcesses must be 1 or more");
+        if (MaxOutputBytes < 256) throw new ArgumentOutOfRangeException(nameof(MaxOutputBytes), MaxOutputBytes, "MaxOutputBytes must be at least 256");
+        if (RunAsUid <= 0 || RunAsGid <= 0) throw new ArgumentOutOfRangeException(nameof(RunAsUid), RunAsUid, "the sandbox must run as an unprivileged user (uid and gid above 0)");
+        if (MaxProgramChars < 1) throw new ArgumentOutOfRangeException(nameof(MaxProgramChars), MaxProgramChars, "MaxProgramChars must be 1 or more");
+    }
+}
+
+/// <summary>How one unit test of a sandboxed program ended.</summary>
+public enum TestOutcome
+{
+    Pass,
+    /// <summary>An assertion in the test failed.</summary>
+    Fail,
+    /// <summary>The wall-clock or CPU-time limit was reached.</summary>
+    Timeout,
+    /// <summary>Any other ending: an exception, the memory limit, a signal, or an exit without a report.</summary>
+    Crash,
+}
+
+/// <param name="Index">The test's position.</param>
+/// <param name="Outcome">How it ended.</param>
+/// <param name="Detail">A one-line explanation (exception type and message, limit reached, exit code).</param>
+/// <param name="Output">Standard output and error of the child, capped at <see cref="SandboxOptions.MaxOutputBytes"/>.</param>
+/// <param name="OutputTruncated">True when the child wrote more than the cap.</param>
+public sealed record SandboxTestResult(int Index, TestOutcome Outcome, string Detail, TimeSpan Elapsed, string Output, bool OutputTruncated);
+
+/// <summary>The results of running one program against its unit tests.</summary>
+public sealed record SandboxRun(IReadOnlyList<SandboxTestResult> Tests)
+{
+    public int Passed => Tests.Count(t => t.Outcome == TestOutcome.Pass);
+    public double PassFraction => Tests.Count == 0 ? 0 : (double)Passed / Tests.Count;
+}
+
+/// <summary>Thrown when this machine cannot give the isolation the sandbox promises; the message says what is missing.</summary>
+public sealed class SandboxUnavailableException(string message) : Exception(message);

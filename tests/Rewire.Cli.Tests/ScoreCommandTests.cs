@@ -1,0 +1,96 @@
+using System.Text.Json;
+using Rewire.Tasks;
+
+namespace Rewire.Cli.Tests;
+
+/// <summary>`rewire score` end to end: the JSON document's fields and values, and clear failures on bad input.</summary>
+[Collection("console")]
+public sealed class ScoreCommandTests : IDisposable
+{
+    private readonly string _file = Path.GetTempFileName();
+
+    public void Dispose() => File.Delete(_file);
+
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var oldOut = Console.Out;
+        var oldErr = Console.Error;
+        var o = new StringWriter();
+        var e = new StringWriter();
+        Console.SetOut(o);
+        Console.SetError(e);
+        try
+        {
+            var code = RewireApp.Run(args);
+            return (code, o.ToString(), e.ToString());
+        }
+        finally
+        {
+            Console.SetOut(oldOut);
+            Console.SetError(oldErr);
+        }
+    }
+
+    [Fact]
+    public void Json_output_has_the_documented_fields_for_a_right_answer()
+    {
+        var prompt = TaskRegistry.CreateDefault().Create("arithmetic").Generate(Split.Test, 3, 4, 2);
+        File.WriteAllText(_file, prompt.Answer + "\n");
+        var (code, stdout, _) = Run("score", "--task", "arithmetic", "--split", "test", "--seed", "3", "--index", "4", "--difficulty", "2", "--completion-file", _file, "--json");
+        Assert.Equal(0, code);
+        using var doc = JsonDocument.Parse(stdout);
+        var root = doc.RootElement;
+        Assert.Equal(
+            ["schema_version", "task", "split", "seed", "index", "difficulty", "prompt_id", "domain", "prompt", "reference_answer", "completion", "total", "correct", "components", "failure_reason"],
+            root.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(1, root.GetProperty("schema_version").GetInt32());
+        Assert.Equal(prompt.Text, root.GetProperty("prompt").GetString());
+        Assert.Equal(prompt.Id, root.GetProperty("prompt_id").GetString());
+        Assert.Equal(1.0, root.GetProperty("total").GetDouble());
+        Assert.True(root.GetProperty("correct").GetBoolean());
+        Assert.Equal(["correct", "format"], root.GetProperty("components").EnumerateObject().Select(p => p.Name));
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("failure_reason").ValueKind);
+    }
+
+    [Fact]
+    public void Json_output_gives_the_reason_for_a_malformed_answer()
+    {
+        File.WriteAllText(_file, "(((1+");
+        var (code, stdout, _) = Run("score", "--task", "countdown", "--completion-file", _file, "--json");
+        Assert.Equal(0, code);
+        var root = JsonDocument.Parse(stdout).RootElement;
+        Assert.Equal(0.0, root.GetProperty("total").GetDouble());
+        Assert.False(root.GetProperty("correct").GetBoolean());
+        Assert.Equal(0.0, root.GetProperty("components").GetProperty("format").GetDouble());
+        Assert.False(string.IsNullOrEmpty(root.GetProperty("failure_reason").GetString()));
+        Assert.Equal("train", root.GetProperty("split").GetString());
+    }
+
+    [Fact]
+    public void Text_output_scores_without_error()
+    {
+        File.WriteAllText(_file, "no");
+        var (code, _, _) = Run("score", "--task", "reasoning", "--index", "2", "--completion-file", _file);
+        Assert.Equal(0, code);
+    }
+
+    [Fact]
+    public void Unknown_task_lists_the_valid_names()
+    {
+        File.WriteAllText(_file, "1");
+        var (code, _, err) = Run("score", "--task", "algebra", "--completion-file", _file);
+        Assert.Equal(1, code);
+        Assert.Contains("arithmetic, countdown, lists, programs, reasoning", err);
+    }
+
+    [Fact]
+    public void Bad_arguments_fail()
+    {
+        Assert.NotEqual(0, Run("score", "--task", "arithmetic", "--split", "dev", "--completion-file", _file).Code);
+        Assert.NotEqual(0, Run("score", "--task", "arithmetic").Code);
+        var (code, _, err) = Run("score", "--task", "arithmetic", "--difficulty", "9", "--completion-file", _file);
+        Assert.Equal(1, code);
+        Assert.Contains("1..5", err);
+        Assert.Equal(1, Run("score", "--task", "arithmetic", "--completion-file", _file + ".missing").Code);
+    }
+}

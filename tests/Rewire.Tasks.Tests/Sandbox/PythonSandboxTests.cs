@@ -1,0 +1,167 @@
+using System.Text.Json;
+using Rewire.Core.Rewards;
+using Rewire.Tasks.Sandbox;
+using Rewire.Tasks.Tests.Hostile;
+
+namespace Rewire.Tasks.Tests.Sandbox;
+
+/// <summary>
+/// Runs real child processes. Where the machine cannot isolate them (not root, no namespaces) each test instead checks that
+/// the sandbox refuses to start and says why; on the development machine (root in a container) the full checks run.
+/// </summary>
+public sealed class PythonSandboxTests
+{
+    private static readonly SandboxOptions Fast = new() { WallClock = TimeSpan.FromSeconds(2.5), CpuSeconds = 1, MemoryBytes = 128L << 20 };
+
+    private static PythonSandbox? Create()
+    {
+        var why = PythonSandbox.Probe(Fast);
+        // As root on Linux (the development machine and CI container) the sandbox must work; elsewhere it must refuse.
+        if (OperatingSystem.IsLinux() && Environment.IsPrivilegedProcess) Assert.Null(why);
+        if (why is null) return new PythonSandbox(Fast);
+        var e = Assert.Throws<SandboxUnavailableException>(() => new PythonSandbox(Fast));
+        Assert.False(string.IsNullOrWhiteSpace(e.Message));
+        return null;
+    }
+
+    private const string Solution = "def add(a, b):\n    return a + b\n";
+
+    [Fact]
+    public async Task Reports_pass_fail_and_crash_per_test()
+    {
+        var sb = Create();
+        if (sb is null) return;
+        var run = await sb.RunAsync(Solution, ["assert add(2, 3) == 5", "assert add(2, 2) == 5, 'two and two'", "add(1)"]);
+        Assert.Equal([TestOutcome.Pass, TestOutcome.Fail, TestOutcome.Crash], run.Tests.Select(t => t.Outcome));
+        Assert.Contains("two and two", run.Tests[1].Detail);
+        Assert.Contains("TypeError", run.Tests[2].Detail);
+        Assert.Equal(1.0 / 3, run.PassFraction, 12);
+    }
+
+    [Fact]
+    public async Task A_program_that_loops_forever_times_out()
+    {
+        var sb = Create();
+        if (sb is null) return;
+        var run = await sb.RunAsync("while True:\n    pass\n", ["assert True"]);
+        Assert.Equal(TestOutcome.Timeout, run.Tests[0].Outcome);
+        Assert.Contains("limit", run.Tests[0].Detail);
+        Assert.True(run.Tests[0].Elapsed < TimeSpan.FromSeconds(6));
+    }
+
+    [Fact]
+    public async Task A_program_that_sleeps_hits_the_wall_clock()
+    {
+        var sb = Create();
+        if (sb is null) return;
+        var run = await sb.RunAsync("import time\ntime.sleep(60)\n", ["assert True"]);
+        Assert.Equal(TestOutcome.Timeout, run.Tests[0].Outcome);
+        Assert.Contains("wall-clock", run.Tests[0].Detail);
+    }
+
+    [Fact]
+    public async Task A_program_that_allocates_without_bound_is_stopped_by_the_memory_limit()
+    {
+        var sb = Create();
+        if (sb is null) return;
+        var run = await sb.RunAsync("a = []\nwhile True:\n    a.append(bytearray(1 << 20))\n", ["assert True"]);
+        Assert.Equal(TestOutcome.Crash, run.Tests[0].Outcome);
+        Assert.Contains("MemoryError", run.Tests[0].Detail);
+    }
+
+    [Fact]
+    public async Task A_program_that_opens_a_socket_has_no_network()
+    {
+        var sb = Create();
+        if (sb is null) return;
+        var program = "import socket\ns = socket.create_connection(('1.1.1.1', 80), timeout=2)\n";
+        var run = await sb.RunAsync(program, ["assert True"]);
+        Assert.Equal(TestOutcome.Crash, run.Tests[0].Outcome);
+        Assert.Contains("OSError", run.Tests[0].Detail);
+        // Only a downed loopback exists in the child's network namespace.
+        var ifaces = await sb.RunAsync("import socket\nnames = [n for _, n in socket.if_nameindex()]\n", ["assert names == ['lo'], names"]);
+        Assert.Equal(TestOutcome.Pass, ifaces.Tests[0].Outcome);
+    }
+
+    [Fact]
+    public async Task A_program_that_writes_outside_its_folder_is_contained()
+    {
+        var sb = Create();
+        if (sb is null) return;
+        var marker = "rewire-escape-" + Guid.NewGuid().ToString("N");
+        var hostDir = Path.Combine(AppContext.BaseDirectory, marker);
+        var hostTmp = Path.Combine("/tmp", marker);
+        // A host-owned folder (not writable by the sandbox user) and the world-writable /tmp, which the child sees as a private tmpfs.
+        var program = $"open('ok.txt', 'w').write('inside')\nopen('{hostTmp}', 'w').write('x')\nopen('{hostDir}', 'w').write('x')\n";
+        var run = await sb.RunAsync(program, ["assert open('ok.txt').read() == 'inside'"]);
+        Assert.Equal(TestOutcome.Crash, run.Tests[0].Outcome);
+        Assert.Contains("PermissionError", run.Tests[0].Detail);
+        Assert.False(File.Exists(hostDir));
+        Assert.False(File.Exists(hostTmp));
+        // Writes to the world-writable folders succeed inside the child but land in private tmpfs copies the host never sees.
+        string[] shared = [.. new[] { "/tmp", "/var/tmp", "/run/lock" }.Where(Directory.Exists).Select(d => Path.Combine(d, marker))];
+        var writes = string.Concat(shared.Select(f => $"open('{f}', 'w').write('x')\n"));
+        var inside = await sb.RunAsync(writes + "open('ok.txt', 'w').write('inside')\n", ["assert open('ok.txt').read() == 'inside'"]);
+        Assert.Equal(TestOutcome.Pass, inside.Tests[0].Outcome);
+        Assert.All(shared, f => Assert.False(File.Exists(f), f));
+    }
+
+    [Fact]
+    public async Task Exiting_early_cannot_fake_a_pass_and_output_is_capped()
+    {
+        var sb = Create();
+        if (sb is null) return;
+        var exit = await sb.RunAsync("import os\nos._exit(0)\n", ["assert False"]);
+        Assert.Equal(TestOutcome.Crash, exit.Tests[0].Outcome);
+        var sysExit = await sb.RunAsync("import sys\nsys.exit(0)\n", ["assert False"]);
+        Assert.Equal(TestOutcome.Crash, sysExit.Tests[0].Outcome);
+        var flood = await sb.RunAsync("print('y' * 5_000_000)\n", ["assert True"]);
+        Assert.Equal(TestOutcome.Pass, flood.Tests[0].Outcome);
+        Assert.True(flood.Tests[0].OutputTruncated);
+        Assert.True(flood.Tests[0].Output.Length <= sb.Options.MaxOutputBytes * 2 + 16);
+    }
+
+    [Fact]
+    public async Task Temporary_folders_are_removed()
+    {
+        var sb = Create();
+        if (sb is null) return;
+        var before = Directory.GetDirectories(Path.GetTempPath(), "rewire-sandbox-*").Length;
+        await sb.RunAsync(Solution, ["assert add(1, 1) == 2", "assert add(0, 0) == 0"]);
+        Assert.True(Directory.GetDirectories(Path.GetTempPath(), "rewire-sandbox-*").Length <= before);
+    }
+
+    [Fact]
+    public async Task Code_reward_gives_partial_credit_and_zero_with_a_reason_for_hostile_programs()
+    {
+        var sb = Create();
+        if (sb is null) return;
+        var reward = new PythonCodeReward(sb);
+        var tests = JsonSerializer.Serialize(new[] { "assert add(1, 2) == 3", "assert add(-1, 1) == 0", "assert add(2, 2) == 5" });
+        var prompt = new Prompt("py/0", "python", "python", "Write add(a, b).", null, 1, new Dictionary<string, string> { ["tests"] = tests });
+        var rollouts = new List<Rollout> { new(prompt, "Here you go:\n```python\n" + Solution + "```\n") };
+        // A subset of the shared corpus (each case costs a child process per test; the tower burns the CPU limit).
+        string[] names = ["thousands_of_digits", "nested_parentheses", "exponent_tower_python", "division_by_zero_short", "binary_looking", "nul_bytes", "huge_text"];
+        var cases = HostileCorpus.Cases.Where(c => names.Contains(c.Name)).ToList();
+        Assert.Equal(names.Length, cases.Count);
+        rollouts.AddRange(cases.Select(c => new Rollout(prompt, c.Build(1))));
+        var results = await reward.ScoreAsync(rollouts);
+        Assert.Equal(2.0 / 3, results[0].Total, 12);
+        Assert.Equal([1.0, 1, 0], new[] { "test_0", "test_1", "test_2" }.Select(k => results[0].Components[k]));
+        Assert.Contains("test 2: Fail", results[0].FailureReason);
+        for (var i = 1; i < results.Count; i++)
+        {
+            Assert.True(results[i].Total == 0, $"{cases[i - 1].Name} got {results[i].Total}");
+            Assert.False(string.IsNullOrWhiteSpace(results[i].FailureReason));
+        }
+    }
+
+    [Fact]
+    public void Options_are_validated()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SandboxOptions { RunAsUid = 0 }.Validate());
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SandboxOptions { MemoryBytes = 1 << 20 }.Validate());
+        var e = Assert.Throws<SandboxUnavailableException>(() => new PythonSandbox(Fast with { PythonPath = "/nonexistent/python3" }));
+        Assert.Contains("/nonexistent/python3", e.Message);
+    }
+}

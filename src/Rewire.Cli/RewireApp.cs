@@ -19,6 +19,12 @@ public static class RewireApp
             config.SetApplicationVersion(Version);
             config.AddCommand<DoctorCommand>("doctor")
                 .WithDescription("Check the .NET runtime, TorchSharp and LibTorch on this machine.");
+            config.AddBranch("bench", b =>
+            {
+                b.SetDescription("Comparison harnesses and benchmarks.");
+                b.AddCommand<BenchSamplersCommand>("samplers")
+                    .WithDescription("Compare prompt samplers (uniform, DAPO, VADE, domain-aware, ...) on a simulated learner over three seeds.");
+            });
         });
         return app.Run(args);
     }

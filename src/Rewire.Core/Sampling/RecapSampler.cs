@@ -119,11 +119,17 @@ public sealed class RecapObjectiveWeights
             var cn = MinMax(c);
             for (var i = 0; i < k; i++) u[i] = vn[i] + (1 - cn[i]);
         }
+        for (var i = 0; i < k; i++)
+        {
+            // Extreme signals can overflow the ratios; keep the ordering and stay finite.
+            if (double.IsNaN(u[i])) u[i] = 0;
+            else if (double.IsPositiveInfinity(u[i])) u[i] = double.MaxValue;
+        }
         var max = u.Max();
         var z = 0.0;
         for (var i = 0; i < k; i++)
         {
-            w[i] = Math.Exp((u[i] - max) / options.Temperature);
+            w[i] = Math.Exp(Math.Max(-700, (u[i] - max) / options.Temperature));
             z += w[i];
         }
         for (var i = 0; i < k; i++) w[i] = k * w[i] / z;

@@ -83,6 +83,7 @@ public sealed class BenchSamplersCommand : Command<BenchSamplersCommand.Settings
                 {
                     registry_name = s.RegistryName,
                     zero_variance_share = s.ZeroVarianceShare,
+                    trained_zero_variance_share = s.TrainedZeroVarianceShare,
                     rollouts_per_useful_group = s.RolloutsPerUsefulGroup,
                     final_accuracy = s.FinalAccuracy,
                     final_accuracy_std = s.FinalAccuracyStd,
@@ -105,13 +106,13 @@ public sealed class BenchSamplersCommand : Command<BenchSamplersCommand.Settings
         }
         var f = CultureInfo.InvariantCulture;
         var table = new Table()
-            .AddColumn("sampler").AddColumn("zero-var share").AddColumn("rollouts / useful group")
+            .AddColumn("sampler").AddColumn("zero-var share (generated / trained)").AddColumn("rollouts / useful group")
             .AddColumn("held-out acc (± sd)").AddColumn("steps").AddColumn("rollouts to uniform's final");
         foreach (var s in report.Samplers)
         {
             table.AddRow(
                 s.Sampler,
-                s.ZeroVarianceShare.ToString("0.000", f),
+                $"{s.ZeroVarianceShare.ToString("0.000", f)} / {s.TrainedZeroVarianceShare.ToString("0.000", f)}",
                 s.RolloutsPerUsefulGroup.ToString("0.0", f),
                 $"{s.FinalAccuracy.ToString("0.0000", f)} ± {s.FinalAccuracyStd.ToString("0.0000", f)}",
                 s.MeanSteps.ToString("0", f),

@@ -88,6 +88,8 @@ public class SamplerComparisonTests
         Assert.True(dapo.MeanRoundsPerStep >= 1);
         // Every group DAPO trains on is useful: full batches of 16 informative groups per step.
         Assert.All(dapo.Runs, run => Assert.Equal(run.Steps * 16L, run.UsefulGroups));
+        Assert.Equal(0, dapo.TrainedZeroVarianceShare);
+        Assert.Equal(uniform.ZeroVarianceShare, uniform.TrainedZeroVarianceShare, 12);
     }
 
     [Fact]

@@ -56,7 +56,7 @@ public sealed record SamplerComparisonOptions
 /// <summary>A point of held-out accuracy against rollouts generated.</summary>
 public sealed record CurvePoint(long Rollouts, double Accuracy);
 
-/// <summary>One sampler on one seed.</summary>
+/// <summary>One sampler on one seed. ZeroVarianceShare counts generated groups; TrainedZeroVarianceShare counts the groups of the training batches (0 for DAPO by construction).</summary>
 public sealed record SamplerRun(
     string Label,
     ulong Seed,
@@ -65,7 +65,9 @@ public sealed record SamplerRun(
     long GeneratedGroups,
     long ZeroVarianceGroups,
     long UsefulGroups,
+    long TrainedGroups,
     double ZeroVarianceShare,
+    double TrainedZeroVarianceShare,
     double RolloutsPerUsefulGroup,
     double InitialAccuracy,
     double FinalAccuracy,
@@ -77,6 +79,7 @@ public sealed record SamplerSummary(
     string Sampler,
     string RegistryName,
     double ZeroVarianceShare,
+    double TrainedZeroVarianceShare,
     double RolloutsPerUsefulGroup,
     double FinalAccuracy,
     double FinalAccuracyStd,
@@ -137,6 +140,7 @@ public static class SamplerComparison
             return new SamplerSummary(
                 spec.Label, spec.Sampler,
                 rs.Average(r => r.ZeroVarianceShare),
+                rs.Average(r => r.TrainedZeroVarianceShare),
                 rs.Average(r => r.RolloutsPerUsefulGroup),
                 mean, std,
                 rs.Average(r => r.InitialAccuracy),
@@ -156,7 +160,7 @@ public static class SamplerComparison
         var initial = learner.HeldOutAccuracy();
         var checkpoints = Enumerable.Range(1, options.CurvePoints).Select(i => options.RolloutBudget * i / options.CurvePoints).ToArray();
         var curve = new List<CurvePoint>();
-        long rollouts = 0, generated = 0, zeroVar = 0, useful = 0, rounds = 0;
+        long rollouts = 0, generated = 0, zeroVar = 0, useful = 0, trained = 0, rounds = 0;
         var steps = 0;
         var accuracy = initial;
         var next = 0;
@@ -174,12 +178,14 @@ public static class SamplerComparison
             zeroVar += st.ZeroVarianceGroups;
             rounds += st.Rounds;
             useful += batch.Groups.Count(g => g.HasVariance(FilterMetric.Reward));
+            trained += batch.Groups.Count;
             accuracy = learner.HeldOutAccuracy();
         }
         while (next < checkpoints.Length) curve.Add(new CurvePoint(checkpoints[next++], accuracy));
         return new SamplerRun(
-            spec.Label, seed, steps, rollouts, generated, zeroVar, useful,
+            spec.Label, seed, steps, rollouts, generated, zeroVar, useful, trained,
             generated == 0 ? 0 : (double)zeroVar / generated,
+            trained == 0 ? 0 : 1.0 - (double)useful / trained,
             useful == 0 ? double.PositiveInfinity : (double)rollouts / useful,
             initial, curve[^1].Accuracy,
             steps == 0 ? 0 : (double)rounds / steps,

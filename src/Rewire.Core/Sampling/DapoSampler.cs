@@ -31,7 +31,7 @@ public sealed record DapoOptions
     {
         SamplerSupport.Require(OversampleFactor >= 1.0 && double.IsFinite(OversampleFactor), name, "oversample_factor", OversampleFactor, "a finite number >= 1");
         SamplerSupport.Require(MaxRounds >= 1, name, "max_rounds", MaxRounds, "an integer >= 1");
-        SamplerSupport.Require(Inner != DapoSampler.RegistryName, name, "inner", Inner, "any sampler except dapo itself");
+        SamplerSupport.Require(Inner is not (DapoSampler.RegistryName or DotPdsSampler.RegistryName), name, "inner", Inner, "a sampler that does not filter groups itself (not dapo or dot_pds)");
     }
 }
 

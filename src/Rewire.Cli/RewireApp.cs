@@ -21,6 +21,12 @@ public static class RewireApp
                 .WithDescription("Check the .NET runtime, TorchSharp and LibTorch on this machine.");
             config.AddCommand<ScoreCommand>("score")
                 .WithDescription("Grade a completion of one task prompt and print the reward breakdown.");
+            config.AddBranch("bench", b =>
+            {
+                b.SetDescription("Comparison harnesses and benchmarks.");
+                b.AddCommand<BenchSamplersCommand>("samplers")
+                    .WithDescription("Compare prompt samplers (uniform, DAPO, VADE, domain-aware, ...) on a simulated learner over three seeds.");
+            });
         });
         return app.Run(args);
     }

@@ -1,0 +1,73 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Rewire.Core.Sampling;
+
+namespace Rewire.Core.MultiObjective;
+
+/// <summary>Creates a reward weighting for the named objectives from JSON options.</summary>
+public delegate IRewardWeighting WeightingFactory(IReadOnlyList<string> objectives, JsonObject? options);
+
+/// <summary>Options of the built-in weightings (keys in snake_case; each weighting reads its own).</summary>
+public sealed record WeightingOptions
+{
+    /// <summary>Fixed preference weights (linear, hypervolume) or initial weights (gradient); null means uniform.</summary>
+    public double[]? Weights { get; init; }
+
+    /// <summary>Hypervolume: the initial model's validation vector (required).</summary>
+    public double[]? Reference { get; init; }
+
+    /// <summary>Hypervolume: per objective, true to maximise (null: all maximised).</summary>
+    public bool[]? Maximize { get; init; }
+
+    /// <summary>Gradient: λ. <value>The default value is 1e-5.</value></summary>
+    public double Regularization { get; init; } = 1e-5;
+
+    /// <summary>Gradient: calls averaged per update. <value>The default value is 1.</value></summary>
+    public int AccumulationSteps { get; init; } = 1;
+}
+
+/// <summary>The reward-weighting registry: <c>linear</c>, <c>hypervolume</c>, <c>gradient</c>.</summary>
+public static class WeightingRegistry
+{
+    public static NamedRegistry<WeightingFactory> Default { get; } = CreateDefault();
+
+    public static NamedRegistry<WeightingFactory> CreateDefault()
+    {
+        var r = new NamedRegistry<WeightingFactory>("reward weighting");
+        r.Register(LinearScalarisation.RegistryName, (names, o) =>
+        {
+            var opts = Bind(o, LinearScalarisation.RegistryName);
+            return new LinearScalarisation(names, opts.Weights ?? Uniform(names.Count));
+        });
+        r.Register(HypervolumeGuidedWeighting.RegistryName, (names, o) =>
+        {
+            var opts = Bind(o, HypervolumeGuidedWeighting.RegistryName);
+            var reference = opts.Reference ?? throw new ArgumentException("the hypervolume weighting needs 'reference': the initial model's validation score per objective.");
+            return new HypervolumeGuidedWeighting(names, opts.Weights ?? Uniform(names.Count), reference, opts.Maximize);
+        });
+        r.Register(GradientWeighting.RegistryName, (names, o) =>
+        {
+            var opts = Bind(o, GradientWeighting.RegistryName);
+            return new GradientWeighting(names, opts.Weights, opts.Regularization, opts.AccumulationSteps);
+        });
+        return r;
+    }
+
+    public static IRewardWeighting Create(string name, IReadOnlyList<string> objectives, JsonObject? options = null) =>
+        Default.Get(name)(objectives, options);
+
+    private static double[] Uniform(int n) =>
+        n > 0 ? Enumerable.Repeat(1.0 / n, n).ToArray() : throw new ArgumentException("give at least one objective.");
+
+    private static WeightingOptions Bind(JsonObject? o, string name)
+    {
+        try
+        {
+            return SamplerSupport.BindOptions<WeightingOptions>(o, name);
+        }
+        catch (JsonException e)
+        {
+            throw new ArgumentException($"invalid options for weighting '{name}': {e.Message}", e);
+        }
+    }
+}

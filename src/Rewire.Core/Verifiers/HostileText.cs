@@ -21,6 +21,8 @@ public static class HostileText
     /// <summary>Approximate length of a case at scale 1 (characters).</summary>
     public const int BaseLength = 1 << 17;
 
+    private const string MixedAlphabet = "{}\\<>/:0123456789.,eE-boxedanswer \n";
+
     /// <summary>All cases.</summary>
     public static IReadOnlyList<HostileCase> Cases { get; } =
     [
@@ -52,7 +54,7 @@ public static class HostileText
         new("emoji_and_combining", s => Repeat("\U0001F600\u0301\u200B\u202E\uFEFF3", s * BaseLength)),
         new("fullwidth_digits", s => Repeat("\uFF11\uFF12\uFF13 ", s * BaseLength)),
         new("latex_fraction_spam", s => Repeat("\\frac{1}{", s * BaseLength)),
-        new("mixed_delimiters", s => Generate(s * BaseLength, 4, r => "{}\\<>/:0123456789.,eE-boxedanswer \n"[r.Next(37)])),
+        new("mixed_delimiters", s => Generate(s * BaseLength, 4, r => MixedAlphabet[r.Next(MixedAlphabet.Length)])),
     ];
 
     /// <summary>The case named <paramref name="name"/>.</summary>

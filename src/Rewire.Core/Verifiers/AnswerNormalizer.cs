@@ -43,8 +43,10 @@ public static class AnswerNormalizer
 
         var sb = new StringBuilder(s.Length);
         var pendingSpace = false;
-        foreach (var rune in s.EnumerateRunes())
+        Span<char> buffer = stackalloc char[2];
+        foreach (var original in s.EnumerateRunes())
         {
+            var rune = options.UnicodeCompatibility ? Narrow(original) : original;
             var category = Rune.GetUnicodeCategory(rune);
             if (options.StripControl && category is System.Globalization.UnicodeCategory.Control or System.Globalization.UnicodeCategory.Format
                 && !Rune.IsWhiteSpace(rune))
@@ -64,7 +66,8 @@ public static class AnswerNormalizer
                 pendingSpace = false;
             }
 
-            sb.Append(options.IgnoreCase ? Rune.ToLowerInvariant(rune).ToString() : rune.ToString());
+            var written = (options.IgnoreCase ? Rune.ToLowerInvariant(rune) : rune).EncodeToUtf16(buffer);
+            sb.Append(buffer[..written]);
         }
 
         s = sb.ToString();
@@ -80,25 +83,30 @@ public static class AnswerNormalizer
     public static bool AreEqual(string? a, string? b, NormalizationOptions? options = null) =>
         string.Equals(Normalize(a, options), Normalize(b, options), StringComparison.Ordinal);
 
+    /// <summary>
+    /// NFKC where the runtime supports it (it does not in invariant-globalization mode, where the input comes back
+    /// unchanged); <see cref="Narrow"/> then maps full-width forms in every mode.
+    /// </summary>
     private static string SafeNormalize(string s)
     {
-        // Lone surrogates make String.Normalize throw; replace them first.
-        var sb = new StringBuilder(s.Length);
-        foreach (var rune in s.EnumerateRunes())
-        {
-            sb.Append(rune.ToString());
-        }
-
-        var cleaned = sb.ToString();
         try
         {
-            return cleaned.Normalize(NormalizationForm.FormKC);
+            return s.Normalize(NormalizationForm.FormKC);
         }
-        catch (ArgumentException)
+        catch (Exception ex) when (ex is ArgumentException or PlatformNotSupportedException)
         {
-            return cleaned;
+            // Lone surrogates make Normalize throw; they become U+FFFD when the runes are enumerated.
+            return s;
         }
     }
+
+    /// <summary>Full-width ASCII (U+FF01..U+FF5E) to ASCII and the ideographic space to a space.</summary>
+    private static Rune Narrow(Rune rune) => rune.Value switch
+    {
+        >= 0xFF01 and <= 0xFF5E => new Rune(rune.Value - 0xFEE0),
+        0x3000 => new Rune(' '),
+        _ => rune,
+    };
 
     private static string StripMarkup(string s)
     {

@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using Rewire.Core.Rewards;
+using Rewire.Core.Tests.Rewards;
+using Rewire.Core.Verifiers;
+
+namespace Rewire.Core.Tests.Verifiers;
+
+public class HostileTextTests
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
+
+    public static TheoryData<string> CaseNames() => new(HostileText.Cases.Select(c => c.Name));
+
+    /// <summary>Everything that reads completions, run once over a text; must never throw.</summary>
+    private static void ParseEverything(string text)
+    {
+        _ = AnswerExtractor.Extract(text);
+        _ = AnswerExtractor.Boxed(text);
+        _ = AnswerExtractor.Tag(text);
+        _ = AnswerExtractor.AnswerLine(text);
+        var n = AnswerExtractor.LastNumber(text);
+        if (n.Found)
+        {
+            _ = NumericAnswer.TryParse(n.Value, out _);
+        }
+
+        var rollout = TestRollouts.Make(text, "42");
+        _ = new NumericVerifier().Score(rollout);
+        _ = new ExactMatchVerifier().Score(rollout);
+        _ = new MultipleChoiceVerifier().Score(TestRollouts.Make(text, "B"));
+        _ = new RequiredTagsReward(["think", "answer"]).Score(rollout);
+        _ = new RegexFormatReward("<answer>[0-9]+</answer>").Score(rollout);
+    }
+
+    [Theory]
+    [MemberData(nameof(CaseNames))]
+    public async Task Every_case_completes_within_the_bound_without_throwing(string name)
+    {
+        var text = HostileText.Get(name).Generate(8);
+        var task = Task.Run(() => ParseEverything(text));
+        var finished = await Task.WhenAny(task, Task.Delay(Bound));
+        Assert.True(ReferenceEquals(finished, task), $"hostile case {name} ({text.Length} chars) took longer than {Bound}");
+        await task;
+    }
+
+    [Theory]
+    [MemberData(nameof(CaseNames))]
+    public void Extraction_time_scales_linearly(string name)
+    {
+        var hostile = HostileText.Get(name);
+        // Both sizes are beyond the CPU caches (2x and 16x the base length), so memory effects do not masquerade as
+        // super-linear time. Linear gives about 8x; quadratic gives about 64x; the slack absorbs a shared machine's noise.
+        var small = hostile.Generate(2);
+        var large = hostile.Generate(16);
+        ParseEverything(small);
+        var t1 = Fastest(() => ParseEverything(small));
+        var t8 = Fastest(() => ParseEverything(large));
+        Assert.True(t8 <= 20 * t1 + 0.1, $"{name}: 1x took {t1 * 1000:0.0} ms, 8x took {t8 * 1000:0.0} ms");
+    }
+
+    [Fact]
+    public void Hostile_answers_are_reported_as_no_answer()
+    {
+        Assert.False(AnswerExtractor.LastNumber(HostileText.Get("thousands_of_digits").Generate(1)).Found);
+        Assert.False(AnswerExtractor.Boxed(HostileText.Get("open_braces").Generate(1)).Found);
+        Assert.False(AnswerExtractor.Boxed(HostileText.Get("unclosed_boxes").Generate(1)).Found);
+        Assert.False(AnswerExtractor.Tag(HostileText.Get("unclosed_answer_tags").Generate(1)).Found);
+        Assert.True(AnswerExtractor.AnswerLine(HostileText.Get("answer_colon_spam").Generate(1)).Value.Length <= 4096);
+        Assert.False(AnswerExtractor.AnswerLine(HostileText.Get("huge_answer_line").Generate(1)).Found);
+        Assert.False(AnswerExtractor.Tag(HostileText.Get("huge_tag_content").Generate(1)).Found);
+        Assert.Equal("1", AnswerExtractor.Boxed(HostileText.Get("close_braces").Generate(1)).Value);
+        var nested = AnswerExtractor.Boxed(HostileText.Get("deeply_nested_boxes").Generate(1), maxLength: int.MaxValue);
+        Assert.True(nested.Found);
+        var verdict = new NumericVerifier().Score(TestRollouts.Make(HostileText.Get("thousands_of_digits").Generate(1), "7"));
+        Assert.Equal(0.0, verdict.Total);
+        Assert.Contains("longer than", verdict.FailureReason);
+    }
+
+    [Fact]
+    public void Corpus_is_deterministic_and_scales()
+    {
+        foreach (var c in HostileText.Cases)
+        {
+            var a = c.Generate(1);
+            Assert.Equal(a, c.Generate(1));
+            Assert.True(a.Length >= HostileText.BaseLength / 8, c.Name);
+            Assert.InRange(c.Generate(8).Length, 6 * a.Length, 10 * a.Length);
+        }
+
+        Assert.Throws<KeyNotFoundException>(() => HostileText.Get("nope"));
+    }
+
+    private static double Fastest(Action action)
+    {
+        var best = double.MaxValue;
+        for (var i = 0; i < 3; i++)
+        {
+            var sw = Stopwatch.StartNew();
+            action();
+            best = Math.Min(best, sw.Elapsed.TotalSeconds);
+        }
+
+        return best;
+    }
+}

@@ -17,6 +17,10 @@ public static class RewireApp
         {
             config.SetApplicationName("rewire");
             config.SetApplicationVersion(Version);
+            // REWIRE_DEBUG=1 shows full stack traces of unexpected errors (for bug reports).
+            if (Environment.GetEnvironmentVariable("REWIRE_DEBUG") == "1") config.PropagateExceptions();
+            config.AddCommand<TrainCommand>("train")
+                .WithDescription("Train a policy with verifiable rewards: warm start, RL, held-out evaluation (no arguments: the embedded default).");
             config.AddCommand<DoctorCommand>("doctor")
                 .WithDescription("Check the .NET runtime, TorchSharp and LibTorch on this machine.");
             config.AddCommand<ScoreCommand>("score")

@@ -14,5 +14,8 @@ public static class JsonOutput
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
+    /// <summary>The same style on one line (JSON-lines output).</summary>
+    public static readonly JsonSerializerOptions Compact = new(Options) { WriteIndented = false };
+
     public static void Write<T>(T value) => Console.Out.WriteLine(JsonSerializer.Serialize(value, Options));
 }

@@ -24,7 +24,7 @@ public sealed class GpgAdvantage : OutcomeAdvantageEstimator
     {
         Validate(scores, groupIds, groupCount, advantages);
         int nonZero = 0;
-        for (int i = 0; i < scores.Length; i++) if (scores[i] != 0) nonZero++;
+        for (int i = 0; i < scores.Length; i++) nonZero += scores[i] != 0 ? 1 : 0; // branch-free: scores are often 0/1 at random
         double alpha = scores.Length / (double)Math.Max(nonZero, 1);
         using var ws = new GroupStats.Workspace(groupCount);
         GroupStats.MeanStd(scores, groupIds, ws.Mean, ws.Std, ws.Count);

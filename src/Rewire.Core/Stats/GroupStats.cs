@@ -6,7 +6,7 @@ namespace Rewire.Core.Stats;
 /// Per-group mean, standard deviation and count of per-row scores, by an explicit group id per row.
 /// Two passes (sum, then squared deviations from the group mean) for accuracy; no allocation per row.
 /// The std of a group of one is reported as 0 (undefined for the unbiased form): estimators apply their own rule
-/// for singleton groups.
+/// for singleton groups. A non-finite score is refused (it would silently poison its whole group).
 /// </summary>
 public static class GroupStats
 {
@@ -37,7 +37,12 @@ public static class GroupStats
             count[g] += j - i;
             i = j;
         }
-        for (int g = 0; g < groups; g++) mean[g] = count[g] > 0 ? mean[g] / count[g] : 0.0;
+        for (int g = 0; g < groups; g++)
+        {
+            mean[g] = count[g] > 0 ? mean[g] / count[g] : 0.0;
+            if (!double.IsFinite(mean[g]))
+                throw new ArgumentException($"Group {g} has a non-finite score (NaN or infinity); map failed rewards to a finite failure value before computing advantages.", nameof(scores));
+        }
         for (int i = 0; i < n;)
         {
             int g = groupIds[i];

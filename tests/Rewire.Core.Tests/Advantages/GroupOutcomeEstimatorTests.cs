@@ -163,6 +163,17 @@ public sealed class GroupOutcomeEstimatorTests
     }
 
     [Fact]
+    public void Grpo_population_std_option()
+    {
+        var adv = new double[2];
+        new GrpoAdvantage(new GrpoOptions { UnbiasedStd = false, Epsilon = 0 }).ComputeOutcome([0, 2], [0, 0], 1, adv);
+        Assert.Equal([-1.0, 1.0], adv); // population std of {0, 2} is 1
+        new GrpoAdvantage(new GrpoOptions { Epsilon = 0 }).ComputeOutcome([0, 2], [0, 0], 1, adv);
+        Assert.Equal(-1 / Math.Sqrt(2), adv[0], 15); // unbiased std is sqrt(2)
+        Assert.Throws<ArgumentOutOfRangeException>(() => new GrpoAdvantage(new GrpoOptions { Epsilon = -1 }));
+    }
+
+    [Fact]
     public void Gpg_alpha_counts_non_zero_scores_over_the_batch()
     {
         var adv = new double[4];

@@ -54,8 +54,8 @@ public sealed class ProcessAndStatefulEstimatorTests
         var grpoNew = Reference.Grpo(next, labels, normalize: true);
         var ra = FirstColumn(a.Compute(Outcome(next, labels)).Advantages);
         var rb = FirstColumn(b.Compute(Outcome(next, labels)).Advantages);
-        // |SA| <= max(|A_new|, |A_total|) and SA is a convex mix of the two, so |SA| <= max(|A_new|, |A_total|) <= ... ;
-        // we check the round trip exactly and the bound against the current-group GRPO advantage and the largest total one.
+        // The imported state reproduces the exporter's next step exactly, and SAS (a convex mix of A_new and A_total)
+        // never exceeds max(|A_new|, |A_total|); A_new is the current group's GRPO advantage, A_total uses the merged state.
         bool roundTrip = ra.Zip(rb).All(p => p.First == p.Second);
         var state = a.ExportState();
         bool bounded = ra.Select((v, i) =>

@@ -48,6 +48,27 @@ public sealed class GroupIndexTests
         Assert.Equal(1.0, biased[0], 15);
     }
 
+    [Fact]
+    public void Non_finite_scores_are_refused_with_their_group_named()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => GroupStats.MeanStd([1.0, double.NaN, 2.0], GroupIndex.FromLabels(["a", "b", "a"])));
+        Assert.Contains("Group 1", ex.Message);
+        Assert.Throws<ArgumentException>(() => GroupStats.MeanStd([double.PositiveInfinity], GroupIndex.FromLabels(["a"])));
+    }
+
+    [Fact]
+    public void Token_matrix_checks_its_shape()
+    {
+        Assert.Contains("needs 6", Assert.Throws<ArgumentException>(() => new TokenMatrix(2, 3, new double[5])).Message);
+        var m = new TokenMatrix(2, 3, [1, 2, 3, 4, 5, 6]);
+        Assert.Equal([4.0, 5.0, 6.0], m.Row(1).ToArray());
+        Assert.Equal(6.0, m[1, 2]);
+        Assert.Contains("same [B, L] shape", Assert.Throws<ArgumentException>(() => m.RequireSameShape(new TokenMatrix(3, 2), "mask", "values")).Message);
+        var sums = new double[2];
+        m.RowSums(sums);
+        Assert.Equal([6.0, 15.0], sums);
+    }
+
     [Property(MaxTest = 100)]
     public bool Members_partition_the_rows(int seed)
     {

@@ -1,53 +1,5 @@
 namespace Rewire.Core.Rewards;
 
-/// <summary>One weighted term of a <see cref="RewardPipeline"/>: a scalar or a batched reward function with its failure policy.</summary>
-public sealed record RewardTerm
-{
-    private RewardTerm(string name, double weight, IRewardFunction? single, IBatchRewardFunction? batch, FailurePolicy policy)
-    {
-        Name = name;
-        Weight = weight;
-        Single = single;
-        Batch = batch;
-        Policy = policy;
-    }
-
-    /// <summary>The component name (the function's name unless overridden).</summary>
-    public string Name { get; }
-
-    /// <summary>The weight of this component in the total.</summary>
-    public double Weight { get; }
-
-    /// <summary>The scalar form, or null for a batched term.</summary>
-    public IRewardFunction? Single { get; }
-
-    /// <summary>The batched form, or null for a scalar term.</summary>
-    public IBatchRewardFunction? Batch { get; }
-
-    /// <summary>What a failure of this term yields.</summary>
-    public FailurePolicy Policy { get; }
-
-    /// <summary>A term scoring one rollout at a time.</summary>
-    public static RewardTerm Of(IRewardFunction function, double weight = 1.0, FailurePolicy? policy = null, string? name = null)
-    {
-        ArgumentNullException.ThrowIfNull(function);
-        return new RewardTerm(name ?? function.Name, weight, function, null, policy ?? FailurePolicy.Default);
-    }
-
-    /// <summary>A term scoring whole batches (sandboxed code, remote reward models).</summary>
-    public static RewardTerm Of(IBatchRewardFunction function, double weight = 1.0, FailurePolicy? policy = null, string? name = null)
-    {
-        ArgumentNullException.ThrowIfNull(function);
-        return new RewardTerm(name ?? function.Name, weight, null, function, policy ?? FailurePolicy.Default);
-    }
-}
-
-/// <summary>A failed reward call, as reported to <see cref="RewardPipeline.FailureObserved"/>.</summary>
-/// <param name="Component">The term that failed.</param>
-/// <param name="RolloutId">The prompt id of the rollout.</param>
-/// <param name="Reason">Why it failed.</param>
-public readonly record struct RewardFailure(string Component, string RolloutId, string Reason);
-
 /// <summary>
 /// Composes weighted reward functions into named components and a total:
 /// <c>total = Σ_k w_k · r_k</c>, where <c>r_k</c> is term k's total (its failure value when it failed).

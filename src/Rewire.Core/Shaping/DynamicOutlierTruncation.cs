@@ -89,12 +89,9 @@ public sealed class DynamicOutlierTruncation : IRewardShaper
             throw new ArgumentException($"ShapingBatch.Correct has {correct.Length} entries for {batch.Count} rollouts (shaper 'dot').");
         }
 
-        var plan = batch.TruncateTo ?? new int[batch.Count];
-        if (batch.TruncateTo is null)
-        {
-            Array.Fill(plan, -1);
-            batch.TruncateTo = plan;
-        }
+        var plan = batch.TruncateTo is { } existing && existing.Length == batch.Count ? existing : new int[batch.Count];
+        Array.Fill(plan, -1);
+        batch.TruncateTo = plan;
 
         var index = batch.Index;
         int eligible = 0, truncated = 0, skipped = 0;

@@ -74,12 +74,17 @@ public readonly record struct NumericAnswer(double Value, BigInteger? ExactInteg
         var keepGroups = span.Contains("frac", StringComparison.Ordinal);
         foreach (var c in span)
         {
-            if (c is ' ' or '\t' or '{' or '}' && !keepGroups)
+            if (c is '{' or '}' && !keepGroups)
             {
                 continue;
             }
 
-            chars[n++] = c == '\u2212' ? '-' : c;
+            chars[n++] = c switch
+            {
+                '\u2212' => '-',
+                '\t' or '\u00A0' or '\u2009' or '\u202F' => ' ',
+                _ => c,
+            };
         }
 
         return new string(chars, 0, n);
@@ -120,8 +125,8 @@ public readonly record struct NumericAnswer(double Value, BigInteger? ExactInteg
             return false;
         }
 
-        numerator = s[..slash].Replace(" ", "", StringComparison.Ordinal);
-        denominator = s[(slash + 1)..].Replace(" ", "", StringComparison.Ordinal);
+        numerator = s[..slash].Trim();
+        denominator = s[(slash + 1)..].Trim();
         return true;
     }
 
@@ -148,7 +153,7 @@ public readonly record struct NumericAnswer(double Value, BigInteger? ExactInteg
     private static bool TryParseReal(string s, out NumericAnswer number)
     {
         number = default;
-        s = s.Replace(" ", "", StringComparison.Ordinal);
+        s = SpacesToSeparators(s.Trim());
         if (s.Length == 0)
         {
             return false;
@@ -183,6 +188,44 @@ public readonly record struct NumericAnswer(double Value, BigInteger? ExactInteg
         BigInteger? exact = isInteger && BigInteger.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var big) ? big : null;
         number = new NumericAnswer(value, exact);
         return true;
+    }
+
+    /// <summary>
+    /// A space between two digits is a thousands separator (it must then pass the grouping check, so "1 000" is 1000
+    /// and "3 4" is not a number); other spaces ("- 5", "2.5 \times 10^3") are dropped.
+    /// </summary>
+    private static string SpacesToSeparators(string s)
+    {
+        if (!s.Contains(' ', StringComparison.Ordinal))
+        {
+            return s;
+        }
+
+        var chars = new char[s.Length];
+        var n = 0;
+        for (var i = 0; i < s.Length; i++)
+        {
+            if (s[i] != ' ')
+            {
+                chars[n++] = s[i];
+                continue;
+            }
+
+            var j = i;
+            while (j + 1 < s.Length && s[j + 1] == ' ')
+            {
+                j++;
+            }
+
+            if (n > 0 && char.IsAsciiDigit(chars[n - 1]) && j + 1 < s.Length && char.IsAsciiDigit(s[j + 1]))
+            {
+                chars[n++] = ',';
+            }
+
+            i = j;
+        }
+
+        return new string(chars, 0, n);
     }
 
     /// <summary>[-]digits with valid thousands groups [.digits][e[+-]digits], or [-].digits[...]; nothing else.</summary>

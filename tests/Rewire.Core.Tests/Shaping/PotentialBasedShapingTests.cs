@@ -106,6 +106,29 @@ public class PotentialBasedShapingTests
         }
     }
 
+    [Property(MaxTest = 40)]
+    public bool Shaping_preserves_the_greedy_policy_of_random_mdps(int seed, PositiveInt states, PositiveInt actions)
+    {
+        var random = new Random(seed);
+        var mdp = RandomMdp(random, states.Get % 6 + 1, actions.Get % 4 + 1);
+        var phi = Enumerable.Range(0, mdp.States).Select(_ => random.NextDouble() * 100 - 50).ToArray();
+        var q = ValueIteration(mdp, 0.8, null);
+        var shaped = ValueIteration(mdp, 0.8, phi);
+        for (var s = 0; s < mdp.States; s++)
+        {
+            var best = Enumerable.Range(0, mdp.Actions).Max(a => q[s, a]);
+            var greedyShaped = Greedy(shaped, s);
+
+            // Ties aside, the argmax is the same: the shaped greedy action is optimal in the original MDP.
+            if (q[s, greedyShaped] < best - 1e-8)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     [Fact]
     public void A_non_potential_bonus_can_change_the_optimal_policy()
     {

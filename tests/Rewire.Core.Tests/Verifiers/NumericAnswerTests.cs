@@ -24,6 +24,10 @@ public class NumericAnswerTests
     [InlineData("\u22125", -5.0)]
     [InlineData("2.5 \\times 10^{3}", 2500.0)]
     [InlineData("1 000", 1000.0)]
+    [InlineData("1 000 000", 1000000.0)]
+    [InlineData("- 5", -5.0)]
+    [InlineData("1\u202F234", 1234.0)]
+    [InlineData("1 / 4", 0.25)]
     public void Parses_the_usual_forms(string text, double expected)
     {
         Assert.True(NumericAnswer.TryParse(text, out var n), text);
@@ -42,6 +46,8 @@ public class NumericAnswerTests
     [InlineData("1/2/3")]
     [InlineData("\\frac{1}{")]
     [InlineData("3 apples")]
+    [InlineData("3 4")]
+    [InlineData("12 34")]
     [InlineData(null)]
     public void Refuses_what_is_not_a_number(string? text) => Assert.False(NumericAnswer.TryParse(text, out _));
 

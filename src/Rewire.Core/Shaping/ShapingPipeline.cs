@@ -1,0 +1,36 @@
+namespace Rewire.Core.Shaping;
+
+/// <summary>Applies named shapers in order: the pipeline a trainer builds from configuration.</summary>
+public sealed class ShapingPipeline : IRewardShaper
+{
+    private readonly IRewardShaper[] _stages;
+
+    public ShapingPipeline(IEnumerable<IRewardShaper> stages)
+    {
+        ArgumentNullException.ThrowIfNull(stages);
+        _stages = stages.ToArray();
+    }
+
+    /// <summary>Builds the pipeline from (name, settings) pairs through <paramref name="registry"/>.</summary>
+    public static ShapingPipeline FromConfig(ShapingRegistry registry, IEnumerable<(string Name, IReadOnlyDictionary<string, string>? Settings)> stages)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        ArgumentNullException.ThrowIfNull(stages);
+        return new ShapingPipeline(stages.Select(s => registry.CreateReward(s.Name, s.Settings)));
+    }
+
+    /// <inheritdoc />
+    public string Name => string.Join("+", _stages.Select(s => s.Name));
+
+    /// <summary>The stages, in order.</summary>
+    public IReadOnlyList<IRewardShaper> Stages => _stages;
+
+    /// <inheritdoc />
+    public void Apply(ShapingBatch batch)
+    {
+        foreach (var stage in _stages)
+        {
+            stage.Apply(batch);
+        }
+    }
+}

@@ -111,6 +111,9 @@ public sealed class VadeSampler : IPromptSampler
         return a / (a + b);
     }
 
+    /// <summary>E[p(1 − p)] under Beta(α, β) = αβ / ((α + β)(α + β + 1)): the expected Bernoulli reward variance VADE's score estimates.</summary>
+    public static double ExpectedInformation(double alpha, double beta) => alpha * beta / ((alpha + beta) * (alpha + beta + 1));
+
     public IReadOnlyList<Prompt> Next(int batchSize)
     {
         var n = Pool.Count;

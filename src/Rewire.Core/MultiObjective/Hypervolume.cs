@@ -3,8 +3,9 @@ namespace Rewire.Core.MultiObjective;
 /// <summary>
 /// Exact hypervolume of a set of points with respect to a reference point, all objectives maximised: the measure of the
 /// union of the boxes [r, p] over the points p that strictly dominate r in every coordinate (others add nothing).
-/// 2 objectives: a sort-and-sweep, O(n log n). 3 (or more) objectives: recursive slicing along the last objective
-/// (Fonseca et al. 2006's "hypervolume by slicing objectives"), reducing to the 2-D sweep; exact, O(n² log n) for 3.
+/// 2 objectives: a sort-and-sweep, O(n log n). 3 objectives: slicing along the third objective with the active points
+/// kept sorted, each slice a 2-D sweep, O(n²). More objectives: recursive slicing (Fonseca et al. 2006's "hypervolume by
+/// slicing objectives") down to the 3-D case; exact but exponential in the dimension.
 /// <see cref="InclusionExclusion"/> is an exponential reference for tests.
 /// </summary>
 public static class Hypervolume
@@ -54,6 +55,7 @@ public static class Hypervolume
     {
         if (d == 1) return points.Max(p => p[0]) - reference[0];
         if (d == 2) return Sweep2D(points, reference);
+        if (d == 3) return Slice3D(points, reference);
         var axis = d - 1;
         var sorted = points.OrderByDescending(p => p[axis]).ToList();
         var volume = 0.0;
@@ -64,6 +66,42 @@ public static class Hypervolume
             var lower = i + 1 < sorted.Count ? sorted[i + 1][axis] : reference[axis];
             var height = sorted[i][axis] - lower;
             if (height > 0) volume += height * Slice(active, reference, d - 1);
+        }
+        return volume;
+    }
+
+    /// <summary>3-D slicing with the active set kept sorted by x (binary insertion), so each slice is an O(n) sweep: O(n²) in all.</summary>
+    private static double Slice3D(List<double[]> points, double[] reference)
+    {
+        var sorted = points.ToArray();
+        var z = new double[sorted.Length];
+        for (var i = 0; i < sorted.Length; i++) z[i] = -sorted[i][2];
+        Array.Sort(z, sorted);
+        var active = new List<double[]>(sorted.Length);
+        var byX = Comparer<double[]>.Create((a, b) =>
+        {
+            var c = b[0].CompareTo(a[0]);
+            return c != 0 ? c : b[1].CompareTo(a[1]);
+        });
+        var volume = 0.0;
+        for (var i = 0; i < sorted.Length; i++)
+        {
+            var at = active.BinarySearch(sorted[i], byX);
+            active.Insert(at < 0 ? ~at : at, sorted[i]);
+            var lower = i + 1 < sorted.Length ? sorted[i + 1][2] : reference[2];
+            var height = sorted[i][2] - lower;
+            if (height <= 0) continue;
+            var area = 0.0;
+            var bestY = reference[1];
+            foreach (var p in active)
+            {
+                if (p[1] > bestY)
+                {
+                    area += (p[0] - reference[0]) * (p[1] - bestY);
+                    bestY = p[1];
+                }
+            }
+            volume += height * area;
         }
         return volume;
     }

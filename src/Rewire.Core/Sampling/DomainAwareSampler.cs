@@ -151,6 +151,8 @@ public sealed class DomainAwareSampler : IPromptSampler
     public IReadOnlyList<Prompt> Next(int batchSize)
     {
         if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "the batch size must be positive.");
+        if (batchSize < _domains.Length)
+            throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, $"domain-aware sampling shares each batch across {_domains.Length} domains; with fewer slots than domains the lowest-ranked domains would never be sampled, so use a batch of at least {_domains.Length} prompts.");
         if (_pending.Count > 0)
         {
             _stepsSinceUpdate++;

@@ -220,6 +220,8 @@ public sealed class RecapSampler : IPromptSampler
     public IReadOnlyList<Prompt> Next(int batchSize)
     {
         if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "the batch size must be positive.");
+        if (batchSize < _domains.Length)
+            throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, $"RECAP shares each batch across {_domains.Length} domains; with fewer slots than domains the lowest-ranked domains would never be sampled, so use a batch of at least {_domains.Length} prompts.");
         CloseStep();
         var w = _weights.Weights();
         var share = w.Select(x => x / w.Length).ToArray();

@@ -69,6 +69,7 @@ public sealed class VadeSampler : IPromptSampler
     private long _step;
     private readonly double[] _score;
     private readonly int[] _candidates;
+    private readonly double[] _keys;
 
     public VadeSampler(IReadOnlyList<Prompt> pool, ulong seed, VadeOptions? options = null)
     {
@@ -87,6 +88,7 @@ public sealed class VadeSampler : IPromptSampler
         Array.Fill(_lastSeen, -1L);
         _score = new double[n];
         _candidates = new int[n];
+        _keys = new double[n];
     }
 
     public string Name => RegistryName;
@@ -108,6 +110,9 @@ public sealed class VadeSampler : IPromptSampler
         var (a, b) = Posterior(index);
         return a / (a + b);
     }
+
+    /// <summary>E[p(1 − p)] under Beta(α, β) = αβ / ((α + β)(α + β + 1)): the expected Bernoulli reward variance VADE's score estimates.</summary>
+    public static double ExpectedInformation(double alpha, double beta) => alpha * beta / ((alpha + beta) * (alpha + beta + 1));
 
     public IReadOnlyList<Prompt> Next(int batchSize)
     {
@@ -136,11 +141,10 @@ public sealed class VadeSampler : IPromptSampler
         if (_options.Selection == VadeSelection.Top)
         {
             // Partial selection: order candidates by score descending, ties by pool index (deterministic).
-            var keys = new double[c];
+            var keys = _keys.AsSpan(0, c);
             for (var i = 0; i < c; i++) keys[i] = -_score[cand[i]];
-            var order = cand.ToArray();
-            Array.Sort(keys, order);
-            for (var i = 0; i < batchSize; i++) batch[i] = Pool[order[i]];
+            keys.Sort(cand);
+            for (var i = 0; i < batchSize; i++) batch[i] = Pool[cand[i]];
         }
         else
         {

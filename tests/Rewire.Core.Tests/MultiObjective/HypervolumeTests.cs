@@ -49,9 +49,9 @@ public class HypervolumeTests
             .Select(ps => ps.Take(8).ToArray());
 
     [Property]
-    public Property Two_and_three_dimensional_algorithms_equal_inclusion_exclusion()
+    public Property Two_three_and_four_dimensional_algorithms_equal_inclusion_exclusion()
     {
-        var gen = Gen.Elements(2, 3).SelectMany(d => Points(d));
+        var gen = Gen.Elements(2, 3, 4).SelectMany(d => Points(d));
         return Prop.ForAll(gen.ToArbitrary(), points =>
         {
             if (points.Length == 0) return true;

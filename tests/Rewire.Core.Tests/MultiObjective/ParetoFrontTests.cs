@@ -44,3 +44,38 @@ public class ParetoFrontTests
         Assert.Null(back.History[0].Objectives);
     }
 }
+
+public class ParetoFrontPropertyTests
+{
+    [FsCheck.Xunit.Property]
+    public bool The_front_is_mutually_non_dominated_and_covers_every_recorded_point(byte[] xs, byte[] ys, bool minimiseSecond)
+    {
+        var t = new ParetoFrontTracker(["a", "b"], [true, !minimiseSecond]);
+        var n = Math.Min(xs.Length, ys.Length);
+        var all = new List<double[]>();
+        for (var i = 0; i < n; i++)
+        {
+            double[] v = [xs[i] % 16, ys[i] % 16];
+            all.Add(v);
+            t.Record(i, v);
+        }
+        var front = t.Front.Select(p => p.Values).ToList();
+        var mutual = front.All(a => front.All(b => ReferenceEquals(a, b) || !t.Dominates(a, b)));
+        var covered = all.All(v => front.Any(f => t.Dominates(f, v) || f.SequenceEqual(v)));
+        return mutual && covered && (n == 0 || front.Count > 0);
+    }
+
+    [FsCheck.Xunit.Property]
+    public bool Hypervolume_meta_reward_stays_in_its_range(byte[] accuracy, byte[] length)
+    {
+        var h = new HypervolumeGuidedWeighting(["acc", "len"], [0.5, 0.5], [0.3, 500], [true, false]);
+        var n = Math.Min(accuracy.Length, length.Length);
+        for (var i = 0; i < n; i++)
+        {
+            var step = h.ObserveValidation(i, [accuracy[i] / 255.0, 300 + length[i]]);
+            // m < 2 mathematically; tanh(c) rounds to exactly 1 in double precision once c > about 19, so allow m = 2.
+            if (step.MetaReward < 0.5 || step.MetaReward > 2 || (step.Contribution < 19 && step.MetaReward >= 2) || step.Contribution < 0 || step.Accepted != step.Contribution > 0) return false;
+        }
+        return true;
+    }
+}

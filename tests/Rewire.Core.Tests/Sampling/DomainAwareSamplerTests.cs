@@ -62,6 +62,7 @@ public class DomainAwareSamplerTests
         Assert.True(s.Weights["hard"] > 0.7, $"hard weight {s.Weights["hard"]}");
         Assert.True(last.Count(p => p.Domain == "hard") >= 12);
         Assert.Equal(19, s.Updates);
+        Assert.Throws<ArgumentOutOfRangeException>(() => s.Next(1));
     }
 
     [Fact]

@@ -93,6 +93,7 @@ public class RecapSamplerTests
         Assert.True(s.Weights["noisy"] > s.Weights["flat"]);
         Assert.True(last.Count(p => p.Domain == "noisy") > 5);
         Assert.Throws<ArgumentException>(() => new RecapObjectiveWeights(2).Record([1, double.NaN]));
+        Assert.Contains("at least 2 prompts", Assert.Throws<ArgumentOutOfRangeException>(() => s.Next(1)).Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => new RecapObjectiveWeights(2, new RecapOptions { Window = 1 }));
     }
 }

@@ -101,3 +101,28 @@ public class VadeSamplerTests
         Assert.Throws<ArgumentOutOfRangeException>(() => vade.Next(31));
     }
 }
+
+public class VadeInformationTests
+{
+    [FsCheck.Xunit.Property]
+    public bool Expected_information_peaks_at_mean_one_half_for_equal_concentration(FsCheck.PositiveInt concentration, byte meanPercent)
+    {
+        var n = concentration.Get / 10.0 + 0.1;
+        var m = Math.Clamp(meanPercent / 255.0, 0.001, 0.999);
+        return VadeSampler.ExpectedInformation(0.5 * n, 0.5 * n) + 1e-15 >= VadeSampler.ExpectedInformation(m * n, (1 - m) * n);
+    }
+
+    [Fact]
+    public void Expected_information_of_the_uniform_prior_is_one_sixth()
+    {
+        Assert.Equal(1.0 / 6, VadeSampler.ExpectedInformation(1, 1), 15);
+    }
+
+    [Fact]
+    public void Thompson_scores_average_to_the_expected_information()
+    {
+        var r = new Xoshiro256StarStar(5);
+        var mean = Enumerable.Range(0, 40_000).Select(_ => r.NextBeta(3, 7)).Select(p => p * (1 - p)).Average();
+        Assert.Equal(VadeSampler.ExpectedInformation(3, 7), mean, 2);
+    }
+}

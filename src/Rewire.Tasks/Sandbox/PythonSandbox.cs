@@ -94,8 +94,9 @@ public sealed class PythonSandbox
         lock (ProbeLock)
         {
             if (ProbeCache.TryGetValue(options, out var cached)) return cached;
+            // Only success is cached: a failed self-test (for example a timeout on a loaded machine) is retried next time.
             var result = ProbeUncached(options);
-            ProbeCache[options] = result;
+            if (result is null) ProbeCache[options] = result;
             return result;
         }
     }

@@ -81,7 +81,7 @@ public sealed class SearchEnvironment : ITextEnvironment
     }
 
     public string Name => "search";
-    public string Alphabet => " 0123456789:?abcdefghijklmnopqrstuvwxyz";
+    public string Alphabet => "\n 0123456789:?abcdefghijklmnopqrstuvwxyz";
     public SearchOptions Options => _o;
 
     /// <summary>The reference answer of the current episode.</summary>

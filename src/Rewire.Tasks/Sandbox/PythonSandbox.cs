@@ -2,7 +2,9 @@
 // results per test (pass, fail, timeout, crash) feed a partial-credit reward (VeRPO's dense reward [R01] takes them as p_ij).
 //
 // Isolation (Linux, run as root; otherwise the sandbox refuses to start and says why):
-//   unshare -n -m       own network namespace (only a downed loopback: no network) and own mount namespace;
+//   unshare -n -m -p    own network namespace (only a downed loopback: no network), own mount namespace and own PID
+//                       namespace whose init is the setup shell: when the test ends (or is killed) the kernel kills every
+//                       process the program started, so nothing outlives the test; /proc shows only those processes;
 //   tmpfs on /mnt       the child's working directory, size-capped, holding copies of solution.py, test.py, runner.py;
 //   tmpfs on /tmp, /var/tmp, /dev/shm, /run/lock, /run/shm   the world-writable places of a Debian system are replaced by
 //                       private, discarded copies (other world-writable folders, if a machine has any, stay writable);
@@ -31,7 +33,10 @@ public sealed class PythonSandbox
           if [ -d "$d" ] && [ ! -L "$d" ]; then mount -t tmpfs -o size=1m,mode=1777 tmpfs "$d"; fi
         done
         cd /mnt
-        exec setpriv --reuid="$3" --regid="$4" --clear-groups --no-new-privs prlimit --as="$6" --cpu="$7:$(($7 + 1))" --fsize="$8" --nproc="$9" --core=0 -- "$5" -I -B runner.py
+        set +e
+        setpriv --reuid="$3" --regid="$4" --clear-groups --no-new-privs prlimit --as="$6" --cpu="$7:$(($7 + 1))" --fsize="$8" --nproc="$9" --core=0 -- "$5" -I -B runner.py
+        status=$?
+        exit $status
         """;
 
     private const string Runner = """
@@ -94,8 +99,9 @@ public sealed class PythonSandbox
         lock (ProbeLock)
         {
             if (ProbeCache.TryGetValue(options, out var cached)) return cached;
+            // Only success is cached: a failed self-test (for example a timeout on a loaded machine) is retried next time.
             var result = ProbeUncached(options);
-            ProbeCache[options] = result;
+            if (result is null) ProbeCache[options] = result;
             return result;
         }
     }
@@ -168,7 +174,7 @@ public sealed class PythonSandbox
                 UseShellExecute = false,
                 WorkingDirectory = "/",
             };
-            foreach (var a in (string[])["-n", "-m", "--propagation", "private", "--", "/bin/sh", "-c", Script, "sandbox",
+            foreach (var a in (string[])["-n", "-m", "-p", "-f", "--mount-proc", "--propagation", "private", "--", "/bin/sh", "-c", Script, "sandbox",
                          dir.FullName, _o.WorkDirBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
                          I(_o.RunAsUid), I(_o.RunAsGid), _o.PythonPath, I(_o.MemoryBytes), I(_o.CpuSeconds), I(_o.MaxFileBytes), I(_o.MaxProcesses)])
                 psi.ArgumentList.Add(a);

@@ -49,5 +49,15 @@ public static class HostileCorpus
         new("json_blob", n => "{\"answer\": [" + Repeat("{\"a\": [1,2,3]},", 500 * n) + "0]}"),
         new("search_like_spam", n => Repeat("search read judge answer ", 500 * n)),
         new("mixed_operators", n => Repeat("*/+-()", 1000 * n)),
+        // Short cases that get past every length cap and reach the parsers and evaluators themselves.
+        new("short_deep_parentheses", _ => Repeat("(", 20) + "1" + Repeat(")", 20)),
+        new("short_exponent_tower", _ => "9**9**9**9**9"),
+        new("short_caret_tower", _ => "9^9^9^9^9^9"),
+        new("short_twenty_digits", _ => "99999999999999999999"),
+        new("short_minus_chain", _ => Repeat("-", 30) + "x"),
+        new("short_triple_sum", _ => "sum(0,99999,sum(0,99999,sum(0,99999,i)))"),
+        new("short_division_by_zero", _ => "1/(1-1)"),
+        new("short_overflow", _ => "999999*999999*999999*999999"),
+        new("short_unicode_yes", _ => "yеs"),
     ];
 }

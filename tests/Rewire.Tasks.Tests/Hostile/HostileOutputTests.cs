@@ -54,8 +54,8 @@ public sealed class HostileOutputTests
         {
             var t1 = Median(() => task.Verifier.Score(new Rollout(prompt, small)));
             var t8 = Median(() => task.Verifier.Score(new Rollout(prompt, large)));
-            // Linear would be 8x; allow 4x slack on top plus a fixed allowance for timer noise on a shared machine.
-            Assert.True(t8 <= 32 * t1 + 2.0, $"{task.Name} on {hostile.Name}: {t1:0.000} ms at 1x, {t8:0.000} ms at 8x");
+            // Linear would be 8x; allow 4x slack on top plus 5 ms for timer and GC noise on a shared machine.
+            Assert.True(t8 <= 32 * t1 + 5.0, $"{task.Name} on {hostile.Name}: {t1:0.000} ms at 1x, {t8:0.000} ms at 8x");
         }
     }
 

@@ -122,6 +122,36 @@ public sealed class PythonSandboxTests
     }
 
     [Fact]
+    public async Task Processes_the_program_starts_do_not_outlive_the_test()
+    {
+        var sb = Create();
+        if (sb is null) return;
+        var marker = "4321." + Random.Shared.Next(100000, 999999);
+        var program = $"import os\nif os.fork() == 0:\n    os.execv('/bin/sleep', ['sleep', '{marker}'])\n";
+        var run = await sb.RunAsync(program, ["assert len([p for p in os.listdir('/proc') if p.isdigit()]) <= 4"]);
+        Assert.Equal(TestOutcome.Pass, run.Tests[0].Outcome);
+        await Task.Delay(200);
+        var survivors = Directory.GetDirectories("/proc")
+            .Where(d => int.TryParse(Path.GetFileName(d), out _))
+            .Count(d =>
+            {
+                try
+                {
+                    return File.ReadAllText(Path.Combine(d, "cmdline")).Contains(marker, StringComparison.Ordinal);
+                }
+                catch (IOException)
+                {
+                    return false;
+                }
+                catch (UnauthorizedAccessException)
+                {
+                    return false;
+                }
+            });
+        Assert.Equal(0, survivors);
+    }
+
+    [Fact]
     public async Task Temporary_folders_are_removed()
     {
         var sb = Create();

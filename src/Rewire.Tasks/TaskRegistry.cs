@@ -19,8 +19,12 @@ public sealed class TaskRegistry
     {
         var r = new TaskRegistry();
         r.Register("arithmetic", () => new ArithmeticTask());
+        // Addition only: the embedded default of `rewire train` (a rule a small model can learn, unlike memorised products).
+        r.Register("addition", () => new ArithmeticTask(["add"], "addition"));
         r.Register("countdown", () => new CountdownTask());
         r.Register("lists", () => new ListOpsTask());
+        // List reversal only: a copying rule a small transformer learns in minutes on a CPU.
+        r.Register("reverse", () => new ListOpsTask(["rev"], "reverse"));
         r.Register("reasoning", () => new ReasoningTask());
         r.Register("programs", () => new ProgramSynthesisTask());
         return r;

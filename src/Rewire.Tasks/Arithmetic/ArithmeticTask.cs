@@ -13,10 +13,13 @@ public sealed class ArithmeticTask : TaskBase
 {
     private static readonly string[] AllOps = ["add", "sub", "mul"];
     private readonly string[] _ops;
+    private readonly string _name;
 
     /// <param name="operations">Which of <c>add</c>, <c>sub</c>, <c>mul</c> to generate (default: all three, uniformly).</param>
-    public ArithmeticTask(IReadOnlyList<string>? operations = null)
+    /// <param name="name">The registry name (a restricted variant such as <c>addition</c> registers under its own name).</param>
+    public ArithmeticTask(IReadOnlyList<string>? operations = null, string name = "arithmetic")
     {
+        _name = name;
         _ops = [.. operations ?? AllOps];
         if (_ops.Length == 0) throw new ArgumentException("give at least one operation: add, sub or mul", nameof(operations));
         foreach (var op in _ops)
@@ -24,7 +27,7 @@ public sealed class ArithmeticTask : TaskBase
                 throw new ArgumentException($"unknown arithmetic operation '{op}'; valid: add, sub, mul", nameof(operations));
     }
 
-    public override string Name => "arithmetic";
+    public override string Name => _name;
     public override IReadOnlyList<string> Domains => _ops;
     public override int MaxDifficulty => 5;
     public override string Alphabet => "*+-0123456789=";

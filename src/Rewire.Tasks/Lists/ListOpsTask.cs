@@ -13,11 +13,25 @@ namespace Rewire.Tasks.Lists;
 public sealed class ListOpsTask : TaskBase
 {
     private static readonly (int MinLen, int MaxLen, int MaxValue)[] Levels = [(3, 4, 9), (5, 6, 99), (7, 9, 99)];
-    private static readonly string[] Ops = ["sort", "rev", "uniq", "kth"];
+    private static readonly string[] AllOps = ["sort", "rev", "uniq", "kth"];
+    private readonly string[] _ops;
+    private readonly string _name;
+
+    /// <param name="operations">Which of <c>sort</c>, <c>rev</c>, <c>uniq</c>, <c>kth</c> to generate (default: all four, uniformly).</param>
+    /// <param name="name">The registry name (a restricted variant such as <c>reverse</c> registers under its own name).</param>
+    public ListOpsTask(IReadOnlyList<string>? operations = null, string name = "lists")
+    {
+        _ops = [.. operations ?? AllOps];
+        if (_ops.Length == 0) throw new ArgumentException("give at least one operation: sort, rev, uniq or kth", nameof(operations));
+        foreach (var op in _ops)
+            if (Array.IndexOf(AllOps, op) < 0)
+                throw new ArgumentException($"unknown list operation '{op}'; valid: sort, rev, uniq, kth", nameof(operations));
+        _name = name;
+    }
     private const int MaxItems = 32;
 
-    public override string Name => "lists";
-    public override IReadOnlyList<string> Domains => Ops;
+    public override string Name => _name;
+    public override IReadOnlyList<string> Domains => _ops;
     public override int MaxDifficulty => Levels.Length;
     public override string Alphabet => " 0123456789=ehiknoqrstuv";
     public override IReadOnlyList<string> ComponentNames => ["format", "length", "correct"];
@@ -27,7 +41,7 @@ public sealed class ListOpsTask : TaskBase
     {
         var (minLen, maxLen, maxValue) = Levels[difficulty - 1];
         var n = random.Next(minLen, maxLen + 1);
-        var op = random.Pick(Ops);
+        var op = random.Pick(_ops);
         var items = new int[n];
         for (var i = 0; i < n; i++) items[i] = random.Next(0, maxValue + 1);
         if (op == "uniq" && items.Distinct().Count() == n) items[random.Next(1, n)] = items[random.Next(0, 1)];

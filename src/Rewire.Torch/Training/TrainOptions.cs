@@ -30,7 +30,7 @@ public sealed class RunOptions
 public sealed class TaskOptions
 {
     /// <summary>Task registry name (see `rewire list`).</summary>
-    public string Name { get; set; } = "arithmetic";
+    public string Name { get; set; } = "reverse";
 
     /// <summary>Difficulty level passed to the generator (1 = easiest).</summary>
     [Range(1, 10)] public int Difficulty { get; set; } = 1;
@@ -51,7 +51,7 @@ public sealed class ModelOptions
     [Range(1, 64)] public int Layers { get; set; } = 2;
     [Range(8, 4096)] public int Width { get; set; } = 128;
     [Range(1, 64)] public int Heads { get; set; } = 4;
-    [Range(8, 8192)] public int Context { get; set; } = 64;
+    [Range(8, 8192)] public int Context { get; set; } = 32;
 }
 
 /// <summary>The supervised warm start on the task's (imperfect) demonstrations.</summary>
@@ -65,7 +65,7 @@ public sealed class SftOptions
 /// <summary>The RL stage: rollouts, rewards, advantages, objective and updates.</summary>
 public sealed class RlOptions : IValidatableOptions
 {
-    [Range(0, 1_000_000)] public int Steps { get; set; } = 60;
+    [Range(0, 1_000_000)] public int Steps { get; set; } = 30;
 
     /// <summary>Prompts per step (after dynamic-sampling filtering).</summary>
     [Range(1, 65_536)] public int PromptsPerStep { get; set; } = 32;
@@ -81,7 +81,7 @@ public sealed class RlOptions : IValidatableOptions
     [Range(1e-8, 1.0)] public double LearningRate { get; set; } = 1e-3;
     [Range(0.0, 1e6)] public double MaxGradNorm { get; set; } = 1.0;
     [Range(0, 1_000_000)] public int WarmupSteps { get; set; } = 5;
-    [Range(1, 4096)] public int MaxNewTokens { get; set; } = 8;
+    [Range(1, 4096)] public int MaxNewTokens { get; set; } = 10;
     [Range(1e-3, 10.0)] public double Temperature { get; set; } = 1.0;
 
     /// <summary>Advantage estimator registry name.</summary>

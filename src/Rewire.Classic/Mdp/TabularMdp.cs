@@ -25,7 +25,7 @@ public sealed class TabularMdp
 
     public int Actions { get; }
 
-    /// <summary>Discount factor γ in [0, 1).</summary>
+    /// <summary>Discount factor γ in [0, 1) (or 1 for episodic MDPs built with <c>episodic: true</c>).</summary>
     public double Gamma { get; }
 
     internal int[] Offsets { get; }
@@ -122,11 +122,16 @@ public sealed class TabularMdpBuilder
     private readonly List<(int S, int A, int Next, double P, double R)> _transitions = [];
     private readonly bool[] _terminal;
 
-    public TabularMdpBuilder(int states, int actions, double gamma)
+    /// <param name="states">Number of states.</param>
+    /// <param name="actions">Number of actions (all available in every state).</param>
+    /// <param name="gamma">Discount γ: in [0, 1), or in [0, 1] when <paramref name="episodic"/>.</param>
+    /// <param name="episodic">Allow γ = 1 for episodic tasks whose policies all reach a terminal state.</param>
+    public TabularMdpBuilder(int states, int actions, double gamma, bool episodic = false)
     {
         if (states < 1) throw new ArgumentOutOfRangeException(nameof(states), states, "An MDP needs at least one state.");
         if (actions < 1) throw new ArgumentOutOfRangeException(nameof(actions), actions, "An MDP needs at least one action.");
-        if (!(gamma >= 0 && gamma < 1)) throw new ArgumentOutOfRangeException(nameof(gamma), gamma, "The discount gamma must lie in [0, 1); model episodic tasks with absorbing terminal states.");
+        if (!(gamma >= 0 && (gamma < 1 || (episodic && gamma <= 1))))
+            throw new ArgumentOutOfRangeException(nameof(gamma), gamma, "The discount gamma must lie in [0, 1); for gamma = 1 build an episodic MDP (episodic: true) with terminal states.");
         States = states;
         Actions = actions;
         Gamma = gamma;

@@ -19,6 +19,10 @@ public static class RewireApp
             config.SetApplicationVersion(Version);
             config.AddCommand<DoctorCommand>("doctor")
                 .WithDescription("Check the .NET runtime, TorchSharp and LibTorch on this machine.");
+            config.AddCommand<BanditCommand>("bandit")
+                .WithDescription("Simulate a bandit algorithm on a bandit environment and report regret.");
+            config.AddCommand<BidCommand>("bid")
+                .WithDescription("Compare optimal RTB bidding with constant and linear baselines on generated auction logs.");
         });
         return app.Run(args);
     }

@@ -36,6 +36,28 @@ public class BanditRegretTests
     }
 
     [Fact]
+    public void An_oracle_has_zero_regret_and_a_fixed_worst_arm_has_linear_regret()
+    {
+        var env = BanditCatalog.Default.CreateEnvironment("bernoulli", 1);
+        var oracle = BanditRunner.Run(new FixedArm(4), env, 1000);
+        Assert.Equal(0.0, oracle.FinalRegret, 12);
+        var worst = BanditRunner.Run(new FixedArm(0), BanditCatalog.Default.CreateEnvironment("bernoulli", 1), 1000);
+        Assert.Equal(1000 * (0.9 - 0.2), worst.FinalRegret, 6);
+        Assert.Equal(1000, worst.Pulls[0]);
+    }
+
+    private sealed class FixedArm(int arm) : IBanditAlgorithm
+    {
+        public string Name => "fixed";
+
+        public int Act(BanditContext context) => arm;
+
+        public void Observe(int a, double reward)
+        {
+        }
+    }
+
+    [Fact]
     public void Same_seed_gives_the_same_run()
     {
         foreach (string name in BanditCatalog.Default.Algorithms.Names)

@@ -111,6 +111,38 @@ public class DynLinUcbTests
     }
 
     [Fact]
+    public void DynLinUcb_estimate_is_the_ridge_fit_of_epoch_end_rewards()
+    {
+        // Drive DynLin-UCB with rewards that depend on the step, record (arm, last reward of each epoch) and compare ĥ
+        // with the closed-form ridge solution on those pairs: rewards inside an epoch must be ignored.
+        const double rho = 0.5, lambda = 2.0;
+        var context = new BanditContext(2, 2);
+        context.Features[0] = 1; context.Features[3] = 1; // arms e1, e2
+        var dyn = new DynLinUcb(new BanditSetup(2, 2, 200, 3), new DynLinUcbOptions { RhoBar = rho, Lambda = lambda, FixedBeta = 0.5 });
+        var pairs = new List<(int Arm, double Y)>();
+        int epoch = 1, inEpoch = 0;
+        for (int t = 0; t < 200; t++)
+        {
+            int arm = dyn.Act(context);
+            double y = Math.Sin(t) + arm;
+            dyn.Observe(arm, y);
+            if (++inEpoch == DynLinUcb.EpochLength(epoch, rho))
+            {
+                pairs.Add((arm, y));
+                epoch++;
+                inEpoch = 0;
+            }
+        }
+        for (int k = 0; k < 2; k++)
+        {
+            var mine = pairs.Where(p => p.Arm == k).ToArray();
+            double expected = mine.Sum(p => p.Y) / (lambda + mine.Length); // one-hot arms: V is diagonal
+            Assert.Equal(expected, dyn.Estimate[k], 10);
+        }
+        Assert.Equal(epoch, dyn.Epoch);
+    }
+
+    [Fact]
     public void Unstable_dynamics_are_rejected()
     {
         var ex = Assert.Throws<ArgumentException>(() => new DynamicalLinearBandit([1.1], [1.0], [1.0], [1.0], [[1.0]], 0.1, 1));

@@ -27,6 +27,8 @@ public sealed class StockGrid
     /// <summary>The grid index of <paramref name="stock"/> if it lies on the grid (within 1e-9 of a spacing), else -1.</summary>
     public int IndexOf(double stock)
     {
+        double tolerance = 1e-9 * Math.Max(1.0, Max - Min);
+        if (stock < Min - tolerance || stock > Max + tolerance) return -1;
         var (lo, hi, w) = Locate(stock);
         if (w < 1e-9) return lo;
         if (w > 1 - 1e-9) return hi;

@@ -154,7 +154,7 @@ public static class DistributionalValueIteration
         return new ReturnDistribution(values.ToArray(), probs.ToArray());
     }
 
-    private static double Distance(ReturnDistribution x, ReturnDistribution y)
+    internal static double Distance(ReturnDistribution x, ReturnDistribution y)
     {
         if (x.Values.Length != y.Values.Length) return double.PositiveInfinity;
         double d = 0;

@@ -112,6 +112,25 @@ public class DistributionalDpTests
     }
 
     [Fact]
+    public void Policy_iteration_agrees_with_value_iteration()
+    {
+        foreach (IReturnObjective k in new IReturnObjective[] { new ThresholdObjective(), new NegativePartObjective(), HomeostaticObjective.Distance(5.0), new MeanObjective() })
+        {
+            var vi = DistributionalValueIteration.Solve(CoinThenGamble(), IntegerStocks, IntegerAtoms, k);
+            var pi = DistributionalPolicyIteration.Solve(CoinThenGamble(), IntegerStocks, IntegerAtoms, k);
+            for (int ci = 0; ci < IntegerStocks.Points; ci++)
+                Assert.Equal(vi.Value(0, ci), pi.Value(0, ci), 9);
+        }
+        var pThreshold = DistributionalPolicyIteration.Solve(CoinThenGamble(), IntegerStocks, IntegerAtoms, new ThresholdObjective());
+        Assert.Equal(0.75, pThreshold.Value(0, IntegerStocks.IndexOf(-5)), 9);
+
+        var mdp = TabularMdp.Random(8, 3, 2, 0.8, 11);
+        var classic = PolicyIteration.Solve(mdp);
+        var dpi = DistributionalPolicyIteration.Solve(mdp, new StockGrid(0, 0, 1), new CategoricalProjection(0, 5, 201), new MeanObjective(), new DistributionalDpOptions { Tolerance = 1e-11 });
+        for (int s = 0; s < mdp.States; s++) Assert.Equal(classic.Policy[s], dpi.Policy(s, 0));
+    }
+
+    [Fact]
     public void Stock_recursion_satisfies_the_invariant()
     {
         Prop.ForAll(ArbMap.Default.ArbFor<int>(), seed =>

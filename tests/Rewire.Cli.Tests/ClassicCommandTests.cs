@@ -61,6 +61,15 @@ public class ClassicCommandTests
     }
 
     [Fact]
+    public void Bandit_beta_and_rho_bar_reach_dynlinucb()
+    {
+        var tuned = BanditCommand.BuildResult(new BanditCommand.Settings { Algorithm = "dynlinucb", Environment = "dynamical", Steps = 10_000, Seed = 1, Beta = 3, RhoBar = 0.95 });
+        var lin = BanditCommand.BuildResult(new BanditCommand.Settings { Algorithm = "linucb", Environment = "dynamical", Steps = 10_000, Seed = 1, Beta = 3 });
+        Assert.True(tuned.CumulativeRegret < 0.5 * lin.CumulativeRegret, $"dynlinucb {tuned.CumulativeRegret:F1} vs linucb {lin.CumulativeRegret:F1}");
+        Assert.False(new BanditCommand.Settings { RhoBar = 1.0 }.Validate().Successful);
+    }
+
+    [Fact]
     public void Bid_json_reports_clicks_and_spend_per_policy()
     {
         var (code, output) = RunCaptured("bid", "--seed", "2", "--auctions", "500", "--episodes", "4", "--training-episodes", "4", "--json");

@@ -36,6 +36,14 @@ public sealed class BanditCommand : Command<BanditCommand.Settings>
         [DefaultValue(20)]
         public int Points { get; init; } = 20;
 
+        [CommandOption("--beta <B>")]
+        [Description("Confidence width for linucb (alpha) and dynlinucb (fixed beta instead of the theoretical radius).")]
+        public double? Beta { get; init; }
+
+        [CommandOption("--rho-bar <R>")]
+        [Description("dynlinucb's bound on the spectral radius of the hidden dynamics (default 0.9).")]
+        public double? RhoBar { get; init; }
+
         [CommandOption("--json")]
         [Description("Print only the result as one JSON document.")]
         public bool Json { get; init; }
@@ -44,6 +52,8 @@ public sealed class BanditCommand : Command<BanditCommand.Settings>
         {
             if (Steps < 1) return ValidationResult.Error($"--steps must be >= 1 (got {Steps}).");
             if (Points < 2) return ValidationResult.Error($"--points must be >= 2 (got {Points}).");
+            if (Beta is { } b && !(b >= 0)) return ValidationResult.Error($"--beta must be >= 0 (got {b}).");
+            if (RhoBar is { } r && !(r >= 0 && r < 1)) return ValidationResult.Error($"--rho-bar must lie in [0, 1) (got {r}).");
             if (!BanditCatalog.Default.Algorithms.Contains(Algorithm))
                 return ValidationResult.Error($"Unknown --algo '{Algorithm}'. Valid names: {string.Join(", ", BanditCatalog.Default.Algorithms.Names)}.");
             if (!BanditCatalog.Default.Environments.Contains(Environment))
@@ -63,7 +73,17 @@ public sealed class BanditCommand : Command<BanditCommand.Settings>
         ArgumentNullException.ThrowIfNull(settings);
         var catalog = BanditCatalog.Default;
         var env = catalog.CreateEnvironment(settings.Environment, settings.Seed);
-        var alg = catalog.CreateAlgorithm(settings.Algorithm, env, settings.Steps, unchecked(settings.Seed * 31 + 7));
+        var defaults = new BanditAlgorithmOptions();
+        var options = defaults with
+        {
+            LinUcb = settings.Beta is { } alpha ? defaults.LinUcb with { Alpha = alpha } : defaults.LinUcb,
+            DynLinUcb = defaults.DynLinUcb with
+            {
+                FixedBeta = settings.Beta ?? defaults.DynLinUcb.FixedBeta,
+                RhoBar = settings.RhoBar ?? defaults.DynLinUcb.RhoBar,
+            },
+        };
+        var alg = catalog.CreateAlgorithm(settings.Algorithm, env, settings.Steps, unchecked(settings.Seed * 31 + 7), options);
         var run = BanditRunner.Run(alg, env, settings.Steps, progress, Math.Max(1, settings.Steps / 100));
         var curve = RegretCurve.LogSpaced(run.CumulativeRegret, settings.Points);
         return new Result(

@@ -31,6 +31,10 @@ public static class RewireApp
                 b.AddCommand<BenchSamplersCommand>("samplers")
                     .WithDescription("Compare prompt samplers (uniform, DAPO, VADE, domain-aware, ...) on a simulated learner over three seeds.");
             });
+            config.AddCommand<BanditCommand>("bandit")
+                .WithDescription("Simulate a bandit algorithm on a bandit environment and report regret.");
+            config.AddCommand<BidCommand>("bid")
+                .WithDescription("Compare optimal RTB bidding with constant and linear baselines on generated auction logs.");
         });
         return app.Run(args);
     }

@@ -21,6 +21,12 @@ public static class RewireApp
             if (Environment.GetEnvironmentVariable("REWIRE_DEBUG") == "1") config.PropagateExceptions();
             config.AddCommand<TrainCommand>("train")
                 .WithDescription("Train a policy with verifiable rewards: warm start, RL, held-out evaluation (no arguments: the embedded default).");
+            config.AddCommand<EvalCommand>("eval")
+                .WithDescription("Evaluate a run's newest checkpoint on the held-out split.");
+            config.AddCommand<SampleCommand>("sample")
+                .WithDescription("Print completions of held-out prompts from a run's newest checkpoint, with their reward breakdown.");
+            config.AddCommand<ListCommand>("list")
+                .WithDescription("List every registered task, reward, shaping, estimator, objective, sampler and bandit.");
             config.AddCommand<DoctorCommand>("doctor")
                 .WithDescription("Check the .NET runtime, TorchSharp and LibTorch on this machine.");
             config.AddCommand<ScoreCommand>("score")

@@ -1,0 +1,114 @@
+using System.ComponentModel;
+using System.Globalization;
+using Rewire.Core.Configuration;
+using Rewire.Core.Runs;
+using Rewire.Torch.Checkpoints;
+using Rewire.Torch.Training;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Rewire.Cli.Commands;
+
+/// <summary>Settings shared by the commands that work on an existing run folder.</summary>
+public class RunSettings : CommandSettings
+{
+    [CommandArgument(0, "<RUN>")]
+    [Description("A run folder made by `rewire train` (runs/<timestamp>-<name>).")]
+    public string Run { get; init; } = "";
+
+    [CommandOption("--json")]
+    [Description("Print the result as one JSON document.")]
+    public bool Json { get; init; }
+
+    /// <summary>Builds the run's trainer from its config.json and loads the newest checkpoint's weights.</summary>
+    public (RlvrTrainer Trainer, string Checkpoint) Open()
+    {
+        var run = RunDirectory.Open(Run);
+        var options = OptionsBinder.Bind<TrainOptions>(OptionsBinder.FlattenJson(File.ReadAllText(run.ConfigFile), run.ConfigFile));
+        var trainer = new RlvrTrainer(options, run);
+        try
+        {
+            return (trainer, trainer.LoadLatestWeights());
+        }
+        catch
+        {
+            trainer.Dispose();
+            throw;
+        }
+    }
+
+    public static int Fail(Exception e)
+    {
+        Console.Error.WriteLine(e.Message);
+        return e is ConfigurationException ? 2 : 1;
+    }
+}
+
+/// <summary>`rewire eval RUN`: held-out accuracy, greedy accuracy, pass@k and mean length of the run's newest checkpoint.</summary>
+public sealed class EvalCommand : Command<RunSettings>
+{
+    public override int Execute(CommandContext context, RunSettings settings, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var (trainer, checkpoint) = settings.Open();
+            using (trainer)
+            {
+                var r = trainer.EvaluateNow(Path.GetFileName(checkpoint));
+                if (settings.Json) { JsonOutput.Write(new { checkpoint, result = r }); return 0; }
+                var table = new Table().AddColumn("checkpoint").AddColumn("prompts").AddColumn("accuracy").AddColumn("greedy").AddColumn($"pass@{r.K}").AddColumn("mean length");
+                table.AddRow(Markup.Escape(Path.GetFileName(checkpoint)), r.Prompts.ToString(CultureInfo.InvariantCulture), F(r.Accuracy), F(r.GreedyAccuracy), F(r.PassAtK),
+                    r.MeanLength.ToString("0.0", CultureInfo.InvariantCulture));
+                AnsiConsole.Write(table);
+                return 0;
+            }
+        }
+        catch (Exception e) when (e is IOException or CheckpointException or ConfigurationException or UnauthorizedAccessException)
+        {
+            return RunSettings.Fail(e);
+        }
+    }
+
+    private static string F(double v) => v.ToString("0.000", CultureInfo.InvariantCulture);
+}
+
+/// <summary>`rewire sample RUN [--count N]`: completions of held-out prompts with their reward breakdown.</summary>
+public sealed class SampleCommand : Command<SampleCommand.Settings>
+{
+    public sealed class Settings : RunSettings
+    {
+        [CommandOption("-n|--count <N>")]
+        [Description("How many held-out prompts to complete (default 8).")]
+        public int Count { get; init; } = 8;
+
+        [CommandOption("--seed <S>")]
+        [Description("Sampling seed (default 1).")]
+        public int Seed { get; init; } = 1;
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        if (settings.Count < 1) { Console.Error.WriteLine("--count must be at least 1"); return 2; }
+        try
+        {
+            var (trainer, checkpoint) = settings.Open();
+            using (trainer)
+            {
+                var samples = trainer.Sample(settings.Count, settings.Seed);
+                if (settings.Json) { JsonOutput.Write(new { checkpoint, samples }); return 0; }
+                var table = new Table().AddColumn("prompt").AddColumn("completion").AddColumn("reward").AddColumn("correct").AddColumn("components").AddColumn("reason");
+                foreach (var s in samples)
+                    table.AddRow(Markup.Escape(s.Prompt), Markup.Escape(s.Completion), s.Reward.ToString("0.###", CultureInfo.InvariantCulture),
+                        s.Correct?.ToString() ?? "-",
+                        Markup.Escape(string.Join(" ", s.Components.Select(kv => FormattableString.Invariant($"{kv.Key}={kv.Value:0.###}")))),
+                        Markup.Escape(s.FailureReason ?? ""));
+                AnsiConsole.Write(table);
+                return 0;
+            }
+        }
+        catch (Exception e) when (e is IOException or CheckpointException or ConfigurationException or UnauthorizedAccessException)
+        {
+            return RunSettings.Fail(e);
+        }
+    }
+}

@@ -1,0 +1,155 @@
+using System.Text.Json;
+using Rewire.Core.Configuration;
+using Rewire.Core.Runs;
+using Rewire.Torch.Training;
+
+namespace Rewire.Torch.Tests.Training;
+
+/// <summary>Small end-to-end runs of the RLVR trainer on a tiny model: learning, exact resume, faults, refused configurations.</summary>
+[Collection("torch")]
+public sealed class TrainerTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("rewire-train").FullName;
+
+    public void Dispose()
+    {
+        TrainingCheckpoint.FaultHook = null;
+        Directory.Delete(_root, recursive: true);
+    }
+
+    private static TrainOptions Tiny(params string[] overrides) => OptionsBinder.Bind<TrainOptions>(OptionsBinder.ParseOverrides(
+    [
+        "task.name=reverse", "task.train_size=200", "task.test_size=24", "model.layers=1", "model.width=32", "model.heads=2",
+        "sft.steps=40", "sft.batch_size=32", "rl.steps=4", "rl.prompts_per_step=8", "rl.group_size=4", "rl.mini_batch_size=16",
+        "eval.samples=2", "eval.pass_k=2", "run.checkpoint_every=2", .. overrides,
+    ]));
+
+    private RunDirectory NewRun(string name) => RunDirectory.Create(_root, name, DateTimeOffset.UnixEpoch);
+
+    private static RunSummary Train(TrainOptions o, RunDirectory run, bool resume = false)
+    {
+        using var trainer = new RlvrTrainer(o, run);
+        return trainer.Run(resume);
+    }
+
+    /// <summary>The metrics of each step without the wall-clock fields, which legitimately differ between runs.</summary>
+    private static List<string> DeterministicMetrics(RunDirectory run) =>
+        File.ReadAllLines(run.MetricsFile).Select(line =>
+        {
+            var o = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(line)!;
+            foreach (var k in o.Keys.Where(k => k.StartsWith("seconds_", StringComparison.Ordinal) || k == "tokens_per_second").ToList()) o.Remove(k);
+            return JsonSerializer.Serialize(o);
+        }).ToList();
+
+    [Fact]
+    public void RewardsRiseOnAnEasyTask()
+    {
+        var o = Tiny("sft.steps=150", "model.width=64", "model.heads=4", "rl.steps=12", "rl.learning_rate=2e-3", "task.demo_error_rate=0.6");
+        var run = NewRun("rise");
+        var s = Train(o, run);
+        var rewards = File.ReadAllLines(run.MetricsFile).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("reward_mean").GetDouble()).ToArray();
+        Assert.Equal(12, rewards.Length);
+        Assert.True(rewards[^4..].Average() > rewards[..4].Average() + 0.1, $"reward went from {rewards[..4].Average():0.000} to {rewards[^4..].Average():0.000}");
+        Assert.True(s.AccuracyAfterRl > s.AccuracyBeforeRl + 0.1, $"held-out accuracy {s.AccuracyBeforeRl:0.000} -> {s.AccuracyAfterRl:0.000}");
+        Assert.True(s.Completed);
+        Assert.True(File.Exists(run.SummaryFile));
+        Assert.True(File.Exists(run.ConfigFile));
+        Assert.True(File.ReadAllLines(run.SamplesFile).Length > 0);
+    }
+
+    [Fact]
+    public void SameSeedSameMetrics()
+    {
+        var a = NewRun("a");
+        var b = NewRun("b");
+        Train(Tiny("rl.steps=2"), a);
+        Train(Tiny("rl.steps=2"), b);
+        Assert.Equal(DeterministicMetrics(a), DeterministicMetrics(b));
+    }
+
+    [Fact]
+    public void ResumeAfterACrashDuringACheckpointWriteEqualsAnUninterruptedRun()
+    {
+        var whole = NewRun("whole");
+        Train(Tiny(), whole);
+
+        var crashed = NewRun("crashed");
+        int writes = 0;
+        TrainingCheckpoint.FaultHook = phase =>
+        {
+            // checkpoints: sft, step-2, step-4: crash while step-4 is half written
+            if (phase == "before-rename" && ++writes == 3) throw new IOException("simulated kill during a checkpoint write");
+        };
+        Assert.Throws<IOException>(() => Train(Tiny(), crashed));
+        TrainingCheckpoint.FaultHook = null;
+        Assert.Equal("step-000002", File.ReadAllText(Path.Combine(crashed.CheckpointDir, "latest")).Trim());
+        Assert.True(Directory.Exists(Path.Combine(crashed.CheckpointDir, ".tmp-step-000004")), "the half-written checkpoint is left as a temporary");
+
+        var resumed = Train(Tiny(), RunDirectory.Open(crashed.Path), resume: true);
+        Assert.Equal(4, resumed.Steps);
+        Assert.False(Directory.Exists(Path.Combine(crashed.CheckpointDir, ".tmp-step-000004")));
+        Assert.Equal(DeterministicMetrics(whole), DeterministicMetrics(crashed));
+        var summaryWhole = JsonDocument.Parse(File.ReadAllText(whole.SummaryFile)).RootElement;
+        Assert.Equal(summaryWhole.GetProperty("accuracy_after_rl").GetDouble(), resumed.AccuracyAfterRl);
+    }
+
+    [Fact]
+    public void ACrashBetweenCheckpointsResumesFromTheLastOne()
+    {
+        var whole = NewRun("whole2");
+        Train(Tiny("rl.steps=3", "run.checkpoint_every=1"), whole);
+        var crashed = NewRun("crashed2");
+        int writes = 0;
+        TrainingCheckpoint.FaultHook = phase => { if (phase == "model-written" && ++writes == 3) throw new IOException("simulated kill"); };
+        Assert.Throws<IOException>(() => Train(Tiny("rl.steps=3", "run.checkpoint_every=1"), crashed));
+        TrainingCheckpoint.FaultHook = null;
+        Train(Tiny("rl.steps=3", "run.checkpoint_every=1"), RunDirectory.Open(crashed.Path), resume: true);
+        Assert.Equal(DeterministicMetrics(whole), DeterministicMetrics(crashed));
+    }
+
+    [Fact]
+    public void AThrowingRewardFunctionIsIsolatedCountedAndReported()
+    {
+        // A weight on a component the verifier does not produce makes that reward term throw on every call.
+        var o = Tiny("rl.steps=2", "rl.sampler=uniform", "reward.weights.no_such_component=1", "reward.failure_value=-1");
+        var run = NewRun("throws");
+        var s = Train(o, run);
+        Assert.True(s.Completed);
+        Assert.True(s.RewardFailures >= 2 * 8 * 4, $"every rollout's reward failed, got {s.RewardFailures}");
+        var first = JsonDocument.Parse(File.ReadAllLines(run.MetricsFile)[0]).RootElement;
+        Assert.True(first.GetProperty("reward_failures").GetInt32() > 0);
+        var sample = JsonDocument.Parse(File.ReadAllLines(run.SamplesFile)[0]).RootElement;
+        Assert.Equal(-1.0, sample.GetProperty("reward").GetDouble());
+        Assert.Contains("no component 'no_such_component'", sample.GetProperty("failure_reason").GetString());
+    }
+
+    [Theory]
+    [InlineData("rl.objectiv=dapo", "unknown key 'rl.objectiv' (did you mean 'rl.objective'?)")]
+    [InlineData("rl.steps=ten", "'rl.steps' = 'ten' is not an integer")]
+    [InlineData("rl.clip_low=-1", "'rl.clip_low' = -1 is out of range; allowed: 0 to 10")]
+    [InlineData("rl.kl_coef=0.1", "'rl.kl_coef' = 0.1 has no effect with 'rl.kl_mode' = none")]
+    [InlineData("model.width=30", "'model.width' = 30 must be a multiple of 'model.heads' = 4")]
+    public void BadConfigurationIsRefusedBeforeAnyWork(string overrideText, string expected)
+    {
+        var e = Assert.Throws<ConfigurationException>(() => OptionsBinder.Bind<TrainOptions>(OptionsBinder.ParseOverrides([overrideText])));
+        Assert.Contains(e.Errors, m => m.Contains(expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void UnknownTechniqueNamesListTheValidOnes()
+    {
+        var o = OptionsBinder.Bind<TrainOptions>(OptionsBinder.ParseOverrides(["rl.objective=dapoo", "rl.sampler=vad", "task.name=nope", "rl.estimator=gae"]));
+        var e = Assert.Throws<ConfigurationException>(() => TrainingComponents.ValidateNames(o));
+        Assert.Contains(e.Errors, m => m.StartsWith("'rl.objective' = 'dapoo' is not registered (did you mean 'dapo'?); valid: ", StringComparison.Ordinal) && m.Contains("gspo"));
+        Assert.Contains(e.Errors, m => m.StartsWith("'rl.sampler' = 'vad' is not registered (did you mean 'vade'?)", StringComparison.Ordinal));
+        Assert.Contains(e.Errors, m => m.StartsWith("'task.name' = 'nope' is not registered", StringComparison.Ordinal) && m.Contains("reverse"));
+        Assert.Contains(e.Errors, m => m.StartsWith("'rl.estimator' = 'gae' needs inputs", StringComparison.Ordinal) && m.Contains("grpo"));
+    }
+
+    [Fact]
+    public void TooShortContextIsRefused()
+    {
+        var e = Assert.Throws<ConfigurationException>(() => new RlvrTrainer(Tiny("model.context=12"), NewRun("ctx")));
+        Assert.Contains("'model.context' = 12 is too short", e.Errors[0]);
+    }
+}

@@ -73,8 +73,14 @@ public class MaskAndInvariantTests
     {
         Loaded();
         var c = Make(23, spread: 0.5) with { Advantages = Fill(4, 5, (_, _) => 0.0) };
-        if (name == "kl_cov") return; // its κ·|Δ| term is a KL penalty, not an advantage term (T00 invariant 3 assumes no KL)
-        Assert.All(Run(name, c).Grad, g => Assert.Equal(0.0, g));
+        // T00 invariant 3 holds "with KL coefficient 0": kl_cov's κ·|Δ| term is a KL penalty, so κ is set to 0 for it.
+        var opts = name == "kl_cov" ? Options(name) with { KlCov = new KlCovOptions { Ratio = 0.25, KlCoefficient = 0 } } : Options(name);
+        using var scope = NewDisposeScope();
+        var obj = PolicyObjectives.Create(name, opts);
+        var lp = T(c.LogProb).requires_grad_(true);
+        obj.Compute(c.Input(lp, withWeights: true)).Loss.backward();
+        (obj as IDisposable)?.Dispose();
+        Assert.All(Flat(lp.grad!), g => Assert.Equal(0.0, g));
     }
 
     [Theory]

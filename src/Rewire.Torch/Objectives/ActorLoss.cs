@@ -40,7 +40,7 @@ public sealed class ActorLoss
     {
         using var scope = NewDisposeScope();
         var pg = Policy.Compute(input);
-        var metrics = new Dictionary<string, double>(pg.Metrics, StringComparer.Ordinal) { ["pg_loss"] = pg.Loss.detach().item<double>() };
+        var metrics = new Dictionary<string, double>(pg.Metrics, StringComparer.Ordinal) { ["pg_loss"] = pg.Loss.detach().ToDoubleValue() };
         var total = pg.Loss;
         if (Kl is not null)
         {
@@ -55,7 +55,7 @@ public sealed class ActorLoss
         if (tokenEntropy is not null)
         {
             var agg = Aggregation.LossAggregators.Get(Aggregation.TokenMean.RegistryName).Aggregate(tokenEntropy, input.ResponseMask, input.Aggregation);
-            metrics["entropy"] = agg.detach().item<double>();
+            metrics["entropy"] = agg.detach().ToDoubleValue();
             if (EntropyCoefficient != 0) total = total - EntropyCoefficient * agg;
         }
         else if (EntropyCoefficient != 0)

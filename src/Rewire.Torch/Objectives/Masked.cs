@@ -37,6 +37,14 @@ public static class Masked
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        return Mean(values.detach(), mask).to_type(ScalarType.Float64).item<double>();
+        return Mean(values.detach(), mask).ToDoubleValue();
     }
+}
+
+/// <summary>Reading scalars out of tensors of any floating dtype.</summary>
+public static class TensorScalars
+{
+    /// <summary>The value of a one-element tensor as a double, whatever its dtype (float32, float64, bool, ints).</summary>
+    public static double ToDoubleValue(this Tensor t) =>
+        t.dtype == ScalarType.Float64 ? t.item<double>() : t.to_type(ScalarType.Float64).item<double>();
 }

@@ -1,4 +1,5 @@
 using FsCheck.Xunit;
+using Rewire.Torch.Objectives;
 using Rewire.Torch.Objectives.Aggregation;
 using Rewire.Torch.Objectives.Policy;
 using TorchSharp;
@@ -72,8 +73,14 @@ public class MaskAndInvariantTests
     {
         Loaded();
         var c = Make(23, spread: 0.5) with { Advantages = Fill(4, 5, (_, _) => 0.0) };
-        if (name == "kl_cov") return; // its κ·|Δ| term is a KL penalty, not an advantage term (T00 invariant 3 assumes no KL)
-        Assert.All(Run(name, c).Grad, g => Assert.Equal(0.0, g));
+        // T00 invariant 3 holds "with KL coefficient 0": kl_cov's κ·|Δ| term is a KL penalty, so κ is set to 0 for it.
+        var opts = name == "kl_cov" ? Options(name) with { KlCov = new KlCovOptions { Ratio = 0.25, KlCoefficient = 0 } } : Options(name);
+        using var scope = NewDisposeScope();
+        var obj = PolicyObjectives.Create(name, opts);
+        var lp = T(c.LogProb).requires_grad_(true);
+        obj.Compute(c.Input(lp, withWeights: true)).Loss.backward();
+        (obj as IDisposable)?.Dispose();
+        Assert.All(Flat(lp.grad!), g => Assert.Equal(0.0, g));
     }
 
     [Theory]
@@ -114,6 +121,32 @@ public class MaskAndInvariantTests
         Assert.Equal(0.0, r.Metrics[PolicyMetricNames.ClipFractionHigh]);
         Assert.Equal(0.0, r.Metrics[PolicyMetricNames.ApproxKl]);
         Assert.Equal(1.0, r.Metrics[PolicyMetricNames.RatioMean], 7);
+    }
+
+    [Theory]
+    [MemberData(nameof(Objectives))]
+    public void Float32InputsWorkAndAgreeWithFloat64(string name)
+    {
+        Loaded();
+        var c = Make(26, spread: 0.3);
+        using var scope = NewDisposeScope();
+        var obj = PolicyObjectives.Create(name, Options(name));
+        var input64 = c.Input(withWeights: true);
+        var lp32 = input64.LogProb.to_type(ScalarType.Float32).requires_grad_(true);
+        var input32 = new PolicyLossInput(lp32, input64.OldLogProb.to_type(ScalarType.Float32), input64.Advantages.to_type(ScalarType.Float32), input64.ResponseMask.to_type(ScalarType.Float32))
+        {
+            Entropy = input64.Entropy!.to_type(ScalarType.Float32),
+            PassRate = input64.PassRate!.to_type(ScalarType.Float32),
+            RolloutIsWeights = input64.RolloutIsWeights!.to_type(ScalarType.Float32),
+        };
+        var r32 = obj.Compute(input32);
+        r32.Loss.backward();
+        (obj as IDisposable)?.Dispose();
+        double l64 = Run(name, c).Loss;
+        Assert.Equal(ScalarType.Float32, r32.Loss.dtype);
+        Assert.True(Math.Abs(r32.Loss.ToDoubleValue() - l64) <= 1e-4 * (1 + Math.Abs(l64)), $"{name}: float32 {r32.Loss.ToDoubleValue()} vs float64 {l64}");
+        Assert.All(r32.Metrics.Values, v => Assert.True(double.IsFinite(v)));
+        Assert.True(lp32.grad!.isfinite().all().item<bool>());
     }
 
     [Property(MaxTest = 30)]

@@ -93,11 +93,11 @@ public sealed class ClippingBiasDiagnostics
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         var r = (logProb.detach() - oldLogProb).clamp(-20, 20).exp();
-        long tokens = (long)mask.sum().item<double>();
+        long tokens = (long)mask.sum().ToDoubleValue();
         double upper = Masked.MeanValue((advantages > 0).logical_and(r > 1 + EpsilonHigh).to_type(mask.dtype), mask);
         double lower = Masked.MeanValue((advantages < 0).logical_and(r < 1 - EpsilonLow).to_type(mask.dtype), mask);
         double mean = Masked.MeanValue(r, mask);
-        double max = tokens == 0 ? 0 : torch.where(mask > 0, r, torch.zeros_like(r)).max().item<double>();
+        double max = tokens == 0 ? 0 : torch.where(mask > 0, r, torch.zeros_like(r)).max().ToDoubleValue();
         var stats = new MiniBatchClipStats(_current.Count, tokens, upper, lower, mean, max, gradNorm);
         _current.Add(stats);
         return stats;

@@ -17,16 +17,16 @@ public sealed record EntropyStatistics(double Mean, double Std, double Min, doub
         using var _ = no_grad();
         var h = tokenEntropy.detach().to_type(ScalarType.Float64);
         var m = mask.to_type(ScalarType.Float64);
-        long n = (long)m.sum().item<double>();
+        long n = (long)m.sum().ToDoubleValue();
         if (n == 0) return new EntropyStatistics(0, 0, 0, 0, 0, 0);
         var valid = m > 0;
         var values = h.masked_select(valid);
-        double mean = values.mean().item<double>();
-        double std = n > 1 ? values.std(unbiased: false).item<double>() : 0.0;
+        double mean = values.mean().ToDoubleValue();
+        double std = n > 1 ? values.std(unbiased: false).ToDoubleValue() : 0.0;
         var rowCounts = m.sum(-1);
         var rowMeans = Masked.Sum(h, m, -1) / rowCounts.clamp_min(1.0);
         var rows = rowCounts > 0;
-        double responseMean = rowMeans.masked_select(rows).mean().item<double>();
-        return new EntropyStatistics(mean, std, values.min().item<double>(), values.max().item<double>(), responseMean, n);
+        double responseMean = rowMeans.masked_select(rows).mean().ToDoubleValue();
+        return new EntropyStatistics(mean, std, values.min().ToDoubleValue(), values.max().ToDoubleValue(), responseMean, n);
     }
 }

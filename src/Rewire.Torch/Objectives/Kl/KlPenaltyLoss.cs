@@ -31,7 +31,7 @@ public sealed class KlPenaltyLoss
         using var scope = NewDisposeScope();
         var kl = Estimator.Compute(logProb, refLogProb);
         var agg = Aggregator.Aggregate(kl, mask, context);
-        double value = agg.detach().item<double>();
+        double value = agg.detach().ToDoubleValue();
         return ((agg * coefficient).MoveToOuterDisposeScope(), value);
     }
 }

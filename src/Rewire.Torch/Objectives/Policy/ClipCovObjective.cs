@@ -67,7 +67,7 @@ public sealed class ClipCovObjective : IPolicyObjective, IDisposable
             long k = flat.shape[0];
             if (k > 0)
             {
-                long nValid = (long)mask.sum().item<double>();
+                long nValid = (long)mask.sum().ToDoubleValue();
                 long clipNum = Math.Max((long)(_o.Ratio * nValid), 1);
                 if (k > clipNum)
                     flat = flat.index_select(0, torch.randperm(k, generator: _generator, dtype: ScalarType.Int64).narrow(0, 0, clipNum));
@@ -80,7 +80,7 @@ public sealed class ClipCovObjective : IPolicyObjective, IDisposable
         using (no_grad())
         {
             var r = ratio.detach();
-            metrics[PolicyMetricNames.ApproxKl] = Masked.Mean(-(input.LogProb.detach() - input.OldLogProb), mask).item<double>();
+            metrics[PolicyMetricNames.ApproxKl] = Masked.Mean(-(input.LogProb.detach() - input.OldLogProb), mask).ToDoubleValue();
             metrics[PolicyMetricNames.ClipFraction] = PolicyMath.Fraction(corr == 0, mask);
             metrics[PolicyMetricNames.ClipFractionLow] = PolicyMath.Fraction((a < 0).logical_and(r < 1 - _low), mask);
             metrics[PolicyMetricNames.ClipFractionHigh] = PolicyMath.Fraction((a > 0).logical_and(r > 1 + _high), mask);

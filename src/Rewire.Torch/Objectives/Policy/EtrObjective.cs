@@ -85,8 +85,8 @@ public sealed class EtrObjective : IPolicyObjective
         {
             var rows = (mask.sum(-1) > 0);
             bool any = rows.any().item<bool>();
-            metrics["etr_eps_low_mean"] = any ? epsLow.masked_select(rows).mean().item<double>() : 0.0;
-            metrics["etr_eps_high_mean"] = any ? epsHigh.masked_select(rows).mean().item<double>() : 0.0;
+            metrics["etr_eps_low_mean"] = any ? epsLow.masked_select(rows).mean().ToDoubleValue() : 0.0;
+            metrics["etr_eps_high_mean"] = any ? epsHigh.masked_select(rows).mean().ToDoubleValue() : 0.0;
         }
         return new PolicyLossResult(loss.MoveToOuterDisposeScope(), metrics);
     }

@@ -46,7 +46,7 @@ public sealed class GeoMeanObjective : IPolicyObjective
         using (no_grad())
         {
             var clipped = delta.detach() != deltaClamp.detach();
-            metrics[PolicyMetricNames.ApproxKl] = Masked.Mean(-delta.detach(), mask).item<double>();
+            metrics[PolicyMetricNames.ApproxKl] = Masked.Mean(-delta.detach(), mask).ToDoubleValue();
             metrics[PolicyMetricNames.ClipFraction] = PolicyMath.Fraction(clipped.logical_and(a > 0), mask);
             metrics[PolicyMetricNames.ClipFractionLowerVerl] = PolicyMath.Fraction(clipped.logical_and(a < 0), mask);
             metrics[PolicyMetricNames.ClipFractionHigh] = PolicyMath.Fraction((a > 0).logical_and(delta.detach() > _high), mask);

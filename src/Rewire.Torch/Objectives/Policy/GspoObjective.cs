@@ -42,12 +42,12 @@ public sealed class GspoObjective : IPolicyObjective
         var metrics = PolicyMath.StandardMetrics(input);
         using (no_grad())
         {
-            metrics[PolicyMetricNames.ApproxKl] = Masked.Mean(-(input.LogProb.detach() - input.OldLogProb), mask).item<double>();
+            metrics[PolicyMetricNames.ApproxKl] = Masked.Mean(-(input.LogProb.detach() - input.OldLogProb), mask).ToDoubleValue();
             metrics[PolicyMetricNames.ClipFraction] = PolicyMath.Fraction(sur.ClipActive.expand_as(mask), mask);
             metrics[PolicyMetricNames.ClipFractionLow] = PolicyMath.Fraction(sur.LowActive.expand_as(mask), mask);
             metrics[PolicyMetricNames.ClipFractionHigh] = PolicyMath.Fraction(sur.HighActive.expand_as(mask), mask);
             var rows = mask.sum(-1) > 0;
-            metrics["seq_ratio_mean"] = rows.any().item<bool>() ? s.squeeze(-1).detach().masked_select(rows).mean().item<double>() : 0.0;
+            metrics["seq_ratio_mean"] = rows.any().item<bool>() ? s.squeeze(-1).detach().masked_select(rows).mean().ToDoubleValue() : 0.0;
         }
         return new PolicyLossResult(loss.MoveToOuterDisposeScope(), metrics);
     }

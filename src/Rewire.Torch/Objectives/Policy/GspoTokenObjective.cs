@@ -37,7 +37,7 @@ public sealed class GspoTokenObjective : IPolicyObjective
         var metrics = PolicyMath.StandardMetrics(input);
         using (no_grad())
         {
-            metrics[PolicyMetricNames.ApproxKl] = Masked.Mean(-(input.LogProb.detach() - input.OldLogProb), mask).item<double>();
+            metrics[PolicyMetricNames.ApproxKl] = Masked.Mean(-(input.LogProb.detach() - input.OldLogProb), mask).ToDoubleValue();
             metrics[PolicyMetricNames.ClipFraction] = PolicyMath.Fraction(sur.ClipActive, mask);
             metrics[PolicyMetricNames.ClipFractionLow] = PolicyMath.Fraction(sur.LowActive, mask);
             metrics[PolicyMetricNames.ClipFractionHigh] = PolicyMath.Fraction(sur.HighActive, mask);

@@ -66,7 +66,7 @@ public sealed class KlCovObjective : IPolicyObjective
         var metrics = PolicyMath.StandardMetrics(input);
         using (no_grad())
         {
-            metrics[PolicyMetricNames.ApproxKl] = Masked.Mean(absKl.detach(), mask).item<double>();
+            metrics[PolicyMetricNames.ApproxKl] = Masked.Mean(absKl.detach(), mask).ToDoubleValue();
             metrics["kl_cov_selected_fraction"] = PolicyMath.Fraction(selected, mask);
         }
         return new PolicyLossResult(loss.MoveToOuterDisposeScope(), metrics);

@@ -124,7 +124,7 @@ internal static class PolicyMath
     public static double Fraction(Tensor flags, Tensor mask)
     {
         using var _ = no_grad();
-        return Masked.Mean(flags.to_type(mask.dtype), mask).item<double>();
+        return Masked.Mean(flags.to_type(mask.dtype), mask).ToDoubleValue();
     }
 
     /// <summary>
@@ -139,7 +139,7 @@ internal static class PolicyMath
         var logRatio = (input.LogProb.detach() - input.OldLogProb).clamp(-LogRatioClamp, LogRatioClamp);
         var m = new Dictionary<string, double>(StringComparer.Ordinal)
         {
-            [PolicyMetricNames.ApproxKl] = Masked.Mean(-logRatio, mask).item<double>(),
+            [PolicyMetricNames.ApproxKl] = Masked.Mean(-logRatio, mask).ToDoubleValue(),
             [PolicyMetricNames.ClipFraction] = 0,
             [PolicyMetricNames.ClipFractionLowerVerl] = 0,
             [PolicyMetricNames.ClipFractionLow] = 0,
@@ -155,9 +155,9 @@ internal static class PolicyMath
             return m;
         }
         var ratio = logRatio.exp();
-        m[PolicyMetricNames.RatioMean] = Masked.Mean(ratio, mask).item<double>();
-        m[PolicyMetricNames.RatioMin] = torch.where(valid, ratio, torch.full_like(ratio, double.PositiveInfinity)).min().item<double>();
-        m[PolicyMetricNames.RatioMax] = torch.where(valid, ratio, torch.full_like(ratio, double.NegativeInfinity)).max().item<double>();
+        m[PolicyMetricNames.RatioMean] = Masked.Mean(ratio, mask).ToDoubleValue();
+        m[PolicyMetricNames.RatioMin] = torch.where(valid, ratio, torch.full_like(ratio, double.PositiveInfinity)).min().ToDoubleValue();
+        m[PolicyMetricNames.RatioMax] = torch.where(valid, ratio, torch.full_like(ratio, double.NegativeInfinity)).max().ToDoubleValue();
         return m;
     }
 

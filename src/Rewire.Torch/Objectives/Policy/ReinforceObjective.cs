@@ -24,7 +24,7 @@ public sealed class ReinforceObjective(PolicyObjectiveOptions? options = null) :
         var loss = _agg.Aggregate(lossMat, input.ResponseMask, input.Aggregation);
         var metrics = PolicyMath.StandardMetrics(input);
         using (no_grad())
-            metrics[PolicyMetricNames.ApproxKl] = Masked.Mean(-(input.LogProb.detach() - input.OldLogProb), input.ResponseMask).item<double>();
+            metrics[PolicyMetricNames.ApproxKl] = Masked.Mean(-(input.LogProb.detach() - input.OldLogProb), input.ResponseMask).ToDoubleValue();
         return new PolicyLossResult(loss.MoveToOuterDisposeScope(), metrics);
     }
 }

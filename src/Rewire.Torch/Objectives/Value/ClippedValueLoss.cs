@@ -35,7 +35,7 @@ public sealed class ClippedValueLoss
         var l2 = (clipped - returns).square();
         var loss = 0.5 * Aggregator.Aggregate(torch.maximum(l1, l2), mask, context);
         double frac;
-        using (no_grad()) frac = Masked.Mean((l2 > l1).to_type(mask.dtype), mask).item<double>();
+        using (no_grad()) frac = Masked.Mean((l2 > l1).to_type(mask.dtype), mask).ToDoubleValue();
         return (loss.MoveToOuterDisposeScope(), frac);
     }
 }

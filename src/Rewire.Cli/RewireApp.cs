@@ -19,6 +19,8 @@ public static class RewireApp
             config.SetApplicationVersion(Version);
             config.AddCommand<DoctorCommand>("doctor")
                 .WithDescription("Check the .NET runtime, TorchSharp and LibTorch on this machine.");
+            config.AddBranch("bench", b => b.AddCommand<BenchGenerationCommand>("generation")
+                .WithDescription("Generation (KV cache vs recompute, batch sizes), training throughput vs matmul peak, memory check."));
         });
         return app.Run(args);
     }

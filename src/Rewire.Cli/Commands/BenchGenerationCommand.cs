@@ -57,7 +57,7 @@ public sealed class BenchGenerationCommand : Command<BenchGenerationCommand.Sett
                 rss_after_100_mb = r.RssAfter100Mb,
                 rss_after_all_mb = r.RssAfterAllMb,
                 memory_growth_fraction = r.MemoryGrowthFraction,
-                live_tensors_after = r.LiveTensorsAfter,
+                live_tensor_delta = r.LiveTensorDelta,
             });
             return 0;
         }
@@ -74,6 +74,7 @@ public sealed class BenchGenerationCommand : Command<BenchGenerationCommand.Sett
         table.AddRow("train fraction of peak", F(100 * r.TrainFractionOfPeak) + "%", ">= 40%");
         table.AddRow($"RSS after 100 / {r.MemoryCalls} calls (MB)", $"{F(r.RssAfter100Mb)} / {F(r.RssAfterAllMb)}", "");
         table.AddRow("memory growth", F(100 * r.MemoryGrowthFraction) + "%", "<= 5%");
+        table.AddRow("live tensor change over the calls", r.LiveTensorDelta.ToString(CultureInfo.InvariantCulture), "0");
         AnsiConsole.Write(table);
         return 0;
     }

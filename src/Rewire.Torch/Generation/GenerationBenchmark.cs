@@ -32,14 +32,15 @@ public sealed record GenerationBenchReport(
     double RssAfter100Mb,
     double RssAfterAllMb,
     double MemoryGrowthFraction,
-    long LiveTensorsAfter);
+    long LiveTensorDelta);
 
 /// <summary>
 /// Throughput and memory figures of the default model (<see cref="TransformerConfig"/> defaults):
 /// cached vs recomputing generation for 64 prompts × 64 new tokens; cached tokens/s for batches of 1, 16, 64 and 256;
 /// training throughput (forward + backward of a [32, 128] batch) as a fraction of a measured 1024³ float32 matmul
 /// peak, counting model FLOPs as 6·N + 12·layers·width·T per token (N = matmul parameters including the output
-/// projection, PaLM's MFU convention); and resident memory after N generate calls vs after 100.
+/// projection, PaLM's MFU convention); and resident memory after N generate calls vs after 100, with the change in
+/// live tensors over those calls (0 when generation leaks nothing).
 /// </summary>
 public static class GenerationBenchmark
 {
@@ -71,7 +72,9 @@ public static class GenerationBenchmark
         var (trainTps, trainGflops) = TrainThroughput(policy, settings.Quick ? 3 : 10, settings.Seed);
 
         progress?.Invoke($"memory over {settings.Calls} generate calls");
+        long liveBefore = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
         var (rss100, rssAll) = MemoryCheck(policy, Prompts(8), settings.Calls);
+        long liveDelta = DisposeScopeManager.Statistics.ThreadTotalLiveCount - liveBefore;
         return new GenerationBenchReport(
             Model: $"layers={config.Layers} width={config.Width} heads={config.Heads} context={config.ContextLength} vocab={config.VocabSize} {config.Positions}/{config.Norm}/{config.Mlp}",
             Parameters: policy.Parameters().Sum(p => p.numel()),
@@ -88,7 +91,7 @@ public static class GenerationBenchmark
             RssAfter100Mb: rss100 / 1048576.0,
             RssAfterAllMb: rssAll / 1048576.0,
             MemoryGrowthFraction: (rssAll - rss100) / rss100,
-            LiveTensorsAfter: DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+            LiveTensorDelta: liveDelta);
     }
 
     /// <summary>Generated tokens per second (best of <paramref name="reps"/> after one warm-up call).</summary>

@@ -22,6 +22,9 @@ public sealed class TransformerModel : nn.Module
 
     public TransformerConfig Config { get; }
 
+    /// <summary>Use LibTorch's fused scaled_dot_product_attention (true) or the explicit softmax(q·kᵀ/√d + mask)·v.</summary>
+    internal static bool FusedAttention { get; set; } = true;
+
     public TransformerModel(TransformerConfig config) : base("Transformer")
     {
         Config = config.Validate();
@@ -169,6 +172,20 @@ internal sealed class TransformerBlock : nn.Module
         RegisterComponents();
     }
 
+    /// <summary>softmax(q·kᵀ/√d + bias)·v with an explicit causal mask when no bias is given.</summary>
+    private static Tensor ExplicitAttention(Tensor q, Tensor k, Tensor v, Tensor? bias)
+    {
+        var scores = q.matmul(k.transpose(-2, -1)) * (1.0 / Math.Sqrt(q.shape[^1]));
+        if (bias is not null) scores = scores + bias;
+        else
+        {
+            long t = q.shape[2];
+            using var causal = ones(t, t, dtype: ScalarType.Bool).triu(1);
+            scores = scores.masked_fill(causal, double.NegativeInfinity);
+        }
+        return scores.softmax(-1).matmul(v);
+    }
+
     /// <summary>The projections that write into the residual stream get the scaled GPT-2 initialisation.</summary>
     public static bool IsResidualProjection(string parameterName) =>
         parameterName.EndsWith("attn_out.weight", StringComparison.Ordinal) || parameterName.EndsWith("mlp_out.weight", StringComparison.Ordinal);
@@ -185,7 +202,9 @@ internal sealed class TransformerBlock : nn.Module
             k = RotaryTables.Apply(k, r.Cos, r.Sin);
         }
         if (cache is not null) (k, v) = cache.Append(_layer, k, v);
-        var y = nn.functional.scaled_dot_product_attention(q, k, v, bias, 0.0, is_casual: bias is null);
+        var y = TransformerModel.FusedAttention
+            ? nn.functional.scaled_dot_product_attention(q, k, v, bias, 0.0, is_casual: bias is null)
+            : ExplicitAttention(q, k, v, bias);
         x = x + attn_out.forward(y.transpose(1, 2).reshape(b, t, _heads * _headDim));
         h = norm_mlp.forward(x);
         var m = _mlp == MlpKind.SwiGlu

@@ -41,6 +41,8 @@ public static class RewireApp
                 .WithDescription("Simulate a bandit algorithm on a bandit environment and report regret.");
             config.AddCommand<BidCommand>("bid")
                 .WithDescription("Compare optimal RTB bidding with constant and linear baselines on generated auction logs.");
+            config.AddBranch("bench", b => b.AddCommand<BenchGenerationCommand>("generation")
+                .WithDescription("Generation (KV cache vs recompute, batch sizes), training throughput vs matmul peak, memory check."));
         });
         return app.Run(args);
     }

@@ -22,6 +22,9 @@ public sealed class TransformerModel : nn.Module
 
     public TransformerConfig Config { get; }
 
+    /// <summary>Use LibTorch's fused scaled_dot_product_attention (true) or the explicit softmax(q·kᵀ/√d + mask)·v.</summary>
+    internal static bool FusedAttention { get; set; } = true;
+
     public TransformerModel(TransformerConfig config) : base("Transformer")
     {
         Config = config.Validate();
@@ -57,25 +60,26 @@ public sealed class TransformerModel : nn.Module
     {
         long t = tokens.shape[1];
         CheckLength(t);
-        using var scope = NewDisposeScope();
-        var positions = arange(t, dtype: ScalarType.Int64).unsqueeze(0).expand(tokens.shape[0], t);
-        return Logits(tokens, positions, null, null).MoveToOuterDisposeScope();
+        return Logits(tokens, null, null, null);
     }
 
     /// <summary>
-    /// Logits [B,T,V] for <paramref name="tokens"/> [B,T] at per-row <paramref name="positions"/> [B,T].
+    /// Logits [B,T,V] for <paramref name="tokens"/> [B,T] at per-row <paramref name="positions"/> [B,T]
+    /// (null: positions 0..T-1 in every row, which lets rotary tables be sliced instead of gathered).
     /// <paramref name="attentionBias"/> is an additive mask [B,1,T,Tk] (0 = attend, -inf = blocked) over the keys seen so far
     /// (cache plus these tokens); null means plain causal attention without a cache.
     /// With a <paramref name="cache"/>, keys and values are appended to it and attention covers every cached position.
     /// </summary>
-    public Tensor Logits(Tensor tokens, Tensor positions, Tensor? attentionBias, KvCache? cache)
+    public Tensor Logits(Tensor tokens, Tensor? positions, Tensor? attentionBias, KvCache? cache)
     {
         if (cache is not null && attentionBias is null)
             throw new ArgumentException("a KV-cache pass needs an explicit attention bias over the cached keys", nameof(attentionBias));
         using var scope = NewDisposeScope();
+        if (positions is null && cache is not null) throw new ArgumentException("a KV-cache pass needs explicit positions", nameof(positions));
+        long t = tokens.shape[1];
         var x = wte.forward(tokens);
-        if (wpe is not null) x = x + wpe.forward(positions);
-        (Tensor cos, Tensor sin)? rope = _rope?.At(positions);
+        if (wpe is not null) x = x + (positions is null ? wpe.weight!.narrow(0, 0, t).unsqueeze(0) : wpe.forward(positions));
+        (Tensor cos, Tensor sin)? rope = _rope is null ? null : positions is null ? _rope.First(t) : _rope.At(positions);
         for (int l = 0; l < blocks.Count; l++) x = blocks[l].Forward(x, rope, attentionBias, cache);
         cache?.Advance((int)tokens.shape[1]);
         x = norm_f.forward(x);
@@ -118,6 +122,9 @@ internal sealed class RotaryTables : IDisposable
         long b = positions.shape[0], t = positions.shape[1];
         return (_cos.index_select(0, flat).view(b, 1, t, -1), _sin.index_select(0, flat).view(b, 1, t, -1));
     }
+
+    /// <summary>Tables for positions 0..T-1 in every row, [1,1,T,head_dim/2].</summary>
+    public (Tensor Cos, Tensor Sin) First(long t) => (_cos.narrow(0, 0, t).view(1, 1, t, -1), _sin.narrow(0, 0, t).view(1, 1, t, -1));
 
     /// <summary>Rotate-half RoPE: (x1, x2) -> (x1·cos - x2·sin, x2·cos + x1·sin) on the two halves of the head dimension.</summary>
     public static Tensor Apply(Tensor x, Tensor cos, Tensor sin)
@@ -165,6 +172,20 @@ internal sealed class TransformerBlock : nn.Module
         RegisterComponents();
     }
 
+    /// <summary>softmax(q·kᵀ/√d + bias)·v with an explicit causal mask when no bias is given.</summary>
+    private static Tensor ExplicitAttention(Tensor q, Tensor k, Tensor v, Tensor? bias)
+    {
+        var scores = q.matmul(k.transpose(-2, -1)) * (1.0 / Math.Sqrt(q.shape[^1]));
+        if (bias is not null) scores = scores + bias;
+        else
+        {
+            long t = q.shape[2];
+            using var causal = ones(t, t, dtype: ScalarType.Bool).triu(1);
+            scores = scores.masked_fill(causal, double.NegativeInfinity);
+        }
+        return scores.softmax(-1).matmul(v);
+    }
+
     /// <summary>The projections that write into the residual stream get the scaled GPT-2 initialisation.</summary>
     public static bool IsResidualProjection(string parameterName) =>
         parameterName.EndsWith("attn_out.weight", StringComparison.Ordinal) || parameterName.EndsWith("mlp_out.weight", StringComparison.Ordinal);
@@ -181,7 +202,9 @@ internal sealed class TransformerBlock : nn.Module
             k = RotaryTables.Apply(k, r.Cos, r.Sin);
         }
         if (cache is not null) (k, v) = cache.Append(_layer, k, v);
-        var y = nn.functional.scaled_dot_product_attention(q, k, v, bias, 0.0, is_casual: bias is null);
+        var y = TransformerModel.FusedAttention
+            ? nn.functional.scaled_dot_product_attention(q, k, v, bias, 0.0, is_casual: bias is null)
+            : ExplicitAttention(q, k, v, bias);
         x = x + attn_out.forward(y.transpose(1, 2).reshape(b, t, _heads * _headDim));
         h = norm_mlp.forward(x);
         var m = _mlp == MlpKind.SwiGlu

@@ -79,6 +79,26 @@ public class TransformerModelTests : SingleThreadedTorchTest
     }
 
     [Fact]
+    public void FusedAndExplicitAttentionAgree()
+    {
+        using var policy = TinyModels.Policy();
+        using var scope = NewDisposeScope();
+        var x = tensor(new long[] { 1, 4, 5, 6, 7, 8, 9, 10 }).reshape(2, 4);
+        var fused = policy.Forward(x);
+        try
+        {
+            TransformerModel.FusedAttention = false;
+            Assert.True(allclose(fused, policy.Forward(x), 1e-5, 1e-5));
+            var prompts = TinyModels.MixedPrompts();
+            var options = new GenerationOptions { MaxNewTokens = 6, StopTokens = [2] };
+            var explicitGen = policy.Generate(prompts, options, seed: 8);
+            TransformerModel.FusedAttention = true;
+            KvCacheEquivalenceTests.AssertSame(policy.Generate(prompts, options, seed: 8), explicitGen, 1e-5);
+        }
+        finally { TransformerModel.FusedAttention = true; }
+    }
+
+    [Fact]
     public void SupervisedTrainingMemorisesAnAnswerAndGreedyGenerationReproducesIt()
     {
         using var policy = new TransformerPolicy(new TransformerConfig { VocabSize = 12, Layers = 2, Heads = 2, Width = 32, ContextLength = 16, Seed = 3 });

@@ -36,13 +36,13 @@ public static class RewireApp
                 b.SetDescription("Comparison harnesses and benchmarks.");
                 b.AddCommand<BenchSamplersCommand>("samplers")
                     .WithDescription("Compare prompt samplers (uniform, DAPO, VADE, domain-aware, ...) on a simulated learner over three seeds.");
+                b.AddCommand<BenchGenerationCommand>("generation")
+                    .WithDescription("Generation (KV cache vs recompute, batch sizes), training throughput vs matmul peak, memory check.");
             });
             config.AddCommand<BanditCommand>("bandit")
                 .WithDescription("Simulate a bandit algorithm on a bandit environment and report regret.");
             config.AddCommand<BidCommand>("bid")
                 .WithDescription("Compare optimal RTB bidding with constant and linear baselines on generated auction logs.");
-            config.AddBranch("bench", b => b.AddCommand<BenchGenerationCommand>("generation")
-                .WithDescription("Generation (KV cache vs recompute, batch sizes), training throughput vs matmul peak, memory check."));
         });
         return app.Run(args);
     }

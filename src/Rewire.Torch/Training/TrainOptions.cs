@@ -39,7 +39,7 @@ public sealed class TaskOptions
     [Range(1, 10_000_000)] public int TrainSize { get; set; } = 2000;
 
     /// <summary>Prompts in the held-out evaluation set.</summary>
-    [Range(1, 1_000_000)] public int TestSize { get; set; } = 200;
+    [Range(1, 1_000_000)] public int TestSize { get; set; } = 500;
 
     /// <summary>Share of deliberately wrong demonstrations in the supervised warm start, so RL has something to improve.</summary>
     [Range(0.0, 1.0)] public double DemoErrorRate { get; set; } = 0.5;

@@ -1,6 +1,8 @@
 using System.ComponentModel;
 using System.Globalization;
+using Rewire.Core.Configuration;
 using Rewire.Core.Sampling.Harness;
+using Rewire.Torch.Training;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -8,7 +10,8 @@ namespace Rewire.Cli.Commands;
 
 /// <summary>
 /// `rewire bench samplers`: compares prompt samplers (uniform, DAPO, VADE, domain-aware, ...) on a task mix with a wide
-/// range of difficulty, over three seeds, against a simulated learner (see docs/benchmarks.md, "Samplers").
+/// range of difficulty, over three seeds, against a simulated learner or the real trainer (`--learner trainer`); see
+/// docs/benchmarks.md, "Samplers".
 /// </summary>
 public sealed class BenchSamplersCommand : Command<BenchSamplersCommand.Settings>
 {
@@ -42,8 +45,13 @@ public sealed class BenchSamplersCommand : Command<BenchSamplersCommand.Settings
         [Description("Print the result as one JSON document.")]
         public bool Json { get; init; }
 
+        [CommandOption("--learner <KIND>")]
+        [Description("simulated (default; seconds) or trainer: the real RLVR trainer on the `lists` task mix (sort, rev, uniq, kth), warm-started once per seed; minutes.")]
+        public string Learner { get; init; } = "simulated";
+
         public override ValidationResult Validate()
         {
+            if (Learner is not ("simulated" or "trainer")) return ValidationResult.Error($"--learner is '{Learner}'; use simulated or trainer.");
             if (Seeds < 1) return ValidationResult.Error($"--seeds is {Seeds}; give at least 1.");
             if (LearningRate is < 0 or double.NaN) return ValidationResult.Error($"--learning-rate is {LearningRate}; give a non-negative number.");
             if (Budget is <= 0) return ValidationResult.Error($"--budget is {Budget}; give a positive number of rollouts.");
@@ -69,7 +77,28 @@ public sealed class BenchSamplersCommand : Command<BenchSamplersCommand.Settings
             options = options with { Samplers = known.Where(k => wanted.Contains(k.Label)).ToArray() };
         }
         var seeds = Enumerable.Range(0, settings.Seeds).Select(i => settings.Seed + (ulong)i).ToArray();
-        var report = SamplerComparison.Run(options, seeds);
+        var learners = new List<IDisposable>();
+        Func<ulong, ISamplerBenchmarkLearner>? factory = null;
+        if (settings.Learner == "trainer")
+        {
+            // The real trainer: a small budget per run (each step generates, updates and evaluates a policy).
+            options = options with { RolloutBudget = settings.Budget ?? (settings.Quick ? 2_048 : 8_192), CurvePoints = 4 };
+            factory = seed =>
+            {
+                var learner = new TrainerBenchmarkLearner(TrainerMix(), seed);
+                learners.Add(learner);
+                return learner;
+            };
+        }
+        SamplerComparisonReport report;
+        try
+        {
+            report = SamplerComparison.Run(options, seeds, factory);
+        }
+        finally
+        {
+            foreach (var l in learners) l.Dispose();
+        }
         if (settings.Json)
         {
             JsonOutput.Write(new
@@ -122,4 +151,11 @@ public sealed class BenchSamplersCommand : Command<BenchSamplersCommand.Settings
         AnsiConsole.Write(table);
         return 0;
     }
+
+    /// <summary>The task mix of the trainer-backed comparison: four list operations of different difficulty, one domain each.</summary>
+    public static TrainOptions TrainerMix() => OptionsBinder.Bind<TrainOptions>(OptionsBinder.ParseOverrides(
+    [
+        "task.name=lists", "task.test_size=128", "task.demo_error_rate=0.5", "sft.steps=400", "eval.samples=2", "eval.pass_k=2",
+        "rl.max_new_tokens=10", "model.context=32",
+    ]));
 }

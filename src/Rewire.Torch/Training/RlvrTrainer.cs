@@ -196,7 +196,32 @@ public sealed class RlvrTrainer : IDisposable
         return summary;
     }
 
-    private void WarmStart(CancellationToken cancel)
+    /// <summary>The training pool the sampler draws from.</summary>
+    public IReadOnlyList<Prompt> TrainPool => _trainPool;
+
+    /// <summary>A rollout collector over this trainer's policy, verifier and shaping (one per training step).</summary>
+    public RolloutCollector NewCollector() => new(_policy, _tokenizer, _template, _reward, _shaping, _generation, _o.Rl.GroupSize);
+
+    /// <summary>One RL update on the kept groups of <paramref name="batch"/>, whose rollouts <paramref name="collector"/> made; returns the loss diagnostics.</summary>
+    public IReadOnlyDictionary<string, double> TrainOn(CollectedBatch batch, RolloutCollector collector)
+    {
+        _step++;
+        var (rows, groupIds) = Flatten(batch, collector);
+        return rows.Count == 0 ? new Dictionary<string, double>() : Update(rows, groupIds, batch.Groups.Count);
+    }
+
+    /// <summary>The kept groups' rollouts, one row each, with dense group ids (group membership is explicit, never positional).</summary>
+    private static (List<RolloutRecord> Rows, List<int> GroupIds) Flatten(CollectedBatch batch, RolloutCollector collector)
+    {
+        var rows = new List<RolloutRecord>();
+        var groupIds = new List<int>();
+        for (int g = 0; g < batch.Groups.Count; g++)
+            foreach (var r in collector.RolloutsOf(batch.Groups[g])) { rows.Add(r); groupIds.Add(g); }
+        return (rows, groupIds);
+    }
+
+    /// <summary>Runs the supervised warm start (the first stage of <see cref="Run"/>).</summary>
+    public void WarmStart(CancellationToken cancel = default)
     {
         var rng = new Random((int)(TrainingComponents.Derive(_o.Run.Seed, TrainingComponents.Streams.Demonstrations) & 0x7fffffff));
         var demos = _trainPool.Select(p =>
@@ -220,16 +245,13 @@ public sealed class RlvrTrainer : IDisposable
 
     private StepMetrics RlStep(JsonLinesWriter samples)
     {
-        var collector = new RolloutCollector(_policy, _tokenizer, _template, _reward, _shaping, _generation, _o.Rl.GroupSize);
+        var collector = NewCollector();
         using var generator = new Generator(TrainingComponents.Derive(_o.Run.Seed, TrainingComponents.Streams.Generation) + (ulong)_step);
         var batch = DynamicBatch.Collect(_sampler, _o.Rl.PromptsPerStep, prompts => collector.Collect(prompts, generator));
         _totalRewardFailures += collector.RewardFailures;
 
         // Flatten the kept groups: one row per rollout, explicit dense group ids.
-        var rows = new List<RolloutRecord>();
-        var groupIds = new List<int>();
-        for (int g = 0; g < batch.Groups.Count; g++)
-            foreach (var r in collector.RolloutsOf(batch.Groups[g])) { rows.Add(r); groupIds.Add(g); }
+        var (rows, groupIds) = Flatten(batch, collector);
 
         var update = Stopwatch.StartNew();
         var updateMetrics = rows.Count == 0 ? new Dictionary<string, double>() : Update(rows, groupIds, batch.Groups.Count);

@@ -74,7 +74,7 @@ public class KlAndEntropyTests
     {
         var e = Assert.Throws<ArgumentException>(() => KlEstimators.Get("full"));
         Assert.Contains("FullKl.FromLogits", e.Message);
-        var u = Assert.Throws<ArgumentException>(() => KlEstimators.Get("k4"));
+        var u = Assert.Throws<KeyNotFoundException>(() => KlEstimators.Get("k4"));
         Assert.Contains("low_var_kl", u.Message);
     }
 

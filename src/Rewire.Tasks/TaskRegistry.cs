@@ -1,3 +1,4 @@
+using Rewire.Core;
 using Rewire.Tasks.Arithmetic;
 using Rewire.Tasks.Countdown;
 using Rewire.Tasks.Lists;
@@ -9,7 +10,7 @@ namespace Rewire.Tasks;
 /// <summary>Tasks by name, so configuration can name any of them. Registering a name twice fails; an unknown name fails with the valid names.</summary>
 public sealed class TaskRegistry
 {
-    private readonly Dictionary<string, Func<ITask>> _factories = new(StringComparer.Ordinal);
+    private readonly NamedRegistry<Func<ITask>> _factories = new("task");
 
     /// <summary>The task <c>rewire train</c> uses when none is named.</summary>
     public const string DefaultTask = "arithmetic";
@@ -30,25 +31,19 @@ public sealed class TaskRegistry
         return r;
     }
 
-    public IReadOnlyList<string> Names => [.. _factories.Keys.Order(StringComparer.Ordinal)];
+    public IReadOnlyList<string> Names => _factories.Names;
 
-    public void Register(string name, Func<ITask> factory)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        ArgumentNullException.ThrowIfNull(factory);
-        if (!_factories.TryAdd(name, factory))
-            throw new ArgumentException($"a task named '{name}' is already registered; choose another name", nameof(name));
-    }
+    public bool Contains(string name) => _factories.Contains(name);
 
+    /// <summary>Adds <paramref name="factory"/> under <paramref name="name"/>; see <see cref="NamedRegistry{T}.Register"/>.</summary>
+    public void Register(string name, Func<ITask> factory) => _factories.Register(name, factory);
+
+    /// <summary>A new task registered as <paramref name="name"/>; an unknown name throws <see cref="KeyNotFoundException"/>.</summary>
     public ITask Create(string name)
     {
-        if (name is not null && _factories.TryGetValue(name, out var f))
-        {
-            var task = f();
-            if (task.Name != name)
-                throw new InvalidOperationException($"the factory registered as '{name}' built a task named '{task.Name}'");
-            return task;
-        }
-        throw new ArgumentException($"unknown task '{name}'; valid names: {string.Join(", ", Names)}", nameof(name));
+        var task = _factories.Get(name)();
+        if (task.Name != name)
+            throw new InvalidOperationException($"the factory registered as '{name}' built a task named '{task.Name}'");
+        return task;
     }
 }

@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Rewire.Core.Shaping;
+using Rewire.Core.Stats;
 
 namespace Rewire.Bench.Shaping;
 

@@ -1,3 +1,4 @@
+using Rewire.Core;
 namespace Rewire.Classic.Bandits;
 
 /// <summary>Options for every registered bandit algorithm; each defaults to its documented defaults.</summary>
@@ -25,9 +26,9 @@ public sealed class BanditCatalog
     /// <summary>Seed of the fixed problem instances (arm sets, θ) of the built-in linear presets; the run seed only drives noise.</summary>
     public const int InstanceSeed = 20_230_723;
 
-    public NameRegistry<Func<BanditSetup, BanditAlgorithmOptions, IBanditAlgorithm>> Algorithms { get; } = new("bandit algorithm");
+    public NamedRegistry<Func<BanditSetup, BanditAlgorithmOptions, IBanditAlgorithm>> Algorithms { get; } = new("bandit algorithm", StringComparer.OrdinalIgnoreCase);
 
-    public NameRegistry<Func<EnvironmentSetup, IBanditEnvironment>> Environments { get; } = new("bandit environment");
+    public NamedRegistry<Func<EnvironmentSetup, IBanditEnvironment>> Environments { get; } = new("bandit environment", StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The built-in catalog.</summary>
     public static BanditCatalog Default { get; } = CreateDefault();
@@ -55,12 +56,12 @@ public sealed class BanditCatalog
     public IBanditAlgorithm CreateAlgorithm(string name, IBanditEnvironment environment, int horizon, int seed, BanditAlgorithmOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(environment);
-        var factory = Algorithms.Resolve(name);
+        var factory = Algorithms.Get(name);
         return factory(new BanditSetup(environment.Arms, environment.Dimension, horizon, seed), options ?? new BanditAlgorithmOptions());
     }
 
     /// <summary>Builds the named environment.</summary>
-    public IBanditEnvironment CreateEnvironment(string name, int seed) => Environments.Resolve(name)(new EnvironmentSetup(seed));
+    public IBanditEnvironment CreateEnvironment(string name, int seed) => Environments.Get(name)(new EnvironmentSetup(seed));
 
     /// <summary>20 fixed unit-norm arms in 5 dimensions and a unit θ (drawn from <see cref="InstanceSeed"/>), noise σ = 0.3.</summary>
     public static LinearBandit LinearPreset(int seed, bool resample)

@@ -1,4 +1,5 @@
 using Rewire.Classic.Bandits;
+using Rewire.Core;
 
 namespace Rewire.Classic.Distributional;
 
@@ -110,13 +111,13 @@ public sealed record ObjectiveParameters(double Alpha = 0.1, double Lower = -1, 
 /// <summary>The name-keyed registry of return objectives.</summary>
 public static class ReturnObjectives
 {
-    public static NameRegistry<Func<ObjectiveParameters, IReturnObjective>> Registry { get; } = CreateDefault();
+    public static NamedRegistry<Func<ObjectiveParameters, IReturnObjective>> Registry { get; } = CreateDefault();
 
-    public static IReturnObjective Create(string name, ObjectiveParameters? parameters = null) => Registry.Resolve(name)(parameters ?? new ObjectiveParameters());
+    public static IReturnObjective Create(string name, ObjectiveParameters? parameters = null) => Registry.Get(name)(parameters ?? new ObjectiveParameters());
 
-    public static NameRegistry<Func<ObjectiveParameters, IReturnObjective>> CreateDefault()
+    public static NamedRegistry<Func<ObjectiveParameters, IReturnObjective>> CreateDefault()
     {
-        var r = new NameRegistry<Func<ObjectiveParameters, IReturnObjective>>("return objective");
+        var r = new NamedRegistry<Func<ObjectiveParameters, IReturnObjective>>("return objective", StringComparer.OrdinalIgnoreCase);
         r.Register("mean", _ => new MeanObjective());
         r.Register("negative-part", _ => new NegativePartObjective());
         r.Register("threshold", _ => new ThresholdObjective());

@@ -77,7 +77,7 @@ public sealed class ScoreCommand : Command<ScoreCommand.Settings>
             var split = settings.Split == "test" ? Split.Test : Split.Train;
             prompt = task.Generate(split, settings.Seed, settings.Index, settings.Difficulty);
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is ArgumentException or KeyNotFoundException)
         {
             Console.Error.WriteLine("rewire score: " + e.Message);
             return 1;

@@ -7,30 +7,23 @@ namespace Rewire.Core.Advantages;
 /// </summary>
 public sealed class AdvantageEstimatorRegistry
 {
-    private readonly Dictionary<string, Func<AdvantageConfig, IAdvantageEstimator>> _factories = new(StringComparer.Ordinal);
+    private readonly NamedRegistry<Func<AdvantageConfig, IAdvantageEstimator>> _factories = new("advantage estimator");
 
     /// <summary>The built-in estimators (see <see cref="CreateDefault"/>).</summary>
     public static AdvantageEstimatorRegistry Default { get; } = CreateDefault();
 
-    public IReadOnlyList<string> Names => _factories.Keys.Order(StringComparer.Ordinal).ToArray();
+    /// <summary>The registered names, sorted.</summary>
+    public IReadOnlyList<string> Names => _factories.Names;
 
-    public bool Contains(string name) => _factories.ContainsKey(name);
+    /// <summary>True when <paramref name="name"/> is registered.</summary>
+    public bool Contains(string name) => _factories.Contains(name);
 
-    public void Register(string name, Func<AdvantageConfig, IAdvantageEstimator> factory)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        ArgumentNullException.ThrowIfNull(factory);
-        if (!_factories.TryAdd(name, factory))
-            throw new InvalidOperationException($"An advantage estimator named '{name}' is already registered; choose another name.");
-    }
+    /// <summary>Adds <paramref name="factory"/> under <paramref name="name"/>; see <see cref="NamedRegistry{T}.Register"/>.</summary>
+    public void Register(string name, Func<AdvantageConfig, IAdvantageEstimator> factory) => _factories.Register(name, factory);
 
-    public IAdvantageEstimator Create(string name, AdvantageConfig? config = null)
-    {
-        ArgumentNullException.ThrowIfNull(name);
-        if (!_factories.TryGetValue(name, out var factory))
-            throw new ArgumentException($"Unknown advantage estimator '{name}'. Valid names: {string.Join(", ", Names)}.", nameof(name));
-        return factory(config ?? AdvantageConfig.Default);
-    }
+    /// <summary>A fresh estimator registered as <paramref name="name"/>; an unknown name throws <see cref="KeyNotFoundException"/>.</summary>
+    public IAdvantageEstimator Create(string name, AdvantageConfig? config = null) =>
+        _factories.Get(name)(config ?? AdvantageConfig.Default);
 
     /// <summary>
     /// A registry holding every built-in estimator under verl's names (gae, grpo, grpo_vectorized, rloo,

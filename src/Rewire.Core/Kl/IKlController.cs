@@ -1,8 +1,8 @@
 namespace Rewire.Core.Kl;
 
 /// <summary>
-/// Holds the coefficient β of the KL penalty folded into the token rewards (see <see cref="KlInReward"/>) and adapts
-/// it after each step from the observed KL.
+/// Holds the coefficient β of the KL penalty, either folded into the token rewards (see <see cref="KlInReward"/>) or
+/// added as a loss term (the Torch layer's <c>ActorLoss</c>), and adapts it after each step from the observed KL.
 /// </summary>
 public interface IKlController
 {

@@ -16,27 +16,19 @@ public sealed record KlControllerConfig
 /// <summary>Name-keyed KL controllers: "fixed" and "adaptive". Registering a name twice fails; an unknown name lists the valid ones.</summary>
 public sealed class KlControllerRegistry
 {
-    private readonly Dictionary<string, Func<KlControllerConfig, IKlController>> _factories = new(StringComparer.Ordinal);
+    private readonly NamedRegistry<Func<KlControllerConfig, IKlController>> _factories = new("KL controller");
 
     public static KlControllerRegistry Default { get; } = CreateDefault();
 
-    public IReadOnlyCollection<string> Names => _factories.Keys.Order(StringComparer.Ordinal).ToArray();
+    /// <summary>The registered names, sorted.</summary>
+    public IReadOnlyCollection<string> Names => _factories.Names;
 
-    public void Register(string name, Func<KlControllerConfig, IKlController> factory)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        ArgumentNullException.ThrowIfNull(factory);
-        if (!_factories.TryAdd(name, factory))
-            throw new InvalidOperationException($"A KL controller named '{name}' is already registered; choose another name.");
-    }
+    /// <summary>Adds <paramref name="factory"/> under <paramref name="name"/>; see <see cref="NamedRegistry{T}.Register"/>.</summary>
+    public void Register(string name, Func<KlControllerConfig, IKlController> factory) => _factories.Register(name, factory);
 
-    public IKlController Create(string name, KlControllerConfig? config = null)
-    {
-        ArgumentNullException.ThrowIfNull(name);
-        if (!_factories.TryGetValue(name, out var factory))
-            throw new ArgumentException($"Unknown KL controller '{name}'. Valid names: {string.Join(", ", Names)}.", nameof(name));
-        return factory(config ?? new KlControllerConfig());
-    }
+    /// <summary>A new controller registered as <paramref name="name"/>; an unknown name throws <see cref="KeyNotFoundException"/>.</summary>
+    public IKlController Create(string name, KlControllerConfig? config = null) =>
+        _factories.Get(name)(config ?? new KlControllerConfig());
 
     public static KlControllerRegistry CreateDefault()
     {

@@ -11,7 +11,7 @@ namespace Rewire.Core.Rewards;
 public sealed class RewardFunctionRegistry
 {
     /// <summary>The factories.</summary>
-    public NameRegistry<Func<TechniqueParameters, IRewardFunction>> Functions { get; } = new("reward function");
+    public NamedRegistry<Func<TechniqueParameters, IRewardFunction>> Functions { get; } = new("reward function", StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Registers <paramref name="factory"/> under <paramref name="name"/>.</summary>
     public void Register(string name, Func<TechniqueParameters, IRewardFunction> factory) => Functions.Register(name, factory);

@@ -8,33 +8,23 @@ namespace Rewire.Core.Runs;
 /// </summary>
 public static class AtomicFile
 {
-    public static void WriteAllBytes(string path, ReadOnlySpan<byte> bytes)
-    {
-        string full = Path.GetFullPath(path);
-        string dir = Path.GetDirectoryName(full) ?? ".";
-        Directory.CreateDirectory(dir);
-        string tmp = Path.Combine(dir, "." + Path.GetFileName(full) + "." + Environment.ProcessId + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp");
-        try
-        {
-            using (var fs = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
-            {
-                fs.Write(bytes);
-                fs.Flush(flushToDisk: true);
-            }
-            File.Move(tmp, full, overwrite: true);
-        }
-        catch
-        {
-            TryDelete(tmp);
-            throw;
-        }
-    }
+    public static void WriteAllBytes(string path, ReadOnlySpan<byte> bytes) => WriteCore(path, bytes, write: null);
 
     public static void WriteAllText(string path, string text) => WriteAllBytes(path, Encoding.UTF8.GetBytes(text));
 
     /// <summary>Writes through a stream callback (for large binary payloads such as checkpoints), atomically.</summary>
     public static void Write(string path, Action<Stream> write)
     {
+        ArgumentNullException.ThrowIfNull(write);
+        WriteCore(path, default, write);
+    }
+
+    /// <summary>
+    /// The one temp-file-flush-rename sequence: writes <paramref name="bytes"/>, or calls <paramref name="write"/> when it
+    /// is given (a span cannot be captured by a callback, so both entry points share this method instead).
+    /// </summary>
+    private static void WriteCore(string path, ReadOnlySpan<byte> bytes, Action<Stream>? write)
+    {
         string full = Path.GetFullPath(path);
         string dir = Path.GetDirectoryName(full) ?? ".";
         Directory.CreateDirectory(dir);
@@ -43,7 +33,8 @@ public static class AtomicFile
         {
             using (var fs = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
             {
-                write(fs);
+                if (write is null) fs.Write(bytes);
+                else write(fs);
                 fs.Flush(flushToDisk: true);
             }
             File.Move(tmp, full, overwrite: true);

@@ -96,27 +96,9 @@ public sealed class DomainAwareSampler : IPromptSampler
         _index = SamplerSupport.IndexPool(pool, RegistryName);
         Pool = pool;
         _rng = new Xoshiro256StarStar(seed);
-        var names = new List<string>();
-        var lookup = new Dictionary<string, int>(StringComparer.Ordinal);
-        _domainOf = new int[pool.Count];
-        for (var i = 0; i < pool.Count; i++)
-        {
-            if (!lookup.TryGetValue(pool[i].Domain, out var d))
-            {
-                d = names.Count;
-                lookup[pool[i].Domain] = d;
-                names.Add(pool[i].Domain);
-            }
-            _domainOf[i] = d;
-        }
-        _domains = names.ToArray();
+        (_domains, _domainOf) = SamplerSupport.IndexDomains(pool);
         var m = _domains.Length;
-        _orders = new int[m][];
-        for (var d = 0; d < m; d++)
-        {
-            _orders[d] = Enumerable.Range(0, pool.Count).Where(i => _domainOf[i] == d).ToArray();
-            _rng.Shuffle(_orders[d].AsSpan());
-        }
+        _orders = SamplerSupport.ShuffledDomainOrders(_domainOf, m, _rng);
         _cursors = new int[m];
         _weights = new double[m];
         if (_options.InitWeights == DomainInit.Average)
@@ -164,20 +146,7 @@ public sealed class DomainAwareSampler : IPromptSampler
             _pending.Clear();
         }
         var counts = Allocate(_weights, batchSize);
-        var batch = new List<Prompt>(batchSize);
-        for (var d = 0; d < _domains.Length; d++)
-        {
-            for (var k = 0; k < counts[d]; k++)
-            {
-                if (_cursors[d] == _orders[d].Length)
-                {
-                    _rng.Shuffle(_orders[d].AsSpan());
-                    _cursors[d] = 0;
-                }
-                batch.Add(Pool[_orders[d][_cursors[d]++]]);
-            }
-        }
-        return batch;
+        return SamplerSupport.DrawByDomain(Pool, _orders, _cursors, counts, _rng, batchSize);
     }
 
     /// <summary>Splits <paramref name="batchSize"/> into ⌊B·w_d⌋ per domain, leftover slots to the highest weights (ties: domain order).</summary>

@@ -184,15 +184,9 @@ public sealed class RecapSampler : IPromptSampler
         _index = SamplerSupport.IndexPool(pool, RegistryName);
         Pool = pool;
         _rng = new Xoshiro256StarStar(seed);
-        _domains = pool.Select(p => p.Domain).Distinct(StringComparer.Ordinal).ToArray();
-        _domainOf = pool.Select(p => Array.IndexOf(_domains, p.Domain)).ToArray();
+        (_domains, _domainOf) = SamplerSupport.IndexDomains(pool);
         var m = _domains.Length;
-        _orders = new int[m][];
-        for (var d = 0; d < m; d++)
-        {
-            _orders[d] = Enumerable.Range(0, pool.Count).Where(i => _domainOf[i] == d).ToArray();
-            _rng.Shuffle(_orders[d].AsSpan());
-        }
+        _orders = SamplerSupport.ShuffledDomainOrders(_domainOf, m, _rng);
         _cursors = new int[m];
         _weights = new RecapObjectiveWeights(m, _options);
         _sum = new double[m];
@@ -226,20 +220,7 @@ public sealed class RecapSampler : IPromptSampler
         var w = _weights.Weights();
         var share = w.Select(x => x / w.Length).ToArray();
         var counts = DomainAwareSampler.Allocate(share, batchSize);
-        var batch = new List<Prompt>(batchSize);
-        for (var d = 0; d < _domains.Length; d++)
-        {
-            for (var k = 0; k < counts[d]; k++)
-            {
-                if (_cursors[d] == _orders[d].Length)
-                {
-                    _rng.Shuffle(_orders[d].AsSpan());
-                    _cursors[d] = 0;
-                }
-                batch.Add(Pool[_orders[d][_cursors[d]++]]);
-            }
-        }
-        return batch;
+        return SamplerSupport.DrawByDomain(Pool, _orders, _cursors, counts, _rng, batchSize);
     }
 
     private void CloseStep()

@@ -6,7 +6,7 @@ using Rewire.Core.Rewards;
 
 namespace Rewire.Core.Sampling;
 
-/// <summary>Shared plumbing for samplers: pool validation, option binding and state (de)serialisation.</summary>
+/// <summary>Shared plumbing for samplers: pool validation, option binding, state (de)serialisation and per-domain drawing.</summary>
 public static class SamplerSupport
 {
     /// <summary>snake_case JSON, unknown keys rejected: the format of sampler options and saved states.</summary>
@@ -116,5 +116,58 @@ public static class SamplerSupport
     {
         if (!condition)
             throw new ArgumentOutOfRangeException(key, value, $"option '{key}' of '{sampler}' is {value}; allowed: {allowed}.");
+    }
+
+    /// <summary>The distinct domains of <paramref name="pool"/> in order of first appearance, and each prompt's domain index.</summary>
+    internal static (string[] Domains, int[] DomainOf) IndexDomains(IReadOnlyList<Prompt> pool)
+    {
+        var names = new List<string>();
+        var lookup = new Dictionary<string, int>(StringComparer.Ordinal);
+        var domainOf = new int[pool.Count];
+        for (var i = 0; i < pool.Count; i++)
+        {
+            if (!lookup.TryGetValue(pool[i].Domain, out var d))
+            {
+                d = names.Count;
+                lookup[pool[i].Domain] = d;
+                names.Add(pool[i].Domain);
+            }
+            domainOf[i] = d;
+        }
+        return (names.ToArray(), domainOf);
+    }
+
+    /// <summary>Per domain, the indices of its prompts in a shuffled order (shuffled with <paramref name="rng"/>, domain after domain).</summary>
+    internal static int[][] ShuffledDomainOrders(int[] domainOf, int domainCount, Xoshiro256StarStar rng)
+    {
+        var orders = new int[domainCount][];
+        for (var d = 0; d < domainCount; d++)
+        {
+            orders[d] = Enumerable.Range(0, domainOf.Length).Where(i => domainOf[i] == d).ToArray();
+            rng.Shuffle(orders[d].AsSpan());
+        }
+        return orders;
+    }
+
+    /// <summary>
+    /// Takes <paramref name="counts"/>[d] prompts from each domain's order, domain after domain, advancing its cursor and
+    /// reshuffling the order with <paramref name="rng"/> whenever it is used up (sampling without replacement per epoch).
+    /// </summary>
+    internal static List<Prompt> DrawByDomain(IReadOnlyList<Prompt> pool, int[][] orders, int[] cursors, int[] counts, Xoshiro256StarStar rng, int batchSize)
+    {
+        var batch = new List<Prompt>(batchSize);
+        for (var d = 0; d < orders.Length; d++)
+        {
+            for (var k = 0; k < counts[d]; k++)
+            {
+                if (cursors[d] == orders[d].Length)
+                {
+                    rng.Shuffle(orders[d].AsSpan());
+                    cursors[d] = 0;
+                }
+                batch.Add(pool[orders[d][cursors[d]++]]);
+            }
+        }
+        return batch;
     }
 }

@@ -1,3 +1,5 @@
+using Rewire.Core.Stats;
+
 namespace Rewire.Core.Shaping;
 
 /// <summary>Baseline that <see cref="CenteredTransform"/> subtracts.</summary>
@@ -41,7 +43,7 @@ public sealed class CenteredTransform(CenterBaseline baseline = CenterBaseline.G
         var index = batch.Index;
         for (var g = 0; g < index.GroupCount; g++)
         {
-            var members = index.Group(g);
+            var members = index.Members(g);
             double sum = 0;
             foreach (var i in members)
             {

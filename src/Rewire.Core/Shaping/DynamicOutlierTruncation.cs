@@ -1,3 +1,5 @@
+using Rewire.Core.Stats;
+
 namespace Rewire.Core.Shaping;
 
 /// <summary>Per-batch figures of <see cref="DynamicOutlierTruncation"/>.</summary>
@@ -99,7 +101,7 @@ public sealed class DynamicOutlierTruncation : IRewardShaper
         int[]? rented = null;
         for (var g = 0; g < index.GroupCount; g++)
         {
-            var members = index.Group(g);
+            var members = index.Members(g);
             var successes = 0;
             foreach (var i in members)
             {

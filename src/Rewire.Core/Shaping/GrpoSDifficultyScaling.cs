@@ -1,3 +1,5 @@
+using Rewire.Core.Stats;
+
 namespace Rewire.Core.Shaping;
 
 /// <summary>
@@ -60,7 +62,7 @@ public sealed class GrpoSDifficultyScaling : IRewardShaper
         var index = batch.Index;
         for (var g = 0; g < index.GroupCount; g++)
         {
-            var members = index.Group(g);
+            var members = index.Members(g);
             double sum = 0, max = double.NegativeInfinity;
             foreach (var i in members)
             {

@@ -1,3 +1,5 @@
+using Rewire.Core.Stats;
+
 namespace Rewire.Core.Shaping;
 
 /// <summary>
@@ -30,7 +32,7 @@ public sealed class MinMaxTransform(bool perGroup = false) : IRewardShaper
         var index = batch.Index;
         for (var g = 0; g < index.GroupCount; g++)
         {
-            var members = index.Group(g);
+            var members = index.Members(g);
             double min = double.PositiveInfinity, max = double.NegativeInfinity;
             foreach (var i in members)
             {

@@ -1,3 +1,5 @@
+using Rewire.Core.Stats;
+
 namespace Rewire.Core.Shaping;
 
 /// <summary>
@@ -62,7 +64,7 @@ public sealed class PerplexityAdvantageShaping : ITokenAdvantageShaper
         var z = new double[rows];
         for (var g = 0; g < index.GroupCount; g++)
         {
-            var members = index.Group(g);
+            var members = index.Members(g);
             double sum = 0;
             var n = 0;
             foreach (var i in members)

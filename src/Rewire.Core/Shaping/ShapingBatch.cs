@@ -1,4 +1,5 @@
 using Rewire.Core.Rewards;
+using Rewire.Core.Stats;
 
 namespace Rewire.Core.Shaping;
 
@@ -163,100 +164,5 @@ public sealed class ShapingBatch
         }
 
         return column;
-    }
-}
-
-/// <summary>Rollout indices grouped by label: group <c>g</c> is <c>Members[Offsets[g]..Offsets[g+1]]</c>, ascending within a group.</summary>
-public sealed class GroupIndex
-{
-    private GroupIndex(int[] members, int[] offsets)
-    {
-        Members = members;
-        Offsets = offsets;
-    }
-
-    /// <summary>Rollout indices, group after group.</summary>
-    public int[] Members { get; }
-
-    /// <summary>Start of each group in <see cref="Members"/>, plus the end.</summary>
-    public int[] Offsets { get; }
-
-    /// <summary>Number of groups.</summary>
-    public int GroupCount => Offsets.Length - 1;
-
-    /// <summary>The members of group <paramref name="g"/>.</summary>
-    public ReadOnlySpan<int> Group(int g) => Members.AsSpan(Offsets[g], Offsets[g + 1] - Offsets[g]);
-
-    /// <summary>Counting sort of the labels; O(n) time, no per-rollout allocation.</summary>
-    public static GroupIndex Build(ReadOnlySpan<int> labels)
-    {
-        var n = labels.Length;
-        var max = -1;
-        foreach (var l in labels)
-        {
-            if (l < 0)
-            {
-                throw new ArgumentException($"group label {l} is negative; labels must be non-negative integers.");
-            }
-
-            max = Math.Max(max, l);
-        }
-
-        int[] dense;
-        int groups;
-        if (max < 4 * n + 16)
-        {
-            var map = new int[max + 1];
-            Array.Fill(map, -1);
-            dense = new int[n];
-            groups = 0;
-            for (var i = 0; i < n; i++)
-            {
-                ref var slot = ref map[labels[i]];
-                if (slot < 0)
-                {
-                    slot = groups++;
-                }
-
-                dense[i] = slot;
-            }
-        }
-        else
-        {
-            var map = new Dictionary<int, int>();
-            dense = new int[n];
-            for (var i = 0; i < n; i++)
-            {
-                if (!map.TryGetValue(labels[i], out var d))
-                {
-                    d = map.Count;
-                    map[labels[i]] = d;
-                }
-
-                dense[i] = d;
-            }
-
-            groups = map.Count;
-        }
-
-        var offsets = new int[groups + 1];
-        foreach (var d in dense)
-        {
-            offsets[d + 1]++;
-        }
-
-        for (var g = 0; g < groups; g++)
-        {
-            offsets[g + 1] += offsets[g];
-        }
-
-        var cursor = offsets[..^1];
-        var members = new int[n];
-        for (var i = 0; i < n; i++)
-        {
-            members[cursor[dense[i]]++] = i;
-        }
-
-        return new GroupIndex(members, offsets);
     }
 }

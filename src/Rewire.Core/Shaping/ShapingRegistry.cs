@@ -10,10 +10,10 @@ namespace Rewire.Core.Shaping;
 public sealed class ShapingRegistry
 {
     /// <summary>Reward shapers by name.</summary>
-    public NameRegistry<Func<TechniqueParameters, IRewardShaper>> Rewards { get; } = new("reward shaper");
+    public NamedRegistry<Func<TechniqueParameters, IRewardShaper>> Rewards { get; } = new("reward shaper", StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Token-advantage shapers by name.</summary>
-    public NameRegistry<Func<TechniqueParameters, ITokenAdvantageShaper>> TokenAdvantages { get; } = new("token advantage shaper");
+    public NamedRegistry<Func<TechniqueParameters, ITokenAdvantageShaper>> TokenAdvantages { get; } = new("token advantage shaper", StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Builds the reward shaper <paramref name="name"/> with <paramref name="settings"/>.</summary>
     public IRewardShaper CreateReward(string name, IReadOnlyDictionary<string, string>? settings = null)

@@ -1,3 +1,5 @@
+using Rewire.Core.Stats;
+
 namespace Rewire.Core.Shaping;
 
 /// <summary>How VeRPO turns a test's pass rate ρ into a raw difficulty.</summary>
@@ -132,13 +134,13 @@ public sealed class VerpoDenseReward : IRewardShaper
         for (var g = 0; g < index.GroupCount; g++)
         {
             rows.Clear();
-            foreach (var i in index.Group(g))
+            foreach (var i in index.Members(g))
             {
                 rows.Add(outcomes[i] ?? throw new ArgumentException($"VeRPO: rollout {i} has no test outcomes."));
             }
 
             var weights = Weights(rows);
-            foreach (var i in index.Group(g))
+            foreach (var i in index.Members(g))
             {
                 var row = outcomes[i];
                 double local = 0;

@@ -1,9 +1,11 @@
+using Rewire.Core;
+
 namespace Rewire.Tasks.Environments;
 
 /// <summary>Text environments by name. Registering a name twice fails; an unknown name fails with the valid names.</summary>
 public sealed class EnvironmentRegistry
 {
-    private readonly Dictionary<string, Func<ITextEnvironment>> _factories = new(StringComparer.Ordinal);
+    private readonly NamedRegistry<Func<ITextEnvironment>> _factories = new("environment");
 
     public static EnvironmentRegistry CreateDefault()
     {
@@ -13,18 +15,13 @@ public sealed class EnvironmentRegistry
         return r;
     }
 
-    public IReadOnlyList<string> Names => [.. _factories.Keys.Order(StringComparer.Ordinal)];
+    public IReadOnlyList<string> Names => _factories.Names;
 
-    public void Register(string name, Func<ITextEnvironment> factory)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        ArgumentNullException.ThrowIfNull(factory);
-        if (!_factories.TryAdd(name, factory))
-            throw new ArgumentException($"an environment named '{name}' is already registered; choose another name", nameof(name));
-    }
+    public bool Contains(string name) => _factories.Contains(name);
 
-    public ITextEnvironment Create(string name) =>
-        name is not null && _factories.TryGetValue(name, out var f)
-            ? f()
-            : throw new ArgumentException($"unknown environment '{name}'; valid names: {string.Join(", ", Names)}", nameof(name));
+    /// <summary>Adds <paramref name="factory"/> under <paramref name="name"/>; see <see cref="NamedRegistry{T}.Register"/>.</summary>
+    public void Register(string name, Func<ITextEnvironment> factory) => _factories.Register(name, factory);
+
+    /// <summary>A new environment registered as <paramref name="name"/>; an unknown name throws <see cref="KeyNotFoundException"/>.</summary>
+    public ITextEnvironment Create(string name) => _factories.Get(name)();
 }

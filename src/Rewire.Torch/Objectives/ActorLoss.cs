@@ -1,6 +1,7 @@
 // The full actor loss a trainer minimises (rlvr.md T01 "Loss = agg(ℓ) + β·agg(k3)"; verl dp_actor):
 //   L = L_policy + β·agg(k(log π_θ, log π_ref)) − c_H·agg(H),
-// with β from a fixed or adaptive IKlCoefficient (or 0 when KL is folded into the reward) and c_H the entropy bonus.
+// with β from a fixed or adaptive Rewire.Core.Kl.IKlController (or 0 when KL is folded into the reward) and c_H the entropy bonus.
+using Rewire.Core.Kl;
 using Rewire.Torch.Objectives.Entropy;
 using Rewire.Torch.Objectives.Kl;
 using Rewire.Torch.Objectives.Policy;
@@ -16,7 +17,7 @@ public sealed class ActorLoss
     /// <param name="kl">The KL loss term, or null for none.</param>
     /// <param name="klCoefficient">β; read on every call so an adaptive coefficient takes effect. Null: no KL term.</param>
     /// <param name="entropyCoefficient">c_H of the entropy bonus (0: the entropy is only logged when given).</param>
-    public ActorLoss(IPolicyObjective policy, KlPenaltyLoss? kl = null, IKlCoefficient? klCoefficient = null, double entropyCoefficient = 0.0)
+    public ActorLoss(IPolicyObjective policy, KlPenaltyLoss? kl = null, IKlController? klCoefficient = null, double entropyCoefficient = 0.0)
     {
         Policy = policy ?? throw new ArgumentNullException(nameof(policy));
         if ((kl is null) != (klCoefficient is null))
@@ -29,7 +30,7 @@ public sealed class ActorLoss
 
     public IPolicyObjective Policy { get; }
     public KlPenaltyLoss? Kl { get; }
-    public IKlCoefficient? KlCoefficient { get; }
+    public IKlController? KlCoefficient { get; }
     public double EntropyCoefficient { get; }
 
     /// <summary>

@@ -20,7 +20,7 @@ public sealed class AdvantageEstimatorRegistryTests
     [Fact]
     public void Unknown_name_lists_the_valid_names_and_duplicates_fail()
     {
-        var ex = Assert.Throws<ArgumentException>(() => AdvantageEstimatorRegistry.Default.Create("grpoo"));
+        var ex = Assert.Throws<KeyNotFoundException>(() => AdvantageEstimatorRegistry.Default.Create("grpoo"));
         Assert.Contains("'grpoo'", ex.Message);
         Assert.Contains("grpo, grpo_n, grpo_passk", ex.Message);
         var registry = AdvantageEstimatorRegistry.CreateDefault();

@@ -33,7 +33,7 @@ public sealed class KlTests
         var f = KlControllerRegistry.Default.Create("fixed", new KlControllerConfig { KlCoef = 0.05 });
         f.Update(100, 100);
         Assert.Equal(0.05, f.Value);
-        var ex = Assert.Throws<ArgumentException>(() => KlControllerRegistry.Default.Create("adaptve"));
+        var ex = Assert.Throws<KeyNotFoundException>(() => KlControllerRegistry.Default.Create("adaptve"));
         Assert.Contains("adaptive, fixed", ex.Message);
         Assert.Throws<InvalidOperationException>(() => KlControllerRegistry.CreateDefault().Register("fixed", _ => f));
         Assert.Contains("horizon", Assert.Throws<ArgumentOutOfRangeException>(() => new AdaptiveKlController(0.1, 1, 0)).Message);

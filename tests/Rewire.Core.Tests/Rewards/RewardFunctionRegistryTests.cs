@@ -39,6 +39,6 @@ public class RewardFunctionRegistryTests
         Assert.Contains("relative_tolerance", setting.Message);
         Assert.Throws<ArgumentException>(() => registry.Create("format_regex"));
         Assert.Throws<ArgumentException>(() => registry.Create("numeric", new Dictionary<string, string> { ["extract"] = "boxd" }));
-        Assert.Throws<ArgumentException>(() => registry.Register("numeric", _ => DelegateReward.Scalar("x", _ => 0)));
+        Assert.Throws<InvalidOperationException>(() => registry.Register("numeric", _ => DelegateReward.Scalar("x", _ => 0)));
     }
 }

@@ -62,7 +62,7 @@ public class DapoSamplerTests
     [Fact]
     public void Reward_metric_and_singletons_follow_the_options()
     {
-        var p = new Rewards.Prompt("a", "t", "d", "a", null);
+        var p = new Rewire.Core.Rewards.Prompt("a", "t", "d", "a", null);
         var sameCorrectDifferentReward = new GroupOutcome(p, [1.0, 0.8], [true, true]);
         var pool = new[] { p };
         Assert.False(new DapoSampler(new UniformSampler(pool, 1)).Keep(sameCorrectDifferentReward));

@@ -56,7 +56,7 @@ public class DomainAwareSamplerTests
         var pop = TwoDomains(3);
         var s = new DomainAwareSampler(pop.Pool, 2, new DomainAwareOptions { WeightUpdateSteps = 1 });
         Assert.Equal(0.5, s.Weights["hard"]);
-        IReadOnlyList<Rewards.Prompt> last = [];
+        IReadOnlyList<Rewire.Core.Rewards.Prompt> last = [];
         for (var t = 0; t < 20; t++) last = DynamicBatch.Collect(s, 16, pop.Rollout).Groups.Select(g => g.Prompt).ToList();
         // Full buffer: decayed means are 25/48 · (0.9, 0.2), target 25/48 ⇒ w_hard ≈ σ(25/48 · 0.7 / 0.3) ≈ 0.77.
         Assert.True(s.Weights["hard"] > 0.7, $"hard weight {s.Weights["hard"]}");

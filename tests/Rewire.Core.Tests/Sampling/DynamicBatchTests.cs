@@ -34,7 +34,7 @@ public class DynamicBatchTests
     [Fact]
     public void Group_outcome_rejects_bad_input()
     {
-        var p = new Rewards.Prompt("a", "t", "d", "a", null);
+        var p = new Rewire.Core.Rewards.Prompt("a", "t", "d", "a", null);
         Assert.Throws<ArgumentException>(() => new GroupOutcome(p, []));
         Assert.Contains("non-finite", Assert.Throws<ArgumentException>(() => new GroupOutcome(p, [double.NaN])).Message);
         Assert.Contains("correctness flags", Assert.Throws<ArgumentException>(() => new GroupOutcome(p, [1, 0], [true])).Message);

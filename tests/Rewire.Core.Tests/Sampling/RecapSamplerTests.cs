@@ -84,7 +84,7 @@ public class RecapSamplerTests
         var first = s.Next(10);
         Assert.Equal(5, first.Count(p => p.Domain == "flat"));
         s.Observe(pop.Rollout(first));
-        IReadOnlyList<Rewards.Prompt> last = [];
+        IReadOnlyList<Rewire.Core.Rewards.Prompt> last = [];
         for (var t = 0; t < 10; t++)
         {
             last = s.Next(10);

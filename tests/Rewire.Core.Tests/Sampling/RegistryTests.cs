@@ -62,7 +62,7 @@ public class RegistryTests
     public void Every_sampler_rejects_an_empty_pool_and_duplicate_ids(string name)
     {
         Assert.Throws<ArgumentException>(() => SamplerRegistry.Create(name, [], 1));
-        var p = new Rewards.Prompt("x", "t", "d", "x", null);
+        var p = new Rewire.Core.Rewards.Prompt("x", "t", "d", "x", null);
         var e = Assert.Throws<ArgumentException>(() => SamplerRegistry.Create(name, [p, p], 1));
         Assert.Contains("twice", e.Message);
     }
@@ -72,7 +72,7 @@ public class RegistryTests
     public void Every_sampler_rejects_observations_of_foreign_prompts(string name)
     {
         var s = SamplerRegistry.Create(name, SyntheticPopulation.Mixed(1).Pool, 1);
-        var foreign = new Rewards.Prompt("elsewhere", "t", "d", "x", null);
+        var foreign = new Rewire.Core.Rewards.Prompt("elsewhere", "t", "d", "x", null);
         s.Next(4);
         Assert.Throws<ArgumentException>(() => s.Observe([GroupOutcome.FromCorrectness(foreign, [true, false])]));
     }

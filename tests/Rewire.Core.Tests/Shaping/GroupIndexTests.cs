@@ -2,6 +2,7 @@ using FsCheck;
 using FsCheck.Xunit;
 using Rewire.Core.Rewards;
 using Rewire.Core.Shaping;
+using Rewire.Core.Stats;
 using Rewire.Core.Tests.Rewards;
 
 namespace Rewire.Core.Tests.Shaping;
@@ -13,9 +14,9 @@ public class GroupIndexTests
     {
         var index = GroupIndex.Build([7, 3, 7, 1_000_000_000, 3]);
         Assert.Equal(3, index.GroupCount);
-        Assert.Equal([0, 2], index.Group(0).ToArray());
-        Assert.Equal([1, 4], index.Group(1).ToArray());
-        Assert.Equal([3], index.Group(2).ToArray());
+        Assert.Equal([0, 2], index.Members(0).ToArray());
+        Assert.Equal([1, 4], index.Members(1).ToArray());
+        Assert.Equal([3], index.Members(2).ToArray());
         Assert.Throws<ArgumentException>(() => GroupIndex.Build([0, -1]));
     }
 
@@ -24,7 +25,7 @@ public class GroupIndexTests
     {
         var clean = labels.Select(l => Math.Abs(l % 50)).ToArray();
         var index = GroupIndex.Build(clean);
-        var seen = index.Members.OrderBy(i => i).ToArray();
+        var seen = index.AllMembers.ToArray().OrderBy(i => i).ToArray();
         if (!seen.SequenceEqual(Enumerable.Range(0, clean.Length)))
         {
             return false;
@@ -32,7 +33,7 @@ public class GroupIndexTests
 
         for (var g = 0; g < index.GroupCount; g++)
         {
-            var members = index.Group(g).ToArray();
+            var members = index.Members(g).ToArray();
             if (members.Length == 0 || members.Any(i => clean[i] != clean[members[0]]))
             {
                 return false;

@@ -159,11 +159,11 @@ public sealed class TaskContractTests
     public void Registry_rejects_duplicates_and_lists_valid_names_for_unknown_ones()
     {
         var r = TaskRegistry.CreateDefault();
-        Assert.Equal(["arithmetic", "countdown", "lists", "programs", "reasoning"], r.Names);
-        Assert.Throws<ArgumentException>(() => r.Register("arithmetic", () => new Rewire.Tasks.Arithmetic.ArithmeticTask()));
-        var e = Assert.Throws<ArgumentException>(() => r.Create("algebra"));
+        Assert.Equal(["addition", "arithmetic", "countdown", "lists", "programs", "reasoning", "reverse"], r.Names);
+        Assert.Throws<InvalidOperationException>(() => r.Register("arithmetic", () => new Rewire.Tasks.Arithmetic.ArithmeticTask()));
+        var e = Assert.Throws<KeyNotFoundException>(() => r.Create("algebra"));
         Assert.Contains("algebra", e.Message);
-        Assert.Contains("arithmetic, countdown, lists, programs, reasoning", e.Message);
+        Assert.Contains("addition, arithmetic, countdown, lists, programs, reasoning, reverse", e.Message);
         Assert.Equal(TaskRegistry.DefaultTask, r.Create(TaskRegistry.DefaultTask).Name);
     }
 

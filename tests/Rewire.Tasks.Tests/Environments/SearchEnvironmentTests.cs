@@ -134,7 +134,7 @@ public sealed class SearchEnvironmentTests
     {
         var r = EnvironmentRegistry.CreateDefault();
         Assert.Equal(["guess", "search"], r.Names);
-        Assert.Contains("guess, search", Assert.Throws<ArgumentException>(() => r.Create("maze")).Message);
-        Assert.Throws<ArgumentException>(() => r.Register("guess", () => new GuessingEnvironment()));
+        Assert.Contains("guess, search", Assert.Throws<KeyNotFoundException>(() => r.Create("maze")).Message);
+        Assert.Throws<InvalidOperationException>(() => r.Register("guess", () => new GuessingEnvironment()));
     }
 }

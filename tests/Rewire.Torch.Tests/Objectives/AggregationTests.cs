@@ -55,7 +55,7 @@ public class AggregationTests
     [Fact]
     public void UnknownModeListsTheValidOnes()
     {
-        var e = Assert.Throws<ArgumentException>(() => LossAggregators.Get("sum"));
+        var e = Assert.Throws<KeyNotFoundException>(() => LossAggregators.Get("sum"));
         Assert.Contains("token-mean", e.Message);
         Assert.Contains("seq-mean-token-sum-norm", e.Message);
     }

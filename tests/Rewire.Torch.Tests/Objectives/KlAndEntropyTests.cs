@@ -1,4 +1,6 @@
 using FsCheck.Xunit;
+using AdaptiveKlController = Rewire.Core.Kl.AdaptiveKlController;
+using FixedKlController = Rewire.Core.Kl.FixedKlController;
 using Rewire.Torch.Objectives;
 using Rewire.Torch.Objectives.Entropy;
 using Rewire.Torch.Objectives.Kl;
@@ -74,7 +76,7 @@ public class KlAndEntropyTests
     {
         var e = Assert.Throws<ArgumentException>(() => KlEstimators.Get("full"));
         Assert.Contains("FullKl.FromLogits", e.Message);
-        var u = Assert.Throws<ArgumentException>(() => KlEstimators.Get("k4"));
+        var u = Assert.Throws<KeyNotFoundException>(() => KlEstimators.Get("k4"));
         Assert.Contains("low_var_kl", u.Message);
     }
 
@@ -96,15 +98,15 @@ public class KlAndEntropyTests
     [Fact]
     public void AdaptiveCoefficientFollowsZieglerEtAl()
     {
-        var c = new AdaptiveKlCoefficient(0.1, target: 6.0, horizon: 10000);
+        var c = new AdaptiveKlController(0.1, targetKl: 6.0, horizon: 10000);
         c.Update(9.0, 100);             // error clipped to 0.2: ×(1 + 0.2·100/10000)
         Assert.Equal(0.1 * 1.002, c.Value, 15);
         c.Update(5.4, 1000);            // error −0.1: ×(1 − 0.1·0.1)
         Assert.Equal(0.1 * 1.002 * 0.99, c.Value, 15);
-        var f = new FixedKlCoefficient(0.04);
+        var f = new FixedKlController(0.04);
         f.Update(100, 100);
         Assert.Equal(0.04, f.Value);
-        Assert.Throws<ArgumentOutOfRangeException>(() => new AdaptiveKlCoefficient(0.1, 0, 10));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new AdaptiveKlController(0.1, 0, 10));
     }
 
     [Fact]
@@ -152,7 +154,7 @@ public class KlAndEntropyTests
         var c = Make(31);
         var ent = T(c.Entropy);
         var input = c.Input();
-        var actor = new ActorLoss(PolicyObjectives.Create("vanilla"), new KlPenaltyLoss("k3"), new FixedKlCoefficient(0.04), entropyCoefficient: 0.01);
+        var actor = new ActorLoss(PolicyObjectives.Create("vanilla"), new KlPenaltyLoss("k3"), new FixedKlController(0.04), entropyCoefficient: 0.01);
         var total = actor.Compute(input, ent);
         double pg = PolicyObjectives.Create("vanilla").Compute(input).Loss.item<double>();
         var (klLoss, klValue) = new KlPenaltyLoss("k3").Compute(input.LogProb, input.RefLogProb!, input.ResponseMask, 0.04);

@@ -1,4 +1,5 @@
 using FsCheck.Xunit;
+using Rewire.Core;
 using Rewire.Torch.Objectives;
 using Rewire.Torch.Objectives.Policy;
 using TorchSharp;
@@ -128,7 +129,7 @@ public class TechniqueTests
         r.Register("a", 1);
         Assert.Throws<InvalidOperationException>(() => r.Register("a", 2));
         Assert.Throws<ArgumentException>(() => r.Register(" ", 2));
-        var e = Assert.Throws<ArgumentException>(() => PolicyObjectives.Create("ppo2"));
+        var e = Assert.Throws<KeyNotFoundException>(() => PolicyObjectives.Create("ppo2"));
         foreach (var n in new[] { "vanilla", "dapo", "gspo", "gspo_token", "dcpo", "dhpo", "etr", "grpo_n", "sapo", "gpg", "clip_cov", "kl_cov", "geo_mean", "cispo", "reinforce" })
             Assert.Contains(n, e.Message);
         Assert.Throws<InvalidOperationException>(() => PolicyObjectives.Registry.Register("vanilla", o => new PpoClipObjective(o)));

@@ -1,5 +1,7 @@
 // The registry of loss aggregation modes (rlvr.md T00): token-mean, seq-mean-token-sum, seq-mean-token-mean,
 // seq-mean-token-sum-norm. A new mode is one new file and one line here.
+using Rewire.Core;
+
 namespace Rewire.Torch.Objectives.Aggregation;
 
 /// <summary>Looks up aggregation modes by their verl name.</summary>

@@ -1,5 +1,7 @@
 // The registry of per-token KL estimators (rlvr.md T00): kl/k1, abs, mse/k2, low_var_kl/k3 and their straight-through
 // "+" forms. The logits-based full KL is FullKl.FromLogits (it needs the vocabulary, not sampled log-probs).
+using Rewire.Core;
+
 namespace Rewire.Torch.Objectives.Kl;
 
 /// <summary>Looks up KL estimators by verl's names.</summary>

@@ -1,6 +1,9 @@
 // KL folded into the reward (rlvr.md T00; verl core_algos.compute_rewards, InstructGPT-style):
 //   r'_t = score_t − β · k(log π_old, log π_ref)_t,  with verl's k1 by default.
-// No gradient flows: the result is a reward. The plain-C# version for the trainer lives in the core layer.
+// No gradient flows: the result is a reward. This is the tensor counterpart of Rewire.Core.Kl.KlInReward.Apply, which the
+// trainer uses on TokenMatrix data: with the default "k1" both compute r = score − β·(log π_old − log π_ref). This one
+// works on (device) tensors and accepts any per-token estimator of KlEstimators (k2, k3, abs, ...), which the core one
+// does not; keep the two formulas in step.
 using TorchSharp;
 using static TorchSharp.torch;
 

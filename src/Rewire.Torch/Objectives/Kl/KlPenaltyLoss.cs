@@ -1,5 +1,5 @@
 // KL as a loss term (rlvr.md T01: Loss = agg(ℓ) + β·agg(k3)); verl's actor adds kl_loss_coef · agg_loss(kl_penalty(...)).
-//   L_KL = β · agg(k(log π_θ, log π_ref), mask),  β from a fixed or adaptive coefficient (IKlCoefficient) or a plain double.
+//   L_KL = β · agg(k(log π_θ, log π_ref), mask),  β from a fixed or adaptive coefficient (Rewire.Core.Kl.IKlController) or a plain double.
 // The alternative, KL folded into the reward, is KlInReward.Fold (and the core layer's compute_rewards).
 using Rewire.Torch.Objectives.Aggregation;
 using TorchSharp;

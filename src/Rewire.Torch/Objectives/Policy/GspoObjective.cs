@@ -12,17 +12,9 @@ namespace Rewire.Torch.Objectives.Policy;
 public sealed class GspoObjective : IPolicyObjective
 {
     public const string RegistryName = "gspo";
-    private readonly double _low, _high;
-    private readonly Aggregation.ILossAggregator _agg;
+    private readonly GspoCommon _common;
 
-    public GspoObjective(PolicyObjectiveOptions? options = null)
-    {
-        var o = options ?? new PolicyObjectiveOptions();
-        _low = o.Low();
-        _high = o.High();
-        o.ValidateClip(Name, _low, _high);
-        _agg = o.Aggregator("seq-mean-token-mean");
-    }
+    public GspoObjective(PolicyObjectiveOptions? options = null) => _common = new GspoCommon(RegistryName, options);
 
     public string Name => RegistryName;
 
@@ -35,17 +27,13 @@ public sealed class GspoObjective : IPolicyObjective
         var logS = PolicyMath.SequenceLogRatio(input.LogProb, input.OldLogProb, mask).clamp_max(PolicyMath.SequenceLogRatioMax);
         var s = logS.exp().unsqueeze(-1);                       // [B,1]
         var seqAdv = ((input.Advantages * mask).sum(-1) / lengths).unsqueeze(-1);
-        var sur = PolicyMath.ClippedSurrogate(s, seqAdv, _low, _high, null);
+        var sur = PolicyMath.ClippedSurrogate(s, seqAdv, _common.Low, _common.High, null);
         var lossMat = sur.Loss.expand_as(mask);
-        var loss = _agg.Aggregate(PolicyMath.Weighted(lossMat, input), mask, input.Aggregation);
+        var loss = _common.Aggregator.Aggregate(PolicyMath.Weighted(lossMat, input), mask, input.Aggregation);
 
-        var metrics = PolicyMath.StandardMetrics(input);
+        var metrics = GspoCommon.Metrics(input, sur);
         using (no_grad())
         {
-            metrics[PolicyMetricNames.ApproxKl] = Masked.Mean(-(input.LogProb.detach() - input.OldLogProb), mask).ToDoubleValue();
-            metrics[PolicyMetricNames.ClipFraction] = PolicyMath.Fraction(sur.ClipActive.expand_as(mask), mask);
-            metrics[PolicyMetricNames.ClipFractionLow] = PolicyMath.Fraction(sur.LowActive.expand_as(mask), mask);
-            metrics[PolicyMetricNames.ClipFractionHigh] = PolicyMath.Fraction(sur.HighActive.expand_as(mask), mask);
             var rows = mask.sum(-1) > 0;
             metrics["seq_ratio_mean"] = rows.any().item<bool>() ? s.squeeze(-1).detach().masked_select(rows).mean().ToDoubleValue() : 0.0;
         }

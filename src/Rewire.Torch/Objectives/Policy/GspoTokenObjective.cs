@@ -11,17 +11,9 @@ namespace Rewire.Torch.Objectives.Policy;
 public sealed class GspoTokenObjective : IPolicyObjective
 {
     public const string RegistryName = "gspo_token";
-    private readonly double _low, _high;
-    private readonly Aggregation.ILossAggregator _agg;
+    private readonly GspoCommon _common;
 
-    public GspoTokenObjective(PolicyObjectiveOptions? options = null)
-    {
-        var o = options ?? new PolicyObjectiveOptions();
-        _low = o.Low();
-        _high = o.High();
-        o.ValidateClip(Name, _low, _high);
-        _agg = o.Aggregator("seq-mean-token-mean");
-    }
+    public GspoTokenObjective(PolicyObjectiveOptions? options = null) => _common = new GspoCommon(RegistryName, options);
 
     public string Name => RegistryName;
 
@@ -31,17 +23,10 @@ public sealed class GspoTokenObjective : IPolicyObjective
         using var scope = NewDisposeScope();
         var mask = input.ResponseMask;
         var s = PolicyMath.TokenSequenceLogRatio(input.LogProb, input.OldLogProb, mask).exp();
-        var sur = PolicyMath.ClippedSurrogate(s, input.Advantages, _low, _high, null);
-        var loss = _agg.Aggregate(PolicyMath.Weighted(sur.Loss, input), mask, input.Aggregation);
+        var sur = PolicyMath.ClippedSurrogate(s, input.Advantages, _common.Low, _common.High, null);
+        var loss = _common.Aggregator.Aggregate(PolicyMath.Weighted(sur.Loss, input), mask, input.Aggregation);
 
-        var metrics = PolicyMath.StandardMetrics(input);
-        using (no_grad())
-        {
-            metrics[PolicyMetricNames.ApproxKl] = Masked.Mean(-(input.LogProb.detach() - input.OldLogProb), mask).ToDoubleValue();
-            metrics[PolicyMetricNames.ClipFraction] = PolicyMath.Fraction(sur.ClipActive, mask);
-            metrics[PolicyMetricNames.ClipFractionLow] = PolicyMath.Fraction(sur.LowActive, mask);
-            metrics[PolicyMetricNames.ClipFractionHigh] = PolicyMath.Fraction(sur.HighActive, mask);
-        }
+        var metrics = GspoCommon.Metrics(input, sur);
         return new PolicyLossResult(loss.MoveToOuterDisposeScope(), metrics);
     }
 }

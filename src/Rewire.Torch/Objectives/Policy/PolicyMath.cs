@@ -50,37 +50,18 @@ internal static class PolicyMath
     /// PPO's −min(r·A, clip(r)·A) (as max of negatives), with the dual clip min(·, −c·A) where A &lt; 0 when
     /// <paramref name="dualClipC"/> is set. Bounds are scalars or tensors broadcastable to [B, L].
     /// </summary>
-    public static Surrogate ClippedSurrogate(Tensor ratio, Tensor advantages, Tensor lower, Tensor upper, double? dualClipC)
-    {
-        var pg1 = -advantages * ratio;
-        var clipped = torch.maximum(torch.minimum(ratio, upper), lower);
-        var pg2 = -advantages * clipped;
-        var clip1 = torch.maximum(pg1, pg2);
-        var clipActive = pg2 > pg1;
-        var negative = advantages < 0;
-        Tensor loss, dual;
-        if (dualClipC is { } c)
-        {
-            var pg3 = -advantages * c;
-            var clip2 = torch.minimum(pg3, clip1);
-            dual = (clip1 > pg3).logical_and(negative);
-            loss = torch.where(negative, clip2, clip1);
-        }
-        else
-        {
-            dual = torch.zeros_like(clipActive);
-            loss = clip1;
-        }
-        var low = negative.logical_and(ratio < lower);
-        var high = (advantages > 0).logical_and(ratio > upper);
-        return new Surrogate(loss, clipActive, dual, low, high);
-    }
+    public static Surrogate ClippedSurrogate(Tensor ratio, Tensor advantages, Tensor lower, Tensor upper, double? dualClipC) =>
+        SurrogateFrom(ratio, advantages, torch.maximum(torch.minimum(ratio, upper), lower), dualClipC, ratio < lower, ratio > upper);
 
     /// <summary>Scalar-bound overload matching verl's torch.clamp(ratio, 1 − ε_low, 1 + ε_high) bit for bit.</summary>
-    public static Surrogate ClippedSurrogate(Tensor ratio, Tensor advantages, double epsLow, double epsHigh, double? dualClipC)
+    public static Surrogate ClippedSurrogate(Tensor ratio, Tensor advantages, double epsLow, double epsHigh, double? dualClipC) =>
+        SurrogateFrom(ratio, advantages, ratio.clamp(1 - epsLow, 1 + epsHigh), dualClipC, ratio < 1 - epsLow, ratio > 1 + epsHigh);
+
+    /// <summary>The surrogate of both overloads, given the clipped ratio and where the ratio lies below/above its bounds.</summary>
+    private static Surrogate SurrogateFrom(Tensor ratio, Tensor advantages, Tensor clippedRatio, double? dualClipC, Tensor belowLower, Tensor aboveUpper)
     {
         var pg1 = -advantages * ratio;
-        var pg2 = -advantages * ratio.clamp(1 - epsLow, 1 + epsHigh);
+        var pg2 = -advantages * clippedRatio;
         var clip1 = torch.maximum(pg1, pg2);
         var clipActive = pg2 > pg1;
         var negative = advantages < 0;
@@ -97,8 +78,8 @@ internal static class PolicyMath
             dual = torch.zeros_like(clipActive);
             loss = clip1;
         }
-        var low = negative.logical_and(ratio < 1 - epsLow);
-        var high = (advantages > 0).logical_and(ratio > 1 + epsHigh);
+        var low = negative.logical_and(belowLower);
+        var high = (advantages > 0).logical_and(aboveUpper);
         return new Surrogate(loss, clipActive, dual, low, high);
     }
 

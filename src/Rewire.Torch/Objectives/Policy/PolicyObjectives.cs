@@ -1,6 +1,8 @@
 // The registry of policy objectives: one name per technique, each a factory from PolicyObjectiveOptions.
 // [T01] vanilla/ppo/grpo, [T03] dapo, [T04] gspo/gspo_token, [T05] dcpo, [T06] dhpo, [T07] etr, [T12] grpo_n/gspo_n,
 // and verl's sapo, gpg, clip_cov, kl_cov ([T11] DOT's stabiliser), geo_mean/gmpo, cispo, reinforce.
+using Rewire.Core;
+
 namespace Rewire.Torch.Objectives.Policy;
 
 /// <summary>Looks up policy objectives by name.</summary>

@@ -1,3 +1,4 @@
+using Rewire.Core.Runs;
 using System.Text;
 using Rewire.Torch.Models;
 using TorchSharp;
@@ -19,9 +20,9 @@ public static class PolicyCheckpoint
     {
         ArgumentNullException.ThrowIfNull(policy);
         Directory.CreateDirectory(directory);
-        SafeTensors.WriteAtomically(Path.Combine(directory, WeightsFile),
+        AtomicFile.WriteAllBytes(Path.Combine(directory, WeightsFile),
             SafeTensors.Encode(ExportWeights(policy.Model), new Dictionary<string, string> { ["format"] = "pt", ["rewire_model"] = "transformer" }));
-        SafeTensors.WriteAtomically(Path.Combine(directory, ConfigFile), Encoding.UTF8.GetBytes(policy.Config.ToJson()));
+        AtomicFile.WriteAllBytes(Path.Combine(directory, ConfigFile), Encoding.UTF8.GetBytes(policy.Config.ToJson()));
     }
 
     /// <summary>Builds a policy from the folder's config and loads its weights.</summary>

@@ -1,3 +1,4 @@
+using Rewire.Core;
 using Rewire.Torch.Models;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -20,9 +21,15 @@ public interface IRolloutStrategy
 /// <summary>The rollout-strategy registry: <c>sampling</c> (default) and <c>latr</c> (with default <see cref="LatrOptions"/>).</summary>
 public static class RolloutStrategies
 {
-    public static NamedRegistry<IRolloutStrategy> Registry { get; } = new NamedRegistry<IRolloutStrategy>("rollout strategy")
-        .Register("sampling", () => new SamplingRollout())
-        .Register("latr", () => new LatrRollout(new LatrOptions()));
+    public static NamedRegistry<Func<IRolloutStrategy>> Registry { get; } = Build();
 
-    public static IRolloutStrategy Create(string name) => Registry.Create(name);
+    public static IRolloutStrategy Create(string name) => Registry.Get(name)();
+
+    private static NamedRegistry<Func<IRolloutStrategy>> Build()
+    {
+        var r = new NamedRegistry<Func<IRolloutStrategy>>("rollout strategy");
+        r.Register("sampling", () => new SamplingRollout());
+        r.Register("latr", () => new LatrRollout(new LatrOptions()));
+        return r;
+    }
 }

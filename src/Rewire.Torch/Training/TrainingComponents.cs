@@ -112,7 +112,7 @@ public static class TrainingComponents
             LossAggMode = o.Rl.LossAggMode,
         });
         if (o.Rl.KlMode == "loss")
-            return new ActorLoss(objective, new KlPenaltyLoss(o.Rl.KlEstimator, o.Rl.LossAggMode), new FixedKlCoefficient(o.Rl.KlCoef), o.Rl.EntropyCoef);
+            return new ActorLoss(objective, new KlPenaltyLoss(o.Rl.KlEstimator, o.Rl.LossAggMode), new Rewire.Core.Kl.FixedKlController(o.Rl.KlCoef), o.Rl.EntropyCoef);
         return new ActorLoss(objective, entropyCoefficient: o.Rl.EntropyCoef);
     }
 

@@ -1,5 +1,6 @@
 using System.Reflection;
 using Rewire.Cli.Commands;
+using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace Rewire.Cli;
@@ -17,6 +18,8 @@ public static class RewireApp
         {
             config.SetApplicationName("rewire");
             config.SetApplicationVersion(Version);
+            // Help and parse errors go to the current AnsiConsole (tests point it at a capture).
+            config.ConfigureConsole(AnsiConsole.Console);
             // REWIRE_DEBUG=1 shows full stack traces of unexpected errors (for bug reports).
             if (Environment.GetEnvironmentVariable("REWIRE_DEBUG") == "1") config.PropagateExceptions();
             config.AddCommand<TrainCommand>("train")

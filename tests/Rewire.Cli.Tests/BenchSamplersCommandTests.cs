@@ -6,18 +6,8 @@ public class BenchSamplersCommandTests
 {
     private static (int Exit, string Out) Run(params string[] args)
     {
-        var previous = Console.Out;
-        var writer = new StringWriter();
-        Console.SetOut(writer);
-        try
-        {
-            var exit = RewireApp.Run(args);
-            return (exit, writer.ToString());
-        }
-        finally
-        {
-            Console.SetOut(previous);
-        }
+        var (code, output, _) = CliHarness.Run(args);
+        return (code, output);
     }
 
     [Fact]
@@ -50,18 +40,9 @@ public class BenchSamplersCommandTests
     [Fact]
     public void Unknown_sampler_labels_fail_with_the_valid_list()
     {
-        var previous = Console.Error;
-        var err = new StringWriter();
-        Console.SetError(err);
-        try
-        {
-            Assert.Equal(2, Run("bench", "samplers", "--samplers", "uniform,thompson", "--json").Exit);
-        }
-        finally
-        {
-            Console.SetError(previous);
-        }
-        Assert.Contains("thompson", err.ToString());
-        Assert.Contains("domain_aware", err.ToString());
+        var (code, _, err) = CliHarness.Run("bench", "samplers", "--samplers", "uniform,thompson", "--json");
+        Assert.Equal(2, code);
+        Assert.Contains("thompson", err);
+        Assert.Contains("domain_aware", err);
     }
 }

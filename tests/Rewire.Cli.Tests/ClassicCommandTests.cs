@@ -8,18 +8,8 @@ public class ClassicCommandTests
 {
     private static (int Code, string Output) RunCaptured(params string[] args)
     {
-        var original = Console.Out;
-        using var writer = new StringWriter();
-        Console.SetOut(writer);
-        try
-        {
-            int code = RewireApp.Run(args);
-            return (code, writer.ToString());
-        }
-        finally
-        {
-            Console.SetOut(original);
-        }
+        var (code, output, _) = CliHarness.Run(args);
+        return (code, output);
     }
 
     [Fact]

@@ -1,5 +1,3 @@
-using Rewire.Cli;
-
 namespace Rewire.Cli.Tests.Commands;
 
 /// <summary>`rewire bench generation` is registered under the bench branch and validates its options before any work.</summary>
@@ -8,17 +6,11 @@ public class BenchGenerationCommandTests
     [Fact]
     public void TooFewMemoryCallsIsRejectedBeforeRunning()
     {
-        var error = new StringWriter();
-        var previous = Console.Error;
-        Console.SetError(error);
-        try
-        {
-            int code = RewireApp.Run(["bench", "generation", "--memory-calls", "5"]);
-            Assert.NotEqual(0, code);
-        }
-        finally { Console.SetError(previous); }
+        var (code, output, error) = CliHarness.Run("bench", "generation", "--memory-calls", "5");
+        Assert.NotEqual(0, code);
+        Assert.Contains("memory-calls", output + error);
     }
 
     [Fact]
-    public void UnknownBenchAreaFails() => Assert.NotEqual(0, RewireApp.Run(["bench", "nonexistent"]));
+    public void UnknownBenchAreaFails() => Assert.NotEqual(0, CliHarness.Run("bench", "nonexistent").Code);
 }

@@ -16,7 +16,7 @@ namespace Rewire.Torch.Training;
 /// </summary>
 public sealed class TrainerBenchmarkLearner : ISamplerBenchmarkLearner, IDisposable
 {
-    private static readonly Dictionary<(string, ulong), string> WarmStarts = [];
+    private static readonly Dictionary<(string, ulong), string> WarmStarts = CreateCache();
     private readonly RlvrTrainer _trainer;
     private readonly string _dir;
     private readonly torch.Generator _generator;
@@ -45,6 +45,20 @@ public sealed class TrainerBenchmarkLearner : ISamplerBenchmarkLearner, IDisposa
     }
 
     public string Kind => "trainer";
+
+    /// <summary>The warm-start weights live in temporary folders until the process ends.</summary>
+    private static Dictionary<(string, ulong), string> CreateCache()
+    {
+        var cache = new Dictionary<(string, ulong), string>();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            lock (cache)
+                foreach (var weights in cache.Values)
+                    try { Directory.Delete(Path.GetDirectoryName(weights)!, recursive: true); }
+                    catch (IOException) { /* best effort: a temporary folder */ }
+        };
+        return cache;
+    }
 
     public IReadOnlyList<Prompt> TrainPool => _trainer.TrainPool;
 

@@ -1,6 +1,7 @@
 // Benchmarks of the token-level objectives (issue 4): each policy objective with its backward pass on 256 responses ×
 // 1,024 tokens (float32), next to one forward + backward pass of a stand-in GPT-like policy (4 layers, 4 heads, width
-// 128, vocabulary 64, causal nn.TransformerEncoderLayer stack) on the same number of tokens.
+// 128, vocabulary 64, causal nn.TransformerEncoderLayer stack) and of Rewire's default policy model
+// (DefaultPolicyModelBenchmark) on the same number of tokens.
 // Run: dotnet run -c Release --project bench/Rewire.Bench -- --filter '*Objectives*'
 // The stand-in model is measured on ModelBatch × 1,024 tokens and scaled linearly to 256 × 1,024 (see docs/benchmarks.md).
 using BenchmarkDotNet.Attributes;
@@ -123,5 +124,51 @@ public class StandInPolicyModelBenchmark
     {
         _embed.Dispose(); _encoder.Dispose(); _head.Dispose();
         _tokens.Dispose(); _targets.Dispose(); _causal.Dispose();
+    }
+}
+
+/// <summary>
+/// Forward + backward of Rewire's own policy model (<see cref="Rewire.Torch.Models.TransformerPolicy"/> with the default
+/// <see cref="Rewire.Torch.Models.TransformerConfig"/>: 4 layers, width 128, 4 heads, RoPE, RMSNorm, SwiGLU, fused
+/// attention), with its context raised to 1,024 so a response fits, on ModelBatch × 1,024 tokens.
+/// </summary>
+[Config(typeof(ObjectivesConfig))]
+public class DefaultPolicyModelBenchmark
+{
+    private Rewire.Torch.Models.TransformerPolicy _policy = null!;
+    private Tensor _tokens = null!, _targets = null!;
+
+    /// <summary>Responses per measured pass; scale by 256 / ModelBatch for the 256 × 1,024 batch.</summary>
+    [Params(4)]
+    public int ModelBatch { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        TorchRuntime.EnsureLoaded();
+        torch.set_num_threads(2);
+        var config = new Rewire.Torch.Models.TransformerConfig { ContextLength = ObjectiveBenchmarks.Length, Seed = 1 }.Validate();
+        _policy = new Rewire.Torch.Models.TransformerPolicy(config);
+        var g = new Generator(2);
+        _tokens = torch.randint(0, config.VocabSize, [ModelBatch, ObjectiveBenchmarks.Length], generator: g);
+        _targets = torch.randint(0, config.VocabSize, [ModelBatch, ObjectiveBenchmarks.Length], generator: g);
+    }
+
+    [Benchmark]
+    public double ForwardBackward()
+    {
+        using var scope = NewDisposeScope();
+        var logp = nn.functional.log_softmax(_policy.Forward(_tokens), -1).gather(-1, _targets.unsqueeze(-1));
+        var loss = -logp.mean();
+        loss.backward();
+        return loss.item<float>();
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _policy.Dispose();
+        _tokens.Dispose();
+        _targets.Dispose();
     }
 }

@@ -79,6 +79,9 @@ public sealed class RlvrTrainer : IDisposable
 
     private int _step;
     private EvalResult? _before;
+
+    /// <summary>Tests only: when it returns true for a step, that step's losses are treated as NaN (to exercise the skip path).</summary>
+    internal static Func<int, bool>? PoisonLossHook { get; set; }
     private int _consecutiveNonFinite;
     private int _totalNonFinite;
     private int _totalRewardFailures;
@@ -380,7 +383,7 @@ public sealed class RlvrTrainer : IDisposable
             Entropy = entT,
         };
         var result = _loss.Compute(input, needEntropy ? scored.Entropies!.to(ScalarType.Float64) : null);
-        double lossValue = result.Loss.item<double>();
+        double lossValue = PoisonLossHook?.Invoke(_step) == true ? double.NaN : result.Loss.item<double>();
         if (!double.IsFinite(lossValue)) { _optimizer.ZeroGrad(); return null; }
         _optimizer.ZeroGrad();
         result.Loss.backward();

@@ -14,13 +14,15 @@ public sealed class TrainerTests : IDisposable
     public void Dispose()
     {
         TrainingCheckpoint.FaultHook = null;
+        RlvrTrainer.PoisonLossHook = null;
         Directory.Delete(_root, recursive: true);
     }
 
     private static TrainOptions Tiny(params string[] overrides) => OptionsBinder.Bind<TrainOptions>(OptionsBinder.ParseOverrides(
     [
-        "task.name=reverse", "task.train_size=200", "task.test_size=24", "model.layers=1", "model.width=32", "model.heads=2",
-        "sft.steps=40", "sft.batch_size=32", "rl.steps=4", "rl.prompts_per_step=8", "rl.group_size=4", "rl.mini_batch_size=16",
+        // The default model, briefly warm-started: right often enough that every RL step has groups with signal to train on.
+        "task.name=reverse", "task.train_size=500", "task.test_size=24", "sft.steps=100",
+        "rl.steps=4", "rl.prompts_per_step=8", "rl.group_size=4", "rl.mini_batch_size=16",
         "eval.samples=2", "eval.pass_k=2", "run.checkpoint_every=2", .. overrides,
     ]));
 
@@ -62,6 +64,17 @@ public sealed class TrainerTests : IDisposable
         Assert.Equal(8 * o.Run.SamplesPerStep, File.ReadAllLines(run.SamplesFile).Length);
     }
 
+    /// <summary>Every step trained on groups with signal (so an exact resume is not trivially exact).</summary>
+    private static void AssertEveryStepUpdated(RunDirectory run)
+    {
+        foreach (var line in File.ReadAllLines(run.MetricsFile))
+        {
+            var m = JsonDocument.Parse(line).RootElement;
+            Assert.True(m.GetProperty("groups_trained").GetInt32() > 0, line);
+            Assert.True(m.GetProperty("grad_norm").GetDouble() > 0, line);
+        }
+    }
+
     [Fact]
     public void SameSeedSameMetrics()
     {
@@ -77,6 +90,7 @@ public sealed class TrainerTests : IDisposable
     {
         var whole = NewRun("whole");
         Train(Tiny(), whole);
+        AssertEveryStepUpdated(whole);
 
         var crashed = NewRun("crashed");
         int writes = 0;
@@ -110,6 +124,61 @@ public sealed class TrainerTests : IDisposable
         TrainingCheckpoint.FaultHook = null;
         Train(Tiny("rl.steps=3", "run.checkpoint_every=1"), RunDirectory.Open(crashed.Path), resume: true);
         Assert.Equal(DeterministicMetrics(whole), DeterministicMetrics(crashed));
+    }
+
+    /// <summary>Cancels the run (as Ctrl-C does) once a given RL step has finished.</summary>
+    private sealed class CancelAfter(int step, CancellationTokenSource cts) : ITrainingObserver
+    {
+        public void Stage(string stage, string detail) { }
+        public void SftStep(int s, int total, double loss) { }
+        public void RlStep(StepMetrics metrics, int total) { if (metrics.Step == step) cts.Cancel(); }
+        public void Evaluated(string label, EvalResult result) { }
+        public void Warning(string message) { }
+    }
+
+    [Fact]
+    public void InterruptingCheckpointsAtTheStepBoundaryAndResumeFinishesTheRunExactly()
+    {
+        var whole = NewRun("whole3");
+        Train(Tiny("run.checkpoint_every=10"), whole);
+        AssertEveryStepUpdated(whole);
+
+        var interrupted = NewRun("interrupted");
+        using var cts = new CancellationTokenSource();
+        RunSummary stopped;
+        using (var trainer = new RlvrTrainer(Tiny("run.checkpoint_every=10"), interrupted, new CancelAfter(3, cts)))
+            stopped = trainer.Run(cancel: cts.Token);
+        Assert.False(stopped.Completed);
+        Assert.Equal("interrupted", stopped.StopReason);
+        Assert.Equal(3, stopped.Steps);
+        Assert.Equal("step-000003", File.ReadAllText(Path.Combine(interrupted.CheckpointDir, "latest")).Trim());
+
+        var resumed = Train(Tiny("run.checkpoint_every=10"), RunDirectory.Open(interrupted.Path), resume: true);
+        Assert.True(resumed.Completed);
+        Assert.Equal(4, resumed.Steps);
+        Assert.Equal(DeterministicMetrics(whole), DeterministicMetrics(interrupted));
+    }
+
+    [Fact]
+    public void NonFiniteLossesAreSkippedCountedAndReported()
+    {
+        RlvrTrainer.PoisonLossHook = step => step == 2; // both mini-batch updates of step 2
+        var run = NewRun("nan");
+        var s = Train(Tiny("run.max_consecutive_non_finite=3"), run);
+        Assert.True(s.Completed);
+        Assert.Equal(2, s.NonFiniteSkipped);
+        var skipped = File.ReadAllLines(run.MetricsFile).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("non_finite_skipped").GetInt32()).ToArray();
+        Assert.Equal([0, 2, 0, 0], skipped);
+    }
+
+    [Fact]
+    public void TooManyNonFiniteLossesInARowStopTheRunWithACheckpoint()
+    {
+        RlvrTrainer.PoisonLossHook = step => step >= 2;
+        var run = NewRun("nan-stop");
+        var e = Assert.Throws<TrainingAbortedException>(() => Train(Tiny("run.max_consecutive_non_finite=2"), run));
+        Assert.Contains("stopped at step 2: 2 consecutive updates had a non-finite loss or gradient", e.Message);
+        Assert.Equal("step-000002", File.ReadAllText(Path.Combine(run.CheckpointDir, "latest")).Trim());
     }
 
     [Fact]

@@ -63,7 +63,7 @@ public sealed class EvalCommand : Command<RunSettings>
                 return 0;
             }
         }
-        catch (Exception e) when (e is IOException or CheckpointException or ConfigurationException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or ConfigurationException or UnauthorizedAccessException)
         {
             return RunSettings.Fail(e);
         }
@@ -106,7 +106,7 @@ public sealed class SampleCommand : Command<SampleCommand.Settings>
                 return 0;
             }
         }
-        catch (Exception e) when (e is IOException or CheckpointException or ConfigurationException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or ConfigurationException or UnauthorizedAccessException)
         {
             return RunSettings.Fail(e);
         }

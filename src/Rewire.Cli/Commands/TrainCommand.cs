@@ -60,7 +60,7 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
             Console.Error.WriteLine(e.Message);
             return 2;
         }
-        catch (Exception e) when (e is IOException or CheckpointException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) // CheckpointException is an IOException
         {
             Console.Error.WriteLine(e.Message);
             return 2;
@@ -87,12 +87,7 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
             Console.Error.WriteLine(e.Message);
             return 2;
         }
-        catch (TrainingAbortedException e)
-        {
-            Console.Error.WriteLine(e.Message);
-            return 1;
-        }
-        catch (CheckpointException e)
+        catch (Exception e) when (e is TrainingAbortedException or CheckpointException)
         {
             Console.Error.WriteLine(e.Message);
             return 1;

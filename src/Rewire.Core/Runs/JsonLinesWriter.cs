@@ -9,11 +9,8 @@ namespace Rewire.Core.Runs;
 /// </summary>
 public sealed class JsonLinesWriter : IDisposable
 {
-    private static readonly JsonSerializerOptions Options = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
+    /// <summary>The run folder's JSON style on one line.</summary>
+    private static readonly JsonSerializerOptions Options = new(RunDirectory.JsonOptions) { WriteIndented = false };
 
     private readonly FileStream _stream;
 

@@ -52,7 +52,8 @@ public sealed class AdamW : IDisposable
         using var scope = NewDisposeScope();
         var grads = _parameters.Select(p => p.grad).Where(g => g is not null).Select(g => g!).ToArray();
         if (grads.Length == 0) return 0;
-        double norm = Math.Sqrt(grads.Sum(g => g.pow(2).sum().item<float>()));
+        // One reduction and one read for all parameters (not a host sync per parameter).
+        double norm = torch.stack(grads.Select(g => g.pow(2).sum()).ToArray()).sum().sqrt().item<float>();
         if (maxNorm > 0 && norm > maxNorm && double.IsFinite(norm))
         {
             double scale = maxNorm / (norm + 1e-6);

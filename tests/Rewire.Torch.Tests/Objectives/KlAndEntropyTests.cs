@@ -15,8 +15,6 @@ namespace Rewire.Torch.Tests.Objectives;
 [Collection("torch")]
 public class KlAndEntropyTests
 {
-    private static Tensor V(params double[] x) => torch.tensor(x, dtype: ScalarType.Float64);
-
     [Fact]
     public void EstimatorsHandComputed()
     {

@@ -26,6 +26,9 @@ internal static class ObjectiveTestData
 
     public static Tensor T(double[,] a) => torch.tensor(a, dtype: ScalarType.Float64);
 
+    /// <summary>A float64 vector.</summary>
+    public static Tensor V(params double[] x) => torch.tensor(x, dtype: ScalarType.Float64);
+
     public static double[,] Fill(int b, int l, Func<int, int, double> f)
     {
         var a = new double[b, l];

@@ -12,8 +12,6 @@ namespace Rewire.Torch.Tests.Objectives;
 [Collection("torch")]
 public class TechniqueTests
 {
-    private static Tensor V(params double[] x) => torch.tensor(x, dtype: ScalarType.Float64);
-
     [Fact]
     public void DcpoBoundsReproduceTheReadmeNumbers()
     {

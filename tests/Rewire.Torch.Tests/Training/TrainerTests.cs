@@ -76,6 +76,27 @@ public sealed class TrainerTests : IDisposable
     }
 
     [Fact]
+    public void TrainingStepsLeaveNoLiveTensorsBehind()
+    {
+        // The uniform sampler keeps every group, so every step runs generation, scoring, loss, backward and AdamW.
+        using var trainer = new RlvrTrainer(Tiny("sft.steps=0", "rl.sampler=uniform"), NewRun("leak"));
+        void Step()
+        {
+            var collector = trainer.NewCollector();
+            using var g = new TorchSharp.torch.Generator(7);
+            var batch = Rewire.Core.Sampling.DynamicBatch.Collect(
+                Rewire.Core.Sampling.SamplerRegistry.Create("uniform", trainer.TrainPool, 1), 8, p => collector.Collect(p, g));
+            Assert.NotEmpty(trainer.TrainOn(batch, collector));
+        }
+        static long Live() => TorchSharp.DisposeScopeManager.Statistics.TensorStatistics.ThreadTotalLiveCount;
+        Step();
+        Step();
+        long after2 = Live();
+        for (int i = 0; i < 5; i++) Step();
+        Assert.Equal(after2, Live());
+    }
+
+    [Fact]
     public void SameSeedSameMetrics()
     {
         var a = NewRun("a");

@@ -1,0 +1,93 @@
+using System.Text.Json.Nodes;
+
+namespace Rewire.Core.Techniques;
+
+/// <summary>
+/// The descriptors of every technique a program offers, keyed by kind and name. `rewire list` prints it; the trainer
+/// resolves each selected technique's parameters against it (<see cref="Resolve"/>), so a technique that is not in the
+/// catalogue cannot be selected and a parameter that its descriptor does not declare is refused.
+/// </summary>
+public sealed class TechniqueCatalog
+{
+    private readonly Dictionary<(string Kind, string Name), TechniqueDescriptor> _items = [];
+
+    public TechniqueCatalog Add(TechniqueDescriptor descriptor)
+    {
+        ArgumentNullException.ThrowIfNull(descriptor);
+        if (!TechniqueKinds.All.Contains(descriptor.Kind))
+            throw new ArgumentException($"technique '{descriptor.Name}' has kind '{descriptor.Kind}', which is not one of: {string.Join(", ", TechniqueKinds.All)}");
+        if (!_items.TryAdd((descriptor.Kind, descriptor.Name), descriptor))
+            throw new InvalidOperationException($"{descriptor.Kind} '{descriptor.Name}' is described twice");
+        return this;
+    }
+
+    public TechniqueCatalog AddRange(IEnumerable<TechniqueDescriptor> descriptors)
+    {
+        foreach (var d in descriptors) Add(d);
+        return this;
+    }
+
+    /// <summary>Every descriptor, kind by kind in <see cref="TechniqueKinds.All"/> order, names sorted.</summary>
+    public IReadOnlyList<TechniqueDescriptor> All =>
+        _items.Values.OrderBy(d => TechniqueKinds.All.ToList().IndexOf(d.Kind)).ThenBy(d => d.Name, StringComparer.Ordinal).ToList();
+
+    public IReadOnlyList<string> Names(string kind) =>
+        _items.Values.Where(d => d.Kind == kind).Select(d => d.Name).OrderBy(n => n, StringComparer.Ordinal).ToList();
+
+    public TechniqueDescriptor? Find(string kind, string name) => _items.GetValueOrDefault((kind, name));
+
+    /// <summary>Every descriptor with this name, of any kind.</summary>
+    public IReadOnlyList<TechniqueDescriptor> Named(string name) => All.Where(d => d.Name == name).ToList();
+
+    /// <summary>
+    /// The technique's parameters: each one the user gave (checked against its type and range), the rest at the
+    /// descriptor's defaults. Problems go to <paramref name="errors"/>, each naming the key and what to write.
+    /// </summary>
+    /// <param name="section">The configuration prefix of the parameters, e.g. "objective." or "shaping.dot.".</param>
+    public static ResolvedTechnique Resolve(TechniqueDescriptor descriptor, IReadOnlyDictionary<string, string> given, string section, ICollection<string> errors)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        var user = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (key, raw) in given)
+        {
+            var p = descriptor.Parameter(key);
+            if (p is null)
+            {
+                string valid = descriptor.Parameters.Count == 0 ? "it has no parameters" : "its parameters are: " + string.Join(", ", descriptor.Parameters.Select(x => x.Name));
+                errors.Add($"'{section}{key}' is not a parameter of {descriptor.Kind} '{descriptor.Name}'; {valid}");
+                continue;
+            }
+            string? value = p.Check(raw, out string problem);
+            if (value is null) { errors.Add($"'{section}{key}' = '{raw}' {problem}"); continue; }
+            values[key] = value;
+            user.Add(key);
+        }
+        foreach (var p in descriptor.Parameters) values.TryAdd(p.Name, p.Default);
+        return new ResolvedTechnique(descriptor, values, user);
+    }
+}
+
+/// <summary>A technique with every parameter resolved to a value, and which of them the user set.</summary>
+public sealed class ResolvedTechnique(TechniqueDescriptor descriptor, IReadOnlyDictionary<string, string> values, IReadOnlySet<string> userSet)
+{
+    public TechniqueDescriptor Descriptor { get; } = descriptor;
+    public string Name => Descriptor.Name;
+    public IReadOnlyDictionary<string, string> Values { get; } = values;
+    public IReadOnlySet<string> UserSet { get; } = userSet;
+
+    public double Double(string name) => double.Parse(Get(name), System.Globalization.CultureInfo.InvariantCulture);
+    public int Int(string name) => int.Parse(Get(name), System.Globalization.CultureInfo.InvariantCulture);
+    public bool Bool(string name) => Get(name) == "true";
+    public string String(string name) => Get(name);
+
+    private string Get(string name) => Values.TryGetValue(name, out var v) ? v
+        : throw new KeyNotFoundException($"{Descriptor.Kind} '{Descriptor.Name}' has no parameter '{name}'");
+
+    /// <summary>{"name": ..., param: value, ...} with typed values.</summary>
+    public JsonObject ToJson()
+    {
+        var o = new JsonObject { ["name"] = Name };
+        foreach (var p in Descriptor.Parameters) o[p.Name] = p.ToJson(Values[p.Name]);
+        return o;
+    }
+}

@@ -1,83 +1,116 @@
 using System.ComponentModel;
+using System.Text.Json.Nodes;
 using Rewire.Classic.Bandits;
-using Rewire.Core.Advantages;
-using Rewire.Core.Kl;
-using Rewire.Core.MultiObjective;
-using Rewire.Core.Rewards;
-using Rewire.Core.Sampling;
-using Rewire.Core.Shaping;
-using Rewire.Tasks;
-using Rewire.Tasks.Environments;
-using Rewire.Torch.Objectives.Aggregation;
-using Rewire.Torch.Objectives.Kl;
-using Rewire.Torch.Objectives.Policy;
+using Rewire.Core.Techniques;
+using Rewire.Torch.Training;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace Rewire.Cli.Commands;
 
-/// <summary>`rewire list`: every name configuration can use, family by family, read from the registries themselves.</summary>
+/// <summary>
+/// `rewire list [NAME]`: every technique a command can run, with its descriptor (paper, defaults, parameters, what it
+/// reads, a runnable example). Only techniques that run are listed: a trainer technique whose input no configuration of
+/// `rewire train` provides yet (step rewards, process rewards, critic values, ...) is left out until it does.
+/// </summary>
 public sealed class ListCommand : Command<ListCommand.Settings>
 {
     public sealed class Settings : CommandSettings
     {
+        [CommandArgument(0, "[NAME]")]
+        [Description("Show one technique's descriptor (every kind that has this name).")]
+        public string? Name { get; init; }
+
         [CommandOption("--json")]
         [Description("Print the catalogue as one JSON document.")]
         public bool Json { get; init; }
     }
 
-    /// <summary>Family -> registered names (the configuration key that takes them is in brackets in the table).</summary>
+    /// <summary>Every listed technique of every command.</summary>
+    public static TechniqueCatalog Techniques() => new TechniqueCatalog()
+        .AddRange(TrainingCatalog.Listed)
+        .AddRange(BanditDescriptors.All);
+
+    /// <summary>The per-family name lists of earlier versions (family → kind), kept for scripts that read them.</summary>
+    private static readonly (string Family, string Kind, string Key)[] Families =
+    [
+        ("recipes", TechniqueKinds.Recipe, "rl.recipe"),
+        ("tasks", TechniqueKinds.Task, "task.name"),
+        ("objectives", TechniqueKinds.Objective, "rl.objective"),
+        ("estimators", TechniqueKinds.Estimator, "rl.estimator"),
+        ("loss_aggregation", TechniqueKinds.LossAggregation, "objective.loss_agg_mode"),
+        ("kl_estimators", TechniqueKinds.KlEstimator, "rl.kl_estimator"),
+        ("shaping", TechniqueKinds.Shaper, "reward.shaping"),
+        ("advantage_shaping", TechniqueKinds.AdvantageShaper, "rl.advantage_shaping"),
+        ("reward_weightings", TechniqueKinds.RewardWeighting, "reward.weighting"),
+        ("rewards", TechniqueKinds.Reward, "reward.functions"),
+        ("samplers", TechniqueKinds.Sampler, "rl.sampler"),
+        ("rollouts", TechniqueKinds.Rollout, "rl.rollout"),
+        ("bandit_algorithms", TechniqueKinds.BanditAlgorithm, "rewire bandit --algo"),
+        ("bandit_environments", TechniqueKinds.BanditEnvironment, "rewire bandit --env"),
+    ];
+
+    /// <summary>Family -> listed names.</summary>
     public static SortedDictionary<string, IReadOnlyList<string>> Catalogue()
     {
-        var shaping = ShapingRegistry.CreateDefault();
-        var bandits = BanditCatalog.Default;
-        return new SortedDictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
-        {
-            ["tasks"] = TaskRegistry.CreateDefault().Names,
-            ["environments"] = EnvironmentRegistry.CreateDefault().Names,
-            ["rewards"] = RewardFunctionRegistry.CreateDefault().Names,
-            ["shaping"] = shaping.Rewards.Names,
-            ["advantage_shaping"] = shaping.TokenAdvantages.Names,
-            ["estimators"] = AdvantageEstimatorRegistry.Default.Names,
-            ["objectives"] = PolicyObjectives.Registry.Names,
-            ["loss_aggregation"] = LossAggregators.Registry.Names,
-            ["kl_estimators"] = KlEstimators.Registry.Names,
-            ["kl_controllers"] = [.. KlControllerRegistry.Default.Names],
-            ["samplers"] = SamplerRegistry.Default.Names,
-            ["reward_weightings"] = WeightingRegistry.Default.Names,
-            ["bandit_algorithms"] = bandits.Algorithms.Names,
-            ["bandit_environments"] = bandits.Environments.Names,
-        };
+        var catalog = Techniques();
+        return new SortedDictionary<string, IReadOnlyList<string>>(Families.ToDictionary(f => f.Family, f => catalog.Names(f.Kind)), StringComparer.Ordinal);
     }
-
-    private static readonly Dictionary<string, string> Keys = new(StringComparer.Ordinal)
-    {
-        ["tasks"] = "task.name",
-        ["shaping"] = "reward.shaping",
-        ["estimators"] = "rl.estimator",
-        ["objectives"] = "rl.objective",
-        ["loss_aggregation"] = "rl.loss_agg_mode",
-        ["kl_estimators"] = "rl.kl_estimator",
-        ["samplers"] = "rl.sampler",
-        ["bandit_algorithms"] = "rewire bandit --algo",
-        ["bandit_environments"] = "rewire bandit --env",
-    };
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var catalogue = Catalogue();
+        var catalog = Techniques();
+        if (settings.Name is not null) return Describe(catalog, settings.Name, settings.Json);
         if (settings.Json)
         {
-            JsonOutput.Write(catalogue);
+            var o = new JsonObject();
+            foreach (var (family, names) in Catalogue())
+                o[family] = new JsonArray(names.Select(n => (JsonNode)JsonValue.Create(n)).ToArray());
+            o["techniques"] = new JsonArray(catalog.All.Select(d => (JsonNode)d.ToJson()).ToArray());
+            JsonOutput.Write(o);
             return 0;
         }
-        var table = new Table().AddColumn("family").AddColumn("names");
-        foreach (var (family, names) in catalogue)
-        {
-            string label = Keys.TryGetValue(family, out var key) ? $"{family} [grey]({Markup.Escape(key)})[/]" : family;
-            table.AddRow(label, Markup.Escape(string.Join(", ", names)));
-        }
+        var table = new Table().AddColumn("kind [grey](selected with)[/]").AddColumn("names");
+        foreach (var (family, kind, key) in Families)
+            table.AddRow($"{kind} [grey]({Markup.Escape(key)})[/]", Markup.Escape(string.Join(", ", catalog.Names(kind))));
         AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine("[grey]rewire list NAME shows a technique's paper, defaults, parameters and a runnable example.[/]");
+        return 0;
+    }
+
+    private static int Describe(TechniqueCatalog catalog, string name, bool json)
+    {
+        var found = catalog.Named(name);
+        if (found.Count == 0)
+        {
+            string? suggestion = Rewire.Core.Configuration.OptionsBinder.Suggest(name, catalog.All.Select(d => d.Name).Distinct());
+            Console.Error.WriteLine($"no listed technique is named '{name}'" + (suggestion is null ? "" : $" (did you mean '{suggestion}'?)") + "; rewire list shows every name");
+            return 2;
+        }
+        if (json)
+        {
+            JsonOutput.Write(found.Count == 1 ? found[0].ToJson() : new JsonObject { ["techniques"] = new JsonArray(found.Select(d => (JsonNode)d.ToJson()).ToArray()) });
+            return 0;
+        }
+        foreach (var d in found)
+        {
+            var grid = new Grid().AddColumn().AddColumn();
+            grid.AddRow("[bold]kind[/]", Markup.Escape(d.Kind));
+            grid.AddRow("[bold]summary[/]", Markup.Escape(d.Summary));
+            grid.AddRow("[bold]paper[/]", Markup.Escape(d.Paper));
+            grid.AddRow("[bold]spec[/]", Markup.Escape(d.Spec ?? "-"));
+            if (d.DefaultsNote is not null) grid.AddRow("[bold]defaults[/]", Markup.Escape(d.DefaultsNote));
+            grid.AddRow("[bold]reads[/]", Markup.Escape(d.Requires.Count == 0 ? "-" : string.Join(", ", d.Requires)));
+            foreach (var (k, v) in d.Sets) grid.AddRow("[bold]sets[/]", Markup.Escape($"{k}={v}"));
+            grid.AddRow("[bold]example[/]", Markup.Escape("rewire " + string.Join(" ", d.Example)));
+            AnsiConsole.Write(new Panel(grid).Header(Markup.Escape($"{d.Kind} {d.Name}")));
+            if (d.Parameters.Count > 0)
+            {
+                var table = new Table().AddColumn("parameter").AddColumn("default").AddColumn("range").AddColumn("meaning");
+                foreach (var p in d.Parameters) table.AddRow(Markup.Escape(p.Name), Markup.Escape(p.Default), Markup.Escape(p.RangeText()), Markup.Escape(p.Meaning));
+                AnsiConsole.Write(table);
+            }
+        }
         return 0;
     }
 }

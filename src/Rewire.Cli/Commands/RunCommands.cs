@@ -20,19 +20,22 @@ public class RunSettings : CommandSettings
     [Description("Print the result as one JSON document.")]
     public bool Json { get; init; }
 
-    /// <summary>Builds the run's trainer from its config.json and loads the newest checkpoint's weights.</summary>
-    public (RlvrTrainer Trainer, string Checkpoint) Open()
+    /// <summary>Opens the run's policy session from its config.json and loads the newest checkpoint's weights (no trainer is built).</summary>
+    public (ResolvedTrainConfig Config, PolicySession Session, string Checkpoint) Open()
     {
         var run = RunDirectory.Open(Run);
-        var options = OptionsBinder.Bind<TrainOptions>(OptionsBinder.FlattenJson(File.ReadAllText(run.ConfigFile), run.ConfigFile));
-        var trainer = new RlvrTrainer(options, run);
+        var config = TrainConfiguration.FromRunConfig(File.ReadAllText(run.ConfigFile), run.ConfigFile);
+        string latest = TrainingCheckpoint.Latest(run.CheckpointDir)
+                        ?? throw new CheckpointException($"{run.Path} has no checkpoint yet; train first (rewire train) or wait for the first checkpoint");
+        var session = PolicySession.Create(config.Options);
         try
         {
-            return (trainer, trainer.LoadLatestWeights());
+            session.LoadWeights(latest);
+            return (config, session, latest);
         }
         catch
         {
-            trainer.Dispose();
+            session.Dispose();
             throw;
         }
     }
@@ -51,10 +54,10 @@ public sealed class EvalCommand : Command<RunSettings>
     {
         try
         {
-            var (trainer, checkpoint) = settings.Open();
-            using (trainer)
+            var (_, session, checkpoint) = settings.Open();
+            using (session)
             {
-                var r = trainer.EvaluateNow(Path.GetFileName(checkpoint));
+                var r = session.Evaluate();
                 if (settings.Json) { JsonOutput.Write(new { checkpoint, result = r }); return 0; }
                 var table = new Table().AddColumn("checkpoint").AddColumn("prompts").AddColumn("accuracy").AddColumn("greedy").AddColumn($"pass@{r.K}").AddColumn("mean length");
                 table.AddRow(Markup.Escape(Path.GetFileName(checkpoint)), r.Prompts.ToString(CultureInfo.InvariantCulture), F(r.Accuracy), F(r.GreedyAccuracy), F(r.PassAtK),
@@ -75,6 +78,10 @@ public sealed class EvalCommand : Command<RunSettings>
 /// <summary>`rewire sample RUN [--count N]`: completions of held-out prompts with their reward breakdown.</summary>
 public sealed class SampleCommand : Command<SampleCommand.Settings>
 {
+    /// <summary>The RL step of a checkpoint folder (step-000030 → 30; the warm start's → 0).</summary>
+    private static int StepOf(string checkpoint) =>
+        Path.GetFileName(checkpoint) is var n && n.StartsWith("step-", StringComparison.Ordinal) && int.TryParse(n.AsSpan(5), NumberStyles.Integer, CultureInfo.InvariantCulture, out int s) ? s : 0;
+
     public sealed class Settings : RunSettings
     {
         [CommandOption("-n|--count <N>")]
@@ -91,10 +98,10 @@ public sealed class SampleCommand : Command<SampleCommand.Settings>
         if (settings.Count < 1) { Console.Error.WriteLine("--count must be at least 1"); return 2; }
         try
         {
-            var (trainer, checkpoint) = settings.Open();
-            using (trainer)
+            var (config, session, checkpoint) = settings.Open();
+            using (session)
             {
-                var samples = trainer.Sample(settings.Count, settings.Seed);
+                var samples = session.Sample(settings.Count, settings.Seed, TrainingComponents.CreateReward(config, session.Task), StepOf(checkpoint));
                 if (settings.Json) { JsonOutput.Write(new { checkpoint, samples }); return 0; }
                 var table = new Table().AddColumn("prompt").AddColumn("completion").AddColumn("reward").AddColumn("correct").AddColumn("components").AddColumn("reason");
                 foreach (var s in samples)

@@ -39,8 +39,12 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         public bool JsonLines { get; init; }
 
         [CommandOption("--json")]
-        [Description("Print the final summary as one JSON document.")]
+        [Description("Print the final summary (the content of summary.json) as one JSON document.")]
         public bool Json { get; init; }
+
+        [CommandOption("--dry-run")]
+        [Description("Validate and print the fully resolved configuration (every technique's parameters and where each value came from); do no work and write no run folder.")]
+        public bool DryRun { get; init; }
 
         [CommandArgument(0, "[OVERRIDES]")]
         [Description("Configuration overrides as key=value, for example rl.steps=20 seed=3.")]
@@ -49,10 +53,17 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        TrainOptions options;
+        ResolvedTrainConfig options;
         RunDirectory run;
         try
         {
+            if (settings.DryRun)
+            {
+                var resolved = Resolve(settings);
+                if (settings.Json) JsonOutput.Write(resolved.ToJson());
+                else PrintResolved(resolved);
+                return 0;
+            }
             (options, run) = Prepare(settings, DateTimeOffset.UtcNow);
         }
         catch (ConfigurationException e)
@@ -98,18 +109,30 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         }
     }
 
-    /// <summary>Resolves the configuration (embedded defaults, file, overrides) and the run folder; validates before any work.</summary>
-    public static (TrainOptions Options, RunDirectory Run) Prepare(Settings settings, DateTimeOffset now)
+    /// <summary>Resolves the configuration (embedded defaults, recipe, file, overrides) and the run folder; validates before any work.</summary>
+    public static (ResolvedTrainConfig Options, RunDirectory Run) Prepare(Settings settings, DateTimeOffset now)
     {
         if (settings.Resume is not null)
         {
             if (settings.Config is not null || settings.Overrides.Length > 0)
                 throw new ConfigurationException(["--resume continues a run with its own config.json; drop --config and the overrides (or start a new run)"]);
             var existing = RunDirectory.Open(settings.Resume);
-            var resumed = OptionsBinder.Bind<TrainOptions>(OptionsBinder.FlattenJson(File.ReadAllText(existing.ConfigFile), existing.ConfigFile));
-            TrainingComponents.ValidateNames(resumed);
+            var resumed = TrainConfiguration.FromRunConfig(File.ReadAllText(existing.ConfigFile), existing.ConfigFile);
+            PolicySession.CheckFits(resumed.Options);
             return (resumed, existing);
         }
+        var options = Resolve(settings);
+        PolicySession.CheckFits(options.Options);
+        var o = options.Options;
+        var run = RunDirectory.Create(settings.Output, $"{o.Run.Name}-{o.Task.Name}-{o.Rl.Objective}-s{o.Run.Seed}", now);
+        return (options, run);
+    }
+
+    /// <summary>The configuration of a new run: the file's keys, then the overrides, resolved against the technique catalogue.</summary>
+    public static ResolvedTrainConfig Resolve(Settings settings)
+    {
+        if (settings.Resume is not null && settings.DryRun)
+            throw new ConfigurationException(["--dry-run shows the configuration of a new run; drop --resume (a run's own configuration is its config.json)"]);
         var values = new List<KeyValuePair<string, string>>();
         if (settings.Config is not null)
         {
@@ -123,19 +146,31 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
             "name" => new KeyValuePair<string, string>("run.name", kv.Value),
             _ => kv,
         }));
-        var options = OptionsBinder.Bind<TrainOptions>(values);
-        TrainingComponents.ValidateNames(options);
-        var run = RunDirectory.Create(settings.Output, $"{options.Run.Name}-{options.Task.Name}-{options.Rl.Objective}-s{options.Run.Seed}", now);
-        return (options, run);
+        return TrainConfiguration.Resolve(values);
     }
 
-    private static RunSummary Train(TrainOptions options, RunDirectory run, Settings settings, ITrainingObserver observer, CancellationToken cancel)
+    /// <summary>The resolved configuration for a person: each technique with its parameters, then every key and its source.</summary>
+    private static void PrintResolved(ResolvedTrainConfig c)
+    {
+        var techniques = new Table().AddColumn("kind").AddColumn("technique").AddColumn("parameters");
+        foreach (var t in c.Techniques().Prepend(c.Recipe))
+            techniques.AddRow(t.Descriptor.Kind, Markup.Escape(t.Name),
+                Markup.Escape(string.Join("  ", t.Values.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}"))));
+        AnsiConsole.Write(techniques);
+        var keys = new Table().AddColumn("key").AddColumn("value").AddColumn("source");
+        var flat = OptionsBinder.FlattenJson(c.ToJson()["config"]!.ToJsonString(), "config");
+        foreach (var (key, value) in flat.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            keys.AddRow(Markup.Escape(key), Markup.Escape(value), Markup.Escape(c.Sources.GetValueOrDefault(key, "default")));
+        AnsiConsole.Write(keys);
+    }
+
+    private static RunSummary Train(ResolvedTrainConfig options, RunDirectory run, Settings settings, ITrainingObserver observer, CancellationToken cancel)
     {
         using var trainer = new RlvrTrainer(options, run, observer);
         return trainer.Run(settings.Resume is not null, cancel);
     }
 
-    private static RunSummary TrainWithProgress(TrainOptions options, RunDirectory run, Settings settings, CancellationToken cancel)
+    private static RunSummary TrainWithProgress(ResolvedTrainConfig options, RunDirectory run, Settings settings, CancellationToken cancel)
     {
         AnsiConsole.MarkupLine($"[bold]rewire train[/] → [blue]{Markup.Escape(run.Path)}[/]");
         RunSummary? summary = null;
@@ -143,7 +178,7 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
             .Start(ctx =>
             {
-                var observer = new ProgressObserver(ctx, options);
+                var observer = new ProgressObserver(ctx, options.Options);
                 using var trainer = new RlvrTrainer(options, run, observer);
                 summary = trainer.Run(settings.Resume is not null, cancel);
             });
@@ -153,7 +188,14 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
     private static void Report(RunSummary s, RunDirectory run, Settings settings)
     {
         if (settings.JsonLines) { Console.Out.WriteLine(JsonSerializer.Serialize(new { @event = "summary", run = run.Path, summary = s }, JsonOutput.Compact)); return; }
-        if (settings.Json) { JsonOutput.Write(new { run = run.Path, summary = s }); return; }
+        if (settings.Json)
+        {
+            // The content of summary.json, with the run folder added.
+            var o = System.Text.Json.JsonSerializer.SerializeToNode(s, JsonOutput.Compact)!.AsObject();
+            o["run"] = run.Path;
+            JsonOutput.Write(o);
+            return;
+        }
         var table = new Table().AddColumn("result").AddColumn("value");
         string F(double v) => v.ToString("0.000", CultureInfo.InvariantCulture);
         table.AddRow("run", Markup.Escape(run.Path));

@@ -15,7 +15,7 @@ namespace Rewire.Core.Advantages;
 /// which get 0 here). Each <see cref="Compute"/> call is one visit of every prompt in the batch; export and import the
 /// state with checkpoints.
 /// </summary>
-public sealed class DcpoSmoothAdvantage : IAdvantageEstimator
+public sealed class DcpoSmoothAdvantage : IAdvantageEstimator, Rewire.Core.Techniques.IStatefulTechnique
 {
     private readonly Dictionary<string, DcpoPromptState> _state = new(StringComparer.Ordinal);
 
@@ -33,6 +33,29 @@ public sealed class DcpoSmoothAdvantage : IAdvantageEstimator
     public IReadOnlyDictionary<string, DcpoPromptState> ExportState() => new Dictionary<string, DcpoPromptState>(_state, StringComparer.Ordinal);
 
     /// <summary>Replaces the per-prompt state (e.g. from a checkpoint). Prompts not in it start fresh.</summary>
+    /// <summary>The per-prompt statistics as JSON: {prompt id: [visits, mean, std]} (for checkpoints).</summary>
+    public System.Text.Json.Nodes.JsonObject SaveState()
+    {
+        var o = new System.Text.Json.Nodes.JsonObject();
+        foreach (var (prompt, s) in _state.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            o[prompt] = new System.Text.Json.Nodes.JsonArray(s.Visits, s.Mean, s.Std);
+        return o;
+    }
+
+    /// <summary>Restores the statistics written by <see cref="SaveState"/>.</summary>
+    public void RestoreState(System.Text.Json.Nodes.JsonObject state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var imported = new Dictionary<string, DcpoPromptState>(StringComparer.Ordinal);
+        foreach (var (prompt, node) in state)
+        {
+            if (node is not System.Text.Json.Nodes.JsonArray { Count: 3 } a)
+                throw new ArgumentException($"DCPO state of prompt '{prompt}' must be [visits, mean, std], got {node?.ToJsonString() ?? "null"}", nameof(state));
+            imported[prompt] = new DcpoPromptState(a[0]!.GetValue<int>(), a[1]!.GetValue<double>(), a[2]!.GetValue<double>());
+        }
+        ImportState(imported);
+    }
+
     public void ImportState(IReadOnlyDictionary<string, DcpoPromptState> state)
     {
         ArgumentNullException.ThrowIfNull(state);

@@ -109,12 +109,31 @@ public static class OptionsBinder
                 double d => d,
                 Enum e => SnakeCase(e.ToString()),
                 IReadOnlyList<string> list => new JsonArray(list.Select(x => (JsonNode?)JsonValue.Create(x)).ToArray()),
+                IDictionary<string, string> map => NestedByDots(map),
                 IDictionary<string, double> dict => new JsonObject(dict.OrderBy(k => k.Key, StringComparer.Ordinal).Select(k => new KeyValuePair<string, JsonNode?>(k.Key, k.Value))),
                 _ when IsNested(p.PropertyType) => ToJson(value),
                 _ => value.ToString(),
             };
         }
         return obj;
+    }
+
+    /// <summary>"dot.alpha" = "2" becomes {"dot": {"alpha": "2"}}; keys sorted so the JSON (and the hash) is canonical.</summary>
+    private static JsonObject NestedByDots(IDictionary<string, string> map)
+    {
+        var root = new JsonObject();
+        foreach (var (key, value) in map.OrderBy(k => k.Key, StringComparer.Ordinal))
+        {
+            var parts = key.Split('.');
+            var node = root;
+            for (int i = 0; i < parts.Length - 1; i++)
+            {
+                if (node[parts[i]] is not JsonObject child) { child = new JsonObject(); node[parts[i]] = child; }
+                node = child;
+            }
+            node[parts[^1]] = value;
+        }
+        return root;
     }
 
     /// <summary>A stable hash of the resolved configuration (SHA-256 of its canonical JSON, first 16 hex digits).</summary>
@@ -164,6 +183,20 @@ public static class OptionsBinder
                 }
                 target = prop.GetValue(target) ?? throw new InvalidOperationException($"options section {key} is null");
                 continue;
+            }
+            if (prop.PropertyType == typeof(Dictionary<string, string>))
+            {
+                // A technique parameter section: "objective.clip_low=3e-4" stores clip_low; "shaping.dot.alpha=2" stores dot.alpha.
+                // Its keys are checked against the selected techniques' descriptors after binding.
+                if (i == parts.Length - 1)
+                {
+                    errors.Add($"'{key}' is a section of technique parameters; set one of them, for example {key}.<parameter>=value (rewire list NAME shows a technique's parameters)");
+                    return;
+                }
+                var map = (Dictionary<string, string>)(prop.GetValue(target) ?? new Dictionary<string, string>(StringComparer.Ordinal));
+                map[string.Join('.', parts[(i + 1)..])] = raw;
+                prop.SetValue(target, map);
+                return;
             }
             if (prop.PropertyType == typeof(Dictionary<string, double>))
             {

@@ -4,9 +4,15 @@ namespace Rewire.Core.Shaping;
 /// Mean-std normalisation, a shaping baseline of [R02] PAR ("Reward Shaping to Mitigate Reward Hacking in RLHF"):
 /// <c>r' = (r − μ) / σ</c> with running μ, σ over every batch seen (current batch included); σ := 1 when it is 0.
 /// </summary>
-public sealed class MeanStdTransform : IRewardShaper
+public sealed class MeanStdTransform : IRewardShaper, Rewire.Core.Techniques.IStatefulTechnique
 {
     private readonly RunningMoments _moments = new();
+
+    /// <inheritdoc />
+    public System.Text.Json.Nodes.JsonObject SaveState() => _moments.Save();
+
+    /// <inheritdoc />
+    public void RestoreState(System.Text.Json.Nodes.JsonObject state) => _moments.Restore(state);
 
     /// <inheritdoc />
     public string Name => "meanstd";

@@ -7,9 +7,15 @@ namespace Rewire.Core.Shaping;
 /// <c>r' = (r − min) / (max − min)</c> with running min and max over every batch seen (current batch included), or the
 /// min and max within each group. When max = min the output is 0.5 (Rewire's choice; the spec is silent).
 /// </summary>
-public sealed class MinMaxTransform(bool perGroup = false) : IRewardShaper
+public sealed class MinMaxTransform(bool perGroup = false) : IRewardShaper, Rewire.Core.Techniques.IStatefulTechnique
 {
     private readonly RunningMoments _moments = new();
+
+    /// <inheritdoc />
+    public System.Text.Json.Nodes.JsonObject SaveState() => _moments.Save();
+
+    /// <inheritdoc />
+    public void RestoreState(System.Text.Json.Nodes.JsonObject state) => _moments.Restore(state);
 
     /// <inheritdoc />
     public string Name => "minmax";

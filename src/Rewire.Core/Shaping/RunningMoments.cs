@@ -20,6 +20,30 @@ public sealed class RunningMoments
 
     private double _m2;
 
+    /// <summary>The moments as JSON (for checkpoints).</summary>
+    public System.Text.Json.Nodes.JsonObject Save() => new()
+    {
+        ["count"] = Count, ["mean"] = Mean, ["m2"] = _m2,
+        ["min"] = double.IsFinite(Min) ? Min : null, ["max"] = double.IsFinite(Max) ? Max : null,
+    };
+
+    /// <summary>Restores moments written by <see cref="Save"/>.</summary>
+    public void Restore(System.Text.Json.Nodes.JsonObject state)
+    {
+        try
+        {
+            Count = state["count"]!.GetValue<long>();
+            Mean = state["mean"]!.GetValue<double>();
+            _m2 = state["m2"]!.GetValue<double>();
+            Min = state["min"]?.GetValue<double>() ?? double.PositiveInfinity;
+            Max = state["max"]?.GetValue<double>() ?? double.NegativeInfinity;
+        }
+        catch (Exception e) when (e is NullReferenceException or InvalidOperationException or FormatException)
+        {
+            throw new ArgumentException($"running moments state {state.ToJsonString()} is malformed: {e.Message}", nameof(state));
+        }
+    }
+
     /// <summary>Merges a batch of values.</summary>
     public void Add(ReadOnlySpan<double> values)
     {

@@ -1,3 +1,4 @@
+using Xoshiro = Rewire.Core.Sampling.Xoshiro256StarStar;
 using Rewire.Core.Rewards;
 
 namespace Rewire.Core.Shaping;
@@ -8,9 +9,9 @@ namespace Rewire.Core.Shaping;
 /// RLVR"): <c>r_i ~ Bernoulli(p)</c> i.i.d., independent of prompt and response, mapped to {low, high} (default {0, 1},
 /// p = 0.5). Seeded: the same seed gives the same sequence of rewards. As a shaper it overwrites every reward.
 /// </summary>
-public sealed class SpuriousReward : IRewardShaper
+public sealed class SpuriousReward : IRewardShaper, Rewire.Core.Techniques.IStatefulTechnique
 {
-    private readonly Random _random;
+    private Xoshiro _random;
 
     public SpuriousReward(int seed, double probability = 0.5, double high = 1.0, double low = 0.0)
     {
@@ -23,7 +24,7 @@ public sealed class SpuriousReward : IRewardShaper
         Probability = probability;
         High = high;
         Low = low;
-        _random = new Random(seed);
+        _random = new Xoshiro(Rewire.Core.Sampling.Xoshiro256StarStar.Derive((ulong)(uint)seed, 0x5075));
     }
 
     /// <inheritdoc />
@@ -39,6 +40,13 @@ public sealed class SpuriousReward : IRewardShaper
 
     /// <summary>The next random reward.</summary>
     public double Next() => _random.NextDouble() < Probability ? High : Low;
+
+    /// <inheritdoc />
+    public System.Text.Json.Nodes.JsonObject SaveState() => new() { ["rng"] = _random.SaveState() };
+
+    /// <inheritdoc />
+    public void RestoreState(System.Text.Json.Nodes.JsonObject state) =>
+        _random = Xoshiro.Restore(state["rng"]?.GetValue<string>() ?? throw new ArgumentException("random shaper state has no 'rng'", nameof(state)));
 
     /// <inheritdoc />
     public void Apply(ShapingBatch batch)

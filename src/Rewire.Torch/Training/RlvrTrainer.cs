@@ -1,35 +1,32 @@
-// The RLVR trainer: a supervised warm start on (imperfect) demonstrations, then group-based RL with verifiable
-// rewards, then held-out evaluation. One RL step, as in the GRPO/DAPO algorithm boxes (rlvr.md T01, T03):
+// The RLVR trainer's run loop: a supervised warm start on (imperfect) demonstrations, then group-based RL with
+// verifiable rewards, then held-out evaluation, with checkpoints and exact resume. One RL step, as in the GRPO/DAPO
+// algorithm boxes:
 //
-//   prompts   <- sampler.Next(B)                          (DynamicBatch: oversample and refill for DAPO)
-//   rollouts  <- π_old generates G completions per prompt  (tokens, log π_old, entropy, finish reason)
-//   rewards   <- verifier (failure-isolated) -> shaping
-//   groups    <- drop zero-variance groups (dynamic sampling), sampler.Observe(groups)
-//   Â         <- advantage estimator over groups (explicit group index)
-//   for epoch, mini-batch:  L = objective(log π_θ, log π_old, Â, mask) [+ β·KL(π_θ‖π_ref)] [− c_H·H]
-//                           skip non-finite L; clip ‖∇‖; AdamW step with warm-up
+//   prompts   <- sampler.Next(B)                              (DynamicBatch: oversample and refill for DAPO)
+//   rollouts  <- rollout strategy: G completions per prompt   (tokens, log π_old, entropy, finish reason)
+//   rewards   <- reward stage (failure-isolated) -> shaping stage
+//   groups    <- sampler's group filter, sampler.Observe(groups)
+//   update    <- PolicyUpdate: Â, token shaping, epochs of mini-batch updates of objective [+ KL] [- entropy]
 //   log metrics; checkpoint every N steps
+//
+// The techniques come from the resolved configuration (TrainConfiguration, TrainingComponents); the policy session
+// (PolicySession) owns the task, tokenizer and network; PolicyUpdate owns the loss and the optimiser steps.
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Rewire.Core.Advantages;
 using Rewire.Core.Configuration;
+using Rewire.Core.MultiObjective;
 using Rewire.Core.Rewards;
 using Rewire.Core.Runs;
 using Rewire.Core.Sampling;
-using Rewire.Core.Shaping;
+using Rewire.Core.Techniques;
 using Rewire.Tasks;
 using Rewire.Torch.Checkpoints;
 using Rewire.Torch.Generation;
 using Rewire.Torch.Models;
-using Rewire.Torch.Objectives;
-using Rewire.Torch.Objectives.Aggregation;
 using Rewire.Torch.Objectives.Policy;
-using Rewire.Torch.Runtime;
 using Rewire.Torch.Tokenizers;
 using TorchSharp;
-using static TorchSharp.torch;
-using TokenMatrix = Rewire.Core.Stats.TokenMatrix;
 
 namespace Rewire.Torch.Training;
 
@@ -59,80 +56,69 @@ public sealed class TrainingAbortedException(string message) : Exception(message
 
 public sealed class RlvrTrainer : IDisposable
 {
+    private readonly ResolvedTrainConfig _config;
     private readonly TrainOptions _o;
     private readonly RunDirectory _run;
     private readonly ITrainingObserver _observer;
-    private readonly ITask _task;
-    private readonly CharTokenizer _tokenizer;
-    private readonly PromptTemplate _template = new();
-    private readonly IReadOnlyList<Prompt> _trainPool;
-    private readonly IReadOnlyList<Prompt> _testSet;
-    private readonly TransformerPolicy _policy;
+    private readonly PolicySession _session;
     private readonly AdamW _optimizer;
     private readonly IPromptSampler _sampler;
-    private readonly RewardPipeline _reward;
-    private readonly ShapingPipeline? _shaping;
-    private readonly IAdvantageEstimator _estimator;
-    private readonly ActorLoss _loss;
-    private readonly GenerationOptions _generation;
+    private readonly RewardStage _reward;
+    private readonly IReadOnlyList<ConfiguredShaper> _shapers;
+    private readonly IRolloutStrategy _rollout;
+    private readonly PolicyUpdate _update;
+    private readonly IReadOnlyList<string> _testComponents;
+    private readonly bool _needsReference;
     private IPolicy? _reference;
+    private ReferenceRewards? _referenceRewards;
 
     private int _step;
     private EvalResult? _before;
-
-    /// <summary>Tests only: when it returns true for a step, that step's losses are treated as NaN (to exercise the skip path).</summary>
-    internal static Func<int, bool>? PoisonLossHook { get; set; }
-    private int _consecutiveNonFinite;
-    private int _totalNonFinite;
     private int _totalRewardFailures;
     private int _metricLines;
     private int _sampleLines;
 
-    public RlvrTrainer(TrainOptions options, RunDirectory run, ITrainingObserver? observer = null)
+    /// <summary>Tests only: when it returns true for a step, that step's losses are treated as NaN (to exercise the skip path).</summary>
+    internal static Func<int, bool>? PoisonLossHook
     {
-        _o = options;
-        _run = run;
-        _observer = observer ?? NullTrainingObserver.Instance;
-        TrainingComponents.ValidateNames(options);
-        TorchRuntime.EnsureLoaded();
-
-        _task = TrainingComponents.CreateTask(options);
-        _tokenizer = new CharTokenizer(_task.Alphabet);
-        _trainPool = _task.GenerateMany(Split.Train, options.Run.Seed, options.Task.TrainSize, options.Task.Difficulty);
-        _testSet = _task.GenerateMany(Split.Test, options.Run.Seed, options.Task.TestSize, options.Task.Difficulty);
-        _policy = new TransformerPolicy(new TransformerConfig
-        {
-            VocabSize = _tokenizer.VocabSize,
-            Layers = options.Model.Layers,
-            Heads = options.Model.Heads,
-            Width = options.Model.Width,
-            ContextLength = options.Model.Context,
-            Seed = (long)(TrainingComponents.Derive(options.Run.Seed, TrainingComponents.Streams.Init) >> 1),
-        }.Validate());
-        _optimizer = new AdamW(_policy.Parameters(), beta2: 0.99);
-        _sampler = TrainingComponents.CreateSampler(options, _trainPool);
-        _reward = TrainingComponents.CreateReward(options, _task);
-        _reward.FailureObserved += f => _observer.Warning($"reward function '{f.Component}' failed on {f.RolloutId}: {f.Reason}");
-        _shaping = TrainingComponents.CreateShaping(options);
-        _estimator = TrainingComponents.CreateEstimator(options);
-        _loss = TrainingComponents.CreateLoss(options);
-        _generation = new GenerationOptions
-        {
-            MaxNewTokens = options.Rl.MaxNewTokens,
-            Temperature = options.Rl.Temperature,
-            StopTokens = [_tokenizer.EosId],
-            PadId = _tokenizer.PadId,
-        }.Validate(_tokenizer.VocabSize);
-
-        int longestPrompt = _trainPool.Concat(_testSet).Max(p => _template.Encode(p, _tokenizer).Length);
-        if (longestPrompt + options.Rl.MaxNewTokens > options.Model.Context)
-            throw new ConfigurationException([$"'model.context' = {options.Model.Context} is too short: prompts of {longestPrompt} tokens plus 'rl.max_new_tokens' = {options.Rl.MaxNewTokens} need {longestPrompt + options.Rl.MaxNewTokens}"]);
+        get => PolicyUpdate.PoisonLossHook;
+        set => PolicyUpdate.PoisonLossHook = value;
     }
 
-    public TransformerPolicy Policy => _policy;
-    public ITask Task => _task;
-    public CharTokenizer Tokenizer => _tokenizer;
-    public IReadOnlyList<Prompt> TestSet => _testSet;
+    /// <summary>A trainer for <paramref name="options"/>, resolved against the technique catalogue.</summary>
+    public RlvrTrainer(TrainOptions options, RunDirectory run, ITrainingObserver? observer = null)
+        : this(TrainConfiguration.FromOptions(options), run, observer)
+    {
+    }
+
+    public RlvrTrainer(ResolvedTrainConfig config, RunDirectory run, ITrainingObserver? observer = null)
+    {
+        _config = config;
+        _o = config.Options;
+        _run = run;
+        _observer = observer ?? NullTrainingObserver.Instance;
+        _session = PolicySession.Create(_o);
+        _optimizer = new AdamW(_session.Policy.Parameters(), beta2: 0.99);
+        _sampler = TrainingComponents.CreateSampler(config, _session.TrainPool);
+        _reward = TrainingComponents.CreateReward(config, _session.Task);
+        _reward.Pipeline.FailureObserved += f => _observer.Warning($"reward function '{f.Component}' failed on {f.RolloutId}: {f.Reason}");
+        _shapers = TrainingComponents.CreateShapers(config);
+        _rollout = TrainingComponents.CreateRollout(config);
+        _update = new PolicyUpdate(_session.Policy, _optimizer, TrainingComponents.CreateUpdate(config, _session.Tokenizer.PadId));
+        _testComponents = TrainingColumns.TestComponents(_session.Task);
+        _needsReference = _o.Rl.KlMode != "none" || config.Techniques().Any(t =>
+            t.Descriptor.Requires.Contains(BatchColumns.RefLogProbs) || t.Descriptor.Requires.Contains(BatchColumns.ReferenceRewards));
+    }
+
+    public ResolvedTrainConfig Config => _config;
+    public PolicySession Session => _session;
+    public TransformerPolicy Policy => _session.Network;
+    public ITask Task => _session.Task;
+    public ITokenizer Tokenizer => _session.Tokenizer;
+    public IReadOnlyList<Prompt> TestSet => _session.TestSet;
+
+    /// <summary>The training pool the sampler draws from.</summary>
+    public IReadOnlyList<Prompt> TrainPool => _session.TrainPool;
 
     /// <summary>Runs (or, with <paramref name="resume"/>, continues) the whole job and writes summary.json.</summary>
     public RunSummary Run(bool resume = false, CancellationToken cancel = default)
@@ -146,12 +132,12 @@ public sealed class RlvrTrainer : IDisposable
             _before = EvaluateNow("before RL");
             SaveCheckpoint(TrainingCheckpoint.SftFolder);
         }
-        if (_o.Rl.KlMode != "none") _reference = LoadReference();
+        if (_needsReference) LoadReference();
 
         string? stopReason = null;
         using var metrics = new JsonLinesWriter(_run.MetricsFile);
         using var samples = new JsonLinesWriter(_run.SamplesFile);
-        _observer.Stage("rl", $"{_o.Rl.Steps} steps of {_o.Rl.Objective} with {_o.Rl.Estimator} advantages, {_o.Rl.Sampler} sampling");
+        _observer.Stage("rl", $"{_o.Rl.Steps} steps of {_o.Rl.Objective} with {_o.Rl.Estimator} advantages, {_o.Rl.Sampler} sampling ({_o.Rl.Recipe} recipe)");
         while (_step < _o.Rl.Steps)
         {
             if (cancel.IsCancellationRequested) { stopReason = "interrupted"; break; }
@@ -160,11 +146,11 @@ public sealed class RlvrTrainer : IDisposable
             metrics.Write(m);
             _metricLines++;
             _observer.RlStep(m, _o.Rl.Steps);
-            if (_consecutiveNonFinite >= _o.Run.MaxConsecutiveNonFinite)
+            if (_update.ConsecutiveNonFinite >= _o.Run.MaxConsecutiveNonFinite)
             {
                 SaveCheckpoint(StepName(_step));
                 throw new TrainingAbortedException(
-                    $"stopped at step {_step}: {_consecutiveNonFinite} consecutive updates had a non-finite loss or gradient " +
+                    $"stopped at step {_step}: {_update.ConsecutiveNonFinite} consecutive updates had a non-finite loss or gradient " +
                     $"(run.max_consecutive_non_finite = {_o.Run.MaxConsecutiveNonFinite}). Lower rl.learning_rate or raise rl.max_grad_norm clipping; " +
                     $"the last checkpoint is in {_run.CheckpointDir}.");
             }
@@ -187,10 +173,11 @@ public sealed class RlvrTrainer : IDisposable
             Seed = _o.Run.Seed,
             ConfigHash = OptionsBinder.Hash(_o),
             Task = _o.Task.Name,
+            Recipe = _o.Rl.Recipe,
             Objective = _o.Rl.Objective,
             Estimator = _o.Rl.Estimator,
             Sampler = _o.Rl.Sampler,
-            NonFiniteSkipped = _totalNonFinite,
+            NonFiniteSkipped = _update.TotalNonFinite,
             RewardFailures = _totalRewardFailures,
             Completed = stopReason is null,
             StopReason = stopReason,
@@ -199,49 +186,50 @@ public sealed class RlvrTrainer : IDisposable
         return summary;
     }
 
-    /// <summary>The training pool the sampler draws from.</summary>
-    public IReadOnlyList<Prompt> TrainPool => _trainPool;
-
-    /// <summary>A rollout collector over this trainer's policy, verifier and shaping (one per training step).</summary>
-    public RolloutCollector NewCollector() => new(_policy, _tokenizer, _template, _reward, _shaping, _generation, _o.Rl.GroupSize);
+    /// <summary>A rollout collector over this trainer's policy, rewards and shaping (one per training step).</summary>
+    public RolloutCollector NewCollector()
+    {
+        var shaping = _shapers.Count == 0 ? null
+            : new ShapingStage(_shapers, _reward, _session.Tokenizer, _session.Task.MaxDifficulty, _testComponents, _referenceRewards);
+        return new RolloutCollector(_session.Policy, _session.Tokenizer, _session.Template, _rollout, _reward, shaping, _session.Generation, _o.Rl.GroupSize);
+    }
 
     /// <summary>One RL update on the kept groups of <paramref name="batch"/>, whose rollouts <paramref name="collector"/> made; returns the loss diagnostics.</summary>
     public IReadOnlyDictionary<string, double> TrainOn(CollectedBatch batch, RolloutCollector collector)
     {
         _step++;
-        var (rows, groupIds) = Flatten(batch, collector);
-        return rows.Count == 0 ? new Dictionary<string, double>() : Update(rows, groupIds, batch.Groups.Count);
+        var (rows, groupOf, labels) = Flatten(batch, collector);
+        return rows.Count == 0 ? new Dictionary<string, double>() : _update.Run(rows, groupOf, labels, _step, LearningRate());
     }
 
-    /// <summary>The kept groups' rollouts, one row each, with dense group ids (group membership is explicit, never positional).</summary>
-    private static (List<RolloutRecord> Rows, List<int> GroupIds) Flatten(CollectedBatch batch, RolloutCollector collector)
+    /// <summary>The kept groups' rollouts, one row each, with each row's group and the groups' prompt ids.</summary>
+    private static (List<RolloutRecord> Rows, int[] GroupOf, string[] Labels) Flatten(CollectedBatch batch, RolloutCollector collector)
     {
         var rows = new List<RolloutRecord>();
-        var groupIds = new List<int>();
+        var groupOf = new List<int>();
         for (int g = 0; g < batch.Groups.Count; g++)
-            foreach (var r in collector.RolloutsOf(batch.Groups[g])) { rows.Add(r); groupIds.Add(g); }
-        return (rows, groupIds);
+            foreach (var r in collector.RolloutsOf(batch.Groups[g])) { rows.Add(r); groupOf.Add(g); }
+        return (rows, groupOf.ToArray(), batch.Groups.Select(g => g.Prompt.Id).ToArray());
     }
 
     /// <summary>Runs the supervised warm start (the first stage of <see cref="Run"/>).</summary>
     public void WarmStart(CancellationToken cancel = default)
     {
         var rng = new Random((int)(TrainingComponents.Derive(_o.Run.Seed, TrainingComponents.Streams.Demonstrations) & 0x7fffffff));
-        var demos = _trainPool.Select(p =>
+        var demos = _session.TrainPool.Select(p =>
         {
-            var (prompt, response) = _template.EncodeDemonstration(p, _task.Demonstrate(p, _o.Task.DemoErrorRate, rng), _tokenizer);
+            var (prompt, response) = _session.Template.EncodeDemonstration(p, _session.Task.Demonstrate(p, _o.Task.DemoErrorRate, rng), _session.Tokenizer);
             return new Demonstration(prompt, response);
         }).ToArray();
         _observer.Stage("sft", $"{_o.Sft.Steps} steps on {demos.Length} demonstrations (error rate {_o.Task.DemoErrorRate:0.##})");
-        using var sftOptimizer = new AdamW(_policy.Parameters(), beta2: 0.99);
-        SftTrainer.Train(_policy, sftOptimizer, demos, _o.Sft.Steps, _o.Sft.BatchSize, _o.Sft.LearningRate, _tokenizer.PadId,
+        using var sftOptimizer = new AdamW(_session.Policy.Parameters(), beta2: 0.99);
+        SftTrainer.Train(_session.Policy, sftOptimizer, demos, _o.Sft.Steps, _o.Sft.BatchSize, _o.Sft.LearningRate, _session.Tokenizer.PadId,
             TrainingComponents.Derive(_o.Run.Seed, TrainingComponents.Streams.Sft), (s, loss) => _observer.SftStep(s + 1, _o.Sft.Steps, loss), cancel);
     }
 
     public EvalResult EvaluateNow(string label)
     {
-        var r = Evaluator.Evaluate(_policy, _tokenizer, _template, _task.Verifier, _testSet, _generation, _o.Eval.Samples, _o.Eval.PassK,
-            (long)(TrainingComponents.Derive(_o.Run.Seed, TrainingComponents.Streams.Eval) >> 1));
+        var r = _session.Evaluate();
         _observer.Evaluated(label, r);
         return r;
     }
@@ -249,16 +237,15 @@ public sealed class RlvrTrainer : IDisposable
     private StepMetrics RlStep(JsonLinesWriter samples)
     {
         var collector = NewCollector();
-        using var generator = new Generator(TrainingComponents.Derive(_o.Run.Seed, TrainingComponents.Streams.Generation) + (ulong)_step);
+        using var generator = new torch.Generator(TrainingComponents.Derive(_o.Run.Seed, TrainingComponents.Streams.Generation) + (ulong)_step);
         var batch = DynamicBatch.Collect(_sampler, _o.Rl.PromptsPerStep, prompts => collector.Collect(prompts, generator));
         _totalRewardFailures += collector.RewardFailures;
 
-        // Flatten the kept groups: one row per rollout, explicit dense group ids.
-        var (rows, groupIds) = Flatten(batch, collector);
-
+        var (rows, groupOf, labels) = Flatten(batch, collector);
         var update = Stopwatch.StartNew();
-        var updateMetrics = rows.Count == 0 ? new Dictionary<string, double>() : Update(rows, groupIds, batch.Groups.Count);
+        var updateMetrics = rows.Count == 0 ? new Dictionary<string, double>() : _update.Run(rows, groupOf, labels, _step, LearningRate());
         update.Stop();
+        ObserveWeighting(rows);
 
         foreach (var r in rows.Take(_o.Run.SamplesPerStep))
         {
@@ -266,171 +253,74 @@ public sealed class RlvrTrainer : IDisposable
                 r.Reward.Components, r.Reward.FailureReason, r.Finish.ToString().ToLowerInvariant()));
             _sampleLines++;
         }
+        return StepMetrics.From(_step, rows, batch, collector, updateMetrics, update.Elapsed, LearningRate(), TechniqueMetrics(collector, updateMetrics));
+    }
 
-        var stats = batch.Statistics;
-        var rewards = rows.Select(r => r.ShapedReward).ToArray();
-        double mean = rewards.Length == 0 ? 0 : rewards.Average();
-        double seconds = collector.GenerateTime.TotalSeconds + collector.ScoreTime.TotalSeconds + update.Elapsed.TotalSeconds;
-        double Metric(string k) => updateMetrics.TryGetValue(k, out double v) ? v : 0;
-        long tokens = rows.Sum(r => (long)r.ResponseTokens.Length);
-        double entropyTokens = rows.Sum(r => (double)r.Entropies.Length);
-        return new StepMetrics
+    /// <summary>What each technique did in this step, under its kind: shaping/NAME/changed_fraction, rollout/..., actor/..., reward_weighting/...</summary>
+    private Dictionary<string, double> TechniqueMetrics(RolloutCollector collector, IReadOnlyDictionary<string, double> update)
+    {
+        var m = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var s in _shapers)
         {
-            Step = _step,
-            RewardMean = mean,
-            RewardStd = rewards.Length == 0 ? 0 : Math.Sqrt(rewards.Sum(x => (x - mean) * (x - mean)) / rewards.Length),
-            Accuracy = rows.Count == 0 ? 0 : rows.Count(r => r.Correct) / (double)rows.Count,
-            ResponseLengthMean = rows.Count == 0 ? 0 : rows.Average(r => r.ResponseTokens.Length),
-            ResponseLengthMax = rows.Count == 0 ? 0 : rows.Max(r => r.ResponseTokens.Length),
-            PgLoss = Metric("pg_loss"),
-            PgClipfrac = Metric(PolicyMetricNames.ClipFraction),
-            ClipfracLow = Metric(PolicyMetricNames.ClipFractionLow),
-            ClipfracHigh = Metric(PolicyMetricNames.ClipFractionHigh),
-            PpoKl = Metric(PolicyMetricNames.ApproxKl),
-            Kl = Metric("kl"),
-            Entropy = entropyTokens == 0 ? 0 : rows.Sum(r => r.Entropies.Sum(e => (double)e)) / entropyTokens,
-            GradNorm = Metric("grad_norm"),
-            LearningRate = LearningRate(),
-            ZeroVarianceShare = stats.GeneratedGroups == 0 ? 0 : stats.ZeroVarianceGroups / (double)stats.GeneratedGroups,
-            GroupsGenerated = stats.GeneratedGroups,
-            GroupsFiltered = stats.DroppedGroups,
-            GroupsTrained = batch.Groups.Count,
-            SamplingRounds = stats.Rounds,
-            RewardFailures = collector.RewardFailures,
-            NonFiniteSkipped = (int)Metric("non_finite_skipped"),
-            SecondsGenerate = collector.GenerateTime.TotalSeconds,
-            SecondsScore = collector.ScoreTime.TotalSeconds,
-            SecondsUpdate = update.Elapsed.TotalSeconds,
-            TokensPerSecond = seconds > 0 ? collector.GeneratedTokens / seconds : 0,
-        };
+            var (changed, total) = collector.ShapingCounts.GetValueOrDefault(s.Name);
+            m[$"shaping/{s.Name}/changed_fraction"] = total == 0 ? 0 : changed / (double)total;
+        }
+        foreach (var (k, v) in collector.RolloutMetrics) m[$"rollout/{k}"] = v;
+        foreach (var (k, v) in update)
+            m[k.Contains('/') ? k : $"actor/{k}"] = v;
+        if (_reward.Weighting is { } w)
+            for (int i = 0; i < w.Objectives.Count; i++) m[$"reward_weighting/{w.Objectives[i]}"] = w.Weights[i];
+        return m;
+    }
+
+    /// <summary>Hypervolume-guided weighting learns from the step's mean objective values (its validation feedback).</summary>
+    private void ObserveWeighting(List<RolloutRecord> rows)
+    {
+        if (_reward.Weighting is not IValidationFeedback feedback || rows.Count == 0) return;
+        var means = new double[_reward.Objectives.Count];
+        foreach (var r in rows)
+        {
+            var v = _reward.ObjectiveValues(r.Reward);
+            for (int k = 0; k < means.Length; k++) means[k] += v[k] / rows.Count;
+        }
+        feedback.ObserveValidation(_step, means);
     }
 
     private double LearningRate() =>
         _o.Rl.LearningRate * (_o.Rl.WarmupSteps == 0 ? 1.0 : Math.Min(1.0, _step / (double)_o.Rl.WarmupSteps));
 
-    /// <summary>Advantages, then epochs of mini-batch updates. Returns the mean of each loss diagnostic over the updates.</summary>
-    private Dictionary<string, double> Update(List<RolloutRecord> rows, List<int> groupIds, int groupCount)
-    {
-        int b = rows.Count;
-        int l = rows.Max(r => r.ResponseTokens.Length);
-        var tokenRewards = new TokenMatrix(b, l);
-        var mask = new TokenMatrix(b, l);
-        var old = new TokenMatrix(b, l);
-        for (int i = 0; i < b; i++)
-        {
-            var r = rows[i];
-            int n = r.ResponseTokens.Length;
-            if (n > 0) tokenRewards[i, n - 1] = r.ShapedReward;
-            for (int t = 0; t < n; t++) { mask[i, t] = r.LossWeight; old[i, t] = r.OldLogProbs[t]; }
-        }
-        TokenMatrix? refLogProbs = _reference is null ? null : ScoreReference(rows, l);
-        var sums = new Dictionary<string, double>(StringComparer.Ordinal);
-        if (refLogProbs is not null)
-        {
-            double kl = 0, count = 0;
-            for (int k = 0; k < mask.Data.Length; k++) if (mask.Data[k] > 0) { kl += old.Data[k] - refLogProbs.Data[k]; count++; }
-            sums["kl"] = count == 0 ? 0 : kl / count;
-            if (_o.Rl.KlMode == "reward") tokenRewards = Rewire.Core.Kl.KlInReward.Apply(tokenRewards, old, refLogProbs, _o.Rl.KlCoef);
-        }
-        var index = Rewire.Core.Stats.GroupIndex.FromIds(groupIds.ToArray(), groupCount);
-        var advantages = _estimator.Compute(new AdvantageInput(tokenRewards, mask) { Index = index }).Advantages;
-
-        var rng = new Xoshiro256StarStar(TrainingComponents.Derive(_o.Run.Seed, TrainingComponents.Streams.Shuffle) + (ulong)_step);
-        var order = Enumerable.Range(0, b).ToArray();
-        var totals = new Dictionary<string, double>(StringComparer.Ordinal);
-        int updates = 0, skipped = 0;
-        for (int epoch = 0; epoch < _o.Rl.Epochs; epoch++)
-        {
-            for (int i = order.Length - 1; i > 0; i--) { int j = rng.NextInt(i + 1); (order[i], order[j]) = (order[j], order[i]); }
-            for (int start = 0; start < b; start += _o.Rl.MiniBatchSize)
-            {
-                var idx = order.AsSpan(start, Math.Min(_o.Rl.MiniBatchSize, b - start)).ToArray();
-                var result = MiniBatchUpdate(rows, idx, advantages, mask, refLogProbs);
-                if (result is null) { skipped++; _consecutiveNonFinite++; _totalNonFinite++; continue; }
-                _consecutiveNonFinite = 0;
-                updates++;
-                foreach (var (k, v) in result) totals[k] = totals.GetValueOrDefault(k) + v;
-            }
-        }
-        var means = totals.ToDictionary(kv => kv.Key, kv => kv.Value / Math.Max(1, updates), StringComparer.Ordinal);
-        foreach (var (k, v) in sums) means[k] = v;
-        means["non_finite_skipped"] = skipped;
-        return means;
-    }
-
-    /// <summary>One optimiser step on the rows <paramref name="idx"/>; null when the loss or gradient was not finite (skipped).</summary>
-    private Dictionary<string, double>? MiniBatchUpdate(List<RolloutRecord> rows, int[] idx, TokenMatrix advantages, TokenMatrix mask, TokenMatrix? refLogProbs)
-    {
-        using var scope = NewDisposeScope();
-        int n = idx.Length;
-        int l = idx.Max(i => rows[i].ResponseTokens.Length);
-        var prompts = idx.Select(i => (IReadOnlyList<int>)rows[i].PromptTokens).ToArray();
-        var responses = idx.Select(i => (IReadOnlyList<int>)rows[i].ResponseTokens).ToArray();
-        bool needEntropy = _o.Rl.EntropyCoef != 0;
-        using var scored = _policy.Score(prompts, responses, new ScoreOptions(WithGradient: true, WithEntropy: needEntropy, PadId: _tokenizer.PadId));
-        Tensor Slice(TokenMatrix m)
-        {
-            var data = new double[n * l];
-            for (int r = 0; r < n; r++) m.Row(idx[r])[..l].CopyTo(data.AsSpan(r * l, l));
-            return tensor(data, [n, l]);
-        }
-        var oldT = tensor(idx.SelectMany(i => Pad(rows[i].OldLogProbs, l)).ToArray(), [n, l]).to(ScalarType.Float64);
-        var entT = tensor(idx.SelectMany(i => Pad(rows[i].Entropies, l)).ToArray(), [n, l]).to(ScalarType.Float64);
-        // The objectives compute in float64 (exact diagnostics); the cast keeps the autograd graph to the float32 model.
-        var input = new PolicyLossInput(scored.LogProbs.to(ScalarType.Float64), oldT, Slice(advantages), Slice(mask))
-        {
-            RefLogProb = refLogProbs is null ? null : Slice(refLogProbs),
-            Entropy = entT,
-        };
-        var result = _loss.Compute(input, needEntropy ? scored.Entropies!.to(ScalarType.Float64) : null);
-        double lossValue = PoisonLossHook?.Invoke(_step) == true ? double.NaN : result.Loss.item<double>();
-        if (!double.IsFinite(lossValue)) { _optimizer.ZeroGrad(); return null; }
-        _optimizer.ZeroGrad();
-        result.Loss.backward();
-        double gradNorm = _optimizer.ClipGradNorm(_o.Rl.MaxGradNorm);
-        if (!double.IsFinite(gradNorm)) { _optimizer.ZeroGrad(); return null; }
-        _optimizer.Step(LearningRate());
-        var metrics = new Dictionary<string, double>(result.Metrics, StringComparer.Ordinal) { ["grad_norm"] = gradNorm };
-        return metrics;
-    }
-
-    private static IEnumerable<float> Pad(float[] values, int length)
-    {
-        for (int t = 0; t < length; t++) yield return t < values.Length ? values[t] : 0f;
-    }
-
-    private TokenMatrix ScoreReference(List<RolloutRecord> rows, int l)
-    {
-        using var scope = NewDisposeScope();
-        using var scored = _reference!.Score(rows.Select(r => (IReadOnlyList<int>)r.PromptTokens).ToArray(),
-            rows.Select(r => (IReadOnlyList<int>)r.ResponseTokens).ToArray(), new ScoreOptions(MiniBatchSize: 256, PadId: _tokenizer.PadId));
-        var values = scored.LogProbs.to(ScalarType.Float64).cpu();
-        var flat = values.data<double>().ToArray();
-        int cols = (int)values.shape[1];
-        var m = new TokenMatrix(rows.Count, l);
-        for (int i = 0; i < rows.Count; i++)
-            for (int t = 0; t < Math.Min(l, cols); t++) m[i, t] = flat[i * cols + t];
-        return m;
-    }
-
     private static string StepName(int step) => $"step-{step:D6}";
+
+    /// <summary>Every technique that carries state across steps, under a stable name.</summary>
+    private IEnumerable<(string Name, IStatefulTechnique Technique)> StatefulTechniques()
+    {
+        if (_update.Settings.Estimator is IStatefulTechnique e) yield return ("estimator", e);
+        foreach (var s in _shapers) if (s.Shaper is IStatefulTechnique st) yield return ($"shaping/{s.Name}", st);
+        for (int i = 0; i < _update.Settings.AdvantageShapers.Count; i++)
+            if (_update.Settings.AdvantageShapers[i] is IStatefulTechnique a) yield return ($"advantage_shaping/{i}", a);
+        if (_reward.Weighting is IStatefulTechnique w) yield return ("reward_weighting", w);
+    }
 
     private void SaveCheckpoint(string name)
     {
+        var techniques = new JsonObject();
+        foreach (var (key, t) in StatefulTechniques()) techniques[key] = t.SaveState();
         var state = new JsonObject
         {
+            ["schema_version"] = TrainConfiguration.SchemaVersion,
             ["step"] = _step,
             ["optimizer_steps"] = _optimizer.Steps,
             ["sampler"] = _sampler.SaveState(),
+            ["techniques"] = techniques,
             ["accuracy_before"] = JsonSerializer.SerializeToNode(_before),
-            ["consecutive_non_finite"] = _consecutiveNonFinite,
-            ["total_non_finite"] = _totalNonFinite,
+            ["consecutive_non_finite"] = _update.ConsecutiveNonFinite,
+            ["total_non_finite"] = _update.TotalNonFinite,
             ["total_reward_failures"] = _totalRewardFailures,
             ["metric_lines"] = _metricLines,
             ["sample_lines"] = _sampleLines,
             ["config_hash"] = OptionsBinder.Hash(_o),
         };
-        TrainingCheckpoint.Save(_run.CheckpointDir, name, _policy, _optimizer, state);
+        TrainingCheckpoint.Save(_run.CheckpointDir, name, _session.Network, _optimizer, state);
     }
 
     private bool TryResume()
@@ -441,14 +331,21 @@ public sealed class RlvrTrainer : IDisposable
         string hash = TrainingCheckpoint.Get<string>(state, "config_hash");
         if (hash != OptionsBinder.Hash(_o))
             throw new CheckpointException($"the checkpoint {latest} was written with configuration {hash}, but the run's configuration is now {OptionsBinder.Hash(_o)}; resume with the run's own config.json");
-        PolicyCheckpoint.LoadWeights(_policy.Model, Path.Combine(latest, PolicyCheckpoint.WeightsFile));
+        _session.LoadWeights(latest);
         TrainingCheckpoint.LoadOptimizer(latest, _optimizer);
         _optimizer.Steps = TrainingCheckpoint.Get<long>(state, "optimizer_steps");
         _sampler.RestoreState(state["sampler"]!.AsObject());
+        var techniques = state["techniques"] as JsonObject;
+        foreach (var (key, t) in StatefulTechniques())
+        {
+            if (techniques?[key] is not JsonObject saved)
+                throw new CheckpointException($"the checkpoint {latest} has no saved state for the stateful technique '{key}'; it was written by an older rewire: start a new run");
+            t.RestoreState(saved);
+        }
         _step = TrainingCheckpoint.Get<int>(state, "step");
         _before = TrainingCheckpoint.Get<EvalResult>(state, "accuracy_before");
-        _consecutiveNonFinite = TrainingCheckpoint.Get<int>(state, "consecutive_non_finite");
-        _totalNonFinite = TrainingCheckpoint.Get<int>(state, "total_non_finite");
+        _update.ConsecutiveNonFinite = TrainingCheckpoint.Get<int>(state, "consecutive_non_finite");
+        _update.TotalNonFinite = TrainingCheckpoint.Get<int>(state, "total_non_finite");
         _totalRewardFailures = TrainingCheckpoint.Get<int>(state, "total_reward_failures");
         _metricLines = TrainingCheckpoint.Get<int>(state, "metric_lines");
         _sampleLines = TrainingCheckpoint.Get<int>(state, "sample_lines");
@@ -458,41 +355,23 @@ public sealed class RlvrTrainer : IDisposable
         return true;
     }
 
-    /// <summary>Loads the newest checkpoint's weights (for `rewire eval` and `rewire sample`); returns its folder.</summary>
-    public string LoadLatestWeights()
-    {
-        string latest = TrainingCheckpoint.Latest(_run.CheckpointDir)
-                        ?? throw new CheckpointException($"{_run.Path} has no checkpoint yet; train first (rewire train) or wait for the first checkpoint");
-        PolicyCheckpoint.LoadWeights(_policy.Model, Path.Combine(latest, PolicyCheckpoint.WeightsFile));
-        return latest;
-    }
-
-    /// <summary>Samples completions of held-out prompts with their reward breakdown.</summary>
-    public IReadOnlyList<SampleRecord> Sample(int count, long seed)
-    {
-        var prompts = _testSet.Take(count).ToArray();
-        var encoded = prompts.Select(p => (IReadOnlyList<int>)_template.Encode(p, _tokenizer)).ToArray();
-        using var g = new Generator((ulong)seed);
-        var seqs = _policy.Generate(encoded, _generation, g);
-        return prompts.Select((p, i) =>
-        {
-            string text = _tokenizer.Decode(seqs[i].Tokens);
-            var r = _reward.Score(new Rollout(p, text, seqs[i].Tokens.Length, seqs[i].Finish, p.Id));
-            return new SampleRecord(_step, p.Id, p.Text, text, r.Total, r.Total, r.Correct, r.Components, r.FailureReason, seqs[i].Finish.ToString().ToLowerInvariant());
-        }).ToArray();
-    }
-
-    private IPolicy LoadReference()
+    /// <summary>The frozen warm-start policy: KL's reference and the source of PAR/LSC's reference rewards.</summary>
+    private void LoadReference()
     {
         string sft = Path.Combine(_run.CheckpointDir, TrainingCheckpoint.SftFolder);
-        using var loaded = PolicyCheckpoint.Load(sft);
-        return loaded.CloneFrozen();
+        using (var loaded = PolicyCheckpoint.Load(sft)) _reference = loaded.CloneFrozen();
+        _update.Reference = _o.Rl.KlMode != "none" || _config.Techniques().Any(t => t.Descriptor.Requires.Contains(BatchColumns.RefLogProbs)) ? _reference : null;
+        if (_config.Techniques().Any(t => t.Descriptor.Requires.Contains(BatchColumns.ReferenceRewards)))
+        {
+            int m = _config.Shapers.Where(s => s.Values.ContainsKey("max_references")).Select(s => s.Int("max_references")).DefaultIfEmpty(10).Max();
+            _referenceRewards = new ReferenceRewards(_reference, _session.Tokenizer, _session.Template, _reward, _session.Generation, m, _o.Run.Seed);
+        }
     }
 
     public void Dispose()
     {
         _reference?.Dispose();
         _optimizer.Dispose();
-        _policy.Dispose();
+        _session.Dispose();
     }
 }

@@ -34,6 +34,56 @@ public sealed record StepMetrics
     public double SecondsScore { get; init; }
     public double SecondsUpdate { get; init; }
     public double TokensPerSecond { get; init; }
+
+    /// <summary>
+    /// What each configured technique did, keyed by kind and name (shaping/NAME/changed_fraction,
+    /// advantage_shaping/NAME/changed_fraction, rollout/METRIC, actor/METRIC, reward_weighting/OBJECTIVE); written as
+    /// top-level keys of the metrics line.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonExtensionData]
+    public Dictionary<string, object>? Techniques { get; init; }
+
+    /// <summary>The metrics of step <paramref name="step"/> from its trained rollouts, its batch statistics and its update.</summary>
+    public static StepMetrics From(int step, IReadOnlyList<RolloutRecord> rows, Rewire.Core.Sampling.CollectedBatch batch, RolloutCollector collector,
+        IReadOnlyDictionary<string, double> update, TimeSpan updateTime, double learningRate, IReadOnlyDictionary<string, double> techniques)
+    {
+        var stats = batch.Statistics;
+        var rewards = rows.Select(r => r.ShapedReward).ToArray();
+        double mean = rewards.Length == 0 ? 0 : rewards.Average();
+        double seconds = collector.GenerateTime.TotalSeconds + collector.ScoreTime.TotalSeconds + updateTime.TotalSeconds;
+        double Metric(string k) => update.TryGetValue(k, out double v) ? v : 0;
+        double entropyTokens = rows.Sum(r => (double)r.Entropies.Length);
+        return new StepMetrics
+        {
+            Step = step,
+            RewardMean = mean,
+            RewardStd = rewards.Length == 0 ? 0 : Math.Sqrt(rewards.Sum(x => (x - mean) * (x - mean)) / rewards.Length),
+            Accuracy = rows.Count == 0 ? 0 : rows.Count(r => r.Correct) / (double)rows.Count,
+            ResponseLengthMean = rows.Count == 0 ? 0 : rows.Average(r => r.ResponseTokens.Length),
+            ResponseLengthMax = rows.Count == 0 ? 0 : rows.Max(r => r.ResponseTokens.Length),
+            PgLoss = Metric("pg_loss"),
+            PgClipfrac = Metric(Objectives.Policy.PolicyMetricNames.ClipFraction),
+            ClipfracLow = Metric(Objectives.Policy.PolicyMetricNames.ClipFractionLow),
+            ClipfracHigh = Metric(Objectives.Policy.PolicyMetricNames.ClipFractionHigh),
+            PpoKl = Metric(Objectives.Policy.PolicyMetricNames.ApproxKl),
+            Kl = Metric("kl"),
+            Entropy = entropyTokens == 0 ? 0 : rows.Sum(r => r.Entropies.Sum(e => (double)e)) / entropyTokens,
+            GradNorm = Metric("grad_norm"),
+            LearningRate = learningRate,
+            ZeroVarianceShare = stats.GeneratedGroups == 0 ? 0 : stats.ZeroVarianceGroups / (double)stats.GeneratedGroups,
+            GroupsGenerated = stats.GeneratedGroups,
+            GroupsFiltered = stats.DroppedGroups,
+            GroupsTrained = batch.Groups.Count,
+            SamplingRounds = stats.Rounds,
+            RewardFailures = collector.RewardFailures,
+            NonFiniteSkipped = (int)Metric("non_finite_skipped"),
+            SecondsGenerate = collector.GenerateTime.TotalSeconds,
+            SecondsScore = collector.ScoreTime.TotalSeconds,
+            SecondsUpdate = updateTime.TotalSeconds,
+            TokensPerSecond = seconds > 0 ? collector.GeneratedTokens / seconds : 0,
+            Techniques = techniques.OrderBy(kv => kv.Key, StringComparer.Ordinal).ToDictionary(kv => kv.Key, kv => (object)kv.Value, StringComparer.Ordinal),
+        };
+    }
 }
 
 /// <summary>A sample of one rollout for samples.jsonl.</summary>
@@ -55,6 +105,7 @@ public sealed record RunSummary
     public int Seed { get; init; }
     public string ConfigHash { get; init; } = "";
     public string Task { get; init; } = "";
+    public string Recipe { get; init; } = "";
     public string Objective { get; init; } = "";
     public string Estimator { get; init; } = "";
     public string Sampler { get; init; } = "";

@@ -5,7 +5,7 @@ namespace Rewire.Torch.Training;
 
 // The configuration of one `rewire train` run. Every key is `section.snake_case_name` (see OptionsBinder), with the
 // default given here; the embedded default run is exactly these defaults. Names of techniques (task, estimator,
-// objective, sampler, shaping) are validated against their registries before any work starts (TrainerFactory).
+// objective, sampler, shaping) and their parameters are resolved and validated before any work starts (TrainConfiguration).
 
 /// <summary>Run identity and bookkeeping.</summary>
 public sealed class RunOptions
@@ -62,7 +62,11 @@ public sealed class SftOptions
     [Range(1e-7, 1.0)] public double LearningRate { get; set; } = 3e-3;
 }
 
-/// <summary>The RL stage: rollouts, rewards, advantages, objective and updates.</summary>
+/// <summary>
+/// The RL stage: rollouts, rewards, advantages, objective and updates. The techniques (recipe, estimator, objective,
+/// sampler, rollout, KL) are chosen here by name; their parameters live in the sections named after their kind
+/// (objective.*, estimator.*, sampler.*, rollout.*). A recipe sets a paper's whole combination; explicit keys override it.
+/// </summary>
 public sealed class RlOptions : IValidatableOptions
 {
     [Range(0, 1_000_000)] public int Steps { get; set; } = 30;
@@ -84,21 +88,23 @@ public sealed class RlOptions : IValidatableOptions
     [Range(1, 4096)] public int MaxNewTokens { get; set; } = 10;
     [Range(1e-3, 10.0)] public double Temperature { get; set; } = 1.0;
 
+    /// <summary>A paper's combination of techniques (`rewire list --json`, kind recipe); explicit keys override it.</summary>
+    public string Recipe { get; set; } = "dapo";
+
     /// <summary>Advantage estimator registry name.</summary>
     public string Estimator { get; set; } = "grpo";
 
     /// <summary>Policy objective registry name.</summary>
     public string Objective { get; set; } = "dapo";
 
-    [Range(0.0, 10.0)] public double ClipLow { get; set; } = 0.2;
-    [Range(0.0, 10.0)] public double ClipHigh { get; set; } = 0.28;
-    public string LossAggMode { get; set; } = "token-mean";
-
     /// <summary>Prompt sampler registry name.</summary>
     public string Sampler { get; set; } = "dapo";
 
-    /// <summary>Generation rounds a dynamic sampler may use to fill one batch.</summary>
-    [Range(1, 100)] public int MaxSamplingRounds { get; set; } = 4;
+    /// <summary>Rollout strategy: sampling (G independent samples) or latr (lookahead tree rollouts).</summary>
+    public string Rollout { get; set; } = "sampling";
+
+    /// <summary>Token-level advantage shapers applied after the estimator, in order.</summary>
+    public IReadOnlyList<string> AdvantageShaping { get; set; } = [];
 
     /// <summary>KL to the frozen reference: none, loss (a term in the loss) or reward (folded into token rewards).</summary>
     public string KlMode { get; set; } = "none";
@@ -114,8 +120,6 @@ public sealed class RlOptions : IValidatableOptions
             errors.Add($"'{prefix}kl_coef' = {KlCoef} has no effect with '{prefix}kl_mode' = none; set kl_mode=loss or kl_mode=reward, or kl_coef=0");
         if (KlMode != "none" && KlCoef == 0)
             errors.Add($"'{prefix}kl_mode' = {KlMode} needs '{prefix}kl_coef' > 0");
-        if (ClipHigh < ClipLow && Objective == "dapo")
-            errors.Add($"'{prefix}clip_high' = {ClipHigh} is below '{prefix}clip_low' = {ClipLow}; DAPO's clip-higher needs clip_high >= clip_low");
     }
 }
 
@@ -125,8 +129,14 @@ public sealed class RewardOptions
     /// <summary>Weights of the verifier's named components in the total (empty: the verifier's own total).</summary>
     public Dictionary<string, double> Weights { get; set; } = [];
 
-    /// <summary>Shaping transforms applied in order, by registry name.</summary>
+    /// <summary>Shaping transforms applied in order, by registry name (parameters: shaping.NAME.PARAM).</summary>
     public IReadOnlyList<string> Shaping { get; set; } = [];
+
+    /// <summary>Reward functions added to the task's verifier, by registry name (parameters: reward_function.NAME.PARAM; weights: reward.weights.NAME).</summary>
+    public IReadOnlyList<string> Functions { get; set; } = [];
+
+    /// <summary>Dynamic weighting of the reward components (none, or a reward_weighting technique; parameters: reward_weighting.PARAM).</summary>
+    public string Weighting { get; set; } = "none";
 
     /// <summary>Reward used when a reward function throws, returns a non-finite value or runs out of time.</summary>
     public double FailureValue { get; set; } = 0.0;
@@ -146,6 +156,9 @@ public sealed class EvalOptions
 /// <summary>The whole configuration of a training run.</summary>
 public sealed class TrainOptions : IValidatableOptions
 {
+    /// <summary>The configuration schema: 2 since technique parameters moved to their own sections (1: rl.clip_low etc.).</summary>
+    public int SchemaVersion { get; set; } = TrainConfiguration.SchemaVersion;
+
     public RunOptions Run { get; set; } = new();
     public TaskOptions Task { get; set; } = new();
     public ModelOptions Model { get; set; } = new();
@@ -153,6 +166,30 @@ public sealed class TrainOptions : IValidatableOptions
     public RlOptions Rl { get; set; } = new();
     public RewardOptions Reward { get; set; } = new();
     public EvalOptions Eval { get; set; } = new();
+
+    /// <summary>objective.PARAM: parameters of rl.objective (defaults: the objective's paper).</summary>
+    public Dictionary<string, string> Objective { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>estimator.PARAM: parameters of rl.estimator.</summary>
+    public Dictionary<string, string> Estimator { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>sampler.PARAM: parameters of rl.sampler.</summary>
+    public Dictionary<string, string> Sampler { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>rollout.PARAM: parameters of rl.rollout.</summary>
+    public Dictionary<string, string> Rollout { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>shaping.NAME.PARAM: parameters of each shaper in reward.shaping.</summary>
+    public Dictionary<string, string> Shaping { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>advantage_shaping.NAME.PARAM: parameters of each shaper in rl.advantage_shaping.</summary>
+    public Dictionary<string, string> AdvantageShaping { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>reward_weighting.PARAM: parameters of reward.weighting.</summary>
+    public Dictionary<string, string> RewardWeighting { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>reward_function.NAME.PARAM: parameters of each function in reward.functions.</summary>
+    public Dictionary<string, string> RewardFunction { get; set; } = new(StringComparer.Ordinal);
 
     public void Validate(string prefix, ICollection<string> errors)
     {

@@ -1,0 +1,69 @@
+// The rollout strategies as techniques: `rl.rollout=NAME`, parameters `rollout.<param>`.
+using System.Globalization;
+using Rewire.Core.Techniques;
+using static Rewire.Core.Techniques.TechniqueParameter;
+
+namespace Rewire.Torch.Generation;
+
+/// <summary>Descriptors of the rollout strategies and the bridge from resolved parameters to a strategy.</summary>
+public static class RolloutDescriptors
+{
+    public static IReadOnlyList<TechniqueDescriptor> All { get; } =
+    [
+        new()
+        {
+            Kind = TechniqueKinds.Rollout, Name = "sampling", Summary = "G independent samples per prompt at the rollout temperature",
+            Paper = "DeepSeekMath (arXiv 2402.03300)", Spec = "rlvr T01",
+            Example = ["train", "rl.rollout=sampling", "rl.steps=3", "sft.steps=150", "task.test_size=50", "--json"],
+        },
+        new()
+        {
+            Kind = TechniqueKinds.Rollout, Name = "latr", Summary = "lookahead tree rollouts: branch at uncertain tokens, prune branches that stay similar",
+            Paper = "LATR (arXiv 2510.24302)", Spec = "rlvr T15",
+            DefaultsNote = "the countdown settings of the paper's scripts; lookahead windows 4 and 8 instead of 20/30/50 so that they fit answers of ~10 tokens (the windows are a fraction of the paper's 512-token budget there)",
+            Parameters =
+            [
+                Number("mix_ratio", 1.0, "η: share of the group grown as a tree (the rest are ordinary samples)", 0, 1),
+                Integer("max_branch_per_token", 2, "m: top-m candidates tested at each step", 1, 64),
+                Number("tau_abs", 0.25, "τ_abs: a candidate branches when its probability exceeds this", 0, 1),
+                Number("tau_rel", 0.15, "τ_rel: ... and is within this of the top token's probability", 0, 1),
+                Text("lookahead_windows", "4,8", "r: windows (tokens after birth) at which a child is compared with its parent"),
+                Number("tau_edit_distance", 0.4, "prune a child whose normalised edit distance to its parent is below this (0 = off)", 0, 1),
+                Number("threshold_decay", 0.05, "decay of the 'full tree' threshold over the generation budget", 0, 1),
+                Integer("force_return_step", 512, "end the tree phase at this step at the latest", 1, 1_000_000),
+                Boolean("fill_return_sequences", true, "fill short trees by duplicating their first branch"),
+            ],
+            Example = ["train", "rl.rollout=latr", "rl.steps=3", "sft.steps=150", "task.test_size=50", "--json"],
+        },
+    ];
+
+    /// <summary>The strategy named by <paramref name="t"/> with its resolved parameters.</summary>
+    public static IRolloutStrategy Create(ResolvedTechnique t)
+    {
+        if (t.Name == "sampling") return new SamplingRollout();
+        if (t.Name != "latr") throw new ArgumentException($"no rollout strategy '{t.Name}'; valid: sampling, latr");
+        double edit = t.Double("tau_edit_distance");
+        return new LatrRollout(new LatrOptions
+        {
+            MixRatio = t.Double("mix_ratio"),
+            MaxBranchPerToken = t.Int("max_branch_per_token"),
+            TauAbs = t.Double("tau_abs"),
+            TauRel = t.Double("tau_rel"),
+            LookaheadWindows = ParseWindows(t.String("lookahead_windows")),
+            TauEditDistance = edit > 0 ? edit : null,
+            ThresholdDecay = t.Double("threshold_decay"),
+            ForceReturnStep = t.Int("force_return_step"),
+            FillReturnSequences = t.Bool("fill_return_sequences"),
+        });
+    }
+
+    private static int[] ParseWindows(string text)
+    {
+        var parts = text.Split([',', ' '], StringSplitOptions.RemoveEmptyEntries);
+        var windows = new int[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+            if (!int.TryParse(parts[i], NumberStyles.Integer, CultureInfo.InvariantCulture, out windows[i]) || windows[i] < 1)
+                throw new ArgumentException($"rollout.lookahead_windows = '{text}': write positive integers separated by commas, e.g. 4,8");
+        return windows;
+    }
+}

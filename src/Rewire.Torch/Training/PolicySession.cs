@@ -1,0 +1,113 @@
+// A policy ready to use on a task: the task and its data, the tokenizer and prompt template, the policy network, and the
+// generation settings. The trainer trains one; `rewire eval` and `rewire sample` open one on a run's checkpoint without
+// building a trainer. The policy and tokenizer are used through IPolicy/ITokenizer; only checkpoints need the concrete
+// network (its weights file).
+using Rewire.Core.Configuration;
+using Rewire.Core.Rewards;
+using Rewire.Tasks;
+using Rewire.Torch.Checkpoints;
+using Rewire.Torch.Generation;
+using Rewire.Torch.Models;
+using Rewire.Torch.Runtime;
+using Rewire.Torch.Tokenizers;
+using TorchSharp;
+
+namespace Rewire.Torch.Training;
+
+/// <summary>Task, data, tokenizer, policy and generation settings of one run.</summary>
+public sealed class PolicySession : IDisposable
+{
+    private readonly TransformerPolicy _network;
+
+    private PolicySession(TrainOptions o, ITask task, ITokenizer tokenizer, TransformerPolicy network)
+    {
+        Options = o;
+        Task = task;
+        Tokenizer = tokenizer;
+        _network = network;
+        TrainPool = task.GenerateMany(Split.Train, o.Run.Seed, o.Task.TrainSize, o.Task.Difficulty);
+        TestSet = task.GenerateMany(Split.Test, o.Run.Seed, o.Task.TestSize, o.Task.Difficulty);
+        Generation = new GenerationOptions
+        {
+            MaxNewTokens = o.Rl.MaxNewTokens,
+            Temperature = o.Rl.Temperature,
+            StopTokens = [tokenizer.EosId],
+            PadId = tokenizer.PadId,
+        }.Validate(tokenizer.VocabSize);
+    }
+
+    /// <summary>
+    /// The session of <paramref name="o"/>: the task's character tokenizer and a freshly initialised GPT of the configured
+    /// size. Checks that prompts plus the generation budget fit the context before anything is allocated.
+    /// </summary>
+    public static PolicySession Create(TrainOptions o)
+    {
+        CheckFits(o);
+        TorchRuntime.EnsureLoaded();
+        var task = TrainingComponents.CreateTask(o);
+        var tokenizer = new CharTokenizer(task.Alphabet);
+        var network = new TransformerPolicy(new TransformerConfig
+        {
+            VocabSize = tokenizer.VocabSize,
+            Layers = o.Model.Layers,
+            Heads = o.Model.Heads,
+            Width = o.Model.Width,
+            ContextLength = o.Model.Context,
+            Seed = (long)(TrainingComponents.Derive(o.Run.Seed, TrainingComponents.Streams.Init) >> 1),
+        }.Validate());
+        return new PolicySession(o, task, tokenizer, network);
+    }
+
+    /// <summary>
+    /// Refuses a configuration whose longest prompt plus rl.max_new_tokens does not fit model.context (plain C#: the
+    /// prompts are generated and measured in characters, one token each, plus BOS), so the check can run before a run
+    /// folder exists.
+    /// </summary>
+    public static void CheckFits(TrainOptions o)
+    {
+        var task = TrainingComponents.CreateTask(o);
+        var template = new PromptTemplate();
+        int longest = task.GenerateMany(Split.Train, o.Run.Seed, o.Task.TrainSize, o.Task.Difficulty)
+            .Concat(task.GenerateMany(Split.Test, o.Run.Seed, o.Task.TestSize, o.Task.Difficulty))
+            .Max(p => template.Render(p).Length + (template.AddBos ? 1 : 0));
+        if (longest + o.Rl.MaxNewTokens > o.Model.Context)
+            throw new ConfigurationException([$"'model.context' = {o.Model.Context} is too short: prompts of up to {longest} tokens plus 'rl.max_new_tokens' = {o.Rl.MaxNewTokens} need {longest + o.Rl.MaxNewTokens}; raise model.context or lower rl.max_new_tokens"]);
+    }
+
+    public TrainOptions Options { get; }
+    public ITask Task { get; }
+    public ITokenizer Tokenizer { get; }
+    public PromptTemplate Template { get; } = new();
+    public IPolicy Policy => _network;
+    public IReadOnlyList<Prompt> TrainPool { get; }
+    public IReadOnlyList<Prompt> TestSet { get; }
+    public GenerationOptions Generation { get; }
+
+    /// <summary>The concrete network, for checkpoints (weights files).</summary>
+    public TransformerPolicy Network => _network;
+
+    /// <summary>Loads a checkpoint folder's weights into the policy.</summary>
+    public void LoadWeights(string checkpointDir) => PolicyCheckpoint.LoadWeights(_network.Model, Path.Combine(checkpointDir, PolicyCheckpoint.WeightsFile));
+
+    /// <summary>Held-out evaluation with the task's verifier.</summary>
+    public EvalResult Evaluate() =>
+        Evaluator.Evaluate(Policy, Tokenizer, Template, Task.Verifier, TestSet, Generation, Options.Eval.Samples, Options.Eval.PassK,
+            (long)(TrainingComponents.Derive(Options.Run.Seed, TrainingComponents.Streams.Eval) >> 1));
+
+    /// <summary>Completions of the first <paramref name="count"/> held-out prompts with their reward breakdown.</summary>
+    public IReadOnlyList<SampleRecord> Sample(int count, long seed, IRewardFunction reward, int step)
+    {
+        var prompts = TestSet.Take(count).ToArray();
+        var encoded = prompts.Select(p => (IReadOnlyList<int>)Template.Encode(p, Tokenizer)).ToArray();
+        using var g = new torch.Generator((ulong)seed);
+        var seqs = Policy.Generate(encoded, Generation, g);
+        return prompts.Select((p, i) =>
+        {
+            string text = Tokenizer.Decode(seqs[i].Tokens.Where(t => t != Tokenizer.EosId));
+            var r = reward.Score(new Rollout(p, text, seqs[i].Tokens.Length, seqs[i].Finish, p.Id));
+            return new SampleRecord(step, p.Id, p.Text, text, r.Total, r.Total, r.Correct, r.Components, r.FailureReason, seqs[i].Finish.ToString().ToLowerInvariant());
+        }).ToArray();
+    }
+
+    public void Dispose() => _network.Dispose();
+}

@@ -1,0 +1,208 @@
+// The policy update of one RL step, as in the GRPO/DAPO algorithm boxes:
+//
+//   r_t      <- shaped reward at each response's last token [− β·k(log π_old, log π_ref) per token, when KL is in the reward]
+//   Â        <- advantage estimator over the groups (labelled by prompt id, so per-prompt state such as DCPO's persists)
+//   Â        <- token advantage shapers, in order
+//   for epoch, mini-batch:  L = objective(log π_θ, log π_old, Â, mask) [+ β·agg k(log π_θ, log π_ref)] [− c_H·H]
+//                           skip a non-finite L or gradient; clip ‖∇‖; AdamW step with linear warm-up
+using Rewire.Core.Advantages;
+using Rewire.Core.Sampling;
+using Rewire.Core.Shaping;
+using Rewire.Torch.Generation;
+using Rewire.Torch.Models;
+using Rewire.Torch.Objectives;
+using Rewire.Torch.Objectives.Aggregation;
+using Rewire.Torch.Objectives.Kl;
+using Rewire.Torch.Objectives.Policy;
+using TorchSharp;
+using static TorchSharp.torch;
+using GroupIndex = Rewire.Core.Stats.GroupIndex;
+using TokenMatrix = Rewire.Core.Stats.TokenMatrix;
+
+namespace Rewire.Torch.Training;
+
+/// <summary>What the update needs besides the rollouts: the techniques and the optimisation settings.</summary>
+public sealed record UpdateSettings
+{
+    public required IAdvantageEstimator Estimator { get; init; }
+    public IReadOnlyList<ITokenAdvantageShaper> AdvantageShapers { get; init; } = [];
+    public required ActorLoss Loss { get; init; }
+    public AggregationContext Aggregation { get; init; } = AggregationContext.Default;
+
+    /// <summary>none, loss or reward.</summary>
+    public string KlMode { get; init; } = "none";
+    public IKlEstimator? KlEstimator { get; init; }
+    public double KlCoef { get; init; }
+    public int Epochs { get; init; } = 1;
+    public int MiniBatchSize { get; init; } = 128;
+    public double MaxGradNorm { get; init; } = 1.0;
+    public int PadId { get; init; }
+    public int Seed { get; init; } = 1;
+}
+
+/// <summary>Advantages and the epochs of mini-batch updates of one step.</summary>
+public sealed class PolicyUpdate(IPolicy policy, AdamW optimizer, UpdateSettings settings)
+{
+    /// <summary>Tests only: when it returns true for a step, that step's losses are treated as NaN (to exercise the skip path).</summary>
+    internal static Func<int, bool>? PoisonLossHook { get; set; }
+
+    public UpdateSettings Settings { get; } = settings;
+
+    /// <summary>The frozen reference policy, when KL or a technique needs it.</summary>
+    public IPolicy? Reference { get; set; }
+
+    public int ConsecutiveNonFinite { get; set; }
+    public int TotalNonFinite { get; set; }
+
+    /// <summary>Runs the update on <paramref name="rows"/>; <paramref name="groupOf"/>[i] is row i's group, labelled by <paramref name="labels"/>.</summary>
+    public Dictionary<string, double> Run(IReadOnlyList<RolloutRecord> rows, int[] groupOf, IReadOnlyList<string> labels, int step, double learningRate)
+    {
+        int b = rows.Count;
+        int l = Math.Max(1, rows.Max(r => r.ResponseTokens.Length));
+        var tokenRewards = new TokenMatrix(b, l);
+        var mask = new TokenMatrix(b, l);
+        var old = new TokenMatrix(b, l);
+        for (int i = 0; i < b; i++)
+        {
+            var r = rows[i];
+            int n = r.ResponseTokens.Length;
+            if (n > 0) tokenRewards[i, n - 1] = r.ShapedReward;
+            for (int t = 0; t < n; t++) { mask[i, t] = r.LossWeight; old[i, t] = r.OldLogProbs[t]; }
+        }
+        var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
+        TokenMatrix? refLogProbs = Reference is null ? null : ScoreReference(rows, l);
+        if (refLogProbs is not null)
+        {
+            var kl = KlValues(old, refLogProbs);
+            double sum = 0, count = 0;
+            for (int k = 0; k < mask.Data.Length; k++) if (mask.Data[k] > 0) { sum += kl.Data[k]; count++; }
+            metrics["kl"] = count == 0 ? 0 : sum / count;
+            if (Settings.KlMode == "reward")
+                for (int k = 0; k < tokenRewards.Data.Length; k++) if (mask.Data[k] > 0) tokenRewards.Data[k] -= Settings.KlCoef * kl.Data[k];
+        }
+
+        // Groups are labelled by prompt id: rollouts of one prompt form one group, and stateful estimators key their
+        // state by prompt across steps.
+        var index = GroupIndex.FromLabels(groupOf.Select(g => labels[g]).ToArray());
+        var advantages = Settings.Estimator.Compute(new AdvantageInput(tokenRewards, mask) { Index = index }).Advantages;
+        foreach (var shaper in Settings.AdvantageShapers)
+        {
+            var before = (double[])advantages.Data.Clone();
+            var batch = new TokenAdvantageBatch(advantages.Data, mask.Data, b, groupOf, old.Data);
+            shaper.Apply(batch);
+            int changed = 0, valid = 0;
+            for (int k = 0; k < before.Length; k++)
+                if (mask.Data[k] > 0) { valid++; if (before[k] != advantages.Data[k]) changed++; }
+            metrics[$"advantage_shaping/{shaper.Name}/changed_fraction"] = valid == 0 ? 0 : changed / (double)valid;
+        }
+        var passRate = PassRates(rows, groupOf);
+
+        var rng = new Xoshiro256StarStar(TrainingComponents.Derive(Settings.Seed, TrainingComponents.Streams.Shuffle) + (ulong)step);
+        var order = Enumerable.Range(0, b).ToArray();
+        var totals = new Dictionary<string, double>(StringComparer.Ordinal);
+        int updates = 0, skipped = 0;
+        for (int epoch = 0; epoch < Settings.Epochs; epoch++)
+        {
+            for (int i = order.Length - 1; i > 0; i--) { int j = rng.NextInt(i + 1); (order[i], order[j]) = (order[j], order[i]); }
+            for (int start = 0; start < b; start += Settings.MiniBatchSize)
+            {
+                var idx = order.AsSpan(start, Math.Min(Settings.MiniBatchSize, b - start)).ToArray();
+                var result = MiniBatch(rows, idx, advantages, mask, refLogProbs, passRate, step, learningRate);
+                if (result is null) { skipped++; ConsecutiveNonFinite++; TotalNonFinite++; continue; }
+                ConsecutiveNonFinite = 0;
+                updates++;
+                foreach (var (k, v) in result) totals[k] = totals.GetValueOrDefault(k) + v;
+            }
+        }
+        foreach (var (k, v) in totals) metrics[k] = v / Math.Max(1, updates);
+        metrics["non_finite_skipped"] = skipped;
+        metrics["updates"] = updates;
+        return metrics;
+    }
+
+    /// <summary>Each row's group pass rate (share of its group's rollouts the verifier judged correct).</summary>
+    private static double[] PassRates(IReadOnlyList<RolloutRecord> rows, int[] groupOf)
+    {
+        var correct = new Dictionary<int, (int Ok, int N)>();
+        for (int i = 0; i < rows.Count; i++)
+        {
+            var (ok, n) = correct.GetValueOrDefault(groupOf[i]);
+            correct[groupOf[i]] = (ok + (rows[i].Correct ? 1 : 0), n + 1);
+        }
+        return groupOf.Select(g => correct[g].Ok / (double)correct[g].N).ToArray();
+    }
+
+    /// <summary>One optimiser step on the rows <paramref name="idx"/>; null when the loss or gradient was not finite (skipped).</summary>
+    private Dictionary<string, double>? MiniBatch(IReadOnlyList<RolloutRecord> rows, int[] idx, TokenMatrix advantages, TokenMatrix mask,
+        TokenMatrix? refLogProbs, double[] passRate, int step, double learningRate)
+    {
+        using var scope = NewDisposeScope();
+        int n = idx.Length;
+        int l = Math.Max(1, idx.Max(i => rows[i].ResponseTokens.Length));
+        var prompts = idx.Select(i => (IReadOnlyList<int>)rows[i].PromptTokens).ToArray();
+        var responses = idx.Select(i => (IReadOnlyList<int>)rows[i].ResponseTokens).ToArray();
+        bool needEntropy = Settings.Loss.EntropyCoefficient != 0;
+        using var scored = policy.Score(prompts, responses, new ScoreOptions(WithGradient: true, WithEntropy: needEntropy, PadId: Settings.PadId));
+        var logProb = scored.LogProbs.to(ScalarType.Float64);
+        var device = logProb.device;
+        int width = (int)logProb.shape[1];
+        Tensor Slice(TokenMatrix m)
+        {
+            var data = new double[n * width];
+            for (int r = 0; r < n; r++) m.Row(idx[r])[..Math.Min(l, width)].CopyTo(data.AsSpan(r * width, Math.Min(l, width)));
+            return tensor(data, [n, width], device: device);
+        }
+        Tensor Pad(Func<RolloutRecord, float[]> column)
+        {
+            var data = new double[n * width];
+            for (int r = 0; r < n; r++)
+            {
+                var v = column(rows[idx[r]]);
+                for (int t = 0; t < Math.Min(v.Length, width); t++) data[r * width + t] = v[t];
+            }
+            return tensor(data, [n, width], device: device);
+        }
+        // The objectives compute in float64 (exact diagnostics); the cast keeps the autograd graph to the float32 model.
+        var input = new PolicyLossInput(logProb, Pad(r => r.OldLogProbs), Slice(advantages), Slice(mask))
+        {
+            RefLogProb = Settings.KlMode == "loss" && refLogProbs is not null ? Slice(refLogProbs) : null,
+            Entropy = Pad(r => r.Entropies),
+            PassRate = tensor(idx.Select(i => passRate[i]).ToArray(), device: device),
+            Aggregation = Settings.Aggregation,
+        };
+        var result = Settings.Loss.Compute(input, needEntropy ? scored.Entropies!.to(ScalarType.Float64) : null);
+        double lossValue = PoisonLossHook?.Invoke(step) == true ? double.NaN : result.Loss.item<double>();
+        optimizer.ZeroGrad();
+        if (!double.IsFinite(lossValue)) return null;
+        result.Loss.backward();
+        double gradNorm = optimizer.ClipGradNorm(Settings.MaxGradNorm);
+        if (!double.IsFinite(gradNorm)) { optimizer.ZeroGrad(); return null; }
+        optimizer.Step(learningRate);
+        return new Dictionary<string, double>(result.Metrics, StringComparer.Ordinal) { ["grad_norm"] = gradNorm };
+    }
+
+    /// <summary>k(log π_old, log π_ref) per token with the configured estimator (k1 when none is set).</summary>
+    private TokenMatrix KlValues(TokenMatrix old, TokenMatrix reference)
+    {
+        using var scope = NewDisposeScope();
+        var estimator = Settings.KlEstimator ?? KlEstimators.Get("kl");
+        var o = tensor(old.Data, [old.Rows, old.Cols]);
+        var r = tensor(reference.Data, [reference.Rows, reference.Cols]);
+        var values = estimator.Compute(o, r).to(ScalarType.Float64).cpu().data<double>().ToArray();
+        return new TokenMatrix(old.Rows, old.Cols, values);
+    }
+
+    private TokenMatrix ScoreReference(IReadOnlyList<RolloutRecord> rows, int l)
+    {
+        using var scope = NewDisposeScope();
+        using var scored = Reference!.Score(rows.Select(r => (IReadOnlyList<int>)r.PromptTokens).ToArray(),
+            rows.Select(r => (IReadOnlyList<int>)r.ResponseTokens).ToArray(), new ScoreOptions(MiniBatchSize: 256, PadId: Settings.PadId));
+        var values = scored.LogProbs.to(ScalarType.Float64).cpu();
+        var flat = values.data<double>().ToArray();
+        int cols = (int)values.shape[1];
+        var m = new TokenMatrix(rows.Count, l);
+        for (int i = 0; i < rows.Count; i++)
+            for (int t = 0; t < Math.Min(l, cols); t++) m[i, t] = flat[i * cols + t];
+        return m;
+    }
+}

@@ -1,0 +1,41 @@
+// The reward stage of a training step: the task's verifier (or its named components with reward.weights), the extra
+// reward functions of reward.functions, each failure-isolated (a throw, a non-finite value or a timeout gives the
+// failure value and is counted), composed by their weights, or, with reward.weighting, by a dynamic weighting
+// technique that scalarises the components itself ("Dynamic reward weighting for multi-objective alignment").
+using Rewire.Core.MultiObjective;
+using Rewire.Core.Rewards;
+
+namespace Rewire.Torch.Training;
+
+/// <summary>Scores a rollout: the composed reward, with each component kept.</summary>
+public sealed class RewardStage : IRewardFunction
+{
+    public RewardStage(RewardPipeline pipeline, IRewardWeighting? weighting)
+    {
+        Pipeline = pipeline;
+        Weighting = weighting;
+        Objectives = pipeline.Terms.Select(t => t.Name).ToArray();
+    }
+
+    public RewardPipeline Pipeline { get; }
+
+    /// <summary>The dynamic weighting, or null for the fixed weights of the pipeline.</summary>
+    public IRewardWeighting? Weighting { get; }
+
+    /// <summary>The names of the reward terms, in the order the weighting sees them.</summary>
+    public IReadOnlyList<string> Objectives { get; }
+
+    public string Name => Pipeline.Name;
+
+    public RewardResult Score(Rollout rollout)
+    {
+        var r = Pipeline.Score(rollout);
+        if (Weighting is null) return r;
+        Span<double> values = stackalloc double[Objectives.Count];
+        for (int k = 0; k < values.Length; k++) values[k] = r.Components.GetValueOrDefault(Objectives[k]);
+        return r with { Total = Weighting.Scalarise(values) };
+    }
+
+    /// <summary>Each term's value of <paramref name="r"/>, in <see cref="Objectives"/> order.</summary>
+    public double[] ObjectiveValues(RewardResult r) => Objectives.Select(o => r.Components.GetValueOrDefault(o)).ToArray();
+}

@@ -1,0 +1,92 @@
+// The shaping stage: the configured reward shapers, applied in order to one generation round's rollouts before groups
+// are filtered (DAPO's overlong punishment and DOT both act there). The stage fills the batch columns the shapers read
+// (lengths, truncation, correctness, hardness, per-test outcomes, reference rewards), and after a shaper that truncates
+// responses (Dynamic Outlier Truncation) it cuts those responses and re-scores them with the reward stage, as the DOT
+// paper does. Each shaper's effect is measured: shaping/<name>/changed_fraction is the share of rollouts whose reward,
+// loss weight or length it changed.
+using Rewire.Core.Rewards;
+using Rewire.Core.Shaping;
+using Rewire.Core.Techniques;
+using Rewire.Torch.Generation;
+using Rewire.Torch.Tokenizers;
+
+namespace Rewire.Torch.Training;
+
+/// <summary>One configured shaper and the columns it reads.</summary>
+public sealed record ConfiguredShaper(IRewardShaper Shaper, TechniqueDescriptor Descriptor)
+{
+    public string Name => Descriptor.Name;
+    public bool Reads(string column) => Descriptor.Requires.Contains(column);
+}
+
+/// <summary>Applies the shapers to a round's rollouts and records what each changed.</summary>
+public sealed class ShapingStage(IReadOnlyList<ConfiguredShaper> shapers, IRewardFunction reward, ITokenizer tokenizer,
+    int maxDifficulty, IReadOnlyList<string> testComponents, ReferenceRewards? references)
+{
+    public IReadOnlyList<ConfiguredShaper> Shapers { get; } = shapers;
+
+    /// <summary>Shapes <paramref name="records"/> in place (groups of <paramref name="groupSize"/> consecutive rows); adds each shaper's counts to <paramref name="counts"/>.</summary>
+    public void Apply(RolloutRecord[] records, int groupSize, Dictionary<string, (int Changed, int Total)> counts)
+    {
+        if (Shapers.Count == 0) return;
+        int n = records.Length;
+        var rewards = records.Select(r => r.ShapedReward).ToArray();
+        var groups = Enumerable.Range(0, n).Select(i => i / groupSize).ToArray();
+        bool Needs(string column) => Shapers.Any(s => s.Reads(column));
+        var batch = new ShapingBatch(rewards, groups)
+        {
+            Lengths = records.Select(r => r.ResponseTokens.Length).ToArray(),
+            Truncated = records.Select(r => r.Finish == FinishReason.Length).ToArray(),
+            Correct = records.Select(r => r.Correct).ToArray(),
+            Hardness = records.Select(r => Math.Clamp(r.Prompt.Difficulty / (double)Math.Max(1, maxDifficulty), 0, 1)).ToArray(),
+            TestOutcomes = Needs(BatchColumns.TestOutcomes) ? records.Select(TestOutcomes).ToArray() : null,
+            ReferenceRewards = Needs(BatchColumns.ReferenceRewards) && references is not null ? records.Select(r => references.For(r.Prompt)).ToArray() : null,
+        };
+        foreach (var s in Shapers)
+        {
+            var before = (double[])batch.Rewards.Clone();
+            var weightsBefore = (double[])batch.LossWeights.Clone();
+            var lengthsBefore = (int[])batch.Lengths!.Clone();
+            s.Shaper.Apply(batch);
+            if (batch.TruncateTo is { } cut)
+            {
+                for (int i = 0; i < n; i++)
+                    if (cut[i] >= 0 && cut[i] < records[i].ResponseTokens.Length)
+                    {
+                        records[i] = Truncate(records[i], cut[i]);
+                        batch.Rewards[i] = records[i].Reward.Total;
+                        batch.Lengths[i] = cut[i];
+                        batch.Truncated![i] = true;
+                        batch.Correct![i] = records[i].Correct;
+                    }
+                batch.TruncateTo = null;
+            }
+            int changed = 0;
+            for (int i = 0; i < n; i++)
+                if (batch.Rewards[i] != before[i] || batch.LossWeights[i] != weightsBefore[i] || batch.Lengths[i] != lengthsBefore[i]) changed++;
+            var (c, t) = counts.GetValueOrDefault(s.Name);
+            counts[s.Name] = (c + changed, t + n);
+        }
+        for (int i = 0; i < n; i++) records[i] = records[i] with { ShapedReward = batch.Rewards[i], LossWeight = batch.LossWeights[i] };
+    }
+
+    private bool[] TestOutcomes(RolloutRecord r) => testComponents.Select(t => r.Reward.Components.GetValueOrDefault(t) >= 1.0).ToArray();
+
+    /// <summary>The rollout cut to its first <paramref name="length"/> tokens and scored again.</summary>
+    private RolloutRecord Truncate(RolloutRecord r, int length)
+    {
+        var tokens = r.ResponseTokens[..length];
+        string completion = tokenizer.Decode(tokens.Where(t => t != tokenizer.EosId));
+        var result = reward.Score(new Rollout(r.Prompt, completion, length, FinishReason.Length, r.Prompt.Id));
+        return r with
+        {
+            ResponseTokens = tokens,
+            OldLogProbs = r.OldLogProbs[..length],
+            Entropies = r.Entropies[..length],
+            Finish = FinishReason.Length,
+            Completion = completion,
+            Reward = result,
+            ShapedReward = result.Total,
+        };
+    }
+}

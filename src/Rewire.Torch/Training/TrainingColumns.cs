@@ -1,0 +1,62 @@
+// Which rollout-batch columns `rewire train` fills, and under which configuration. Validation (TrainConfiguration)
+// refuses a technique that reads a column nothing provides, before any work, naming the technique, the column and what
+// would provide it; `rewire list` shows only techniques whose columns some configuration of the trainer provides.
+using Rewire.Core.Rewards;
+using Rewire.Core.Techniques;
+using Rewire.Tasks;
+
+namespace Rewire.Torch.Training;
+
+/// <summary>The columns the trainer provides, and what provides each one.</summary>
+public static class TrainingColumns
+{
+    /// <summary>Filled on every step by the rollout, reward and group stages.</summary>
+    public static readonly IReadOnlySet<string> Always = new HashSet<string>(StringComparer.Ordinal)
+    {
+        BatchColumns.TokenIds, BatchColumns.ResponseMask, BatchColumns.GroupIds, BatchColumns.PromptIds, BatchColumns.OldLogProbs,
+        BatchColumns.Entropies, BatchColumns.RewardComponents, BatchColumns.Correct, BatchColumns.PassRate, BatchColumns.Difficulty,
+        BatchColumns.Lengths, BatchColumns.Truncated,
+        // Scored by the frozen reference policy (the warm-start checkpoint) when a technique reads them:
+        BatchColumns.RefLogProbs, BatchColumns.ReferenceRewards,
+    };
+
+    /// <summary>Filled only under some configurations (see <see cref="Hint"/>).</summary>
+    public static readonly IReadOnlySet<string> Conditional = new HashSet<string>(StringComparer.Ordinal) { BatchColumns.TestOutcomes };
+
+    /// <summary>Every column some configuration provides (what `rewire list` lists techniques by).</summary>
+    public static bool Providable(string column) => Always.Contains(column) || Conditional.Contains(column);
+
+    /// <summary>The columns this configuration provides.</summary>
+    public static IReadOnlySet<string> Provided(ITask task)
+    {
+        var set = new HashSet<string>(Always, StringComparer.Ordinal);
+        if (ReportsTests(task)) set.Add(BatchColumns.TestOutcomes);
+        return set;
+    }
+
+    /// <summary>What would provide <paramref name="column"/>, for the refusal message.</summary>
+    public static string Hint(string column) => column switch
+    {
+        BatchColumns.TestOutcomes => "per-test outcomes come from a task whose verifier runs unit tests: set task.name=programs",
+        BatchColumns.StepRewards => "step rewards come from multi-turn environments, which rewire train does not run yet",
+        BatchColumns.ProcessRewards => "process rewards come from a learned process reward model, which rewire train does not train yet",
+        BatchColumns.PreferenceMargins => "preference margins come from a reward model trained on preference pairs, which rewire train does not train yet",
+        BatchColumns.Values => "values come from a critic, which rewire train does not train yet",
+        BatchColumns.BaselineRewards => "baseline rewards (ReMax's greedy rollout) are not produced by rewire train yet",
+        BatchColumns.SumPiSquared => "Σπ² per token is not produced by rewire train yet",
+        _ => "no stage of rewire train provides it",
+    };
+
+    /// <summary>Test-outcome component names ("test_0", "test_1", ...) of a task's verifier, found by scoring a correct demonstration.</summary>
+    public static IReadOnlyList<string> TestComponents(ITask task)
+    {
+        var prompt = task.Generate(Split.Train, 0, 0);
+        string answer = task.Demonstrate(prompt, 0.0, new Random(0));
+        var result = task.Verifier.Score(new Rollout(prompt, answer, answer.Length, FinishReason.Stop, prompt.Id));
+        return result.Components.Keys.Where(IsTest).OrderBy(k => int.Parse(k.AsSpan(5), System.Globalization.CultureInfo.InvariantCulture)).ToList();
+    }
+
+    private static bool ReportsTests(ITask task) => TestComponents(task).Count > 0;
+
+    private static bool IsTest(string key) => key.StartsWith("test_", StringComparison.Ordinal) && key.Length > 5 && key[5..].All(char.IsAsciiDigit);
+}

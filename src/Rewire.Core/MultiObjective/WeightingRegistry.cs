@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Globalization;
 using Rewire.Core.Sampling;
+using Rewire.Core.Techniques;
 
 namespace Rewire.Core.MultiObjective;
 
@@ -55,6 +57,46 @@ public static class WeightingRegistry
 
     public static IRewardWeighting Create(string name, IReadOnlyList<string> objectives, JsonObject? options = null) =>
         Default.Get(name)(objectives, options);
+
+    /// <summary>
+    /// The weighting <paramref name="technique"/> names (see <see cref="WeightingDescriptors"/>) over
+    /// <paramref name="objectives"/>; an empty hypervolume <c>reference</c> is <paramref name="initialValidation"/>, the
+    /// initial model's validation score per objective.
+    /// </summary>
+    public static IRewardWeighting Create(ResolvedTechnique technique, IReadOnlyList<string> objectives, IReadOnlyList<double>? initialValidation = null)
+    {
+        ArgumentNullException.ThrowIfNull(technique);
+        var o = Options(technique);
+        if (technique.Name == HypervolumeGuidedWeighting.RegistryName && o["reference"] is null && initialValidation is not null)
+            o["reference"] = new JsonArray([.. initialValidation.Select(v => (JsonNode?)JsonValue.Create(v))]);
+        return Default.Get(technique.Name)(objectives, o);
+    }
+
+    /// <summary>The options object of a resolved weighting: lists parsed from their comma-separated text, empty ones left out.</summary>
+    public static JsonObject Options(ResolvedTechnique technique)
+    {
+        ArgumentNullException.ThrowIfNull(technique);
+        var o = new JsonObject();
+        foreach (var p in technique.Descriptor.Parameters)
+        {
+            string value = technique.Values[p.Name];
+            if (p.Type != ParameterType.Text) { o[p.Name] = p.ToJson(value); continue; }
+            if (value.Length == 0) continue;
+            var items = value.Split(',', StringSplitOptions.TrimEntries);
+            o[p.Name] = p.Name == "maximize"
+                ? new JsonArray([.. items.Select(x => (JsonNode?)JsonValue.Create(ParseBool(x, technique.Name)))])
+                : new JsonArray([.. items.Select(x => (JsonNode?)JsonValue.Create(ParseNumber(x, p.Name, technique.Name)))]);
+        }
+        return o;
+    }
+
+    private static double ParseNumber(string text, string key, string name) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v)
+            ? v
+            : throw new ArgumentException($"reward weighting '{name}': '{key}' has '{text}', which is not a finite number; write numbers separated by commas, e.g. 0.5,0.25,0.25.");
+
+    private static bool ParseBool(string text, string name) =>
+        bool.TryParse(text, out var b) ? b : throw new ArgumentException($"reward weighting '{name}': 'maximize' has '{text}'; write true or false per objective, e.g. true,false,true.");
 
     private static double[] Uniform(int n) =>
         n > 0 ? Enumerable.Repeat(1.0 / n, n).ToArray() : throw new ArgumentException("give at least one objective.");

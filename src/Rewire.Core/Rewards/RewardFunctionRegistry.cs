@@ -1,72 +1,96 @@
 using Rewire.Core.Shaping;
+using Rewire.Core.Techniques;
 using Rewire.Core.Verifiers;
 
 namespace Rewire.Core.Rewards;
 
 /// <summary>
-/// Reward functions by name, built from key/value settings: <c>Create("numeric", {"relative_tolerance": "1e-6"})</c>.
-/// <see cref="CreateDefault"/> holds the generic verifiers; tasks register their own. Registering a name twice fails; an
-/// unknown name or setting fails with the valid ones.
+/// Reward functions by name, each built from a <see cref="ResolvedTechnique"/> (its descriptor with every parameter
+/// filled), so the descriptor (<see cref="RewardDescriptors"/> for the generic ones) is the only source of defaults.
+/// <c>Create("numeric", {"relative_tolerance": "1e-6"})</c> resolves the descriptor with the settings first. Tasks
+/// register their own. Registering a name twice fails; an unknown name or setting fails with the valid ones.
 /// </summary>
 public sealed class RewardFunctionRegistry
 {
-    /// <summary>The factories.</summary>
-    public NamedRegistry<Func<TechniqueParameters, IRewardFunction>> Functions { get; } = new("reward function", StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, TechniqueDescriptor> _descriptors = new(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Registers <paramref name="factory"/> under <paramref name="name"/>.</summary>
-    public void Register(string name, Func<TechniqueParameters, IRewardFunction> factory) => Functions.Register(name, factory);
+    /// <summary>The factories.</summary>
+    public NamedRegistry<Func<ResolvedTechnique, IRewardFunction>> Functions { get; } = new("reward function", StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Registers <paramref name="factory"/> under <paramref name="name"/>, with a descriptor without parameters.</summary>
+    public void Register(string name, Func<ResolvedTechnique, IRewardFunction> factory) =>
+        Register(TechniqueResolution.Undescribed(TechniqueKinds.Reward, name), factory);
+
+    /// <summary>Registers <paramref name="factory"/> under the descriptor's name.</summary>
+    public void Register(TechniqueDescriptor descriptor, Func<ResolvedTechnique, IRewardFunction> factory)
+    {
+        ArgumentNullException.ThrowIfNull(descriptor);
+        Functions.Register(descriptor.Name, factory);
+        _descriptors[descriptor.Name] = descriptor;
+    }
 
     /// <summary>All names.</summary>
     public IReadOnlyList<string> Names => Functions.Names;
 
-    /// <summary>Builds the reward function <paramref name="name"/> with <paramref name="settings"/>.</summary>
-    public IRewardFunction Create(string name, IReadOnlyDictionary<string, string>? settings = null)
+    /// <summary>The descriptor of <paramref name="name"/>; an unknown name throws <see cref="KeyNotFoundException"/>.</summary>
+    public TechniqueDescriptor Descriptor(string name)
     {
-        var factory = Functions.Get(name);
-        var p = new TechniqueParameters(settings, name);
-        var function = factory(p);
-        p.EnsureAllUsed();
-        return function;
+        Functions.Get(name);
+        return _descriptors[name];
     }
 
-    /// <summary>A registry holding the generic verifiers and format rewards.</summary>
+    /// <summary>Builds the reward function <paramref name="technique"/> names.</summary>
+    public IRewardFunction Create(ResolvedTechnique technique)
+    {
+        ArgumentNullException.ThrowIfNull(technique);
+        return Functions.Get(technique.Name)(technique);
+    }
+
+    /// <summary>Builds the reward function <paramref name="name"/> with <paramref name="settings"/> (the rest at the descriptor's defaults).</summary>
+    public IRewardFunction Create(string name, IReadOnlyDictionary<string, string>? settings = null) =>
+        Create(TechniqueResolution.Resolve(Descriptor(name), settings));
+
+    /// <summary>A registry holding the generic verifiers and format rewards of <see cref="RewardDescriptors"/>.</summary>
     public static RewardFunctionRegistry CreateDefault()
     {
         var r = new RewardFunctionRegistry();
-        r.Register("exact_match", p => new ExactMatchVerifier(Options(p), new NormalizationOptions { IgnoreCase = p.Bool("ignore_case", true) }));
-        r.Register("numeric", p => new NumericVerifier(Options(p), new NumericToleranceOptions
-        {
-            RelativeTolerance = p.Double("relative_tolerance", 1e-9),
-            AbsoluteTolerance = p.Double("absolute_tolerance", 1e-12),
-            ExactIntegers = p.Bool("exact_integers", true),
-        }));
-        r.Register("multiple_choice", p => new MultipleChoiceVerifier(
-            Options(p, "tag,boxed,answer_line"), p.String("letters", "ABCDEFGHIJ")));
-        r.Register("format_regex", p => new RegexFormatReward(
-            RequirePattern(p.String("pattern", "")), p.Bool("full_match", false), p.Double("reward", 1.0),
-            TimeSpan.FromMilliseconds(p.Double("timeout_ms", 100)), p.Bool("backtracking", false)));
-        r.Register("required_tags", p => new RequiredTagsReward(
-            p.String("tags", "think,answer").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-            p.Bool("partial", false), p.Double("reward", 1.0)));
-        r.Register("random", p => SpuriousReward.AsRewardFunction(
-            p.Int("seed", 0), p.Double("probability", 0.5), p.Double("high", 1.0), p.Double("low", 0.0)));
+        foreach (var d in RewardDescriptors.All) r.Register(d, Factory(d.Name));
         return r;
     }
 
-    private static VerifierOptions Options(TechniqueParameters p, string defaultOrder = "tag,boxed,answer_line,last_number") => new()
+    private static Func<ResolvedTechnique, IRewardFunction> Factory(string name) => name switch
     {
-        CorrectReward = p.Double("correct_reward", 1.0),
-        IncorrectReward = p.Double("incorrect_reward", 0.0),
-        NoAnswerReward = p.Double("no_answer_reward", 0.0),
+        "exact_match" => p => new ExactMatchVerifier(Options(p), new NormalizationOptions { IgnoreCase = p.Bool("ignore_case") }),
+        "numeric" => p => new NumericVerifier(Options(p), new NumericToleranceOptions
+        {
+            RelativeTolerance = p.Double("relative_tolerance"),
+            AbsoluteTolerance = p.Double("absolute_tolerance"),
+            ExactIntegers = p.Bool("exact_integers"),
+        }),
+        "multiple_choice" => p => new MultipleChoiceVerifier(Options(p), p.String("letters")),
+        "format_regex" => p => new RegexFormatReward(
+            RequirePattern(p.String("pattern")), p.Bool("full_match"), p.Double("reward"),
+            TimeSpan.FromMilliseconds(p.Double("timeout_ms")), p.Bool("backtracking")),
+        "required_tags" => p => new RequiredTagsReward(
+            p.String("tags").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), p.Bool("partial"), p.Double("reward")),
+        "random" => p => SpuriousReward.AsRewardFunction(p.Int("seed"), p.Double("probability"), p.Double("high"), p.Double("low")),
+        _ => throw new InvalidOperationException($"reward function '{name}' is described but has no factory"),
+    };
+
+    private static VerifierOptions Options(ResolvedTechnique p) => new()
+    {
+        CorrectReward = p.Double("correct_reward"),
+        IncorrectReward = p.Double("incorrect_reward"),
+        NoAnswerReward = p.Double("no_answer_reward"),
         Extraction = new ExtractionOptions
         {
-            Order = p.String("extract", defaultOrder)
+            Order = p.String("extract")
                 .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 .Select(ParseSource)
                 .ToArray(),
-            TagName = p.String("tag", "answer"),
-            MaxAnswerLength = p.Int("max_answer_length", 4096),
-            MaxNumberLength = p.Int("max_number_length", 256),
+            TagName = p.String("tag"),
+            MaxAnswerLength = p.Int("max_answer_length"),
+            MaxNumberLength = p.Int("max_number_length"),
         },
     };
 

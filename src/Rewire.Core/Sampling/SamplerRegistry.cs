@@ -1,5 +1,7 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Rewire.Core.Rewards;
+using Rewire.Core.Techniques;
 
 namespace Rewire.Core.Sampling;
 
@@ -45,6 +47,49 @@ public static class SamplerRegistry
             return new DotPdsSampler(inner, opts);
         });
         return r;
+    }
+
+    /// <summary>Creates the sampler <paramref name="technique"/> names, with its resolved parameters, in <see cref="Default"/>.</summary>
+    public static IPromptSampler Create(ResolvedTechnique technique, IReadOnlyList<Prompt> pool, ulong seed)
+    {
+        ArgumentNullException.ThrowIfNull(technique);
+        return Default.Get(technique.Name)(pool, seed, Options(technique));
+    }
+
+    /// <summary>
+    /// The options object of a resolved sampler descriptor (see <see cref="SamplerDescriptors"/>): every parameter under its
+    /// snake_case key, typed; <c>max_epochs</c> 0 (unlimited) and an empty <c>inner_options</c> are left out (null).
+    /// </summary>
+    public static JsonObject Options(ResolvedTechnique technique)
+    {
+        ArgumentNullException.ThrowIfNull(technique);
+        var o = new JsonObject();
+        foreach (var p in technique.Descriptor.Parameters)
+        {
+            string value = technique.Values[p.Name];
+            if (p.Name == "max_epochs" && value == "0") continue;
+            if (p.Name == "inner_options")
+            {
+                if (value.Length == 0) continue;
+                o[p.Name] = ParseObject(value, technique.Name);
+                continue;
+            }
+            o[p.Name] = p.ToJson(value);
+        }
+        return o;
+    }
+
+    private static JsonObject ParseObject(string json, string sampler)
+    {
+        try
+        {
+            return JsonNode.Parse(json) as JsonObject
+                ?? throw new ArgumentException($"sampler '{sampler}': inner_options must be a JSON object such as {{\"global_decay\":0.95}} (got {json}).");
+        }
+        catch (JsonException e)
+        {
+            throw new ArgumentException($"sampler '{sampler}': inner_options is not valid JSON ({e.Message}); write a JSON object such as {{\"global_decay\":0.95}}.", e);
+        }
     }
 
     /// <summary>Creates the sampler registered as <paramref name="name"/> in <see cref="Default"/>.</summary>

@@ -11,12 +11,15 @@ public sealed class ShapingPipeline : IRewardShaper
         _stages = stages.ToArray();
     }
 
-    /// <summary>Builds the pipeline from (name, settings) pairs through <paramref name="registry"/>.</summary>
-    public static ShapingPipeline FromConfig(ShapingRegistry registry, IEnumerable<(string Name, IReadOnlyDictionary<string, string>? Settings)> stages)
+    /// <summary>
+    /// Builds the pipeline from (name, settings) pairs through <paramref name="registry"/>; parameters derived from the run
+    /// (generation budget) come from <paramref name="context"/> (<see cref="Techniques.TechniqueContext.Default"/> when null).
+    /// </summary>
+    public static ShapingPipeline FromConfig(ShapingRegistry registry, IEnumerable<(string Name, IReadOnlyDictionary<string, string>? Settings)> stages, Techniques.TechniqueContext? context = null)
     {
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(stages);
-        return new ShapingPipeline(stages.Select(s => registry.CreateReward(s.Name, s.Settings)));
+        return new ShapingPipeline(stages.Select(s => registry.CreateReward(s.Name, s.Settings, context)));
     }
 
     /// <inheritdoc />

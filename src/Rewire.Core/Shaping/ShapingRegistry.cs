@@ -1,92 +1,151 @@
-using Rewire.Core.Rewards;
+using Rewire.Core.Techniques;
 
 namespace Rewire.Core.Shaping;
 
 /// <summary>
-/// Name-keyed registries of reward shapers and token-advantage shapers, so configuration can name any technique with
-/// key/value settings: <c>Create("par", {"k": "2"})</c>. <see cref="CreateDefault"/> holds every built-in technique;
-/// registering a name twice fails; an unknown name or setting fails with the valid ones.
+/// Name-keyed registries of reward shapers and token-advantage shapers. Each technique is built from a
+/// <see cref="ResolvedTechnique"/> (its descriptor in <see cref="ShapingDescriptors"/> with every parameter filled) and
+/// the run's <see cref="TechniqueContext"/>, so the descriptor is the only source of defaults. The name-based entry points
+/// (<c>CreateReward("par", {"k": "2"})</c>) resolve the descriptor with the given settings first. Registering a name twice
+/// fails; an unknown name or setting fails with the valid ones.
 /// </summary>
 public sealed class ShapingRegistry
 {
+    private readonly Dictionary<string, TechniqueDescriptor> _rewardDescriptors = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, TechniqueDescriptor> _tokenDescriptors = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Reward shapers by name.</summary>
-    public NamedRegistry<Func<TechniqueParameters, IRewardShaper>> Rewards { get; } = new("reward shaper", StringComparer.OrdinalIgnoreCase);
+    public NamedRegistry<Func<ResolvedTechnique, TechniqueContext, IRewardShaper>> Rewards { get; } = new("reward shaper", StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Token-advantage shapers by name.</summary>
-    public NamedRegistry<Func<TechniqueParameters, ITokenAdvantageShaper>> TokenAdvantages { get; } = new("token advantage shaper", StringComparer.OrdinalIgnoreCase);
+    public NamedRegistry<Func<ResolvedTechnique, TechniqueContext, ITokenAdvantageShaper>> TokenAdvantages { get; } = new("token advantage shaper", StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Builds the reward shaper <paramref name="name"/> with <paramref name="settings"/>.</summary>
-    public IRewardShaper CreateReward(string name, IReadOnlyDictionary<string, string>? settings = null)
+    /// <summary>The descriptors of the registered techniques of both kinds.</summary>
+    public IReadOnlyList<TechniqueDescriptor> Descriptors => [.. _rewardDescriptors.Values, .. _tokenDescriptors.Values];
+
+    /// <summary>Registers a reward shaper with its descriptor (kind <c>shaper</c>).</summary>
+    public void RegisterReward(TechniqueDescriptor descriptor, Func<ResolvedTechnique, TechniqueContext, IRewardShaper> factory)
     {
-        var factory = Rewards.Get(name);
-        var p = new TechniqueParameters(settings, name);
-        var shaper = factory(p);
-        p.EnsureAllUsed();
-        return shaper;
+        ArgumentNullException.ThrowIfNull(descriptor);
+        Rewards.Register(descriptor.Name, factory);
+        _rewardDescriptors[descriptor.Name] = descriptor;
     }
+
+    /// <summary>Registers a token-advantage shaper with its descriptor (kind <c>advantage_shaper</c>).</summary>
+    public void RegisterTokenAdvantage(TechniqueDescriptor descriptor, Func<ResolvedTechnique, TechniqueContext, ITokenAdvantageShaper> factory)
+    {
+        ArgumentNullException.ThrowIfNull(descriptor);
+        TokenAdvantages.Register(descriptor.Name, factory);
+        _tokenDescriptors[descriptor.Name] = descriptor;
+    }
+
+    /// <summary>The descriptor of reward shaper <paramref name="name"/>.</summary>
+    public TechniqueDescriptor RewardDescriptor(string name)
+    {
+        Rewards.Get(name);
+        return _rewardDescriptors.GetValueOrDefault(name) ?? TechniqueResolution.Undescribed(TechniqueKinds.Shaper, name);
+    }
+
+    /// <summary>The descriptor of token-advantage shaper <paramref name="name"/>.</summary>
+    public TechniqueDescriptor TokenAdvantageDescriptor(string name)
+    {
+        TokenAdvantages.Get(name);
+        return _tokenDescriptors.GetValueOrDefault(name) ?? TechniqueResolution.Undescribed(TechniqueKinds.AdvantageShaper, name);
+    }
+
+    /// <summary>Builds the reward shaper <paramref name="technique"/> names, for the run <paramref name="context"/>.</summary>
+    public IRewardShaper CreateReward(ResolvedTechnique technique, TechniqueContext context)
+    {
+        ArgumentNullException.ThrowIfNull(technique);
+        ArgumentNullException.ThrowIfNull(context);
+        return Rewards.Get(technique.Name)(technique, context);
+    }
+
+    /// <summary>Builds the token-advantage shaper <paramref name="technique"/> names.</summary>
+    public ITokenAdvantageShaper CreateTokenAdvantage(ResolvedTechnique technique, TechniqueContext context)
+    {
+        ArgumentNullException.ThrowIfNull(technique);
+        ArgumentNullException.ThrowIfNull(context);
+        return TokenAdvantages.Get(technique.Name)(technique, context);
+    }
+
+    /// <summary>Builds the reward shaper <paramref name="name"/> with <paramref name="settings"/> (the rest at the descriptor's defaults).</summary>
+    public IRewardShaper CreateReward(string name, IReadOnlyDictionary<string, string>? settings = null, TechniqueContext? context = null) =>
+        CreateReward(TechniqueResolution.Resolve(RewardDescriptor(name), settings), context ?? TechniqueContext.Default);
 
     /// <summary>Builds the token-advantage shaper <paramref name="name"/> with <paramref name="settings"/>.</summary>
-    public ITokenAdvantageShaper CreateTokenAdvantage(string name, IReadOnlyDictionary<string, string>? settings = null)
-    {
-        var factory = TokenAdvantages.Get(name);
-        var p = new TechniqueParameters(settings, name);
-        var shaper = factory(p);
-        p.EnsureAllUsed();
-        return shaper;
-    }
+    public ITokenAdvantageShaper CreateTokenAdvantage(string name, IReadOnlyDictionary<string, string>? settings = null, TechniqueContext? context = null) =>
+        CreateTokenAdvantage(TechniqueResolution.Resolve(TokenAdvantageDescriptor(name), settings), context ?? TechniqueContext.Default);
 
-    /// <summary>A registry holding every built-in technique.</summary>
+    /// <summary>A registry holding every built-in technique, described by <see cref="ShapingDescriptors"/>.</summary>
     public static ShapingRegistry CreateDefault()
     {
         var r = new ShapingRegistry();
-        r.Rewards.Register("vanilla", _ => new IdentityShaper());
-        r.Rewards.Register("bounded", p => new BoundedTransform(
-            Enum.Parse<BoundedFunction>(p.Choice("function", "tanh", "tanh", "sigmoid", "atan"), ignoreCase: true),
-            p.Double("scale", 1.0), p.Double("center", 0.0)));
-        r.Rewards.Register("centered", p => new CenteredTransform(
-            p.Choice("baseline", "group", "group", "reference") == "reference" ? CenterBaseline.ReferenceMean : CenterBaseline.GroupMean));
-        r.Rewards.Register("clip", p =>
-        {
-            var low = p.String("low", "");
-            var high = p.String("high", "");
-            var width = p.Double("width", 1.0);
-            if (low.Length > 0 || high.Length > 0)
-            {
-                return new ClipTransform(p.Double("low", double.NaN), p.Double("high", double.NaN));
-            }
-
-            return new ClipTransform(width);
-        });
-        r.Rewards.Register("minmax", p => new MinMaxTransform(p.Choice("scope", "running", "running", "group") == "group"));
-        r.Rewards.Register("meanstd", _ => new MeanStdTransform());
-        r.Rewards.Register("par", p => new PreferenceAsReward(
-            p.Double("k", 1.0), p.Int("max_references", 10),
-            Enum.Parse<RelativeFunction>(p.Choice("function", "sigmoid", "sigmoid", "tanh", "atan"), ignoreCase: true)));
-        r.Rewards.Register("lsc", p => new LogSigmoidCentered(p.Double("quantile_z", LogSigmoidCentered.DefaultQuantileZ)));
-        r.Rewards.Register("length_penalty", p => new LengthPenalty(p.Double("per_token", 0.01), p.Int("valid_length", 300)));
-        r.Rewards.Register("potential", p => new PotentialBasedShaping(p.Double("gamma", 1.0)));
-        r.Rewards.Register("gated", p => new GatedRewardAccumulation(p.Double("threshold", 0.0), p.Bool("gate", true)));
-        r.Rewards.Register("verpo", p => new VerpoDenseReward(
-            p.Double("lambda", 0.5),
-            p.Choice("difficulty", "linear", "linear", "log") == "log" ? VerpoDifficulty.Log : VerpoDifficulty.Linear,
-            p.Bool("density_calibration", true), p.Int("bins", 5), p.Double("epsilon", 1e-6), p.Bool("gate_local_when_correct", false)));
-        r.Rewards.Register("overlong_punishment", p => new SoftOverlongPunishment(
-            p.Int("max_length", 20480), p.Int("buffer", 4096), p.Double("factor", 1.0)));
-        r.Rewards.Register("overlong_filter", _ => new OverlongFilter());
-        r.Rewards.Register("dot", p => new DynamicOutlierTruncation(
-            p.Double("alpha", 3.0), p.Double("margin", 32), p.Double("success_threshold", 1.0), p.Double("correct_reward", 1.0)));
-        r.Rewards.Register("grpo_s", p => new GrpoSDifficultyScaling(
-            p.Double("alpha", 0.5), p.Double("gamma", 0.5), p.Double("reward_range", 1.0), p.Bool("exponential", false)));
-        r.Rewards.Register("mm_dynamic_scaling", p => new DynamicRewardScaling(p.Double("beta", 0.1), p.Double("w", 0.1), p.Double("k", 0.5)));
-        r.Rewards.Register("oni", p => new IntrinsicExtrinsicCombination(
-            p.Double("extrinsic_coefficient", 1.0), p.Double("intrinsic_coefficient", 0.4), p.Double("count_exponent", 3.0)));
-        r.Rewards.Register("random", p => new SpuriousReward(
-            p.Int("seed", 0), p.Double("probability", 0.5), p.Double("high", 1.0), p.Double("low", 0.0)));
-
-        r.TokenAdvantages.Register("ppl_advantage", p => new PerplexityAdvantageShaping(
-            p.Double("alpha", 0.1), p.Double("clamp", 0.5), p.Choice("scope", "group", "group", "batch") == "group"));
-        r.TokenAdvantages.Register("position_advantage", p => new PositionAdvantageShaping(
-            p.Double("gamma", 0.1), p.Choice("mode", "additive", "additive", "multiplicative") == "multiplicative"));
+        foreach (var d in ShapingDescriptors.RewardShapers) r.RegisterReward(d, RewardFactory(d.Name));
+        foreach (var d in ShapingDescriptors.AdvantageShapers) r.RegisterTokenAdvantage(d, TokenFactory(d.Name));
         return r;
     }
+
+    /// <summary>L_valid of PAR's length penalty for a generation budget: round(300/512 · budget), at least 1.</summary>
+    public static int DerivedValidLength(int maxNewTokens) =>
+        Math.Max(1, (int)Math.Round((double)ShapingDescriptors.ParValidLength * maxNewTokens / ShapingDescriptors.ParBudget, MidpointRounding.AwayFromZero));
+
+    /// <summary>DAPO's L_cache for L_max: 20% of it (4096 of 20480), at least 1.</summary>
+    public static int DerivedOverlongBuffer(int maxLength) =>
+        Math.Max(1, (int)Math.Round((double)ShapingDescriptors.DapoBuffer * maxLength / ShapingDescriptors.DapoMaxLength, MidpointRounding.AwayFromZero));
+
+    /// <summary>DOT's margin for a response budget: round(32/8192 · budget), at least 1 token.</summary>
+    public static double DerivedDotMargin(int maxNewTokens) =>
+        Math.Max(1, Math.Round((double)ShapingDescriptors.DotMargin * maxNewTokens / ShapingDescriptors.DotBudget, MidpointRounding.AwayFromZero));
+
+    private static Func<ResolvedTechnique, TechniqueContext, IRewardShaper> RewardFactory(string name) => name switch
+    {
+        "vanilla" => (_, _) => new IdentityShaper(),
+        "bounded" => (p, _) => new BoundedTransform(Enum.Parse<BoundedFunction>(p.String("function"), ignoreCase: true), p.Double("scale"), p.Double("center")),
+        "centered" => (p, _) => new CenteredTransform(p.String("baseline") == "reference" ? CenterBaseline.ReferenceMean : CenterBaseline.GroupMean),
+        "clip" => (p, _) => Clip(p),
+        "minmax" => (p, _) => new MinMaxTransform(p.String("scope") == "group"),
+        "meanstd" => (_, _) => new MeanStdTransform(),
+        "par" => (p, _) => new PreferenceAsReward(p.Double("k"), p.Int("max_references"), Enum.Parse<RelativeFunction>(p.String("function"), ignoreCase: true)),
+        "lsc" => (p, _) => new LogSigmoidCentered(p.Double("quantile_z")),
+        "length_penalty" => (p, c) => new LengthPenalty(p.Double("per_token"), p.Int("valid_length") is > 0 and var v ? v : DerivedValidLength(c.MaxNewTokens)),
+        "potential" => (p, _) => new PotentialBasedShaping(p.Double("gamma")),
+        "gated" => (p, _) => new GatedRewardAccumulation(p.Double("threshold"), p.Bool("gate")),
+        "verpo" => (p, _) => new VerpoDenseReward(
+            p.Double("lambda"), p.String("difficulty") == "log" ? VerpoDifficulty.Log : VerpoDifficulty.Linear,
+            p.Bool("density_calibration"), p.Int("bins"), p.Double("epsilon"), p.Bool("gate_local_when_correct")),
+        "overlong_punishment" => (p, c) =>
+        {
+            int maxLength = p.Int("max_length") is > 0 and var m ? m : c.MaxNewTokens;
+            int buffer = p.Int("buffer") is > 0 and var b ? b : DerivedOverlongBuffer(maxLength);
+            return new SoftOverlongPunishment(maxLength, buffer, p.Double("factor"));
+        },
+        "overlong_filter" => (_, _) => new OverlongFilter(),
+        "dot" => (p, c) => new DynamicOutlierTruncation(
+            p.Double("alpha"), p.Double("margin") is > 0 and var m ? m : DerivedDotMargin(c.MaxNewTokens), p.Double("success_threshold"), p.Double("correct_reward")),
+        "grpo_s" => (p, _) => new GrpoSDifficultyScaling(p.Double("alpha"), p.Double("gamma"), p.Double("reward_range"), p.Bool("exponential")),
+        "mm_dynamic_scaling" => (p, _) => new DynamicRewardScaling(p.Double("beta"), p.Double("w"), p.Double("k")),
+        "oni" => (p, _) => new IntrinsicExtrinsicCombination(p.Double("extrinsic_coefficient"), p.Double("intrinsic_coefficient"), p.Double("count_exponent")),
+        "random" => (p, _) => new SpuriousReward(p.Int("seed"), p.Double("probability"), p.Double("high"), p.Double("low")),
+        _ => throw new InvalidOperationException($"shaper '{name}' is described but has no factory"),
+    };
+
+    private static Func<ResolvedTechnique, TechniqueContext, ITokenAdvantageShaper> TokenFactory(string name) => name switch
+    {
+        "ppl_advantage" => (p, _) => new PerplexityAdvantageShaping(p.Double("alpha"), p.Double("clamp"), p.String("scope") == "group"),
+        "position_advantage" => (p, _) => new PositionAdvantageShaping(p.Double("gamma"), p.String("mode") == "multiplicative"),
+        _ => throw new InvalidOperationException($"advantage shaper '{name}' is described but has no factory"),
+    };
+
+    private static ClipTransform Clip(ResolvedTechnique p)
+    {
+        string low = p.String("low"), high = p.String("high");
+        if (low.Length == 0 && high.Length == 0) return new ClipTransform(p.Double("width"));
+        return new ClipTransform(Bound(low, "low"), Bound(high, "high"));
+    }
+
+    private static double Bound(string text, string key) =>
+        double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var v) && double.IsFinite(v)
+            ? v
+            : throw new ArgumentException($"clip: '{key}' = '{text}' is not a finite number; give both low and high as numbers (e.g. low=-1 high=1), or neither for the running clip.");
 }

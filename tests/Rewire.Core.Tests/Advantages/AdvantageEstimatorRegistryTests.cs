@@ -37,6 +37,6 @@ public sealed class AdvantageEstimatorRegistryTests
         var n = (NegativeOnlyAdvantage)AdvantageEstimatorRegistry.Default.Create("grpo_n", new AdvantageConfig { BaseEstimator = "rloo" });
         Assert.Equal("rloo", n.Base.Name);
         Assert.Throws<ArgumentException>(() => AdvantageEstimatorRegistry.Default.Create("grpo_n", new AdvantageConfig { BaseEstimator = "grpo_n" }));
-        Assert.Throws<ArgumentOutOfRangeException>(() => AdvantageEstimatorRegistry.Default.Create("gae", new AdvantageConfig { Gamma = 1.5 }));
+        Assert.ThrowsAny<ArgumentException>(() => AdvantageEstimatorRegistry.Default.Create("gae", new AdvantageConfig { Gamma = 1.5 }));
     }
 }

@@ -45,7 +45,7 @@ public class ShapingRegistryTests
         Assert.Contains("kk", setting.Message);
         Assert.Contains("max_references", setting.Message);
         Assert.Throws<ArgumentException>(() => registry.CreateReward("bounded", new Dictionary<string, string> { ["function"] = "relu" }));
-        Assert.Throws<InvalidOperationException>(() => registry.Rewards.Register("par", _ => new IdentityShaper()));
+        Assert.Throws<InvalidOperationException>(() => registry.Rewards.Register("par", (_, _) => new IdentityShaper()));
         Assert.Throws<KeyNotFoundException>(() => registry.CreateTokenAdvantage("par"));
     }
 

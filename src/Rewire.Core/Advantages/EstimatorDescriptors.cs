@@ -1,0 +1,103 @@
+using Rewire.Core.Techniques;
+using static Rewire.Core.Techniques.TechniqueParameter;
+
+namespace Rewire.Core.Advantages;
+
+/// <summary>
+/// Descriptors of the advantage estimators (kind <c>estimator</c>, selected with <c>rl.estimator=NAME</c>, parameters
+/// <c>estimator.PARAM</c>). The descriptor is the one source of every default:
+/// <see cref="AdvantageEstimatorRegistry.Create(ResolvedTechnique)"/> builds each estimator from a resolved descriptor.
+/// Every estimator reads the rollouts' rewards and response mask; <c>Requires</c> lists what it reads beyond those.
+/// </summary>
+public static class EstimatorDescriptors
+{
+    public const string GrpoPaper = "DeepSeekMath: Pushing the Limits of Mathematical Reasoning in Open Language Models (arXiv 2402.03300)";
+    public const string ReinforcePlusPlusPaper = "REINFORCE++: A Simple and Efficient Approach for Aligning Large Language Models (arXiv 2501.03262)";
+    public const string RlooPaper = "Back to Basics: Revisiting REINFORCE Style Optimization for Learning from Human Feedback in LLMs (arXiv 2402.14740)";
+    public const string VerlOtb = "Optimal token baseline of verl (HybridFlow: A Flexible and Efficient RLHF Framework, arXiv 2409.19256)";
+
+    /// <summary>The estimators GRPO-N may filter (every one except itself).</summary>
+    public static IReadOnlyList<string> BaseEstimators { get; } =
+    [
+        "gae", "grpo", "grpo_vectorized", "dr_grpo", "rloo", "rloo_vectorized", "opo", "reinforce_plus_plus",
+        "reinforce_plus_plus_baseline", "remax", "gpg", "grpo_passk", "optimal_token_baseline", "tir_optimal_token_baseline",
+        "multi_turn_optimal_token_baseline", "dcpo", "prime", "oprl",
+    ];
+
+    private static TechniqueParameter Epsilon(double value) => Number("epsilon", value, "ε added to the divisor (numerical guard).", 0, 1);
+    private static TechniqueParameter NormalizeByStd() => Boolean("normalize_by_std", true, "Divide by the group std (false gives Dr. GRPO's difficulty-unbiased advantage).");
+    private static TechniqueParameter Gamma(string meaning) => Number("gamma", 1.0, meaning, 0, 1);
+    private static TechniqueParameter HandleZeroTail(bool value) => Boolean("handle_zero_tail", value, "Zero the baseline of a group's unique longest trajectory past the second longest.");
+    private static TechniqueParameter Singleton() => Choice("singleton", "zero", "Advantage of a group with one response: zero (verl's vectorized form) or raw_score (verl's loop form).", "zero", "raw_score");
+
+    /// <summary>Every estimator.</summary>
+    public static IReadOnlyList<TechniqueDescriptor> All { get; } =
+    [
+        E("gae", "Generalized advantage estimation over token rewards and critic values, whitened over the batch.",
+            "High-Dimensional Continuous Control Using Generalized Advantage Estimation (arXiv 1506.02438)", null,
+            [Gamma("γ, the discount."), Number("lambda", 1.0, "λ of GAE (1 = Monte-Carlo returns minus values).", 0, 1)],
+            [BatchColumns.Values]) with { DefaultsNote = "verl's algorithm defaults (γ = λ = 1) for LLM RL; the GAE paper sweeps λ" },
+        E("grpo", "Group-relative advantage (R - mean)/(std + ε) over the prompt's G responses.", GrpoPaper, "rlvr T01",
+            [Epsilon(1e-6), NormalizeByStd(), Boolean("unbiased_std", true, "Use the unbiased (n - 1) group std, as verl does.")], [BatchColumns.GroupIds]),
+        E("grpo_vectorized", "GRPO with the variance floored at ε before the square root (verl's vectorized form).", GrpoPaper, "rlvr T01",
+            [Epsilon(1e-6), NormalizeByStd()], [BatchColumns.GroupIds]),
+        E("dr_grpo", "Dr. GRPO: R - mean over the group, without the std division that biases toward easy and hard questions.",
+            "Understanding R1-Zero-Like Training: A Critical Perspective (arXiv 2503.20783)", "rlvr T02", [], [BatchColumns.GroupIds]),
+        E("rloo", "REINFORCE leave-one-out: R_i minus the mean of the other responses of its group.", RlooPaper, null, [Singleton()], [BatchColumns.GroupIds]),
+        E("rloo_vectorized", "RLOO in verl's vectorized form (identical values; a singleton group gets 0).", RlooPaper, null, [Singleton()], [BatchColumns.GroupIds]),
+        E("opo", "On-policy optimal baseline: R minus the length-weighted group mean reward.",
+            "On-Policy RL with Optimal Reward Baseline (arXiv 2505.23585)", null, [], [BatchColumns.GroupIds]),
+        E("reinforce_plus_plus", "REINFORCE++: discounted token return-to-go, whitened over the batch.", ReinforcePlusPlusPaper, null,
+            [Gamma("γ, the discount of the return-to-go.")], []),
+        E("reinforce_plus_plus_baseline", "REINFORCE++ with the group mean as baseline, then whitened over the batch.", ReinforcePlusPlusPaper, null, [], [BatchColumns.GroupIds]),
+        E("remax", "ReMax: reward-to-go minus the reward of the greedy response to the same prompt.",
+            "ReMax: A Simple, Effective, and Efficient Reinforcement Learning Method for Aligning Large Language Models (arXiv 2310.10505)", null,
+            [], [BatchColumns.BaselineRewards]),
+        E("gpg", "GPG: (R - mean)/f_norm scaled by the batch's share of responses with non-zero reward.",
+            "GPG: A Simple and Strong Reinforcement Learning Baseline for Model Reasoning (arXiv 2504.02546)", null,
+            [Number("f_norm", 1.0, "f_norm, the advantage normaliser.", 1e-12, 1e12)], [BatchColumns.GroupIds]),
+        E("grpo_passk", "Pass@k GRPO: only each group's best response gets (R_max - R_second)/(std + ε).",
+            "Optimizing Language Models for Inference Time Objectives using Reinforcement Learning (arXiv 2503.19595)", null,
+            [Epsilon(1e-6), NormalizeByStd()], [BatchColumns.GroupIds]),
+        E("optimal_token_baseline", "Per-position group baseline weighted by each trajectory's accumulated path variance (verl).", VerlOtb, null,
+            [Epsilon(1e-8), HandleZeroTail(false)], [BatchColumns.GroupIds, BatchColumns.OldLogProbs, BatchColumns.SumPiSquared]),
+        E("tir_optimal_token_baseline", "The optimal token baseline aligned by valid-token index, for multi-turn tool use (verl).", VerlOtb, null,
+            [Epsilon(1e-8), HandleZeroTail(true)], [BatchColumns.GroupIds, BatchColumns.OldLogProbs, BatchColumns.SumPiSquared]),
+        E("multi_turn_optimal_token_baseline", "Alias of tir_optimal_token_baseline.", VerlOtb, null,
+            [Epsilon(1e-8), HandleZeroTail(true)], [BatchColumns.GroupIds, BatchColumns.OldLogProbs, BatchColumns.SumPiSquared]),
+        E("dcpo", "DCPO's smooth advantage standardisation: blends the current group's and the prompt's cumulative statistics, keeping the smaller magnitude.",
+            "DCPO: Dynamic Clipping Policy Optimization (arXiv 2509.02333)", "rlvr T05",
+            [Epsilon(1e-6)], [BatchColumns.PromptIds]),
+        E("prime", "PRIME: leave-one-out process (implicit PRM) and outcome advantages, summed, accumulated and whitened.",
+            "Process Reinforcement through Implicit Rewards (arXiv 2502.01456)", "rlvr T19",
+            [
+                Number("process_coef", 5.0, "Weight of the process rewards (verl reward_dpo_coef).", 0, 1e6),
+                Number("outcome_coef", 5.0, "Weight of the outcome rewards (verl reward_gt_coef).", 0, 1e6),
+                Gamma("γ, the discount of the returns."),
+                Choice("leave_one_out", "code", "code: x·K/(K-1) - Σb/(K-1) as in the PRIME and verl code; exact: the paper's leave-one-out.", "code", "exact"),
+            ], [BatchColumns.GroupIds, BatchColumns.ProcessRewards]),
+        E("oprl", "OPRL: episode advantage plus α times the standardised implicit step reward.",
+            "Online Process Reward Learning for Agentic Reinforcement Learning (arXiv 2509.19199)", "rlvr T20",
+            [Number("alpha", 1.0, "α, weight of the step advantage.", 0, 1e6), Epsilon(1e-6)],
+            [BatchColumns.GroupIds, BatchColumns.ProcessRewards]),
+        E("grpo_n", "GRPO-N: keep only the negative advantages of a base estimator (relative negative gradients).",
+            "The Debate on RLVR Reasoning Capability Boundary: Shrinkage, Expansion, or Both? A Two-Stage Dynamic View (arXiv 2510.04028)", "rlvr T12",
+            [
+                new TechniqueParameter("base_estimator", ParameterType.Choice, "grpo", "The estimator whose advantages are filtered (built with its own defaults).") { Choices = BaseEstimators },
+                Choice("selection", "negative", "negative: GRPO-N; positive: the complement (J = J_N + J_P).", "negative", "positive"),
+                Boolean("renormalize_negatives", false, "Multiply kept advantages by G / (responses kept) instead of keeping the base denominators."),
+            ], [BatchColumns.GroupIds]) with { DefaultsNote = "RECONSTRUCTED: the aggregation is not published; the base denominators are kept" },
+    ];
+
+    private static TechniqueDescriptor E(string name, string summary, string paper, string? spec, TechniqueParameter[] parameters, string[] requires) => new()
+    {
+        Kind = TechniqueKinds.Estimator,
+        Name = name,
+        Summary = summary,
+        Paper = paper,
+        Spec = spec,
+        Parameters = parameters,
+        Requires = requires,
+        Example = TechniqueExamples.Train($"rl.estimator={name}"),
+    };
+}

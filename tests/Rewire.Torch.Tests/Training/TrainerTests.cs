@@ -59,7 +59,7 @@ public sealed class TrainerTests : IDisposable
         var summary = JsonDocument.Parse(File.ReadAllText(run.SummaryFile)).RootElement;
         foreach (var key in new[] { "steps", "seconds", "accuracy_before_rl", "accuracy_after_rl", "seed", "config_hash" })
             Assert.True(summary.TryGetProperty(key, out _), $"summary.json has {key}");
-        Assert.Equal(OptionsBinder.Hash(o), summary.GetProperty("config_hash").GetString());
+        Assert.Equal(OptionsBinder.Hash(TrainConfiguration.FromOptions(o).Options), summary.GetProperty("config_hash").GetString());
         Assert.True(File.Exists(run.ConfigFile));
         Assert.Equal(8 * o.Run.SamplesPerStep, File.ReadAllLines(run.SamplesFile).Length);
     }
@@ -221,24 +221,28 @@ public sealed class TrainerTests : IDisposable
     [Theory]
     [InlineData("rl.objectiv=dapo", "unknown key 'rl.objectiv' (did you mean 'rl.objective'?)")]
     [InlineData("rl.steps=ten", "'rl.steps' = 'ten' is not an integer")]
-    [InlineData("rl.clip_low=-1", "'rl.clip_low' = -1 is out of range; allowed: 0 to 10")]
+    [InlineData("objective.clip_low=-1", "'objective.clip_low' = '-1' is out of range; allowed: 0 to 10")]
+    [InlineData("rl.clip_low=-1", "'objective.clip_low' = '-1' is out of range; allowed: 0 to 10")]
+    [InlineData("objective.tau_pos=2", "'objective.tau_pos' is not a parameter of objective 'dapo'; its parameters are: clip_low, clip_high")]
     [InlineData("rl.kl_coef=0.1", "'rl.kl_coef' = 0.1 has no effect with 'rl.kl_mode' = none")]
     [InlineData("model.width=30", "'model.width' = 30 must be a multiple of 'model.heads' = 4")]
+    [InlineData("shaping.dot.alpha=2", "'shaping.dot.alpha' is set but 'dot' is not in reward.shaping")]
+    [InlineData("reward.shaping=verpo", "shaper 'verpo' reads the batch column 'test_outcomes', which nothing in this configuration provides: per-test outcomes come from a task whose verifier runs unit tests: set task.name=programs")]
     public void BadConfigurationIsRefusedBeforeAnyWork(string overrideText, string expected)
     {
-        var e = Assert.Throws<ConfigurationException>(() => OptionsBinder.Bind<TrainOptions>(OptionsBinder.ParseOverrides([overrideText])));
+        var e = Assert.Throws<ConfigurationException>(() => TrainConfiguration.Resolve(OptionsBinder.ParseOverrides([overrideText])));
         Assert.Contains(e.Errors, m => m.Contains(expected, StringComparison.Ordinal));
     }
 
     [Fact]
     public void UnknownTechniqueNamesListTheValidOnes()
     {
-        var o = OptionsBinder.Bind<TrainOptions>(OptionsBinder.ParseOverrides(["rl.objective=dapoo", "rl.sampler=vad", "task.name=nope", "rl.estimator=gae"]));
-        var e = Assert.Throws<ConfigurationException>(() => TrainingComponents.ValidateNames(o));
-        Assert.Contains(e.Errors, m => m.StartsWith("'rl.objective' = 'dapoo' is not registered (did you mean 'dapo'?); valid: ", StringComparison.Ordinal) && m.Contains("gspo"));
-        Assert.Contains(e.Errors, m => m.StartsWith("'rl.sampler' = 'vad' is not registered (did you mean 'vade'?)", StringComparison.Ordinal));
-        Assert.Contains(e.Errors, m => m.StartsWith("'task.name' = 'nope' is not registered", StringComparison.Ordinal) && m.Contains("reverse"));
-        Assert.Contains(e.Errors, m => m.StartsWith("'rl.estimator' = 'gae' needs inputs", StringComparison.Ordinal) && m.Contains("grpo"));
+        var e = Assert.Throws<ConfigurationException>(() => TrainConfiguration.Resolve(OptionsBinder.ParseOverrides(["rl.objective=dapoo", "rl.sampler=vad", "task.name=nope"])));
+        Assert.Contains(e.Errors, m => m.StartsWith("'rl.objective' = 'dapoo' is not available in rewire train (did you mean 'dapo'?); valid: ", StringComparison.Ordinal) && m.Contains("gspo"));
+        Assert.Contains(e.Errors, m => m.StartsWith("'rl.sampler' = 'vad' is not available in rewire train (did you mean 'vade'?)", StringComparison.Ordinal));
+        Assert.Contains(e.Errors, m => m.StartsWith("'task.name' = 'nope' is not available in rewire train", StringComparison.Ordinal) && m.Contains("reverse"));
+        var critic = Assert.Throws<ConfigurationException>(() => TrainConfiguration.Resolve(OptionsBinder.ParseOverrides(["rl.estimator=gae"])));
+        Assert.Contains(critic.Errors, m => m.StartsWith("estimator 'gae' reads the batch column 'values'", StringComparison.Ordinal));
     }
 
     [Fact]

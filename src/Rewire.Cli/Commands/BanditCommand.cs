@@ -65,7 +65,11 @@ public sealed class BanditCommand : Command<BanditCommand.Settings>
     /// <summary>The `--json` document.</summary>
     public sealed record Result(
         string Algorithm, string Environment, int Steps, int Seed, double CumulativeRegret, double TotalReward, double MeanReward,
-        int[] RegretCurveSteps, double[] RegretCurve, int[] Pulls);
+        int[] RegretCurveSteps, double[] RegretCurve, int[] Pulls)
+    {
+        /// <summary>True: the run went to the last step (a result is only built for a finished run).</summary>
+        public bool Completed => true;
+    }
 
     /// <summary>Runs the simulation; <paramref name="progress"/> receives completed steps.</summary>
     public static Result BuildResult(Settings settings, Action<int>? progress = null)

@@ -129,7 +129,7 @@ public static class ShapingDescriptors
                 Number("success_threshold", 1.0, "Minimum group success rate for truncation (1 = all correct).", 0, 1),
                 Number("correct_reward", 1.0, "Reward counted as correct when the batch has no correctness column."),
             ], [BatchColumns.Lengths, BatchColumns.Correct, BatchColumns.GroupIds])
-            with { DefaultsNote = "margin is stated relative to the response budget (32 of 8192 tokens) and derived from rl.max_new_tokens", Example = TechniqueExamples.Train("reward.shaping=dot", "rl.group_size=16") },
+            with { DefaultsNote = "margin is stated relative to the response budget (32 of 8192 tokens) and derived from rl.max_new_tokens", Example = TechniqueExamples.Train("reward.shaping=dot", "rl.group_size=16", "rl.prompts_per_step=8") },
         Shaper("grpo_s", "GRPO-S difficulty scaling: R·(1 + α·h(x))·(1 + γ·g(x)) with data hardness h and group responsiveness g; acts only without std normalisation.",
             "Inverse Reinforcement Learning with Dynamic Reward Scaling for LLM Alignment (arXiv 2503.18991)", "rlvr T08",
             [

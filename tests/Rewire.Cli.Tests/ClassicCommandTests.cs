@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Rewire.Cli;
 using Rewire.Cli.Commands;
+using Rewire.Classic.Bidding;
 
 namespace Rewire.Cli.Tests;
 
@@ -62,16 +63,71 @@ public class ClassicCommandTests
     [Fact]
     public void Bid_json_reports_clicks_and_spend_per_policy()
     {
+        const int seed = 2, auctions = 500, episodes = 4, trainingEpisodes = 4;
         var (code, output) = RunCaptured("bid", "--seed", "2", "--auctions", "500", "--episodes", "4", "--training-episodes", "4", "--json");
         Assert.Equal(0, code);
         using var doc = JsonDocument.Parse(output);
-        var policies = doc.RootElement.GetProperty("policies").EnumerateArray().ToArray();
+        var root = doc.RootElement;
+        var policies = root.GetProperty("policies").EnumerateArray().ToArray();
         Assert.Equal(["rlb", "rlb-mapped", "constant", "linear"], policies.Select(p => p.GetProperty("name").GetString()));
+
+        // The same logs, regenerated here; the budget and the two tuned baselines replayed by hand on the test log.
+        var training = AuctionLogGenerator.Generate(auctions * trainingEpisodes, seed);
+        var test = AuctionLogGenerator.Generate(auctions * episodes, unchecked(seed * 7919 + 17));
+        int budget = (int)Math.Round(new BidCommand.Settings().BudgetRatio * training.MeanPrice * auctions);
+        Assert.Equal(budget, root.GetProperty("budget_per_episode").GetInt32());
+        int constantBid = root.GetProperty("constant_bid").GetInt32();
+        double linearBase = root.GetProperty("linear_base_bid").GetDouble();
+        var byName = policies.ToDictionary(p => p.GetProperty("name").GetString()!);
+        AssertReplay(byName["constant"], Replay(test, auctions, budget, ctr => constantBid));
+        AssertReplay(byName["linear"], Replay(test, auctions, budget, ctr => (int)Math.Round(linearBase * ctr / training.MeanCtr)));
+
         foreach (var p in policies)
         {
-            Assert.True(p.GetProperty("clicks").GetInt32() >= 0);
-            Assert.True(p.GetProperty("spend").GetInt64() <= p.GetProperty("budget").GetInt64());
+            int clicks = p.GetProperty("clicks").GetInt32(), impressions = p.GetProperty("impressions").GetInt32();
+            long spend = p.GetProperty("spend").GetInt64();
+            Assert.Equal(auctions * episodes, p.GetProperty("auctions").GetInt32());
+            Assert.Equal((long)budget * episodes, p.GetProperty("budget").GetInt64());
+            Assert.InRange(spend, 1, (long)budget * episodes);
+            Assert.InRange(clicks, 0, impressions);
+            Assert.Equal((double)impressions / (auctions * episodes), p.GetProperty("win_rate").GetDouble(), 12);
+            if (clicks > 0) Assert.Equal((double)spend / clicks, p.GetProperty("cost_per_click").GetDouble(), 9);
+            else Assert.Equal(JsonValueKind.Null, p.GetProperty("cost_per_click").ValueKind);
         }
+    }
+
+    private sealed record Replayed(int Clicks, int Impressions, long Spend, double ExpectedClicks);
+
+    /// <summary>Second-price replay: win when the bid (capped by the remaining budget) reaches the logged market price, pay that price.</summary>
+    private static Replayed Replay(AuctionLog log, int auctions, int budget, Func<double, int> bid)
+    {
+        int clicks = 0, impressions = 0;
+        long spend = 0;
+        double expected = 0;
+        for (int start = 0; start + auctions <= log.Count; start += auctions)
+        {
+            int left = budget;
+            for (int k = start; k < start + auctions; k++)
+            {
+                int b = Math.Min(bid(log.Ctr[k]), left);
+                if (b < log.MarketPrice[k]) continue;
+                left -= log.MarketPrice[k];
+                spend += log.MarketPrice[k];
+                impressions++;
+                expected += log.Ctr[k];
+                if (log.Clicked[k]) clicks++;
+            }
+        }
+        return new Replayed(clicks, impressions, spend, expected);
+    }
+
+    private static void AssertReplay(JsonElement policy, Replayed expected)
+    {
+        Assert.True(expected.Impressions > 0, "the replay wins some auctions, so the comparison is not vacuous");
+        Assert.Equal(expected.Clicks, policy.GetProperty("clicks").GetInt32());
+        Assert.Equal(expected.Impressions, policy.GetProperty("impressions").GetInt32());
+        Assert.Equal(expected.Spend, policy.GetProperty("spend").GetInt64());
+        Assert.Equal(expected.ExpectedClicks, policy.GetProperty("expected_clicks").GetDouble(), 9);
     }
 
     [Fact]

@@ -48,12 +48,33 @@ public sealed class ScoreCommandTests : IDisposable
         Assert.Equal("train", root.GetProperty("split").GetString());
     }
 
-    [Fact]
-    public void Text_output_scores_without_error()
+    [Theory]
+    [InlineData("zzz", false)]
+    [InlineData(null, true)] // the reference answer itself
+    public void Text_output_shows_the_prompt_the_components_and_the_verdict(string? completion, bool correct)
     {
-        File.WriteAllText(_file, "no");
-        var (code, _, _) = Run("score", "--task", "reasoning", "--index", "2", "--completion-file", _file);
+        var task = TaskRegistry.CreateDefault().Create("reasoning");
+        var prompt = task.Generate(Split.Test, 5, 2, 1);
+        completion ??= prompt.Answer!;
+        File.WriteAllText(_file, completion);
+        var expected = task.Verifier.Score(new Rewire.Core.Rewards.Rollout(prompt, completion));
+        Assert.Equal(correct, expected.Correct);
+        Assert.Equal(correct ? 1.0 : 0.0, expected.Total);
+
+        var (code, stdout, stderr) = Run("score", "--task", "reasoning", "--split", "test", "--seed", "5", "--index", "2", "--difficulty", "1", "--completion-file", _file);
         Assert.Equal(0, code);
+        Assert.Equal("", stderr);
+        var text = string.Join(" ", stdout.Split((char[])[' ', '\n', '\r', '│', '|'], StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains(prompt.Id, text);
+        Assert.Contains($"reference {prompt.Answer}", text);
+        Assert.Contains($"completion {completion}", text);
+        foreach (var (name, value) in expected.Components)
+            Assert.Contains($"{name} {value.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture)}", text);
+        Assert.Contains($"total {expected.Total.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture)}", text);
+        Assert.Contains(correct ? "correct" : "not correct", text);
+        if (correct) Assert.DoesNotContain("not correct", text);
+        if (expected.FailureReason is { } reason) Assert.Contains("reason: " + string.Join(" ", reason.Split(' ', StringSplitOptions.RemoveEmptyEntries)), text);
+        else Assert.DoesNotContain("reason:", text);
     }
 
     [Fact]

@@ -1,12 +1,12 @@
 // Shared by the golden-vector runners of every layer (linked into each test project).
-// Reads every *.json under REWIRE_GOLDEN_DIR (default: ../shared/golden relative to the repository root)
+// Reads every *.json under REWIRE_GOLDEN_DIR (default: the bundled tests/golden, copied next to the test assembly)
 // and says, in one place, which layer owns each reference function (see GoldenLayers).
 using System.Globalization;
 using System.Text.Json;
 
 namespace Rewire.Golden;
 
-/// <summary>One reference case of ../shared/golden (schema in its README).</summary>
+/// <summary>One reference case (schema in tests/golden/README.md).</summary>
 public sealed record GoldenCase(
     string Id,
     string Function,
@@ -101,39 +101,72 @@ public static class GoldenJson
 
 public static class GoldenFiles
 {
-    /// <summary>REWIRE_GOLDEN_DIR, or ../shared/golden next to the repository root.</summary>
+    /// <summary>The variable that names another folder of case files in place of the bundled one.</summary>
+    public const string OverrideVariable = "REWIRE_GOLDEN_DIR";
+
+    /// <summary>The folder a runner reads: REWIRE_GOLDEN_DIR when set, else the bundled cases (<see cref="BundledDirectory"/>).</summary>
     public static string Directory()
     {
-        var env = Environment.GetEnvironmentVariable("REWIRE_GOLDEN_DIR");
-        if (!string.IsNullOrEmpty(env)) return Path.GetFullPath(env);
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Rewire.sln"))) dir = dir.Parent;
-        if (dir is null) throw new InvalidOperationException("Could not find the repository root (Rewire.sln) above " + AppContext.BaseDirectory + "; set REWIRE_GOLDEN_DIR.");
-        return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "golden"));
+        var env = Environment.GetEnvironmentVariable(OverrideVariable);
+        return string.IsNullOrEmpty(env) ? BundledDirectory() : Path.GetFullPath(env);
     }
 
-    public static IReadOnlyList<GoldenCase> LoadAll()
+    /// <summary>True when REWIRE_GOLDEN_DIR replaces the bundled cases.</summary>
+    public static bool Overridden => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(OverrideVariable));
+
+    /// <summary>
+    /// The cases the repository carries (tests/golden): the copy next to the test assembly (the test projects copy the
+    /// folder to golden/ at build time), else tests/golden above it in the source tree. Independent of the working directory.
+    /// </summary>
+    public static string BundledDirectory()
     {
-        var dir = Directory();
-        if (!System.IO.Directory.Exists(dir)) throw new InvalidOperationException($"Golden folder {dir} does not exist; set REWIRE_GOLDEN_DIR.");
+        var besideAssembly = Path.Combine(AppContext.BaseDirectory, "golden");
+        if (HoldsCases(besideAssembly)) return besideAssembly;
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "tests", "golden");
+            if (HoldsCases(candidate)) return candidate;
+        }
+        throw new InvalidOperationException(
+            $"No bundled golden cases: neither {besideAssembly} nor tests/golden above {AppContext.BaseDirectory} holds a *.json file. " +
+            $"Rebuild the test project (it copies tests/golden next to the assembly) or set {OverrideVariable} to a folder of case files.");
+    }
+
+    private static bool HoldsCases(string dir) =>
+        System.IO.Directory.Exists(dir) && System.IO.Directory.EnumerateFiles(dir, "*.json", SearchOption.AllDirectories).Any();
+
+    /// <summary>Every case of the folder a runner reads (<see cref="Directory"/>).</summary>
+    public static IReadOnlyList<GoldenCase> LoadAll() => LoadFrom(Directory());
+
+    /// <summary>Every case of the bundled folder, whatever REWIRE_GOLDEN_DIR says.</summary>
+    public static IReadOnlyList<GoldenCase> LoadBundled() => LoadFrom(BundledDirectory());
+
+    /// <summary>Every case of every *.json file under <paramref name="dir"/> (recursively, in ordinal path order).</summary>
+    public static IReadOnlyList<GoldenCase> LoadFrom(string dir)
+    {
+        if (!System.IO.Directory.Exists(dir)) throw new InvalidOperationException($"Golden folder {dir} does not exist; point {OverrideVariable} at a folder of case files, or unset it to use the bundled cases.");
         var cases = new List<GoldenCase>();
         foreach (var file in System.IO.Directory.EnumerateFiles(dir, "*.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
         {
             using var doc = JsonDocument.Parse(File.ReadAllBytes(file));
             foreach (var c in doc.RootElement.GetProperty("cases").EnumerateArray())
-            {
-                JsonElement Prop(string n) => c.TryGetProperty(n, out var v) ? v.Clone() : default;
-                cases.Add(new GoldenCase(
-                    c.GetProperty("id").GetString()!, c.GetProperty("function").GetString()!, Path.GetFileName(file),
-                    Prop("kwargs"), Prop("config"), Prop("inputs"), Prop("outputs"), Prop("error"),
-                    c.TryGetProperty("note", out var note) && note.ValueKind == JsonValueKind.String ? note.GetString()! : ""));
-            }
+                cases.Add(FromJson(c, Path.GetRelativePath(dir, file)));
         }
         if (cases.Count == 0) throw new InvalidOperationException($"Golden folder {dir} holds no case.");
         return cases;
     }
 
-    /// <summary>The tolerance of ../shared/golden/README.md: |got - expected| &lt;= rel * (1 + |expected|).</summary>
+    /// <summary>One case from its JSON object (schema in tests/golden/README.md).</summary>
+    public static GoldenCase FromJson(JsonElement c, string file)
+    {
+        JsonElement Prop(string n) => c.TryGetProperty(n, out var v) ? v.Clone() : default;
+        return new GoldenCase(
+            c.GetProperty("id").GetString()!, c.GetProperty("function").GetString()!, file,
+            Prop("kwargs"), Prop("config"), Prop("inputs"), Prop("outputs"), Prop("error"),
+            c.TryGetProperty("note", out var note) && note.ValueKind == JsonValueKind.String ? note.GetString()! : "");
+    }
+
+    /// <summary>The tolerance of tests/golden/README.md: |got - expected| &lt;= rel * (1 + |expected|).</summary>
     public static bool Close(double got, double expected, double rel = 1e-9)
     {
         if (double.IsNaN(expected)) return double.IsNaN(got);

@@ -34,7 +34,7 @@ public static class NativePatcher
             log.WriteLine("Rewire.NativePatch: not Linux; nothing to do.");
             return 0;
         }
-        string? system = Environment.GetEnvironmentVariable("REWIRE_LIBSTDCXX") ?? SystemCandidates.FirstOrDefault(File.Exists);
+        string? system = SystemLibStdCxx();
         if (system is null)
         {
             log.WriteLine("Rewire.NativePatch: no system libstdc++.so.6 found; nothing patched.");
@@ -62,6 +62,9 @@ public static class NativePatcher
         }
         return failures == 0 ? 0 : 1;
     }
+
+    /// <summary>The libstdc++ the loader would use: REWIRE_LIBSTDCXX, else the first of the usual locations that exists; null if none.</summary>
+    public static string? SystemLibStdCxx() => Environment.GetEnvironmentVariable("REWIRE_LIBSTDCXX") ?? SystemCandidates.FirstOrDefault(File.Exists);
 
     public static bool SystemDefines(string libstdcxxPath, string version) =>
         ElfVersionNeeds.ReadDefinedVersions(File.ReadAllBytes(libstdcxxPath)).Contains(version);

@@ -1,13 +1,16 @@
-using System.Diagnostics;
 using Rewire.Core.Rewards;
 using Rewire.Core.Tests.Rewards;
 using Rewire.Core.Verifiers;
+using Rewire.Tests.Common;
+using Xunit.Abstractions;
 
 namespace Rewire.Core.Tests.Verifiers;
 
 [Collection(TimingCollection.Name)]
-public class HostileTextTests
+public class HostileTextTests(ITestOutputHelper output)
 {
+    private readonly ITestOutputHelper _output = output;
+
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
 
     public static TheoryData<string> CaseNames() => new(HostileText.Cases.Select(c => c.Name));
@@ -58,20 +61,29 @@ public class HostileTextTests
 
     [Theory]
     [MemberData(nameof(CaseNames))]
-    public void Extraction_time_scales_linearly(string name)
+    public void Extraction_work_scales_linearly(string name)
     {
-        // Process CPU time (not wall time, which other processes on a shared machine distort), with this class run
-        // alone. The same amount of text is parsed both ways: 8R runs over the 1x input and R runs over the 8x input.
-        // Linear time gives a ratio near 1 (a little more when the large input leaves the CPU caches); quadratic
-        // time gives 8. The bound allows 4 plus 50 ms of timer granularity.
+        // Work counted as bytes allocated (AllocationWork), not timed: 8x the text may cost at most 12x the work, where
+        // quadratic copying would cost about 64x.
         var hostile = HostileText.Get(name);
         var small = hostile.Generate(1);
         var large = hostile.Generate(8);
-        Extractors(small);
-        const int repeats = 3;
-        var cpuSmall = CpuSeconds(() => Extractors(small), 8 * repeats);
-        var cpuLarge = CpuSeconds(() => Extractors(large), repeats);
-        Assert.True(cpuLarge <= 4 * cpuSmall + 0.05, $"{name}: {8 * repeats} x 1x took {cpuSmall * 1000:0} ms CPU, {repeats} x 8x took {cpuLarge * 1000:0} ms CPU");
+        var (s, l) = AllocationWork.AssertAtMostLinear(() => Extractors(small), () => Extractors(large), name);
+        _output.WriteLine($"{name}: {small.Length} chars -> {s} bytes allocated, {large.Length} chars -> {l} bytes");
+    }
+
+    [Fact]
+    public void The_work_counter_catches_quadratic_extraction()
+    {
+        // A deliberately quadratic extractor (a copy of every suffix) fails the same bound that the real ones pass.
+        static void Quadratic(string text)
+        {
+            for (int i = 0; i < text.Length; i += 16) _ = AnswerExtractor.LastNumber(text[i..]);
+        }
+        var small = new string('x', 4000) + "7";
+        var large = new string('x', 32000) + "7";
+        Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => AllocationWork.AssertAtMostLinear(() => Quadratic(small), () => Quadratic(large), "quadratic"));
+        AllocationWork.AssertAtMostLinear(() => Extractors(small), () => Extractors(large), "linear");
     }
 
     [Fact]
@@ -105,22 +117,9 @@ public class HostileTextTests
 
         Assert.Throws<KeyNotFoundException>(() => HostileText.Get("nope"));
     }
-
-    private static double CpuSeconds(Action action, int repeats)
-    {
-        using var process = Process.GetCurrentProcess();
-        var before = process.TotalProcessorTime;
-        for (var i = 0; i < repeats; i++)
-        {
-            action();
-        }
-
-        process.Refresh();
-        return (process.TotalProcessorTime - before).TotalSeconds;
-    }
 }
 
-/// <summary>Timing-sensitive tests run alone, after the parallel ones.</summary>
+/// <summary>Tests that measure work (allocations on the current thread) or guard against hangs run alone, after the parallel ones.</summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class TimingCollection
 {

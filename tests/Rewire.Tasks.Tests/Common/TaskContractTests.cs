@@ -170,11 +170,49 @@ public sealed class TaskContractTests
     [Fact]
     public void Split_assignment_is_stable_and_close_to_the_test_fraction()
     {
-        // FNV-1a + SplitMix64 of "abc": a fixed value, so splits stay the same across .NET versions and machines.
-        Assert.Equal(3018304574923447344UL, TaskRandom.Hash("abc"));
         var tests = Enumerable.Range(0, 20000).Count(i => SplitAssignment.Of("t", "p" + i) == Split.Test);
         Assert.InRange(tests / 20000.0, SplitAssignment.TestFraction - 0.02, SplitAssignment.TestFraction + 0.02);
-        Assert.Equal(TaskRandom.Hash("abc"), TaskRandom.Hash("abc"));
+    }
+
+    [Theory]
+    [InlineData("abc")]
+    [InlineData("")]
+    [InlineData("arithmetic\u00011+2")]
+    [InlineData("\u00e9\u2211 \U0001F600")] // non-ASCII: one UTF-16 code unit at a time, surrogates included
+    public void String_hash_is_fnv1a_of_the_utf16_code_units_finished_by_splitmix64(string text)
+    {
+        // An independent computation (BigInteger arithmetic modulo 2^64), itself pinned to published test vectors, so
+        // splits stay the same across .NET versions and machines and a change to either step is caught.
+        Assert.Equal(0xaf63dc4c8601ec8cUL, ReferenceFnv1a("a"));       // FNV-1a 64 test vectors (Fowler, Noll, Vo)
+        Assert.Equal(0x85944171f73967e8UL, ReferenceFnv1a("foobar"));
+        Assert.Equal(0xe220a8397b1dcdafUL, ReferenceSplitMix64(0));    // SplitMix64 (Steele, Lea, Flood) from state 0: first two outputs
+        Assert.Equal(0x6e789e6aa1b965f4UL, ReferenceSplitMix64(0x9E3779B97F4A7C15UL));
+
+        Assert.Equal(ReferenceSplitMix64(ReferenceFnv1a(text)), TaskRandom.Hash(text));
+    }
+
+    [Fact]
+    public void String_hash_tells_near_strings_apart()
+    {
         Assert.NotEqual(TaskRandom.Hash("abc"), TaskRandom.Hash("abd"));
+        Assert.NotEqual(TaskRandom.Hash("ab"), TaskRandom.Hash("ba"));
+    }
+
+    private static readonly System.Numerics.BigInteger Mod64 = System.Numerics.BigInteger.One << 64;
+
+    private static ulong ReferenceFnv1a(string text)
+    {
+        System.Numerics.BigInteger h = 14695981039346656037UL;
+        foreach (char unit in text) h = ((h ^ unit) * 1099511628211UL) % Mod64;
+        return (ulong)h;
+    }
+
+    /// <summary>One SplitMix64 step from <paramref name="state"/>: advance by the golden gamma, then mix.</summary>
+    private static ulong ReferenceSplitMix64(ulong state)
+    {
+        var z = (new System.Numerics.BigInteger(state) + 0x9E3779B97F4A7C15UL) % Mod64;
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL) % Mod64;
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EBUL) % Mod64;
+        return (ulong)(z ^ (z >> 31));
     }
 }

@@ -1,12 +1,16 @@
-using System.Diagnostics;
+using Rewire.Tests.Common;
+using Xunit.Abstractions;
 using Rewire.Core.Rewards;
 using Rewire.Tasks.Environments;
 
 namespace Rewire.Tasks.Tests.Hostile;
 
-/// <summary>Every hostile output against every task verifier and environment: no exception, no hang, zero reward with a reason, linear time.</summary>
-public sealed class HostileOutputTests
+/// <summary>Every hostile output against every task verifier and environment: no exception, no hang, zero reward with a reason, work linear in the output.</summary>
+public sealed class HostileOutputTests(ITestOutputHelper output)
 {
+    private static readonly TimeSpan HangGuard = TimeSpan.FromSeconds(10);
+    private readonly ITestOutputHelper _output = output;
+
     private static readonly TaskRegistry Registry = TaskRegistry.CreateDefault();
 
     public static TheoryData<HostileCorpus.Case> Cases()
@@ -28,34 +32,38 @@ public sealed class HostileOutputTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Every_verifier_gives_zero_with_a_reason_in_bounded_time(HostileCorpus.Case hostile)
+    public async Task Every_verifier_gives_zero_with_a_reason_in_bounded_time(HostileCorpus.Case hostile)
     {
         var text = hostile.Build(1);
         foreach (var (task, prompt) in Targets())
         {
-            var sw = Stopwatch.StartNew();
-            var r = task.Verifier.Score(new Rollout(prompt, text));
-            sw.Stop();
+            var scoring = Task.Run(() => task.Verifier.Score(new Rollout(prompt, text)));
+            // A hang guard, not a performance figure (scaling is checked by counting work below).
+            var finished = await Task.WhenAny(scoring, Task.Delay(HangGuard));
+            Assert.True(ReferenceEquals(finished, scoring), $"{task.Name} did not finish grading {hostile.Name} within {HangGuard}");
+            var r = await scoring;
             Assert.True(r.Total == 0, $"{task.Name} gave {r.Total} to {hostile.Name}");
             Assert.False(r.Correct);
             Assert.False(r.Failed);
             Assert.False(string.IsNullOrWhiteSpace(r.FailureReason), $"{task.Name} gave no reason for {hostile.Name}");
-            Assert.True(sw.Elapsed < TimeSpan.FromMilliseconds(250), $"{task.Name} took {sw.Elapsed} on {hostile.Name}");
         }
     }
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Grading_time_grows_at_most_linearly(HostileCorpus.Case hostile)
+    public void Grading_work_grows_at_most_linearly(HostileCorpus.Case hostile)
     {
+        // Work counted as bytes allocated on this thread (AllocationWork), not timed: 8x the output may cost at most
+        // 12x the work plus 16 KiB, where quadratic copying would cost about 64x.
         var small = hostile.Build(1);
         var large = hostile.Build(8);
         foreach (var (task, prompt) in Targets())
         {
-            var t1 = Median(() => task.Verifier.Score(new Rollout(prompt, small)));
-            var t8 = Median(() => task.Verifier.Score(new Rollout(prompt, large)));
-            // Linear would be 8x; allow 4x slack on top plus 5 ms for timer and GC noise on a shared machine.
-            Assert.True(t8 <= 32 * t1 + 5.0, $"{task.Name} on {hostile.Name}: {t1:0.000} ms at 1x, {t8:0.000} ms at 8x");
+            var (s, l) = AllocationWork.AssertAtMostLinear(
+                () => task.Verifier.Score(new Rollout(prompt, small)),
+                () => task.Verifier.Score(new Rollout(prompt, large)),
+                $"{task.Name} (difficulty {prompt.Difficulty}) on {hostile.Name}");
+            _output.WriteLine($"{task.Name}/{prompt.Difficulty} on {hostile.Name}: {small.Length} chars -> {s} bytes, {large.Length} chars -> {l} bytes");
         }
     }
 
@@ -75,19 +83,5 @@ public sealed class HostileOutputTests
         Assert.StartsWith("invalid", s.Observation);
         Assert.Equal(search.Options.InvalidAction, s.Reward);
         Assert.False(s.Done);
-    }
-
-    private static double Median(Action a)
-    {
-        a();
-        var times = new double[7];
-        for (var i = 0; i < times.Length; i++)
-        {
-            var sw = Stopwatch.StartNew();
-            a();
-            times[i] = sw.Elapsed.TotalMilliseconds;
-        }
-        Array.Sort(times);
-        return times[times.Length / 2];
     }
 }

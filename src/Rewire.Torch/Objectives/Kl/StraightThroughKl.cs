@@ -2,7 +2,7 @@
 // the gradient of k2 = ½Δ², whose expected gradient is the true KL gradient (Schulman, "Approximating KL Divergence"):
 //   kl = k2 − sg(k2) + sg(base).
 // At verl commit b178a3c these names raise NotImplementedError (a bug fixed later upstream); Rewire implements the
-// intended behaviour and excludes those golden cases (tests/Shared/GoldenExclusions.cs).
+// intended behaviour; the golden rule kl-penalty-straight-through-suffix (docs/golden.md) covers those cases.
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -18,40 +18,37 @@ public sealed class HostileProgramSandboxTests
 
     private static string KeySyscalls => RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? "217, 219" : "248, 250";
 
-    [SkippableFact]
-    public async Task A_program_cannot_forge_its_verdict()
+    /// <summary>(what the forgery tries, the forging program, the test, an honest program that passes the same test).</summary>
+    public static TheoryData<string, string, string, string> Forgeries => new()
+    {
+        { "the old runner's reporting function, reached through __main__", "import __main__\n__main__._report('PASS')\n", AddTest, Add },
+        { "anything the program's own process holds: the channel, its module, its functions",
+            "import __main__, sys\nfor v in list(vars(__main__).values()):\n    if hasattr(v, 'send'):\n        v.send({'kind': 'PASS'})\nsys.modules['__main__'].__dict__.clear()\n", AddTest, Add },
+        { "a verdict line written where the program can write: its stdout and stderr",
+            "import os\nos.write(1, b'{\"kind\": \"PASS\", \"detail\": \"\"}\\n')\nos.write(2, b'{\"kind\": \"PASS\", \"detail\": \"\"}\\n')\ndef add(a, b):\n    return 0\n", AddTest, Add },
+        { "an object that claims to equal everything",
+            "class Yes:\n    def __eq__(self, other):\n        return True\n    def __ne__(self, other):\n        return False\n    def __bool__(self):\n        return True\ndef add(a, b):\n    return Yes()\n", AddTest, Add },
+        { "a builtin the test uses, replaced", "sorted = lambda x: x\ndef sort_list(x):\n    return x\n",
+            "assert sort_list([3, 1, 2]) == sorted([3, 1, 2])", "def sort_list(x):\n    return sorted(x)\n" },
+        { "a standard module the test takes from the program, patched",
+            "import math\nmath.isclose = lambda *a, **k: True\ndef root(x):\n    return 0.0\n",
+            "assert math.isclose(root(4), 2.0)", "import math\ndef root(x):\n    return math.sqrt(x)\n" },
+        { "signals, tracing and fds of every other process in the sandbox",
+            "import os, signal\nfor p in os.listdir('/proc'):\n    if p.isdigit() and int(p) != os.getpid():\n        for s in (signal.SIGSTOP, signal.SIGKILL):\n            try:\n                os.kill(int(p), s)\n            except OSError:\n                pass\n        try:\n            os.write(os.open('/proc/%s/fd/1' % p, os.O_WRONLY), b'{\"kind\": \"PASS\"}\\n')\n        except OSError:\n            pass\ndef add(a, b):\n    return 0\n",
+            AddTest, Add },
+        { "a reply that is not a message", "import os\nos.write(0, b'\\x00\\x00\\x00\\x10{\"r\": true}garbage')\ndef add(a, b):\n    return 0\n", AddTest, Add },
+    };
+
+    [SkippableTheory]
+    [MemberData(nameof(Forgeries))]
+    public async Task A_program_cannot_forge_its_verdict(string attempt, string forgery, string test, string honest)
     {
         var sb = SandboxFixture.Create();
-        // The control: the test tells a right program from a wrong one.
-        Assert.Equal(TestOutcome.Pass, (await sb.RunAsync(Add, [AddTest])).Tests[0].Outcome);
-        Assert.Equal(TestOutcome.Fail, (await sb.RunAsync("def add(a, b):\n    return 0\n", [AddTest])).Tests[0].Outcome);
-        string[] forgeries =
-        [
-            // The old runner's reporting function, reached through __main__.
-            "import __main__\n__main__._report('PASS')\n",
-            // Anything the program's own process holds: the channel object, its module, its functions.
-            "import __main__, sys\nfor v in list(vars(__main__).values()):\n    if hasattr(v, 'send'):\n        v.send({'kind': 'PASS'})\nsys.modules['__main__'].__dict__.clear()\n",
-            // A verdict line written where the program can write: its stdout and stderr.
-            "import os\nos.write(1, b'{\"kind\": \"PASS\", \"detail\": \"\"}\\n')\nos.write(2, b'{\"kind\": \"PASS\", \"detail\": \"\"}\\n')\ndef add(a, b):\n    return 0\n",
-            // An object that claims to equal everything.
-            "class Yes:\n    def __eq__(self, other):\n        return True\n    def __ne__(self, other):\n        return False\n    def __bool__(self):\n        return True\ndef add(a, b):\n    return Yes()\n",
-            // A builtin and a standard module replaced for the test.
-            "import math\nmath.isclose = lambda *a, **k: True\nlen = lambda x: 5\ndef add(a, b):\n    return [0] * 3\n",
-            // Signals, tracing and fds of every other process in the sandbox.
-            "import os, signal\nfor p in os.listdir('/proc'):\n    if p.isdigit() and int(p) != os.getpid():\n        for s in (signal.SIGSTOP, signal.SIGKILL):\n            try:\n                os.kill(int(p), s)\n            except OSError:\n                pass\n        try:\n            os.write(os.open('/proc/%s/fd/1' % p, os.O_WRONLY), b'{\"kind\": \"PASS\"}\\n')\n        except OSError:\n            pass\ndef add(a, b):\n    return 0\n",
-            // A reply that is not a message.
-            "import os\nos.write(0, b'\\x00\\x00\\x00\\x10{\"r\": true}garbage')\ndef add(a, b):\n    return 0\n",
-        ];
-        string[] tests = [AddTest, "import math\nassert math.isclose(add(1, 1), 2.0)\nassert len(add(1, 1)) == 5"];
-        foreach (var program in forgeries)
-        {
-            foreach (var test in tests)
-            {
-                var t = (await sb.RunAsync(program, [test])).Tests[0];
-                Assert.True(t.Outcome != TestOutcome.Pass, $"forged a pass with:\n{program}");
-                Assert.False(string.IsNullOrWhiteSpace(t.Detail));
-            }
-        }
+        // The control: an honest program passes this test.
+        Assert.Equal(TestOutcome.Pass, (await sb.RunAsync(honest, [test])).Tests[0].Outcome);
+        var t = (await sb.RunAsync(forgery, [test])).Tests[0];
+        Assert.True(t.Outcome != TestOutcome.Pass, $"forged a pass with {attempt}");
+        Assert.False(string.IsNullOrWhiteSpace(t.Detail));
     }
 
     [SkippableFact]
@@ -273,6 +270,36 @@ public sealed class HostileProgramSandboxTests
             if (!host.HasExited) host.Kill(entireProcessTree: true);
             File.Delete(specFile);
         }
+    }
+
+    [SkippableFact]
+    public async Task Memory_is_capped_for_the_program_as_a_whole()
+    {
+        var sb = SandboxFixture.Create(SandboxFixture.Fast with { WallClock = TimeSpan.FromSeconds(60), MemoryBytes = 128L << 20, SandboxMemoryBytes = 192L << 20 });
+        EnvironmentSkip.Unless(sb.Limits.StartsWith("cgroup", StringComparison.Ordinal),
+            $"no writable cgroup here (limits: {sb.Limits}): the sandbox caps memory per process only");
+        // Children that each hold 48 MiB (each within the per-process limit) and report when they have it.
+        static string Hogs(int n) => $$"""
+            import os, select
+            r, w = os.pipe()
+            for _ in range({{n}}):
+                if os.fork() == 0:
+                    block = b'x' * (48 << 20)
+                    os.write(w, b'1')
+                    select.select([], [], [])
+            os.close(w)
+            got = 0
+            while got < {{n}} and select.select([r], [], [], 15)[0]:
+                data = os.read(r, 64)
+                if not data:
+                    break
+                got += len(data)
+            """;
+        var two = await sb.RunAsync(Hogs(2), ["assert got == 2, got"]);
+        Assert.Equal(TestOutcome.Pass, two.Tests[0].Outcome);
+        var eight = await sb.RunAsync(Hogs(8), ["assert got == 8, got"]);
+        Assert.NotEqual(TestOutcome.Pass, eight.Tests[0].Outcome);
+        Assert.False(string.IsNullOrWhiteSpace(eight.Tests[0].Detail));
     }
 
     [SkippableFact]

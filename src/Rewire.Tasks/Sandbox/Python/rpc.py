@@ -1,8 +1,9 @@
 # The channel between the test harness and the program's process (two processes, two users; see PythonSandbox.cs).
 # Messages are length-prefixed JSON. Values cross as plain data (None, bool, int, float, complex, str, bytes, list,
 # tuple, dict, set, frozenset) rebuilt by the receiver; any other object stays with its owner and crosses as a handle the
-# receiver sees as a Proxy whose every use is a request. Standard-library modules and their functions and classes are
-# resolved in the receiver's own interpreter, so a test never runs code the program patched.
+# receiver sees as a Proxy whose every use is a request. A handle to a module carries the module's name: the harness
+# uses its own copy of a standard module when the program's global of the same name is that module (`import math`), so
+# a test never runs code the program patched, and never runs a function the program chose from the harness's modules.
 import base64
 import builtins
 import importlib
@@ -40,9 +41,10 @@ def describe(e):
         return type(e).__name__
 
 
-def _local_module(name):
+def local_module(name):
+    """This interpreter's own copy of a standard module, or None."""
     top = name.split('.')[0]
-    if not isinstance(name, str) or top not in sys.stdlib_module_names or top in _UNSAFE_MODULES:
+    if top not in sys.stdlib_module_names or top in _UNSAFE_MODULES:
         return None
     try:
         return importlib.import_module(name)
@@ -126,12 +128,8 @@ class Channel:
         if t is Proxy and object.__getattribute__(v, '_rw_ch') is self:
             return {'$p': object.__getattribute__(v, '_rw_h')}
         out = {'$h': self._export(v)}
-        if t is type(sys):
+        if t is type(sys) and type(v.__name__) is str:
             out['$m'] = v.__name__
-        else:
-            mod, qual = getattr(v, '__module__', None), getattr(v, '__qualname__', None)
-            if type(mod) is str and type(qual) is str and mod in sys.modules and mod not in ('__main__', 'solution'):
-                out['$r'] = [mod, qual]
         return out
 
     def decode(self, x):
@@ -168,26 +166,12 @@ class Channel:
         raise ProtocolError('unknown tag ' + str(tag)[:20])
 
     def _incoming_handle(self, x):
-        if '$m' in x:
-            m = _local_module(x['$m'])
-            if m is not None:
-                return m
-        if '$r' in x and type(x['$r']) is list and len(x['$r']) == 2:
-            m = _local_module(x['$r'][0])
-            if m is not None and type(x['$r'][1]) is str:
-                obj = m
-                try:
-                    for part in x['$r'][1].split('.'):
-                        obj = getattr(obj, part)
-                    return obj
-                except AttributeError:
-                    pass
         h = x['$h']
         if type(h) is not int:
             raise ProtocolError('a handle is not an integer')
         p = self.proxies.get(h)
         if p is None:
-            p = self.proxies[h] = Proxy(self, h)
+            p = self.proxies[h] = Proxy(self, h, x.get('$m') if type(x.get('$m')) is str else None)
         return p
 
     # --- requests ---
@@ -264,11 +248,12 @@ class Proxy:
     """An object that lives in the other process; every use is a request, every answer plain data or another Proxy.
     A Proxy never equals a plain value: a program cannot pass a test by returning an object that claims equality."""
 
-    __slots__ = ('_rw_ch', '_rw_h', '__weakref__')
+    __slots__ = ('_rw_ch', '_rw_h', '_rw_module', '__weakref__')
 
-    def __init__(self, ch, h):
+    def __init__(self, ch, h, module=None):
         object.__setattr__(self, '_rw_ch', ch)
         object.__setattr__(self, '_rw_h', h)
+        object.__setattr__(self, '_rw_module', module)
 
     def _rw(self, op, *a):
         return object.__getattribute__(self, '_rw_ch').request(op, *a)

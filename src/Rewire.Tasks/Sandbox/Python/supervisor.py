@@ -369,53 +369,58 @@ def main():
         os._exit(1)
     for fd in (alive_r, verdict_w, output_w, status_w):
         os.close(fd)
-    deadline = time.monotonic() + spec['wall_clock_seconds']
-    cap = spec['max_output_bytes']
-    output, truncated, verdict_buf, status_buf = bytearray(), False, b'', b''
-    verdict, statuses, timed_out, host_gone = None, {}, False, False
-    open_fds = {0, verdict_r, output_r, status_r}
-    grace = None
-    while True:
-        if verdict is not None and (verdict.get('kind') != 'GONE' or 'program' in statuses):
-            break
-        if 'init' in statuses or (verdict_r not in open_fds and verdict is None):
-            break
-        now = time.monotonic()
-        if verdict is not None and grace is None:
-            grace = now + 2
-        limit = min(deadline, grace) if grace is not None else deadline
-        if now >= limit:
-            timed_out = grace is None
-            break
-        ready = select.select(list(open_fds), [], [], limit - now)[0]
-        for fd in ready:
-            data = os.read(fd, 1 << 16)
-            if not data:
-                open_fds.discard(fd)
-                if fd == 0:
-                    host_gone = True
-                continue
-            if fd == output_r:
-                keep = max(0, min(len(data), cap - len(output)))
-                output += data[:keep]
-                truncated = truncated or keep < len(data)
-            elif fd == verdict_r:
-                verdict_buf += data[:1 << 16]
-                if b'\n' in verdict_buf and verdict is None:
-                    try:
-                        verdict = json.loads(verdict_buf.split(b'\n', 1)[0])
-                    except ValueError:
-                        verdict = {'kind': 'ERROR', 'detail': 'unreadable verdict'}
-            elif fd == status_r:
-                status_buf += data
-                while b'\n' in status_buf:
-                    line, status_buf = status_buf.split(b'\n', 1)
-                    s = json.loads(line)
-                    statuses[s['who']] = s
-        if host_gone:
-            break
-    os.kill(child, signal.SIGKILL)
-    os.waitpid(child, 0)
+    try:
+        deadline = time.monotonic() + spec['wall_clock_seconds']
+        cap = spec['max_output_bytes']
+        output, truncated, verdict_buf, status_buf = bytearray(), False, b'', b''
+        verdict, statuses, timed_out, host_gone = None, {}, False, False
+        open_fds = {0, verdict_r, output_r, status_r}
+        grace = None
+        while True:
+            if verdict is not None and (verdict.get('kind') != 'GONE' or 'program' in statuses):
+                break
+            if 'init' in statuses or (verdict_r not in open_fds and verdict is None):
+                break
+            now = time.monotonic()
+            if verdict is not None and grace is None:
+                grace = now + 2
+            limit = min(deadline, grace) if grace is not None else deadline
+            if now >= limit:
+                timed_out = grace is None
+                break
+            ready = select.select(list(open_fds), [], [], limit - now)[0]
+            for fd in ready:
+                data = os.read(fd, 1 << 16)
+                if not data:
+                    open_fds.discard(fd)
+                    if fd == 0:
+                        host_gone = True
+                    continue
+                if fd == output_r:
+                    keep = max(0, min(len(data), cap - len(output)))
+                    output += data[:keep]
+                    truncated = truncated or keep < len(data)
+                elif fd == verdict_r:
+                    verdict_buf += data[:1 << 16]
+                    if b'\n' in verdict_buf and verdict is None:
+                        try:
+                            verdict = json.loads(verdict_buf.split(b'\n', 1)[0])
+                        except ValueError:
+                            verdict = {'kind': 'ERROR', 'detail': 'unreadable verdict'}
+                elif fd == status_r:
+                    status_buf += data
+                    while b'\n' in status_buf:
+                        line, status_buf = status_buf.split(b'\n', 1)
+                        s = json.loads(line)
+                        statuses[s['who']] = s
+            if host_gone:
+                break
+    finally:
+        # Killing the namespace's init kills every process in the namespace; its waitpid returns once the kernel reaped them all.
+        os.kill(child, signal.SIGKILL)
+        os.waitpid(child, 0)
+        if sys.exc_info()[0] is not None:
+            cgroup.remove()
     while output_r in open_fds and select.select([output_r], [], [], 0)[0]:
         data = os.read(output_r, 1 << 16)
         if not data:

@@ -24,6 +24,54 @@ public sealed class PythonSandboxTests
     }
 
     [SkippableFact]
+    public async Task Tests_use_the_programs_objects_generators_exceptions_globals_and_callbacks()
+    {
+        var sb = SandboxFixture.Create();
+        var program = """
+            import math
+            class Stack:
+                def __init__(self):
+                    self.items = []
+                def push(self, x):
+                    self.items.append(x)
+                def pop(self):
+                    return self.items.pop()
+                def __len__(self):
+                    return len(self.items)
+            def count(n):
+                yield from range(n)
+            def check(x):
+                if x < 0:
+                    raise ValueError('negative')
+                return x
+            counter = 0
+            def inc():
+                global counter
+                counter += 1
+            def apply(f, x):
+                return f(x)
+            def sort_by(xs, key):
+                return sorted(xs, key=key)
+            def fact(n):
+                return math.factorial(n)
+            """;
+        string[] tests =
+        [
+            "s = Stack()\ns.push(1)\ns.push(2)\nassert s.pop() == 2 and len(s) == 1 and s.items == [1]",
+            "assert list(count(3)) == [0, 1, 2]\nassert [x * 2 for x in count(2)] == [0, 2]",
+            "try:\n    check(-1)\n    assert False, 'no error'\nexcept ValueError as e:\n    assert 'negative' in str(e)",
+            "inc()\ninc()\nassert counter == 2",
+            "assert apply(lambda v: v + 1, 3) == 4\nassert sort_by(['bb', 'a', 'ccc'], len) == ['a', 'bb', 'ccc']",
+            "import math\nassert fact(2000) == math.factorial(2000)\nassert all(check(i) == i for i in range(5))",
+            // Each test starts afresh: a name the first test assigned is not defined in another, nor in the program.
+            "assert s == 1",
+        ];
+        var run = await sb.RunAsync(program, tests);
+        Assert.Equal([.. Enumerable.Repeat(TestOutcome.Pass, 6), TestOutcome.Crash], run.Tests.Select(t => t.Outcome));
+        Assert.Contains("NameError", run.Tests[6].Detail);
+    }
+
+    [SkippableFact]
     public async Task A_program_that_loops_forever_times_out()
     {
         var sb = SandboxFixture.Create();

@@ -4,6 +4,8 @@
 # receiver sees as a Proxy whose every use is a request. A handle to a module carries the module's name: the harness
 # uses its own copy of a standard module when the program's global of the same name is that module (`import math`), so
 # a test never runs code the program patched, and never runs a function the program chose from the harness's modules.
+# The other way, the program's process uses its own copy of a standard function or class the test passes (`key=len`),
+# and may call the test's own functions (callbacks) but nothing else of the harness.
 import base64
 import builtins
 import importlib
@@ -11,6 +13,7 @@ import json
 import operator
 import struct
 import sys
+import types
 
 MAX_MESSAGE = 16 << 20
 _EXCEPTIONS = {n: c for n, c in vars(builtins).items() if isinstance(c, type) and issubclass(c, Exception)}
@@ -59,10 +62,10 @@ def _strict(value, kind, what):
 
 
 class Channel:
-    def __init__(self, sock, namespace=None, allow_attributes=True):
+    def __init__(self, sock, namespace=None, harness=False):
         self.sock = sock
         self.namespace = namespace
-        self.allow_attributes = allow_attributes
+        self.harness = harness
         self.objects = {}
         self.handles = {}
         self.proxies = {}
@@ -130,6 +133,10 @@ class Channel:
         out = {'$h': self._export(v)}
         if t is type(sys) and type(v.__name__) is str:
             out['$m'] = v.__name__
+        else:
+            mod, qual = getattr(v, '__module__', None), getattr(v, '__qualname__', None)
+            if type(mod) is str and type(qual) is str and mod in sys.modules:
+                out['$r'] = [mod, qual]
         return out
 
     def decode(self, x):
@@ -166,6 +173,10 @@ class Channel:
         raise ProtocolError('unknown tag ' + str(tag)[:20])
 
     def _incoming_handle(self, x):
+        if not self.harness:
+            own = self._resolve(x)
+            if own is not None:
+                return own
         h = x['$h']
         if type(h) is not int:
             raise ProtocolError('a handle is not an integer')
@@ -173,6 +184,22 @@ class Channel:
         if p is None:
             p = self.proxies[h] = Proxy(self, h, x.get('$m') if type(x.get('$m')) is str else None)
         return p
+
+    @staticmethod
+    def _resolve(x):
+        """The program's own copy of a standard module, function or class the harness named (never used by the harness)."""
+        if type(x.get('$m')) is str:
+            return local_module(x['$m'])
+        r = x.get('$r')
+        if type(r) is list and len(r) == 2 and type(r[0]) is str and type(r[1]) is str:
+            obj = local_module(r[0])
+            try:
+                for part in r[1].split('.'):
+                    obj = getattr(obj, part) if obj is not None else None
+            except AttributeError:
+                return None
+            return obj
+        return None
 
     # --- requests ---
     def request(self, op, *args):
@@ -226,6 +253,8 @@ class Channel:
                 raise KeyError(a[0])
             return self.namespace[a[0]]
         if op == 'call':
+            if self.harness and not isinstance(a[0], (types.FunctionType, types.MethodType)):
+                raise TypeError('the program may call only functions the test defined')
             return a[0](*a[1], **a[2])
         if op == 'iter':
             return iter(a[0])
@@ -239,7 +268,7 @@ class Channel:
             return str(a[0])
         if op == 'op' and a[0] in _OPS:
             return getattr(operator, a[0])(*a[1:])
-        if op in ('getattr', 'setattr', 'delattr') and self.allow_attributes:
+        if op in ('getattr', 'setattr', 'delattr') and not self.harness:
             return getattr(builtins, op)(*a)
         raise ProtocolError('request %s is not allowed' % str(op)[:20])
 

@@ -1,84 +1,47 @@
-// Sandbox for real code rewards: runs a candidate Python program against unit tests, one child process per test, so that
+// Sandbox for real code rewards: runs a candidate Python program against unit tests, one sandbox per test, so that the
 // results per test (pass, fail, timeout, crash) feed a partial-credit reward (VeRPO's dense reward [R01] takes them as p_ij).
 //
-// Isolation (Linux, run as root; otherwise the sandbox refuses to start and says why):
-//   unshare -n -m -p    own network namespace (only a downed loopback: no network), own mount namespace and own PID
-//                       namespace whose init is the setup shell: when the test ends (or is killed) the kernel kills every
-//                       process the program started, so nothing outlives the test; /proc shows only those processes;
-//   tmpfs on /mnt       the child's working directory, size-capped, holding copies of solution.py, test.py, runner.py;
-//   tmpfs on /tmp, /var/tmp, /dev/shm, /run/lock, /run/shm   the world-writable places of a Debian system are replaced by
-//                       private, discarded copies (other world-writable folders, if a machine has any, stay writable);
-//   setpriv             drops to an unprivileged uid/gid (nobody) with no supplementary groups and no_new_privs, so every
-//                       file the host owns is read-only to it;
-//   prlimit             RLIMIT_AS (memory), RLIMIT_CPU, RLIMIT_FSIZE, RLIMIT_NPROC, RLIMIT_CORE=0;
-//   wall clock          the host kills the child when the limit passes; output is capped (the rest is drained and dropped);
-//   host temp folder    created per test, removed afterwards.
-// The test verdict travels back as a line tagged with a per-run random nonce, written by runner.py after the test; a program
-// that exits early (sys.exit, os._exit) therefore cannot pass. It does not defend against a program that inspects the
-// interpreter's memory to find the nonce: the sandbox contains programs; it is not a proof of honest results.
+// Each test runs under a supervisor (Sandbox/Python/supervisor.py, run as root) in three processes of three users:
+//   the program's process   uid UidBase+2*slot: runs the program, then serves the test's requests over a socket;
+//   the test harness        uid UidBase+2*slot+1: runs the test; every name the test takes from the program is a request
+//                           whose answer crosses as plain data (numbers, strings, bytes, lists, tuples, dicts, sets) rebuilt
+//                           in the harness, or as a handle to an object that stays in the program (it never equals plain
+//                           data, so an object that claims equality with everything cannot pass); builtins and standard
+//                           modules are the harness's own. The verdict goes on a pipe only the supervisor holds: the
+//                           program can neither reach the reporting code nor signal, trace or write to the harness.
+//   the supervisor          root; reads the spec on stdin and writes the result on stdout.
+// Isolation, per test:
+//   namespaces      own mount, IPC (SysV shared memory, message queues and semaphores die with the test), network (only a
+//                   downed loopback; abstract Unix sockets are per network namespace), UTS and PID namespaces; the
+//                   namespace's init dies with the supervisor (parent-death signal) and the kernel then kills every
+//                   process in it, so nothing outlives the test;
+//   minimal root    a size-capped tmpfs holding read-only binds of /usr, /etc, /bin, /sbin, /lib*, five /dev nodes, a new
+//                   /proc and private /tmp, /var/tmp, /run/lock, /dev/shm; no other host path exists inside (no Unix socket
+//                   of a host service is reachable) and the tmpfs vanishes with the mount namespace (no host folder is used);
+//   fds             the supervisor closes every fd it inherited above 2; the program's process has fds 0 (its channel),
+//                   1 and 2 (the captured output) and nothing else;
+//   keyrings        each process joins a fresh session keyring and the slot's user keyrings are cleared before the program
+//                   starts, so no key passes from one run to the next;
+//   limits          the slot's cgroup (v2, or the v1 pids and memory hierarchies) caps processes+threads and memory of all
+//                   the program's processes together; RLIMIT_NPROC of the slot's own uid caps them where no cgroup is
+//                   writable; RLIMIT_DATA per process (threads work: no address-space limit), RLIMIT_CPU (reported as a
+//                   timeout), RLIMIT_FSIZE, RLIMIT_CORE=0, no_new_privs, no supplementary groups;
+//   the host        its end of the supervisor's stdin: when this process dies (even by SIGKILL) the supervisor reads
+//                   end-of-file and kills the sandbox; a wall-clock watchdog here kills a supervisor that overruns.
 using System.Diagnostics;
-using System.Security.Cryptography;
-using System.Text;
+using System.Globalization;
+using System.Text.Json;
 
 namespace Rewire.Tasks.Sandbox;
 
 public sealed class PythonSandbox
 {
-    private const string Script = """
-        set -e
-        mount -t tmpfs -o size="$2",mode=0700 tmpfs /mnt
-        cp "$1/solution.py" "$1/test.py" "$1/runner.py" /mnt/
-        chown -R "$3:$4" /mnt
-        for d in /tmp /var/tmp /dev/shm /run/lock /run/shm; do
-          if [ -d "$d" ] && [ ! -L "$d" ]; then mount -t tmpfs -o size=1m,mode=1777 tmpfs "$d"; fi
-        done
-        cd /mnt
-        set +e
-        setpriv --reuid="$3" --regid="$4" --clear-groups --no-new-privs prlimit --as="$6" --cpu="$7:$(($7 + 1))" --fsize="$8" --nproc="$9" --core=0 -- "$5" -I -B runner.py
-        status=$?
-        exit $status
-        """;
-
-    private const string Runner = """
-        import sys, os
-        def _make(n):
-            def report(kind, msg=''):
-                try:
-                    sys.stdout.flush(); sys.stderr.flush()
-                except BaseException:
-                    pass
-                os.write(1, ('\n%s %s %s\n' % (n, kind, msg.replace('\n', ' ')[:300])).encode('utf-8', 'replace'))
-                os._exit(0)
-            return report
-        _report = _make(sys.stdin.readline().strip())
-        sys.stdin.close()
-        def _describe(e):
-            try:
-                return type(e).__name__ + ': ' + str(e)
-            except BaseException:
-                return type(e).__name__
-        _g = {'__name__': 'solution'}
-        try:
-            exec(compile(open('solution.py').read(), 'solution.py', 'exec'), _g)
-            exec(compile(open('test.py').read(), 'test.py', 'exec'), _g)
-        except AssertionError as e:
-            _report('FAIL', _describe(e))
-        except SystemExit as e:
-            _report('ERROR', 'SystemExit: the program exited before the test finished')
-        except MemoryError:
-            _report('ERROR', 'MemoryError: memory limit reached')
-        except BaseException as e:
-            _report('ERROR', _describe(e))
-        _report('PASS')
-        """;
-
-    private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
-    private static readonly string[] Tools = ["unshare", "setpriv", "prlimit", "mount", "cp", "chown"];
+    /// <summary>Time beyond the wall clock the supervisor may take to set up and tear down before it is killed.</summary>
+    private static readonly TimeSpan SetupGrace = TimeSpan.FromSeconds(20);
     private static readonly Lock ProbeLock = new();
-    private static readonly Dictionary<SandboxOptions, string?> ProbeCache = [];
+    private static readonly Dictionary<SandboxOptions, string> LimitsCache = [];
 
     private readonly SandboxOptions _o;
-    private readonly string _unshare;
 
     /// <summary>Builds a sandbox; throws <see cref="SandboxUnavailableException"/> when this machine cannot isolate the child.</summary>
     public PythonSandbox(SandboxOptions? options = null)
@@ -87,10 +50,21 @@ public sealed class PythonSandbox
         _o.Validate();
         var problem = Probe(_o);
         if (problem is not null) throw new SandboxUnavailableException(problem);
-        _unshare = FindTool("unshare")!;
+        lock (ProbeLock) Limits = LimitsCache[_o];
+    }
+
+    /// <summary>The probe's instance: runs the self-test before the sandbox is known to work.</summary>
+    private PythonSandbox(SandboxOptions o, string limits)
+    {
+        _o = o;
+        Limits = limits;
     }
 
     public SandboxOptions Options => _o;
+
+    /// <summary>What caps the program's processes as a whole here: "cgroup v2", "cgroup v1" (pids and memory) or "uid"
+    /// (RLIMIT_NPROC of the run's own uid; no cap on the total memory).</summary>
+    public string Limits { get; }
 
     /// <summary>Null when the sandbox works here with these options; otherwise what is missing and how to fix it.</summary>
     public static string? Probe(SandboxOptions options)
@@ -98,211 +72,155 @@ public sealed class PythonSandbox
         ArgumentNullException.ThrowIfNull(options);
         lock (ProbeLock)
         {
-            if (ProbeCache.TryGetValue(options, out var cached)) return cached;
+            if (LimitsCache.ContainsKey(options)) return null;
             // Only success is cached: a failed self-test (for example a timeout on a loaded machine) is retried next time.
-            var result = ProbeUncached(options);
-            if (result is null) ProbeCache[options] = result;
-            return result;
+            var (problem, limits) = ProbeUncached(options);
+            if (problem is null) LimitsCache[options] = limits!;
+            return problem;
         }
     }
 
-    private static string? ProbeUncached(SandboxOptions o)
+    private static (string?, string?) ProbeUncached(SandboxOptions o)
     {
-        if (!OperatingSystem.IsLinux()) return "the code sandbox needs Linux namespaces (unshare) and runs only on Linux";
+        if (!OperatingSystem.IsLinux()) return ("the code sandbox needs Linux namespaces and runs only on Linux", null);
         if (!Environment.IsPrivilegedProcess)
-            return "the code sandbox needs root to create network and mount namespaces and to drop to an unprivileged user; run as root (for example in a container)";
-        foreach (var t in Tools)
-            if (FindTool(t) is null) return $"the code sandbox needs '{t}' (util-linux / coreutils) on PATH";
-        if (!File.Exists(o.PythonPath)) return $"python interpreter '{o.PythonPath}' not found; set SandboxOptions.PythonPath";
+            return ("the code sandbox needs root to create namespaces, cgroups and per-run users; run as root (for example in a container)", null);
+        if (!File.Exists(o.PythonPath)) return ($"python interpreter '{o.PythonPath}' not found; set SandboxOptions.PythonPath", null);
+        if (!Directory.Exists("/mnt")) return ("the code sandbox mounts its private root on /mnt, which does not exist here; create the folder", null);
         try
         {
-            var sandbox = new PythonSandbox(o, FindTool("unshare")!);
-            var run = sandbox.RunAsync("x = 1", ["assert x == 1"]).GetAwaiter().GetResult();
-            var t = run.Tests[0];
+            var sandbox = new PythonSandbox(o, "");
+            var (t, limits) = sandbox.RunOneAsync(0, "x = 1", "assert x == 1", CancellationToken.None).GetAwaiter().GetResult();
             return t.Outcome == TestOutcome.Pass
-                ? null
-                : $"the sandbox self-test did not pass ({t.Outcome}: {t.Detail}); the kernel may forbid network/mount namespaces here. Output: {t.Output}";
+                ? (null, limits)
+                : ($"the sandbox self-test did not pass ({t.Outcome}: {t.Detail}); the kernel may forbid namespaces here. Output: {t.Output}", null);
         }
         catch (Exception e) when (e is System.ComponentModel.Win32Exception or IOException or InvalidOperationException)
         {
-            return $"the sandbox self-test could not start: {e.Message}";
+            return ($"the sandbox self-test could not start: {e.Message}", null);
         }
     }
 
-    private PythonSandbox(SandboxOptions o, string unshare)
-    {
-        _o = o;
-        _unshare = unshare;
-    }
-
-    private static string? FindTool(string name)
-    {
-        foreach (var dir in new[] { "/usr/bin", "/bin", "/usr/sbin", "/sbin" })
-        {
-            var p = Path.Combine(dir, name);
-            if (File.Exists(p)) return p;
-        }
-        return null;
-    }
-
-    /// <summary>Runs <paramref name="program"/> followed by each test (Python statements, usually asserts) in its own child process.</summary>
+    /// <summary>Runs <paramref name="program"/> and then each test (Python statements, usually asserts) in a sandbox of its own.</summary>
     public async Task<SandboxRun> RunAsync(string program, IReadOnlyList<string> tests, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(program);
         ArgumentNullException.ThrowIfNull(tests);
         var results = new List<SandboxTestResult>(tests.Count);
         for (var i = 0; i < tests.Count; i++)
-            results.Add(await RunOneAsync(i, program, tests[i], cancellationToken).ConfigureAwait(false));
+            results.Add((await RunOneAsync(i, program, tests[i], cancellationToken).ConfigureAwait(false)).Result);
         return new SandboxRun(results);
     }
 
-    private async Task<SandboxTestResult> RunOneAsync(int index, string program, string test, CancellationToken ct)
+    /// <summary>How the supervisor is started (the tests start it from another host process too).</summary>
+    internal ProcessStartInfo SupervisorStartInfo()
     {
-        var dir = Directory.CreateTempSubdirectory("rewire-sandbox-");
+        var psi = new ProcessStartInfo(_o.PythonPath)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = "/",
+        };
+        foreach (var a in (string[])["-I", "-S", "-B", "-c", SandboxScripts.Supervisor]) psi.ArgumentList.Add(a);
+        psi.Environment.Clear();
+        psi.Environment["PATH"] = "/usr/bin:/bin";
+        psi.Environment["LANG"] = "C.UTF-8";
+        return psi;
+    }
+
+    /// <summary>The one JSON line the supervisor reads on stdin.</summary>
+    internal string Spec(string program, string test) => JsonSerializer.Serialize(new Dictionary<string, object>
+    {
+        ["rpc"] = SandboxScripts.Rpc,
+        ["server"] = SandboxScripts.Server,
+        ["harness"] = SandboxScripts.Harness,
+        ["program"] = program,
+        ["test"] = test,
+        ["python"] = _o.PythonPath,
+        ["uid_base"] = _o.UidBase,
+        ["uid_slots"] = _o.UidSlots,
+        ["max_processes"] = _o.MaxProcesses,
+        ["memory_bytes"] = _o.MemoryBytes,
+        ["sandbox_memory_bytes"] = _o.SandboxMemoryBytes,
+        ["cpu_seconds"] = _o.CpuSeconds,
+        ["wall_clock_seconds"] = _o.WallClock.TotalSeconds,
+        ["max_file_bytes"] = _o.MaxFileBytes,
+        ["work_dir_bytes"] = _o.WorkDirBytes,
+        ["max_output_bytes"] = _o.MaxOutputBytes,
+    });
+
+    private async Task<(SandboxTestResult Result, string Limits)> RunOneAsync(int index, string program, string test, CancellationToken ct)
+    {
         var sw = Stopwatch.StartNew();
+        using var proc = Process.Start(SupervisorStartInfo()) ?? throw new InvalidOperationException("could not start the sandbox supervisor");
+        // The result line holds the output (at most MaxOutputBytes, JSON-escaped up to 6 bytes per byte) and a short detail.
+        var stdout = new CappedCapture(_o.MaxOutputBytes * 6 + (64 << 10));
+        var stderr = new CappedCapture(4096);
+        var outTask = stdout.DrainAsync(proc.StandardOutput.BaseStream);
+        var errTask = stderr.DrainAsync(proc.StandardError.BaseStream);
         try
         {
-            File.WriteAllText(Path.Combine(dir.FullName, "solution.py"), program, Utf8NoBom);
-            File.WriteAllText(Path.Combine(dir.FullName, "test.py"), test, Utf8NoBom);
-            File.WriteAllText(Path.Combine(dir.FullName, "runner.py"), Runner, Utf8NoBom);
-            var nonce = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
-            var psi = new ProcessStartInfo(_unshare)
+            // Stdin stays open until the supervisor exits: its end-of-file tells the supervisor that this process died.
+            await proc.StandardInput.WriteLineAsync(Spec(program, test)).ConfigureAwait(false);
+            await proc.StandardInput.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (IOException)
+        {
+            // The supervisor exited before reading its input; its exit is reported below.
+        }
+        using (var cts = CancellationTokenSource.CreateLinkedTokenSource(ct))
+        {
+            cts.CancelAfter(_o.WallClock + SetupGrace);
+            try
             {
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-                WorkingDirectory = "/",
+                await proc.WaitForExitAsync(cts.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // The namespace's init dies with the supervisor (parent-death signal), and every sandboxed process with it.
+                proc.Kill(entireProcessTree: true);
+                await proc.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+                ct.ThrowIfCancellationRequested();
+                return (new SandboxTestResult(index, TestOutcome.Timeout,
+                    $"the sandbox did not finish within the wall-clock limit of {_o.WallClock.TotalSeconds:0.###} s plus {SetupGrace.TotalSeconds:0} s for setup; it was killed",
+                    sw.Elapsed, "", false), "");
+            }
+        }
+        await Task.WhenAll(outTask, errTask).ConfigureAwait(false);
+        sw.Stop();
+        return Parse(index, stdout.Text, stderr.Text, proc.ExitCode, sw.Elapsed);
+    }
+
+    private static (SandboxTestResult, string) Parse(int index, string stdout, string stderr, int exitCode, TimeSpan elapsed)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(stdout);
+            var r = doc.RootElement;
+            var outcome = r.GetProperty("outcome").GetString() switch
+            {
+                "pass" => TestOutcome.Pass,
+                "fail" => TestOutcome.Fail,
+                "timeout" => TestOutcome.Timeout,
+                _ => TestOutcome.Crash,
             };
-            foreach (var a in (string[])["-n", "-m", "-p", "-f", "--mount-proc", "--propagation", "private", "--", "/bin/sh", "-c", Script, "sandbox",
-                         dir.FullName, _o.WorkDirBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                         I(_o.RunAsUid), I(_o.RunAsGid), _o.PythonPath, I(_o.MemoryBytes), I(_o.CpuSeconds), I(_o.MaxFileBytes), I(_o.MaxProcesses)])
-                psi.ArgumentList.Add(a);
-            psi.Environment.Clear();
-            psi.Environment["PATH"] = "/usr/bin:/bin";
-            psi.Environment["LANG"] = "C.UTF-8";
-            using var proc = Process.Start(psi) ?? throw new InvalidOperationException("could not start the sandbox process");
-            var stdout = new CappedCapture(_o.MaxOutputBytes);
-            var stderr = new CappedCapture(_o.MaxOutputBytes);
-            var outTask = stdout.DrainAsync(proc.StandardOutput.BaseStream);
-            var errTask = stderr.DrainAsync(proc.StandardError.BaseStream);
-            try
-            {
-                await proc.StandardInput.WriteLineAsync(nonce).ConfigureAwait(false);
-                proc.StandardInput.Close();
-            }
-            catch (IOException)
-            {
-                // The child exited before reading its input; its exit is classified below.
-            }
-            var timedOut = false;
-            using (var cts = CancellationTokenSource.CreateLinkedTokenSource(ct))
-            {
-                cts.CancelAfter(_o.WallClock);
-                try
-                {
-                    await proc.WaitForExitAsync(cts.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    timedOut = !ct.IsCancellationRequested;
-                    proc.Kill(entireProcessTree: true);
-                    await proc.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
-                    ct.ThrowIfCancellationRequested();
-                }
-            }
-            await Task.WhenAll(outTask, errTask).ConfigureAwait(false);
-            sw.Stop();
-            var output = stdout.Head + (stderr.Head.Length > 0 ? "\n[stderr]\n" + stderr.Head : "");
-            var truncated = stdout.Truncated || stderr.Truncated;
-            var (outcome, detail) = Classify(timedOut, proc.ExitCode, stdout.Tail, nonce, stderr.Head);
-            return new SandboxTestResult(index, outcome, detail, sw.Elapsed, output, truncated);
+            return (new SandboxTestResult(index, outcome, r.GetProperty("detail").GetString() ?? "", elapsed,
+                r.GetProperty("output").GetString() ?? "", r.GetProperty("truncated").GetBoolean()), r.GetProperty("limits").GetString() ?? "");
         }
-        finally
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
         {
-            try
-            {
-                dir.Delete(recursive: true);
-            }
-            catch (IOException)
-            {
-                // Best effort: the folder holds only copies of the program and test.
-            }
+            var why = LastLine(stderr);
+            return (new SandboxTestResult(index, TestOutcome.Crash,
+                $"the sandbox supervisor failed (exit code {exitCode.ToString(CultureInfo.InvariantCulture)}){(why.Length > 0 ? ": " + why : "")}",
+                elapsed, stderr, false), "");
         }
     }
 
-    private (TestOutcome, string) Classify(bool timedOut, int exitCode, string tail, string nonce, string stderr)
+    private static string LastLine(string s)
     {
-        if (timedOut) return (TestOutcome.Timeout, $"wall-clock limit of {_o.WallClock.TotalSeconds:0.###} s reached; the process was killed");
-        var marker = nonce + " ";
-        var at = tail.LastIndexOf(marker, StringComparison.Ordinal);
-        if (at >= 0)
-        {
-            var line = tail[(at + marker.Length)..];
-            var nl = line.IndexOf('\n');
-            if (nl >= 0) line = line[..nl];
-            line = line.Trim();
-            if (line.StartsWith("PASS", StringComparison.Ordinal)) return (TestOutcome.Pass, "passed");
-            if (line.StartsWith("FAIL ", StringComparison.Ordinal)) return (TestOutcome.Fail, line[5..]);
-            if (line.StartsWith("ERROR ", StringComparison.Ordinal)) return (TestOutcome.Crash, line[6..]);
-        }
-        return exitCode switch
-        {
-            128 + 24 => (TestOutcome.Timeout, $"CPU-time limit of {_o.CpuSeconds} s reached (SIGXCPU)"),
-            128 + 9 => (TestOutcome.Crash, "killed (SIGKILL), for example by the CPU hard limit or the kernel's out-of-memory handling"),
-            > 128 => (TestOutcome.Crash, $"killed by signal {exitCode - 128}"),
-            _ => (TestOutcome.Crash, $"exited with code {exitCode} without reporting a test result" + (stderr.Length > 0 ? ": " + FirstLine(stderr) : "")),
-        };
-    }
-
-    private static string FirstLine(string s)
-    {
-        var nl = s.IndexOf('\n');
-        return nl < 0 ? s : s[..nl];
-    }
-
-    private static string I(long v) => v.ToString(System.Globalization.CultureInfo.InvariantCulture);
-
-    /// <summary>Reads a stream to its end, keeping the first <c>cap</c> bytes and the last 4 KiB.</summary>
-    private sealed class CappedCapture(int cap)
-    {
-        private const int TailBytes = 4096;
-        private readonly MemoryStream _head = new();
-        private readonly byte[] _tail = new byte[TailBytes];
-        private int _tailLength;
-        public bool Truncated { get; private set; }
-        public string Head => Encoding.UTF8.GetString(_head.GetBuffer(), 0, (int)_head.Length);
-        public string Tail => Encoding.UTF8.GetString(_tail, 0, _tailLength);
-
-        public async Task DrainAsync(Stream s)
-        {
-            var buf = new byte[8192];
-            int n;
-            while ((n = await s.ReadAsync(buf).ConfigureAwait(false)) > 0)
-            {
-                var keep = (int)Math.Min(n, cap - _head.Length);
-                if (keep > 0) _head.Write(buf, 0, keep);
-                if (keep < n) Truncated = true;
-                AppendTail(buf.AsSpan(0, n));
-            }
-        }
-
-        private void AppendTail(ReadOnlySpan<byte> chunk)
-        {
-            if (chunk.Length >= TailBytes)
-            {
-                chunk[^TailBytes..].CopyTo(_tail);
-                _tailLength = TailBytes;
-                return;
-            }
-            var overflow = _tailLength + chunk.Length - TailBytes;
-            if (overflow > 0)
-            {
-                Buffer.BlockCopy(_tail, overflow, _tail, 0, _tailLength - overflow);
-                _tailLength -= overflow;
-            }
-            chunk.CopyTo(_tail.AsSpan(_tailLength));
-            _tailLength += chunk.Length;
-        }
+        var lines = s.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return lines.Length == 0 ? "" : lines[^1];
     }
 }

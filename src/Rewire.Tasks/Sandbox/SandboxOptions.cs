@@ -12,8 +12,13 @@ public sealed record SandboxOptions
     /// <summary>CPU-time limit per test (RLIMIT_CPU). <value>The default value is 2 s.</value></summary>
     public int CpuSeconds { get; init; } = 2;
 
-    /// <summary>Address-space limit per test (RLIMIT_AS). <value>The default value is 256 MiB.</value></summary>
+    /// <summary>Data-segment limit of each process the program starts (RLIMIT_DATA: heap and thread stacks; an allocation
+    /// beyond it raises MemoryError). <value>The default value is 256 MiB.</value></summary>
     public long MemoryBytes { get; init; } = 256L << 20;
+
+    /// <summary>Memory of all the program's processes together (the sandbox's cgroup; the kernel kills the program beyond
+    /// it). Where no cgroup is writable only <see cref="MemoryBytes"/> per process holds. <value>The default value is 512 MiB.</value></summary>
+    public long SandboxMemoryBytes { get; init; } = 512L << 20;
 
     /// <summary>Largest file the child may write (RLIMIT_FSIZE). <value>The default value is 1 MiB.</value></summary>
     public long MaxFileBytes { get; init; } = 1L << 20;
@@ -21,16 +26,20 @@ public sealed record SandboxOptions
     /// <summary>Size of the private tmpfs the child works in. <value>The default value is 16 MiB.</value></summary>
     public long WorkDirBytes { get; init; } = 16L << 20;
 
-    /// <summary>Processes the sandbox user may have at once (RLIMIT_NPROC; counts every process of that user). <value>The default value is 32.</value></summary>
+    /// <summary>Processes and threads the program may have at once, over all its processes (the cgroup's pids.max and
+    /// RLIMIT_NPROC of the run's own uid). <value>The default value is 32.</value></summary>
     public int MaxProcesses { get; init; } = 32;
 
     /// <summary>Standard output and error kept per test; the rest is read and discarded. <value>The default value is 8 KiB.</value></summary>
     public int MaxOutputBytes { get; init; } = 8 << 10;
 
-    /// <summary>The unprivileged user and group the child runs as. <value>The default value is 65534 (nobody).</value></summary>
-    public int RunAsUid { get; init; } = 65534;
+    /// <summary>First of the unprivileged uids (and equal gids) the sandbox uses: a run takes a free slot (a lock file
+    /// under /run/rewire-sandbox) and runs the program as <c>UidBase + 2 slot</c>, the test harness as
+    /// <c>UidBase + 2 slot + 1</c>; no other process on the machine should use these uids. <value>The default value is 1600000000.</value></summary>
+    public int UidBase { get; init; } = 1_600_000_000;
 
-    public int RunAsGid { get; init; } = 65534;
+    /// <summary>Runs that may hold a uid slot at once (more wait for a free one). <value>The default value is 64.</value></summary>
+    public int UidSlots { get; init; } = 64;
 
     /// <summary>Longest program accepted (characters); longer completions get zero without running. <value>The default value is 65536.</value></summary>
     public int MaxProgramChars { get; init; } = 1 << 16;
@@ -45,7 +54,9 @@ public sealed record SandboxOptions
         if (WorkDirBytes < 1 << 20) throw new ArgumentOutOfRangeException(nameof(WorkDirBytes), WorkDirBytes, "WorkDirBytes must be at least 1 MiB");
         if (MaxProcesses < 1) throw new ArgumentOutOfRangeException(nameof(MaxProcesses), MaxProcesses, "MaxProcesses must be 1 or more");
         if (MaxOutputBytes < 256) throw new ArgumentOutOfRangeException(nameof(MaxOutputBytes), MaxOutputBytes, "MaxOutputBytes must be at least 256");
-        if (RunAsUid <= 0 || RunAsGid <= 0) throw new ArgumentOutOfRangeException(nameof(RunAsUid), RunAsUid, "the sandbox must run as an unprivileged user (uid and gid above 0)");
+        if (SandboxMemoryBytes < MemoryBytes) throw new ArgumentOutOfRangeException(nameof(SandboxMemoryBytes), SandboxMemoryBytes, "SandboxMemoryBytes must be at least MemoryBytes");
+        if (UidSlots < 1 || UidSlots > 4096) throw new ArgumentOutOfRangeException(nameof(UidSlots), UidSlots, "UidSlots must be between 1 and 4096");
+        if (UidBase < 1000 || (long)UidBase + 2L * UidSlots > int.MaxValue) throw new ArgumentOutOfRangeException(nameof(UidBase), UidBase, "UidBase must be 1000 or more (unprivileged) and leave room for 2 uids per slot below 2^31");
         if (MaxProgramChars < 1) throw new ArgumentOutOfRangeException(nameof(MaxProgramChars), MaxProgramChars, "MaxProgramChars must be 1 or more");
     }
 }
@@ -56,9 +67,10 @@ public enum TestOutcome
     Pass,
     /// <summary>An assertion in the test failed.</summary>
     Fail,
-    /// <summary>The wall-clock or CPU-time limit was reached.</summary>
+    /// <summary>The wall-clock or CPU-time limit was reached (RLIMIT_CPU's SIGXCPU or its hard-limit SIGKILL).</summary>
     Timeout,
-    /// <summary>Any other ending: an exception, the memory limit, a signal, or an exit without a report.</summary>
+    /// <summary>Any other ending: an exception, the memory limit, a signal, an exit before the test finished, or a sandbox
+    /// that could not be set up.</summary>
     Crash,
 }
 

@@ -20,11 +20,15 @@ public class RunSettings : CommandSettings
     [Description("Print the result as one JSON document.")]
     public bool Json { get; init; }
 
+    public override ValidationResult Validate() =>
+        Directory.Exists(Run) ? ValidationResult.Success()
+            : ValidationResult.Error($"run folder '{Run}' does not exist; pass a folder made by `rewire train` (runs/<timestamp>-<name>)");
+
     /// <summary>Builds the run's trainer from its config.json and loads the newest checkpoint's weights.</summary>
     public (RlvrTrainer Trainer, string Checkpoint) Open()
     {
         var run = RunDirectory.Open(Run);
-        var options = OptionsBinder.Bind<TrainOptions>(OptionsBinder.FlattenJson(File.ReadAllText(run.ConfigFile), run.ConfigFile));
+        var options = OptionsBinder.Bind<TrainOptions>(OptionsBinder.FlattenJson(BoundedFile.ReadAllText(run.ConfigFile, "the run's configuration"), run.ConfigFile));
         var trainer = new RlvrTrainer(options, run);
         try
         {
@@ -37,10 +41,11 @@ public class RunSettings : CommandSettings
         }
     }
 
+    /// <summary>A bad configuration is refused input (2); a missing or corrupt checkpoint is a failure while running (1).</summary>
     public static int Fail(Exception e)
     {
-        Console.Error.WriteLine(e.Message);
-        return e is ConfigurationException ? 2 : 1;
+        Console.Error.WriteLine(TerminalText.Clean(e.Message));
+        return e is ConfigurationException ? ExitCodes.Refused : ExitCodes.Failed;
     }
 }
 
@@ -78,17 +83,22 @@ public sealed class SampleCommand : Command<SampleCommand.Settings>
     public sealed class Settings : RunSettings
     {
         [CommandOption("-n|--count <N>")]
-        [Description("How many held-out prompts to complete (default 8).")]
+        [Description("How many held-out prompts to complete (default 8, at most 10000).")]
         public int Count { get; init; } = 8;
 
         [CommandOption("--seed <S>")]
         [Description("Sampling seed (default 1).")]
         public int Seed { get; init; } = 1;
+
+        public override ValidationResult Validate()
+        {
+            if (Count is < 1 or > 10_000) return ValidationResult.Error($"--count is {Count}; give 1 to 10000 prompts.");
+            return base.Validate();
+        }
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        if (settings.Count < 1) { Console.Error.WriteLine("--count must be at least 1"); return 2; }
         try
         {
             var (trainer, checkpoint) = settings.Open();
@@ -98,10 +108,10 @@ public sealed class SampleCommand : Command<SampleCommand.Settings>
                 if (settings.Json) { JsonOutput.Write(new { checkpoint, samples }); return 0; }
                 var table = new Table().AddColumn("prompt").AddColumn("completion").AddColumn("reward").AddColumn("correct").AddColumn("components").AddColumn("reason");
                 foreach (var s in samples)
-                    table.AddRow(Markup.Escape(s.Prompt), Markup.Escape(s.Completion), s.Reward.ToString("0.###", CultureInfo.InvariantCulture),
+                    table.AddRow(Markup.Escape(TerminalText.Clean(s.Prompt)), Markup.Escape(TerminalText.Clean(s.Completion)), s.Reward.ToString("0.###", CultureInfo.InvariantCulture),
                         s.Correct?.ToString() ?? "-",
-                        Markup.Escape(string.Join(" ", s.Components.Select(kv => FormattableString.Invariant($"{kv.Key}={kv.Value:0.###}")))),
-                        Markup.Escape(s.FailureReason ?? ""));
+                        Markup.Escape(TerminalText.Clean(string.Join(" ", s.Components.Select(kv => FormattableString.Invariant($"{kv.Key}={kv.Value:0.###}"))))),
+                        Markup.Escape(TerminalText.Clean(s.FailureReason ?? "")));
                 AnsiConsole.Write(table);
                 return 0;
             }

@@ -49,6 +49,7 @@ public static class TrainingComponents
         var shaping = ShapingRegistry.CreateDefault();
         foreach (var s in o.Reward.Shaping)
             if (!shaping.Rewards.Names.Contains(s)) errors.Add(Unknown("reward.shaping", s, shaping.Rewards.Names));
+        if (tasks.Names.Contains(o.Task.Name)) errors.AddRange(TrainSettingsChecks.Check(o, tasks.Create(o.Task.Name)));
         if (errors.Count > 0) throw new ConfigurationException(errors);
     }
 

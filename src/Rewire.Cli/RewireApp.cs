@@ -68,10 +68,11 @@ public static class RewireApp
         }
     }
 
-    /// <summary>Prints what went wrong (one line, or the full trace with REWIRE_DEBUG=1) and returns its exit code.</summary>
-    private static int Fail(Exception e, string[] args)
+    private static int Fail(Exception e, string[] args) => Fail(e, args, Environment.GetEnvironmentVariable("REWIRE_DEBUG") == "1");
+
+    /// <summary>Prints what went wrong (one line, or the full trace when <paramref name="debug"/>) and returns its exit code.</summary>
+    internal static int Fail(Exception e, string[] args, bool debug)
     {
-        bool debug = Environment.GetEnvironmentVariable("REWIRE_DEBUG") == "1";
         switch (e)
         {
             case OperationCanceledException:

@@ -445,7 +445,8 @@ public sealed class RlvrTrainer : IDisposable
             string folder = Path.Combine(_run.CheckpointDir, File.Exists(Path.Combine(_run.CheckpointDir, TrainingCheckpoint.LatestFile))
                 ? File.ReadAllText(Path.Combine(_run.CheckpointDir, TrainingCheckpoint.LatestFile)).Trim() : "");
             string what = e is ArgumentException ? $"checkpoint {folder}" : Path.Combine(folder, TrainingCheckpoint.StateFile);
-            throw new CheckpointException($"{what} is corrupt ({e.Message}); restore it from a copy, or remove that checkpoint and write the name of an earlier one into {Path.Combine(_run.CheckpointDir, TrainingCheckpoint.LatestFile)}", e);
+            string detail = e is NullReferenceException ? "an entry it needs is missing or null" : e.Message;
+            throw new CheckpointException($"{what} is corrupt ({detail}); restore it from a copy, or remove that checkpoint and write the name of an earlier one into {Path.Combine(_run.CheckpointDir, TrainingCheckpoint.LatestFile)}", e);
         }
     }
 

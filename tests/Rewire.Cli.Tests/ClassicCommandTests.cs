@@ -38,7 +38,7 @@ public class ClassicCommandTests
         var validation = settings.Validate();
         Assert.False(validation.Successful);
         Assert.Contains("dynlinucb, epsilon-greedy, linucb", validation.Message);
-        Assert.NotEqual(0, RunCaptured("bandit", "--env", "casino", "--json").Code);
+        Assert.Equal(2, RunCaptured("bandit", "--env", "casino", "--json").Code);
     }
 
     [Fact]

@@ -79,6 +79,6 @@ public class ClassicCommandTests
     {
         var validation = new BidCommand.Settings { BudgetRatio = -1 }.Validate();
         Assert.False(validation.Successful);
-        Assert.Contains("BudgetRatio", validation.Message);
+        Assert.Contains("--budget-ratio is -1; give a number in (0, 1]", validation.Message);
     }
 }

@@ -125,6 +125,12 @@ public sealed class RewardWorkerPool : IDisposable
         }
 
         item.Done.Wait(CancellationToken.None);
+        if (item.Elapsed > budget)
+        {
+            // It ran longer than its budget even though the caller saw it finish (the caller was descheduled meanwhile).
+            return PooledCall.TimedOut;
+        }
+
         return item.Error is { } error ? PooledCall.Threw(error) : PooledCall.Returned(item.Result);
     }
 
@@ -207,6 +213,11 @@ public sealed class RewardWorkerPool : IDisposable
         private const int Queued = 0, Running = 1, Completed = 2, Abandoned = 3, Withdrawn = 4;
         private readonly CancellationTokenSource _cancel = new();
         private int _state;
+        private long _startedAt;
+        private long _endedAt;
+
+        /// <summary>How long the call itself ran (valid once <see cref="Done"/> is set).</summary>
+        public TimeSpan Elapsed => System.Diagnostics.Stopwatch.GetElapsedTime(_startedAt, _endedAt);
 
         public ManualResetEventSlim Started { get; } = new();
 
@@ -225,6 +236,7 @@ public sealed class RewardWorkerPool : IDisposable
                 return false;
             }
 
+            _startedAt = System.Diagnostics.Stopwatch.GetTimestamp();
             Started.Set();
             return true;
         }
@@ -241,6 +253,7 @@ public sealed class RewardWorkerPool : IDisposable
                 Error = ex;
             }
 
+            _endedAt = System.Diagnostics.Stopwatch.GetTimestamp();
             var completed = Interlocked.CompareExchange(ref _state, Completed, Running) == Running;
             Done.Set();
             _cancel.Dispose();

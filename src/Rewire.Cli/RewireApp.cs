@@ -1,11 +1,17 @@
 using System.Reflection;
 using Rewire.Cli.Commands;
+using Rewire.Core.Configuration;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace Rewire.Cli;
 
-/// <summary>The `rewire` command tree. Each subcommand is one class in Commands/; later features add one line here.</summary>
+/// <summary>
+/// The `rewire` command tree. Each subcommand is one class in Commands/; later features add one line here.
+/// Every path ends in one of <see cref="ExitCodes"/>: parse errors, unknown commands and options and failed validation
+/// are refused input (2); an error nobody expected is a failure (1) with a one-line message, and its stack trace only
+/// with REWIRE_DEBUG=1.
+/// </summary>
 public static class RewireApp
 {
     public static string Version =>
@@ -20,8 +26,10 @@ public static class RewireApp
             config.SetApplicationVersion(Version);
             // Help and parse errors go to the current AnsiConsole (tests point it at a capture).
             config.ConfigureConsole(AnsiConsole.Console);
-            // REWIRE_DEBUG=1 shows full stack traces of unexpected errors (for bug reports).
-            if (Environment.GetEnvironmentVariable("REWIRE_DEBUG") == "1") config.PropagateExceptions();
+            // Errors come to Run's handler below, which maps them onto the exit-code table.
+            config.PropagateExceptions();
+            // An unknown option is refused, never ignored (a typo such as --budget-ration must not run the default).
+            config.UseStrictParsing();
             config.AddCommand<TrainCommand>("train")
                 .WithDescription("Train a policy with verifiable rewards: warm start, RL, held-out evaluation (no arguments: the embedded default).");
             config.AddCommand<EvalCommand>("eval")
@@ -41,12 +49,56 @@ public static class RewireApp
                     .WithDescription("Compare prompt samplers (uniform, DAPO, VADE, domain-aware, ...) on a simulated learner over three seeds.");
                 b.AddCommand<BenchGenerationCommand>("generation")
                     .WithDescription("Generation (KV cache vs recompute, batch sizes), training throughput vs matmul peak, memory check.");
+                b.AddCommand<BenchRewardsCommand>("rewards")
+                    .WithDescription("Soak the reward path: many calls of which some hang and some throw; counts every outcome and the threads used.");
             });
             config.AddCommand<BanditCommand>("bandit")
                 .WithDescription("Simulate a bandit algorithm on a bandit environment and report regret.");
             config.AddCommand<BidCommand>("bid")
                 .WithDescription("Compare optimal RTB bidding with constant and linear baselines on generated auction logs.");
         });
-        return app.Run(args);
+        try
+        {
+            int code = app.Run(args);
+            return code is ExitCodes.Done or ExitCodes.Failed or ExitCodes.Refused or ExitCodes.Interrupted ? code : ExitCodes.Failed;
+        }
+        catch (Exception e)
+        {
+            return Fail(e, args);
+        }
+    }
+
+    private static int Fail(Exception e, string[] args) => Fail(e, args, Environment.GetEnvironmentVariable("REWIRE_DEBUG") == "1");
+
+    /// <summary>Prints what went wrong (one line, or the full trace when <paramref name="debug"/>) and returns its exit code.</summary>
+    internal static int Fail(Exception e, string[] args, bool debug)
+    {
+        switch (e)
+        {
+            case OperationCanceledException:
+                Console.Error.WriteLine("rewire: interrupted");
+                return ExitCodes.Interrupted;
+            case ConfigurationException:
+                Console.Error.WriteLine(TerminalText.Clean(e.Message));
+                return ExitCodes.Refused;
+            case CommandParseException or CommandRuntimeException:
+                var command = args.TakeWhile(a => !a.StartsWith('-') && !a.Contains('=')).Take(2).Where(a => a is "train" or "eval" or "sample" or "list" or "doctor" or "score" or "bench" or "bandit" or "bid" or "samplers" or "generation" or "rewards");
+                string help = "rewire " + string.Join(' ', command.Append("--help"));
+                Console.Error.WriteLine($"rewire: {TerminalText.Clean(e.Message.TrimEnd())}");
+                Console.Error.WriteLine($"Run '{help}' to see what is accepted.");
+                if (debug) Console.Error.WriteLine(e);
+                return ExitCodes.Refused;
+            default:
+                Console.Error.WriteLine($"rewire: failed: {TerminalText.Clean(OneLine(e))}");
+                Console.Error.WriteLine(debug ? e.ToString() : "This is a bug or a problem of this machine; run again with REWIRE_DEBUG=1 for the full trace to report it.");
+                return ExitCodes.Failed;
+        }
+    }
+
+    private static string OneLine(Exception e)
+    {
+        var inner = e is System.Reflection.TargetInvocationException or AggregateException && e.InnerException is { } i ? i : e;
+        string message = inner.Message.ReplaceLineEndings(" ");
+        return $"{message} ({inner.GetType().Name})";
     }
 }

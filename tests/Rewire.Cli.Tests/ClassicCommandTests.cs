@@ -39,7 +39,7 @@ public class ClassicCommandTests
         var validation = settings.Validate();
         Assert.False(validation.Successful);
         Assert.Contains("dynlinucb, epsilon-greedy, linucb", validation.Message);
-        Assert.NotEqual(0, RunCaptured("bandit", "--env", "casino", "--json").Code);
+        Assert.Equal(2, RunCaptured("bandit", "--env", "casino", "--json").Code);
     }
 
     [Fact]
@@ -135,6 +135,6 @@ public class ClassicCommandTests
     {
         var validation = new BidCommand.Settings { BudgetRatio = -1 }.Validate();
         Assert.False(validation.Successful);
-        Assert.Contains("BudgetRatio", validation.Message);
+        Assert.Contains("--budget-ratio is -1; give a number in (0, 1]", validation.Message);
     }
 }

@@ -82,18 +82,20 @@ public sealed class ScoreCommandTests : IDisposable
     {
         File.WriteAllText(_file, "1");
         var (code, _, err) = Run("score", "--task", "algebra", "--completion-file", _file);
-        Assert.Equal(1, code);
+        Assert.Equal(2, code);
         Assert.Contains("arithmetic, countdown, lists, programs, reasoning", err);
     }
 
     [Fact]
     public void Bad_arguments_fail()
     {
-        Assert.NotEqual(0, Run("score", "--task", "arithmetic", "--split", "dev", "--completion-file", _file).Code);
-        Assert.NotEqual(0, Run("score", "--task", "arithmetic").Code);
+        Assert.Equal(2, Run("score", "--task", "arithmetic", "--split", "dev", "--completion-file", _file).Code);
+        Assert.Equal(2, Run("score", "--task", "arithmetic").Code);
         var (code, _, err) = Run("score", "--task", "arithmetic", "--difficulty", "9", "--completion-file", _file);
-        Assert.Equal(1, code);
+        Assert.Equal(2, code);
         Assert.Contains("1..5", err);
-        Assert.Equal(1, Run("score", "--task", "arithmetic", "--completion-file", _file + ".missing").Code);
+        var missing = Run("score", "--task", "arithmetic", "--completion-file", _file + ".missing");
+        Assert.Equal(2, missing.Code);
+        Assert.Contains($"completion file '{_file}.missing' does not exist", missing.Err);
     }
 }

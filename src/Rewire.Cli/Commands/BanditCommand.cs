@@ -50,9 +50,9 @@ public sealed class BanditCommand : Command<BanditCommand.Settings>
 
         public override ValidationResult Validate()
         {
-            if (Steps < 1) return ValidationResult.Error($"--steps must be >= 1 (got {Steps}).");
-            if (Points < 2) return ValidationResult.Error($"--points must be >= 2 (got {Points}).");
-            if (Beta is { } b && !(b >= 0)) return ValidationResult.Error($"--beta must be >= 0 (got {b}).");
+            if (Steps is < 1 or > 10_000_000) return ValidationResult.Error($"--steps is {Steps}; give 1 to 10000000.");
+            if (Points is < 2 or > 10_000) return ValidationResult.Error($"--points is {Points}; give 2 to 10000.");
+            if (Beta is { } b && !(b >= 0 && b <= 1e6)) return ValidationResult.Error($"--beta is {b}; give a number from 0 to 1000000.");
             if (RhoBar is { } r && !(r >= 0 && r < 1)) return ValidationResult.Error($"--rho-bar must lie in [0, 1) (got {r}).");
             if (!BanditCatalog.Default.Algorithms.Contains(Algorithm))
                 return ValidationResult.Error($"Unknown --algo '{Algorithm}'. Valid names: {string.Join(", ", BanditCatalog.Default.Algorithms.Names)}.");

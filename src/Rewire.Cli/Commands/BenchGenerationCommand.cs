@@ -28,8 +28,8 @@ public sealed class BenchGenerationCommand : Command<BenchGenerationCommand.Sett
         public long Seed { get; init; }
 
         public override ValidationResult Validate() =>
-            MemoryCalls is < 100
-                ? ValidationResult.Error($"--memory-calls {MemoryCalls}: the check compares against the state after 100 calls, so give at least 100")
+            MemoryCalls is < 100 or > 1_000_000
+                ? ValidationResult.Error($"--memory-calls is {MemoryCalls}; give 100 to 1000000 (the check compares against the state after 100 calls)")
                 : ValidationResult.Success();
     }
 

@@ -52,9 +52,9 @@ public sealed class BenchSamplersCommand : Command<BenchSamplersCommand.Settings
         public override ValidationResult Validate()
         {
             if (Learner is not ("simulated" or "trainer")) return ValidationResult.Error($"--learner is '{Learner}'; use simulated or trainer.");
-            if (Seeds < 1) return ValidationResult.Error($"--seeds is {Seeds}; give at least 1.");
-            if (LearningRate is < 0 or double.NaN) return ValidationResult.Error($"--learning-rate is {LearningRate}; give a non-negative number.");
-            if (Budget is <= 0) return ValidationResult.Error($"--budget is {Budget}; give a positive number of rollouts.");
+            if (Seeds is < 1 or > 100) return ValidationResult.Error($"--seeds is {Seeds}; give 1 to 100.");
+            if (LearningRate is { } eta && !(eta >= 0 && eta <= 10)) return ValidationResult.Error($"--learning-rate is {eta}; give a number from 0 to 10.");
+            if (Budget is <= 0 or > 1_000_000_000) return ValidationResult.Error($"--budget is {Budget}; give 1 to 1000000000 rollouts.");
             return ValidationResult.Success();
         }
     }

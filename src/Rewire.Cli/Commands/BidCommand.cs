@@ -47,6 +47,14 @@ public sealed class BidCommand : Command<BidCommand.Settings>
 
         public override ValidationResult Validate()
         {
+            // Ranges the machine can hold: the optimal bidder's value table has (auctions + 1) x (budget + 1) cells and the
+            // budget grows with budget-ratio x auctions, so both are bounded (c0 = 1 already means no budget constraint).
+            if (!double.IsFinite(BudgetRatio) || BudgetRatio is <= 0 or > 1)
+                return ValidationResult.Error($"--budget-ratio is {BudgetRatio}; give a number in (0, 1] (1 already lets every auction be won at market price).");
+            if (Auctions is < 1 or > 10_000) return ValidationResult.Error($"--auctions is {Auctions}; give 1 to 10000 auctions per episode.");
+            if (Episodes is < 1 or > 10_000) return ValidationResult.Error($"--episodes is {Episodes}; give 1 to 10000.");
+            if (TrainingEpisodes is < 1 or > 10_000) return ValidationResult.Error($"--training-episodes is {TrainingEpisodes}; give 1 to 10000.");
+            if (CtrBins is < 1 or > 1_000) return ValidationResult.Error($"--ctr-bins is {CtrBins}; give 1 to 1000.");
             try
             {
                 Options.Validate();

@@ -20,11 +20,15 @@ public class RunSettings : CommandSettings
     [Description("Print the result as one JSON document.")]
     public bool Json { get; init; }
 
+    public override ValidationResult Validate() =>
+        Directory.Exists(Run) ? ValidationResult.Success()
+            : ValidationResult.Error($"run folder '{Run}' does not exist; pass a folder made by `rewire train` (runs/<timestamp>-<name>)");
+
     /// <summary>Opens the run's policy session from its config.json and loads the newest checkpoint's weights (no trainer is built).</summary>
     public (ResolvedTrainConfig Config, PolicySession Session, string Checkpoint) Open()
     {
         var run = RunDirectory.Open(Run);
-        var config = TrainConfiguration.FromRunConfig(File.ReadAllText(run.ConfigFile), run.ConfigFile);
+        var config = TrainConfiguration.FromRunConfig(BoundedFile.ReadAllText(run.ConfigFile, "the run's configuration"), run.ConfigFile);
         string latest = TrainingCheckpoint.Latest(run.CheckpointDir)
                         ?? throw new CheckpointException($"{run.Path} has no checkpoint yet; train first (rewire train) or wait for the first checkpoint");
         var session = PolicySession.Create(config.Options);
@@ -40,10 +44,11 @@ public class RunSettings : CommandSettings
         }
     }
 
+    /// <summary>A bad configuration is refused input (2); a missing or corrupt checkpoint is a failure while running (1).</summary>
     public static int Fail(Exception e)
     {
-        Console.Error.WriteLine(e.Message);
-        return e is ConfigurationException ? 2 : 1;
+        Console.Error.WriteLine(TerminalText.Clean(e.Message));
+        return e is ConfigurationException ? ExitCodes.Refused : ExitCodes.Failed;
     }
 }
 
@@ -85,17 +90,22 @@ public sealed class SampleCommand : Command<SampleCommand.Settings>
     public sealed class Settings : RunSettings
     {
         [CommandOption("-n|--count <N>")]
-        [Description("How many held-out prompts to complete (default 8).")]
+        [Description("How many held-out prompts to complete (default 8, at most 10000).")]
         public int Count { get; init; } = 8;
 
         [CommandOption("--seed <S>")]
         [Description("Sampling seed (default 1).")]
         public int Seed { get; init; } = 1;
+
+        public override ValidationResult Validate()
+        {
+            if (Count is < 1 or > 10_000) return ValidationResult.Error($"--count is {Count}; give 1 to 10000 prompts.");
+            return base.Validate();
+        }
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        if (settings.Count < 1) { Console.Error.WriteLine("--count must be at least 1"); return 2; }
         try
         {
             var (config, session, checkpoint) = settings.Open();
@@ -105,10 +115,10 @@ public sealed class SampleCommand : Command<SampleCommand.Settings>
                 if (settings.Json) { JsonOutput.Write(new { checkpoint, samples }); return 0; }
                 var table = new Table().AddColumn("prompt").AddColumn("completion").AddColumn("reward").AddColumn("correct").AddColumn("components").AddColumn("reason");
                 foreach (var s in samples)
-                    table.AddRow(Markup.Escape(s.Prompt), Markup.Escape(s.Completion), s.Reward.ToString("0.###", CultureInfo.InvariantCulture),
+                    table.AddRow(Markup.Escape(TerminalText.Clean(s.Prompt)), Markup.Escape(TerminalText.Clean(s.Completion)), s.Reward.ToString("0.###", CultureInfo.InvariantCulture),
                         s.Correct?.ToString() ?? "-",
-                        Markup.Escape(string.Join(" ", s.Components.Select(kv => FormattableString.Invariant($"{kv.Key}={kv.Value:0.###}")))),
-                        Markup.Escape(s.FailureReason ?? ""));
+                        Markup.Escape(TerminalText.Clean(string.Join(" ", s.Components.Select(kv => FormattableString.Invariant($"{kv.Key}={kv.Value:0.###}"))))),
+                        Markup.Escape(TerminalText.Clean(s.FailureReason ?? "")));
                 AnsiConsole.Write(table);
                 return 0;
             }

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
+using Rewire.Core.Configuration;
 using Rewire.Core.Rewards;
 using Rewire.Tasks;
 using Spectre.Console;
@@ -9,7 +10,8 @@ namespace Rewire.Cli.Commands;
 
 /// <summary>
 /// `rewire score`: regenerates one prompt of a task (by split, seed, index and difficulty) and grades the completion in a file
-/// with the task's verifier, printing the prompt and the reward breakdown. Exit code 0 when scored, 1 on bad input.
+/// with the task's verifier, printing the prompt and the reward breakdown. Exit code 0 when scored, 2 on bad input
+/// (refused before scoring). Text from the completion is printed with control characters made visible.
 /// </summary>
 public sealed class ScoreCommand : Command<ScoreCommand.Settings>
 {
@@ -17,7 +19,7 @@ public sealed class ScoreCommand : Command<ScoreCommand.Settings>
     public const int JsonSchemaVersion = 1;
 
     /// <summary>Completion files larger than this are refused (verifiers reject far shorter text anyway).</summary>
-    public const long MaxCompletionFileBytes = 1 << 20;
+    public const int MaxCompletionFileBytes = 1 << 20;
 
     public sealed class Settings : CommandSettings
     {
@@ -69,18 +71,14 @@ public sealed class ScoreCommand : Command<ScoreCommand.Settings>
             task = TaskRegistry.CreateDefault().Create(settings.Task!);
             if (settings.Difficulty < 1 || settings.Difficulty > task.MaxDifficulty)
                 throw new ArgumentException($"--difficulty must be in 1..{task.MaxDifficulty} for task '{task.Name}', not {settings.Difficulty}");
-            var file = new FileInfo(settings.CompletionFile!);
-            if (!file.Exists) throw new ArgumentException($"completion file '{settings.CompletionFile}' does not exist");
-            if (file.Length > MaxCompletionFileBytes)
-                throw new ArgumentException($"completion file '{settings.CompletionFile}' has {file.Length} bytes; at most {MaxCompletionFileBytes} are read");
-            completion = File.ReadAllText(file.FullName);
+            completion = BoundedFile.ReadAllText(settings.CompletionFile!, "completion file", MaxCompletionFileBytes);
             var split = settings.Split == "test" ? Split.Test : Split.Train;
             prompt = task.Generate(split, settings.Seed, settings.Index, settings.Difficulty);
         }
-        catch (Exception e) when (e is ArgumentException or KeyNotFoundException)
+        catch (Exception e) when (e is ArgumentException or KeyNotFoundException or ConfigurationException)
         {
-            Console.Error.WriteLine("rewire score: " + e.Message);
-            return 1;
+            Console.Error.WriteLine("rewire score: " + TerminalText.Clean(e is ConfigurationException c ? string.Join("; ", c.Errors) : e.Message));
+            return ExitCodes.Refused;
         }
 
         var r = task.Verifier.Score(new Rollout(prompt, completion));
@@ -110,17 +108,17 @@ public sealed class ScoreCommand : Command<ScoreCommand.Settings>
 
         var head = new Grid().AddColumn().AddColumn();
         head.AddRow("task", Markup.Escape($"{task.Name} ({prompt.Domain}), difficulty {settings.Difficulty}"));
-        head.AddRow("prompt id", Markup.Escape(prompt.Id));
-        head.AddRow("prompt", Markup.Escape(prompt.Text));
-        head.AddRow("reference", Markup.Escape(prompt.Answer ?? "(none)"));
-        head.AddRow("completion", Markup.Escape(completion.Length > 200 ? completion[..200] + $"... ({completion.Length} characters)" : completion));
+        head.AddRow("prompt id", Markup.Escape(TerminalText.Clean(prompt.Id)));
+        head.AddRow("prompt", Markup.Escape(TerminalText.Clean(prompt.Text)));
+        head.AddRow("reference", Markup.Escape(TerminalText.Clean(prompt.Answer ?? "(none)")));
+        head.AddRow("completion", Markup.Escape(TerminalText.Clean(completion.Length > 200 ? completion[..200] + $"... ({completion.Length} characters)" : completion)));
         AnsiConsole.Write(head);
         var table = new Table().AddColumn("component").AddColumn(new TableColumn("value").RightAligned());
-        foreach (var (k, v) in components) table.AddRow(Markup.Escape(k), v.ToString("0.####", CultureInfo.InvariantCulture));
+        foreach (var (k, v) in components) table.AddRow(Markup.Escape(TerminalText.Clean(k)), v.ToString("0.####", CultureInfo.InvariantCulture));
         table.AddRow("[bold]total[/]", "[bold]" + r.Total.ToString("0.####", CultureInfo.InvariantCulture) + "[/]");
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine(r.Correct switch { true => "[green]correct[/]", false => "[red]not correct[/]", null => "correctness not defined" });
-        if (r.FailureReason is not null) AnsiConsole.MarkupLine("reason: " + Markup.Escape(r.FailureReason));
+        if (r.FailureReason is not null) AnsiConsole.MarkupLine("reason: " + Markup.Escape(TerminalText.Clean(r.FailureReason)));
         return 0;
     }
 }

@@ -12,7 +12,8 @@ namespace Rewire.Cli.Commands;
 
 /// <summary>
 /// `rewire train [--config FILE] [key=value ...]`: supervised warm start, RL, evaluation, in a run folder.
-/// Exit codes: 0 done, 1 the run stopped (non-finite losses, a checkpoint problem), 2 invalid configuration, 130 interrupted.
+/// Exit codes (<see cref="ExitCodes"/>): 0 done, 1 the run stopped (non-finite losses, a checkpoint problem), 2 invalid
+/// configuration (refused before the run folder exists), 130 interrupted.
 /// </summary>
 public sealed class TrainCommand : Command<TrainCommand.Settings>
 {
@@ -68,13 +69,13 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         }
         catch (ConfigurationException e)
         {
-            Console.Error.WriteLine(e.Message);
-            return 2;
+            Console.Error.WriteLine(TerminalText.Clean(e.Message));
+            return ExitCodes.Refused;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) // CheckpointException is an IOException
         {
-            Console.Error.WriteLine(e.Message);
-            return 2;
+            Console.Error.WriteLine(TerminalText.Clean(e.Message));
+            return ExitCodes.Refused;
         }
 
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -91,17 +92,17 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
             else if (settings.Quiet || settings.Json || Console.IsOutputRedirected) summary = Train(options, run, settings, new PlainObserver(settings.Quiet || settings.Json), cts.Token);
             else summary = TrainWithProgress(options, run, settings, cts.Token);
             Report(summary, run, settings);
-            return summary.Completed ? 0 : 130;
+            return summary.Completed ? ExitCodes.Done : ExitCodes.Interrupted;
         }
         catch (ConfigurationException e)
         {
-            Console.Error.WriteLine(e.Message);
-            return 2;
+            Console.Error.WriteLine(TerminalText.Clean(e.Message));
+            return ExitCodes.Refused;
         }
         catch (Exception e) when (e is TrainingAbortedException or CheckpointException)
         {
-            Console.Error.WriteLine(e.Message);
-            return 1;
+            Console.Error.WriteLine(TerminalText.Clean(e.Message));
+            return ExitCodes.Failed;
         }
         finally
         {
@@ -117,7 +118,7 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
             if (settings.Config is not null || settings.Overrides.Length > 0)
                 throw new ConfigurationException(["--resume continues a run with its own config.json; drop --config and the overrides (or start a new run)"]);
             var existing = RunDirectory.Open(settings.Resume);
-            var resumed = TrainConfiguration.FromRunConfig(File.ReadAllText(existing.ConfigFile), existing.ConfigFile);
+            var resumed = TrainConfiguration.FromRunConfig(BoundedFile.ReadAllText(existing.ConfigFile, "the run's configuration"), existing.ConfigFile);
             PolicySession.CheckFits(resumed.Options);
             return (resumed, existing);
         }
@@ -136,8 +137,7 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         var values = new List<KeyValuePair<string, string>>();
         if (settings.Config is not null)
         {
-            if (!File.Exists(settings.Config)) throw new ConfigurationException([$"configuration file '{settings.Config}' does not exist"]);
-            values.AddRange(OptionsBinder.FlattenJson(File.ReadAllText(settings.Config), settings.Config));
+            values.AddRange(OptionsBinder.FlattenJson(BoundedFile.ReadAllText(settings.Config, "configuration file"), settings.Config));
         }
         // `seed=N` and `name=X` are short for run.seed and run.name.
         values.AddRange(OptionsBinder.ParseOverrides(settings.Overrides).Select(kv => kv.Key switch
@@ -218,7 +218,7 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         public void Stage(string stage, string detail)
         {
             if (stage == "resume") _sft.Value = _sft.MaxValue;
-            AnsiConsole.MarkupLine($"[grey]{Markup.Escape(stage)}:[/] {Markup.Escape(detail)}");
+            AnsiConsole.MarkupLine($"[grey]{Markup.Escape(stage)}:[/] {Markup.Escape(TerminalText.Clean(detail))}");
         }
 
         public void SftStep(int step, int total, double loss)
@@ -237,13 +237,13 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         public void Evaluated(string label, EvalResult r) =>
             AnsiConsole.MarkupLine($"[green]eval {Markup.Escape(label)}:[/] accuracy {r.Accuracy:0.000} (greedy {r.GreedyAccuracy:0.000}, pass@{r.K} {r.PassAtK:0.000}) on {r.Prompts} held-out prompts");
 
-        public void Warning(string message) => AnsiConsole.MarkupLine($"[yellow]warning:[/] {Markup.Escape(message)}");
+        public void Warning(string message) => AnsiConsole.MarkupLine($"[yellow]warning:[/] {Markup.Escape(TerminalText.Clean(message))}");
     }
 
     /// <summary>Plain text lines (redirected output, CI logs); with quiet, nothing but warnings.</summary>
     private sealed class PlainObserver(bool quiet) : ITrainingObserver
     {
-        public void Stage(string stage, string detail) { if (!quiet) Console.Out.WriteLine($"{stage}: {detail}"); }
+        public void Stage(string stage, string detail) { if (!quiet) Console.Out.WriteLine($"{stage}: {TerminalText.Clean(detail)}"); }
 
         public void SftStep(int step, int total, double loss)
         {
@@ -260,7 +260,7 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
             if (!quiet) Console.Out.WriteLine(FormattableString.Invariant($"eval {label}: accuracy {r.Accuracy:0.000} greedy {r.GreedyAccuracy:0.000} pass@{r.K} {r.PassAtK:0.000}"));
         }
 
-        public void Warning(string message) => Console.Error.WriteLine("warning: " + message);
+        public void Warning(string message) => Console.Error.WriteLine("warning: " + TerminalText.Clean(message));
     }
 
     private sealed class JsonLinesObserver : ITrainingObserver

@@ -12,10 +12,18 @@ public sealed record FailurePolicy
     /// <summary>
     /// The wall-clock budget of one call (one rollout for <see cref="IRewardFunction"/>, one batch for
     /// <see cref="IBatchRewardFunction"/>); null means no budget. <value>The default value is null.</value>
-    /// A synchronous function that runs over budget cannot be aborted in .NET: its result is discarded and the run
-    /// continues without it. Batch functions also receive a cancellation token that fires at the budget.
+    /// A synchronous function that runs over budget cannot be aborted in .NET: its result is discarded, the run
+    /// continues without it, and the thread it holds is counted against <see cref="AbandonedCallLimit"/>. Functions
+    /// implementing <see cref="ICancellableRewardFunction"/> and batch functions receive a token that fires at the budget.
     /// </summary>
     public TimeSpan? TimeBudget { get; init; }
+
+    /// <summary>
+    /// How many timed-out calls of this function may still be running (each holding a thread) before further calls are
+    /// quarantined: they fail fast with the failure value, counted, until one of the running calls returns.
+    /// <value>The default value is 4.</value>
+    /// </summary>
+    public int AbandonedCallLimit { get; init; } = 4;
 
     /// <summary>The default policy: failure value 0, no time budget.</summary>
     public static FailurePolicy Default { get; } = new();
@@ -32,6 +40,11 @@ public sealed record FailurePolicy
         if (TimeBudget is { } budget && budget <= TimeSpan.Zero)
         {
             throw new ArgumentException($"time budget of reward function '{functionName}' is {budget}; it must be positive, or null for no budget.");
+        }
+
+        if (AbandonedCallLimit < 0)
+        {
+            throw new ArgumentException($"abandoned-call limit of reward function '{functionName}' is {AbandonedCallLimit}; it must be 0 or more (0 quarantines the function after its first hang).");
         }
     }
 }

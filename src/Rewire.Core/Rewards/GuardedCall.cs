@@ -3,44 +3,82 @@ namespace Rewire.Core.Rewards;
 /// <summary>
 /// Failure isolation for reward calls: a call that throws, returns null, returns a non-finite total or step reward, or
 /// exceeds its time budget becomes <see cref="RewardResult.Failure"/> with the policy's failure value and a reason.
-/// Only cancellation requested by the caller propagates.
+/// Only cancellation requested by the caller propagates. Scalar calls with a budget run on a <see cref="RewardWorkerPool"/>
+/// (see its remarks for why); every scalar call's outcome is counted in a <see cref="RewardCallGuard"/>.
 /// </summary>
 public static class GuardedCall
 {
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IRewardFunction, RewardCallGuard> Guards = new();
+
+    /// <summary>The guard that counts the calls of <paramref name="function"/> made without an explicit guard.</summary>
+    public static RewardCallGuard GuardOf(IRewardFunction function) => Guards.GetValue(function, static _ => new RewardCallGuard());
+
     /// <summary>Scores one rollout with <paramref name="function"/> under <paramref name="policy"/>; never throws.</summary>
-    public static RewardResult Score(IRewardFunction function, Rollout rollout, FailurePolicy policy)
+    public static RewardResult Score(IRewardFunction function, Rollout rollout, FailurePolicy policy) =>
+        Score(function, rollout, policy, GuardOf(function ?? throw new ArgumentNullException(nameof(function))));
+
+    /// <summary>
+    /// Scores one rollout with <paramref name="function"/> under <paramref name="policy"/>, counting the outcome in
+    /// <paramref name="guard"/>. With a time budget the call runs on <paramref name="pool"/> (default
+    /// <see cref="RewardWorkerPool.Shared"/>), never on the thread pool, so a call that hangs costs one bounded, counted
+    /// thread and, past the component's <see cref="FailurePolicy.AbandonedCallLimit"/>, quarantines the component.
+    /// </summary>
+    /// <exception cref="OperationCanceledException">Only when <paramref name="cancellationToken"/> was cancelled.</exception>
+    public static RewardResult Score(
+        IRewardFunction function,
+        Rollout rollout,
+        FailurePolicy policy,
+        RewardCallGuard guard,
+        RewardWorkerPool? pool = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(function);
         ArgumentNullException.ThrowIfNull(policy);
-        try
+        ArgumentNullException.ThrowIfNull(guard);
+        RewardResult? result;
+        if (policy.TimeBudget is { } budget)
         {
-            RewardResult? result;
-            if (policy.TimeBudget is { } budget)
+            var call = (pool ?? RewardWorkerPool.Shared).Invoke(function, rollout, budget, guard, policy.AbandonedCallLimit, cancellationToken);
+            if (call.Outcome == RewardCallOutcome.TimedOut)
             {
-                var task = Task.Run(() => function.Score(rollout));
-                if (!task.Wait(budget))
-                {
-                    ObserveLater(task);
-                    return Timeout(function.Name, budget, policy);
-                }
-
-                result = task.Result;
-            }
-            else
-            {
-                result = function.Score(rollout);
+                guard.Count(RewardCallOutcome.TimedOut);
+                return Timeout(function.Name, budget, policy);
             }
 
-            return Check(function.Name, result, policy);
+            if (call.Outcome == RewardCallOutcome.Quarantined)
+            {
+                guard.Count(RewardCallOutcome.Quarantined);
+                return RewardResult.Failure($"{function.Name} is quarantined: {call.Reason}", policy.FailureValue);
+            }
+
+            if (call.Error is { } error)
+            {
+                guard.Count(RewardCallOutcome.Threw);
+                return Threw(function.Name, error, policy);
+            }
+
+            result = call.Result;
         }
-        catch (AggregateException ex) when (ex.InnerExceptions.Count == 1)
+        else
         {
-            return Threw(function.Name, ex.InnerExceptions[0], policy);
+            try
+            {
+                result = function is ICancellableRewardFunction c ? c.Score(rollout, cancellationToken) : function.Score(rollout);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (Exception ex)
+            {
+                guard.Count(RewardCallOutcome.Threw);
+                return Threw(function.Name, ex, policy);
+            }
         }
-        catch (Exception ex)
-        {
-            return Threw(function.Name, ex, policy);
-        }
+
+        var checkedResult = Check(function.Name, result, policy);
+        guard.Count(ReferenceEquals(checkedResult, result) ? RewardCallOutcome.Ok : RewardCallOutcome.Invalid);
+        return checkedResult;
     }
 
     /// <summary>
@@ -139,6 +177,4 @@ public static class GuardedCall
     private static RewardResult Timeout(string name, TimeSpan budget, FailurePolicy policy) =>
         RewardResult.Failure($"{name} exceeded its time budget of {budget.TotalMilliseconds:0.###} ms", policy.FailureValue);
 
-    private static void ObserveLater(Task task) =>
-        task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
 }

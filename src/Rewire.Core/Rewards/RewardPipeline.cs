@@ -14,11 +14,17 @@ public sealed class RewardPipeline : IRewardFunction, IBatchRewardFunction
     public const string TotalKey = "total";
 
     private readonly RewardTerm[] _terms;
+    private readonly RewardCallGuard[] _guards;
+    private readonly RewardWorkerPool? _pool;
     private readonly Dictionary<string, RunningStatistics> _stats = new(StringComparer.Ordinal);
 
+    /// <param name="terms">The weighted terms.</param>
+    /// <param name="name">The pipeline's name.</param>
+    /// <param name="pool">Where scalar terms with a time budget run (default <see cref="RewardWorkerPool.Shared"/>).</param>
     /// <exception cref="ArgumentException">No terms, a duplicate or reserved name, a non-finite weight, or an invalid policy.</exception>
-    public RewardPipeline(IEnumerable<RewardTerm> terms, string name = "composite")
+    public RewardPipeline(IEnumerable<RewardTerm> terms, string name = "composite", RewardWorkerPool? pool = null)
     {
+        _pool = pool;
         ArgumentNullException.ThrowIfNull(terms);
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         Name = name;
@@ -50,7 +56,16 @@ public sealed class RewardPipeline : IRewardFunction, IBatchRewardFunction
         }
 
         _stats[TotalKey] = new RunningStatistics();
+        _guards = _terms.Select(_ => new RewardCallGuard()).ToArray();
     }
+
+    /// <summary>
+    /// How every call of each scalar term ended (ok, threw, invalid, timed out, quarantined) and how many of its timed-out
+    /// calls still hold a thread. Batch terms are counted in <see cref="Statistics"/> only.
+    /// </summary>
+    public IReadOnlyDictionary<string, RewardCallCounts> CallCounts =>
+        Enumerable.Range(0, _terms.Length).Where(k => _terms[k].Single is not null)
+            .ToDictionary(k => _terms[k].Name, k => _guards[k].Counts, StringComparer.Ordinal);
 
     /// <inheritdoc />
     public string Name { get; }
@@ -83,7 +98,7 @@ public sealed class RewardPipeline : IRewardFunction, IBatchRewardFunction
         {
             var term = _terms[k];
             parts[k] = term.Single is { } single
-                ? GuardedCall.Score(single, rollout, term.Policy)
+                ? GuardedCall.Score(single, rollout, term.Policy, _guards[k], _pool)
                 : GuardedCall.ScoreAsync(term.Batch!, [rollout], term.Policy).AsTask().GetAwaiter().GetResult()[0];
         }
 
@@ -115,7 +130,7 @@ public sealed class RewardPipeline : IRewardFunction, IBatchRewardFunction
                 for (var i = 0; i < column.Length; i++)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    column[i] = GuardedCall.Score(single, rollouts[i], _terms[k].Policy);
+                    column[i] = GuardedCall.Score(single, rollouts[i], _terms[k].Policy, _guards[k], _pool, cancellationToken);
                 }
 
                 byTerm[k] = column;

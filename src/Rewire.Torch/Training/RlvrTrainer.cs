@@ -323,7 +323,24 @@ public sealed class RlvrTrainer : IDisposable
         TrainingCheckpoint.Save(_run.CheckpointDir, name, _session.Network, _optimizer, state);
     }
 
+    /// <summary>Resumes from the newest checkpoint; a file of it that cannot be understood is named in a <see cref="CheckpointException"/>.</summary>
     private bool TryResume()
+    {
+        try
+        {
+            return TryResumeFromLatest();
+        }
+        catch (Exception e) when (e is JsonException or NullReferenceException or KeyNotFoundException or InvalidOperationException or InvalidCastException or FormatException or ArgumentException)
+        {
+            string folder = Path.Combine(_run.CheckpointDir, File.Exists(Path.Combine(_run.CheckpointDir, TrainingCheckpoint.LatestFile))
+                ? File.ReadAllText(Path.Combine(_run.CheckpointDir, TrainingCheckpoint.LatestFile)).Trim() : "");
+            string what = e is ArgumentException ? $"checkpoint {folder}" : Path.Combine(folder, TrainingCheckpoint.StateFile);
+            string detail = e is NullReferenceException ? "an entry it needs is missing or null" : e.Message;
+            throw new CheckpointException($"{what} is corrupt ({detail}); restore it from a copy, or remove that checkpoint and write the name of an earlier one into {Path.Combine(_run.CheckpointDir, TrainingCheckpoint.LatestFile)}", e);
+        }
+    }
+
+    private bool TryResumeFromLatest()
     {
         string? latest = TrainingCheckpoint.Latest(_run.CheckpointDir);
         if (latest is null) return false;

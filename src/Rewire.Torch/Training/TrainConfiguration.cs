@@ -180,7 +180,11 @@ public static class TrainConfiguration
             RewardFunctions = functions,
             Sources = Sources(options, recipe, user, resolvedSections),
         };
-        CheckColumns(resolved, TrainingComponents.CreateTask(options), errors);
+        var task = TrainingComponents.CreateTask(options);
+        if (options.Task.Difficulty > task.MaxDifficulty)
+            errors.Add($"'task.difficulty' = {options.Task.Difficulty} exceeds the {task.Name} task's maximum of {task.MaxDifficulty}");
+        errors.AddRange(TrainSettingsChecks.Check(options, task));
+        CheckColumns(resolved, task, errors);
         if (errors.Count > 0) throw new ConfigurationException(errors);
         FillSections(resolved);
         return resolved;

@@ -57,8 +57,15 @@ public static class TrainingCheckpoint
     {
         string path = Path.Combine(checkpointDir, StateFile);
         if (!File.Exists(path)) throw new CheckpointException($"{path} is missing; the checkpoint is incomplete");
-        return JsonNode.Parse(File.ReadAllText(path)) as JsonObject
-               ?? throw new CheckpointException($"{path} does not hold a JSON object");
+        try
+        {
+            return JsonNode.Parse(File.ReadAllText(path)) as JsonObject
+                   ?? throw new CheckpointException($"{path} does not hold a JSON object; the checkpoint is corrupt");
+        }
+        catch (JsonException e)
+        {
+            throw new CheckpointException($"{path} is not valid JSON ({e.Message}); the checkpoint is corrupt", e);
+        }
     }
 
     public static void LoadOptimizer(string checkpointDir, AdamW optimizer)

@@ -24,6 +24,21 @@ public sealed class ListCommand : Command<ListCommand.Settings>
         [CommandOption("--json")]
         [Description("Print the catalogue as one JSON document.")]
         public bool Json { get; init; }
+
+        [CommandOption("--markdown")]
+        [Description("Print the techniques table of docs/techniques.md (kind, name, paper, specification section, summary).")]
+        public bool Markdown { get; init; }
+    }
+
+    /// <summary>The table of docs/techniques.md: one row per listed technique, kind by kind.</summary>
+    public static string MarkdownTable()
+    {
+        static string Cell(string? s) => (s ?? "-").Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
+        var sb = new System.Text.StringBuilder();
+        sb.Append("| kind | name | paper | spec | summary |\n|---|---|---|---|---|\n");
+        foreach (var d in Techniques().All)
+            sb.Append($"| {d.Kind} | `{d.Name}` | {Cell(d.Paper)} | {Cell(d.Spec)} | {Cell(d.Summary)} |\n");
+        return sb.ToString();
     }
 
     /// <summary>Every listed technique of every command.</summary>
@@ -61,6 +76,11 @@ public sealed class ListCommand : Command<ListCommand.Settings>
     {
         var catalog = Techniques();
         if (settings.Name is not null) return Describe(catalog, settings.Name, settings.Json);
+        if (settings.Markdown)
+        {
+            Console.Out.Write(MarkdownTable());
+            return 0;
+        }
         if (settings.Json)
         {
             var o = new JsonObject();

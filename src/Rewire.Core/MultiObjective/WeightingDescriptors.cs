@@ -44,6 +44,7 @@ public static class WeightingDescriptors
         Spec = "rewards-and-classic R04",
         Parameters = parameters,
         Requires = [BatchColumns.RewardComponents],
-        Example = TechniqueExamples.Train($"reward.weighting={name}"),
+        // Two objectives of the verifier (correctness and format): a weighting needs more than one to weigh.
+        Example = TechniqueExamples.Train($"reward.weighting={name}", "reward.weights.correct=1", "reward.weights.format=1"),
     };
 }

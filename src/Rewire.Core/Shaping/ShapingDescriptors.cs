@@ -92,7 +92,7 @@ public static class ShapingDescriptors
         Shaper("length_penalty", "r - c·max(0, |y| - L_valid): a per-token penalty beyond a free length (PAR's code, before centring).", ParPaper, "rewards-and-classic R02",
             [
                 Number("per_token", 0.01, "c, the penalty per token beyond the free length (PAR's len_penalty).", 0, 1e6),
-                Integer("valid_length", 0, "L_valid, tokens free of penalty; 0 = derived from the run: round(300/512 · rl.max_new_tokens), at least 1 (PAR: gen_valid_len 300 of max_new_tokens 512)."),
+                Integer("valid_length", 0, "L_valid, tokens free of penalty; 0 = derived from the run: round(300/512 · rl.max_new_tokens), at least 1 (PAR: gen_valid_len 300 of max_new_tokens 512).") with { Derive = (c, _) => ShapingRegistry.DerivedValidLength(c.MaxNewTokens).ToString(System.Globalization.CultureInfo.InvariantCulture) },
             ], [BatchColumns.Lengths]) with { DefaultsNote = "valid_length is stated relative to the generation budget (300 of 512 tokens in PAR's configs) and derived from rl.max_new_tokens" },
         Shaper("potential", "Potential-based shaping F = γΦ(s') - Φ(s) added to step rewards; leaves optimal policies unchanged (Ng et al.).",
             "Policy invariance under reward transformations: Theory and application to reward shaping (Ng, Harada, Russell, ICML 1999)", "rewards-and-classic R07",
@@ -117,15 +117,15 @@ public static class ShapingDescriptors
             with { DefaultsNote = "RECONSTRUCTED: weights and combination are not published; λ = 0.5, 5 bins", Example = TechniqueExamples.Train("reward.shaping=verpo", "task.name=programs") },
         Shaper("overlong_punishment", "DAPO's soft overlong punishment: 0 up to L_max - L_cache, then linearly down to -1 at L_max.", DapoPaper, "rlvr T03",
             [
-                Integer("max_length", 0, "L_max, the maximum generation length; 0 = the run's rl.max_new_tokens (DAPO: 20480 = its generation budget)."),
-                Integer("buffer", 0, "L_cache, the soft buffer; 0 = 20% of L_max, at least 1 (DAPO: 4096 of 20480)."),
+                Integer("max_length", 0, "L_max, the maximum generation length; 0 = the run's rl.max_new_tokens (DAPO: 20480 = its generation budget).") with { Derive = (c, _) => c.MaxNewTokens.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+                Integer("buffer", 0, "L_cache, the soft buffer; 0 = 20% of L_max, at least 1 (DAPO: 4096 of 20480).") with { Derive = (c, get) => ShapingRegistry.DerivedOverlongBuffer(int.Parse(get("max_length"), System.Globalization.CultureInfo.InvariantCulture)).ToString(System.Globalization.CultureInfo.InvariantCulture) },
                 Number("factor", 1.0, "Penalty scale (verl's overlong_buffer.penalty_factor).", 0, 1e6),
             ], [BatchColumns.Lengths]) with { DefaultsNote = "L_max and L_cache are stated relative to the generation budget (20480 and 4096) and derived from rl.max_new_tokens" },
         Shaper("overlong_filter", "DAPO's overlong filtering: truncated responses get zero loss weight; rewards unchanged.", DapoPaper, "rlvr T03", [], [BatchColumns.Truncated]),
         Shaper("dot", "Dynamic Outlier Truncation: in all-correct groups, responses longer than mean + α·std (+ margin) are truncated to that length and re-verified.", DotPaper, "rlvr T11",
             [
                 Number("alpha", 3.0, "α of T(q) = floor(mean(L) + α·std(L)). With sample std no response can exceed mean + 3·std in a group of fewer than 11 (max z = (G-1)/sqrt(G)), so use rl.group_size >= 11.", 0, 1e6),
-                Number("margin", 0, "m, tokens a response must exceed T(q) by; 0 < m < 1 is a fraction of its length (at least 16); 0 = derived from the run: round(32/8192 · rl.max_new_tokens), at least 1 (DOT-8K: 32 tokens of 8192).", 0, 1e9),
+                Number("margin", 0, "m, tokens a response must exceed T(q) by; 0 < m < 1 is a fraction of its length (at least 16); 0 = derived from the run: round(32/8192 · rl.max_new_tokens), at least 1 (DOT-8K: 32 tokens of 8192).", 0, 1e9) with { Derive = (c, _) => TechniqueParameter.Format(ShapingRegistry.DerivedDotMargin(c.MaxNewTokens)) },
                 Number("success_threshold", 1.0, "Minimum group success rate for truncation (1 = all correct).", 0, 1),
                 Number("correct_reward", 1.0, "Reward counted as correct when the batch has no correctness column."),
             ], [BatchColumns.Lengths, BatchColumns.Correct, BatchColumns.GroupIds])

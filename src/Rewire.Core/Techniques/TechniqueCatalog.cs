@@ -44,7 +44,9 @@ public sealed class TechniqueCatalog
     /// descriptor's defaults. Problems go to <paramref name="errors"/>, each naming the key and what to write.
     /// </summary>
     /// <param name="section">The configuration prefix of the parameters, e.g. "objective." or "shaping.dot.".</param>
-    public static ResolvedTechnique Resolve(TechniqueDescriptor descriptor, IReadOnlyDictionary<string, string> given, string section, ICollection<string> errors)
+    /// <param name="context">The run's facts; with it, parameters left at 0 that say how to derive themselves get their derived value.</param>
+    public static ResolvedTechnique Resolve(TechniqueDescriptor descriptor, IReadOnlyDictionary<string, string> given, string section, ICollection<string> errors,
+        TechniqueContext? context = null)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         var user = new HashSet<string>(StringComparer.Ordinal);
@@ -63,7 +65,15 @@ public sealed class TechniqueCatalog
             user.Add(key);
         }
         foreach (var p in descriptor.Parameters) values.TryAdd(p.Name, p.Default);
-        return new ResolvedTechnique(descriptor, values, user);
+        var derived = new HashSet<string>(StringComparer.Ordinal);
+        if (context is not null)
+            foreach (var p in descriptor.Parameters)
+                if (p.Derive is not null && !user.Contains(p.Name) && double.TryParse(values[p.Name], System.Globalization.CultureInfo.InvariantCulture, out double v) && v == 0)
+                {
+                    values[p.Name] = p.Derive(context, n => values[n]);
+                    derived.Add(p.Name);
+                }
+        return new ResolvedTechnique(descriptor, values, user) { Derived = derived };
     }
 }
 
@@ -74,6 +84,9 @@ public sealed class ResolvedTechnique(TechniqueDescriptor descriptor, IReadOnlyD
     public string Name => Descriptor.Name;
     public IReadOnlyDictionary<string, string> Values { get; } = values;
     public IReadOnlySet<string> UserSet { get; } = userSet;
+
+    /// <summary>Parameters whose value was derived from the run (their default is "0 = derived").</summary>
+    public IReadOnlySet<string> Derived { get; init; } = new HashSet<string>();
 
     public double Double(string name) => double.Parse(Get(name), System.Globalization.CultureInfo.InvariantCulture);
     public int Int(string name) => int.Parse(Get(name), System.Globalization.CultureInfo.InvariantCulture);

@@ -26,6 +26,13 @@ public sealed record TechniqueParameter(string Name, ParameterType Type, string 
     /// <summary>Largest allowed value (numbers and integers).</summary>
     public double? Max { get; init; }
 
+    /// <summary>
+    /// For a parameter whose default is stated in terms of the run (its default is 0, meaning "derived"): the value for a
+    /// run, from the run's facts and the technique's other resolved parameters (by name). Resolution fills it in, so the
+    /// resolved configuration shows the number the technique really uses.
+    /// </summary>
+    public Func<TechniqueContext, Func<string, string>, string>? Derive { get; init; }
+
     /// <summary>The allowed values of a <see cref="ParameterType.Choice"/>.</summary>
     public IReadOnlyList<string> Choices { get; init; } = [];
 

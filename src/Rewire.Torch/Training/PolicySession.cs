@@ -55,21 +55,36 @@ public sealed class PolicySession : IDisposable
             ContextLength = o.Model.Context,
             Seed = (long)(TrainingComponents.Derive(o.Run.Seed, TrainingComponents.Streams.Init) >> 1),
         }.Validate());
+        if (o.Model.InitFrom.Length > 0)
+        {
+            try
+            {
+                PolicyCheckpoint.LoadWeights(network.Model, Path.Combine(o.Model.InitFrom, PolicyCheckpoint.WeightsFile));
+            }
+            catch
+            {
+                network.Dispose();
+                throw;
+            }
+        }
         return new PolicySession(o, task, tokenizer, network);
     }
 
     /// <summary>
-    /// Refuses a configuration whose longest prompt plus rl.max_new_tokens does not fit model.context (plain C#: the
-    /// prompts are generated and measured in characters, one token each, plus BOS), so the check can run before a run
+    /// Refuses a configuration whose longest prompt plus rl.max_new_tokens does not fit model.context, and a
+    /// model.init_from without weights. Plain C# (the tokenizer needs no native code), so the check runs before a run
     /// folder exists.
     /// </summary>
     public static void CheckFits(TrainOptions o)
     {
+        if (o.Model.InitFrom.Length > 0 && !File.Exists(Path.Combine(o.Model.InitFrom, PolicyCheckpoint.WeightsFile)))
+            throw new ConfigurationException([$"'model.init_from' = '{o.Model.InitFrom}' holds no {PolicyCheckpoint.WeightsFile}; give a checkpoint folder such as runs/<run>/checkpoints/sft"]);
         var task = TrainingComponents.CreateTask(o);
         var template = new PromptTemplate();
+        var tokenizer = new CharTokenizer(task.Alphabet);
         int longest = task.GenerateMany(Split.Train, o.Run.Seed, o.Task.TrainSize, o.Task.Difficulty)
             .Concat(task.GenerateMany(Split.Test, o.Run.Seed, o.Task.TestSize, o.Task.Difficulty))
-            .Max(p => template.Render(p).Length + (template.AddBos ? 1 : 0));
+            .Max(p => template.Encode(p, tokenizer).Length);
         if (longest + o.Rl.MaxNewTokens > o.Model.Context)
             throw new ConfigurationException([$"'model.context' = {o.Model.Context} is too short: prompts of up to {longest} tokens plus 'rl.max_new_tokens' = {o.Rl.MaxNewTokens} need {longest + o.Rl.MaxNewTokens}; raise model.context or lower rl.max_new_tokens"]);
     }

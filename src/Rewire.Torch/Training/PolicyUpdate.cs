@@ -38,6 +38,18 @@ public sealed record UpdateSettings
     public double MaxGradNorm { get; init; } = 1.0;
     public int PadId { get; init; }
     public int Seed { get; init; } = 1;
+
+    /// <summary>
+    /// Gradient-based reward weighting: it learns from one policy gradient per reward objective, each from advantages of
+    /// that objective's rewards alone (computed with a fresh estimator, so stateful estimators are not disturbed).
+    /// </summary>
+    public Rewire.Core.MultiObjective.IGradientFeedback? GradientFeedback { get; init; }
+
+    /// <summary>Each reward objective's value of a rollout (for <see cref="GradientFeedback"/>).</summary>
+    public Func<RolloutRecord, double[]>? ObjectiveValues { get; init; }
+
+    /// <summary>A fresh estimator of the configured kind (for <see cref="GradientFeedback"/>).</summary>
+    public Func<IAdvantageEstimator>? FreshEstimator { get; init; }
 }
 
 /// <summary>Advantages and the epochs of mini-batch updates of one step.</summary>
@@ -96,6 +108,7 @@ public sealed class PolicyUpdate(IPolicy policy, AdamW optimizer, UpdateSettings
             metrics[$"advantage_shaping/{shaper.Name}/changed_fraction"] = valid == 0 ? 0 : changed / (double)valid;
         }
         var passRate = PassRates(rows, groupOf);
+        if (Settings.GradientFeedback is not null) ObserveObjectiveGradients(rows, index, mask, old, passRate, learningRate, metrics);
 
         var rng = new Xoshiro256StarStar(TrainingComponents.Derive(Settings.Seed, TrainingComponents.Streams.Shuffle) + (ulong)step);
         var order = Enumerable.Range(0, b).ToArray();
@@ -120,6 +133,43 @@ public sealed class PolicyUpdate(IPolicy policy, AdamW optimizer, UpdateSettings
         return metrics;
     }
 
+    /// <summary>
+    /// One flattened policy gradient per reward objective (advantages from that objective's rewards alone, the loss on the
+    /// whole batch, no optimiser step), handed to the gradient-based weighting, which updates its weights from them.
+    /// </summary>
+    private void ObserveObjectiveGradients(IReadOnlyList<RolloutRecord> rows, GroupIndex index, TokenMatrix mask, TokenMatrix old,
+        double[] passRate, double learningRate, Dictionary<string, double> metrics)
+    {
+        int b = rows.Count, l = mask.Cols;
+        var values = rows.Select(Settings.ObjectiveValues!).ToArray();
+        int k = values[0].Length;
+        var gradients = new List<double[]>(k);
+        var all = Enumerable.Range(0, b).ToArray();
+        for (int j = 0; j < k; j++)
+        {
+            var rewards = new TokenMatrix(b, l);
+            for (int i = 0; i < b; i++)
+            {
+                int n = rows[i].ResponseTokens.Length;
+                if (n > 0) rewards[i, n - 1] = values[i][j];
+            }
+            var adv = Settings.FreshEstimator!().Compute(new AdvantageInput(rewards, mask) { Index = index }).Advantages;
+            using var scope = NewDisposeScope();
+            optimizer.ZeroGrad();
+            var loss = Loss(rows, all, adv, mask, null, passRate).Loss;
+            if (!double.IsFinite(loss.item<double>())) { optimizer.ZeroGrad(); return; }
+            loss.backward();
+            var flat = new List<double>();
+            foreach (var p in policy.Parameters())
+                if (p.grad is { } g) flat.AddRange(g.to(ScalarType.Float64).cpu().data<double>().ToArray());
+            gradients.Add(flat.ToArray());
+        }
+        optimizer.ZeroGrad();
+        if (gradients.Any(g => g.Any(x => !double.IsFinite(x)))) return;
+        ((Rewire.Core.MultiObjective.IGradientFeedback)Settings.GradientFeedback!).ObserveGradients(gradients, learningRate);
+        metrics["reward_weighting/observed"] = 1;
+    }
+
     /// <summary>Each row's group pass rate (share of its group's rollouts the verifier judged correct).</summary>
     private static double[] PassRates(IReadOnlyList<RolloutRecord> rows, int[] groupOf)
     {
@@ -132,17 +182,16 @@ public sealed class PolicyUpdate(IPolicy policy, AdamW optimizer, UpdateSettings
         return groupOf.Select(g => correct[g].Ok / (double)correct[g].N).ToArray();
     }
 
-    /// <summary>One optimiser step on the rows <paramref name="idx"/>; null when the loss or gradient was not finite (skipped).</summary>
-    private Dictionary<string, double>? MiniBatch(IReadOnlyList<RolloutRecord> rows, int[] idx, TokenMatrix advantages, TokenMatrix mask,
-        TokenMatrix? refLogProbs, double[] passRate, int step, double learningRate)
+    /// <summary>The loss (and its diagnostics) of the rows <paramref name="idx"/> under the current policy, with gradients.</summary>
+    private Objectives.Policy.PolicyLossResult Loss(IReadOnlyList<RolloutRecord> rows, int[] idx, TokenMatrix advantages, TokenMatrix mask,
+        TokenMatrix? refLogProbs, double[] passRate)
     {
-        using var scope = NewDisposeScope();
         int n = idx.Length;
         int l = Math.Max(1, idx.Max(i => rows[i].ResponseTokens.Length));
         var prompts = idx.Select(i => (IReadOnlyList<int>)rows[i].PromptTokens).ToArray();
         var responses = idx.Select(i => (IReadOnlyList<int>)rows[i].ResponseTokens).ToArray();
         bool needEntropy = Settings.Loss.EntropyCoefficient != 0;
-        using var scored = policy.Score(prompts, responses, new ScoreOptions(WithGradient: true, WithEntropy: needEntropy, PadId: Settings.PadId));
+        var scored = policy.Score(prompts, responses, new ScoreOptions(WithGradient: true, WithEntropy: needEntropy, PadId: Settings.PadId));
         var logProb = scored.LogProbs.to(ScalarType.Float64);
         var device = logProb.device;
         int width = (int)logProb.shape[1];
@@ -170,7 +219,15 @@ public sealed class PolicyUpdate(IPolicy policy, AdamW optimizer, UpdateSettings
             PassRate = tensor(idx.Select(i => passRate[i]).ToArray(), device: device),
             Aggregation = Settings.Aggregation,
         };
-        var result = Settings.Loss.Compute(input, needEntropy ? scored.Entropies!.to(ScalarType.Float64) : null);
+        return Settings.Loss.Compute(input, needEntropy ? scored.Entropies!.to(ScalarType.Float64) : null);
+    }
+
+    /// <summary>One optimiser step on the rows <paramref name="idx"/>; null when the loss or gradient was not finite (skipped).</summary>
+    private Dictionary<string, double>? MiniBatch(IReadOnlyList<RolloutRecord> rows, int[] idx, TokenMatrix advantages, TokenMatrix mask,
+        TokenMatrix? refLogProbs, double[] passRate, int step, double learningRate)
+    {
+        using var scope = NewDisposeScope();
+        var result = Loss(rows, idx, advantages, mask, refLogProbs, passRate);
         double lossValue = PoisonLossHook?.Invoke(step) == true ? double.NaN : result.Loss.item<double>();
         optimizer.ZeroGrad();
         if (!double.IsFinite(lossValue)) return null;

@@ -86,12 +86,14 @@ public sealed class RlvrTrainer : IDisposable
     }
 
     /// <summary>A trainer for <paramref name="options"/>, resolved against the technique catalogue.</summary>
-    public RlvrTrainer(TrainOptions options, RunDirectory run, ITrainingObserver? observer = null)
-        : this(TrainConfiguration.FromOptions(options), run, observer)
+    public RlvrTrainer(TrainOptions options, RunDirectory run, ITrainingObserver? observer = null, IReadOnlyList<IRewardFunction>? customRewards = null)
+        : this(TrainConfiguration.FromOptions(options), run, observer, customRewards)
     {
     }
 
-    public RlvrTrainer(ResolvedTrainConfig config, RunDirectory run, ITrainingObserver? observer = null)
+    /// <param name="customRewards">Reward functions given in code, added to the task's verifier as terms of weight 1
+    /// (reward.weights.NAME changes it); failure-isolated and counted like every reward term.</param>
+    public RlvrTrainer(ResolvedTrainConfig config, RunDirectory run, ITrainingObserver? observer = null, IReadOnlyList<IRewardFunction>? customRewards = null)
     {
         _config = config;
         _o = config.Options;
@@ -100,11 +102,11 @@ public sealed class RlvrTrainer : IDisposable
         _session = PolicySession.Create(_o);
         _optimizer = new AdamW(_session.Policy.Parameters(), beta2: 0.99);
         _sampler = TrainingComponents.CreateSampler(config, _session.TrainPool);
-        _reward = TrainingComponents.CreateReward(config, _session.Task);
+        _reward = TrainingComponents.CreateReward(config, _session.Task, customRewards);
         _reward.Pipeline.FailureObserved += f => _observer.Warning($"reward function '{f.Component}' failed on {f.RolloutId}: {f.Reason}");
         _shapers = TrainingComponents.CreateShapers(config);
         _rollout = TrainingComponents.CreateRollout(config);
-        _update = new PolicyUpdate(_session.Policy, _optimizer, TrainingComponents.CreateUpdate(config, _session.Tokenizer.PadId));
+        _update = new PolicyUpdate(_session.Policy, _optimizer, TrainingComponents.CreateUpdate(config, _session.Tokenizer.PadId, _reward));
         _testComponents = TrainingColumns.TestComponents(_session.Task);
         _needsReference = _o.Rl.KlMode != "none" || config.Techniques().Any(t =>
             t.Descriptor.Requires.Contains(BatchColumns.RefLogProbs) || t.Descriptor.Requires.Contains(BatchColumns.ReferenceRewards));

@@ -110,6 +110,7 @@ public static class TrainConfiguration
             errors.Add(Unknown("task.name", options.Task.Name, catalog.Names(TechniqueKinds.Task)));
 
         var userKeys = user.Select(kv => kv.Key).ToHashSet(StringComparer.Ordinal);
+        var context = new TechniqueContext { MaxNewTokens = options.Rl.MaxNewTokens, GroupSize = options.Rl.GroupSize, Seed = (ulong)options.Run.Seed };
         var resolvedSections = new List<(string Prefix, ResolvedTechnique Technique)>();
 
         // A recipe's parameter keys apply to the technique it selects; when the user selects another technique that lacks
@@ -118,7 +119,7 @@ public static class TrainConfiguration
         {
             var kept = given.Where(kv => d.Parameter(kv.Key) is not null || userKeys.Contains(prefix + kv.Key))
                 .ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
-            var t = TechniqueCatalog.Resolve(d, kept, prefix, errors);
+            var t = TechniqueCatalog.Resolve(d, kept, prefix, errors, context);
             resolvedSections.Add((prefix, t));
             return t;
         }
@@ -271,7 +272,7 @@ public static class TrainConfiguration
         foreach (var (key, _) in user) sources[key] = "user";
         foreach (var (prefix, t) in sections)
             foreach (var p in t.Descriptor.Parameters)
-                sources.TryAdd(prefix + p.Name, $"{t.Descriptor.Kind} {t.Name} default");
+                sources.TryAdd(prefix + p.Name, t.Derived.Contains(p.Name) ? "derived from rl.max_new_tokens" : $"{t.Descriptor.Kind} {t.Name} default");
         return sources;
     }
 

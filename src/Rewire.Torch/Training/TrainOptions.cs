@@ -52,6 +52,13 @@ public sealed class ModelOptions
     [Range(8, 4096)] public int Width { get; set; } = 128;
     [Range(1, 64)] public int Heads { get; set; } = 4;
     [Range(8, 8192)] public int Context { get; set; } = 32;
+
+    /// <summary>
+    /// A checkpoint folder (a run's checkpoints/sft or step-N, holding model.safetensors) whose weights initialise the
+    /// policy instead of a random initialisation; its model shape must equal this section's. Empty: random. With
+    /// sft.steps=0 the run starts RL from exactly those weights.
+    /// </summary>
+    public string InitFrom { get; set; } = "";
 }
 
 /// <summary>The supervised warm start on the task's (imperfect) demonstrations.</summary>

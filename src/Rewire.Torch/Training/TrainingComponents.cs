@@ -37,11 +37,13 @@ public static class TrainingComponents
     /// The reward stage: the task's verifier (its total, or its named components weighted by reward.weights) plus the
     /// functions of reward.functions (weight 1 unless reward.weights names them), each behind failure isolation.
     /// </summary>
-    public static RewardStage CreateReward(ResolvedTrainConfig c, ITask task)
+    /// <param name="custom">Reward functions given in code (like TRL's reward_funcs), each a term of weight 1 unless
+    /// reward.weights names it, failure-isolated like the others.</param>
+    public static RewardStage CreateReward(ResolvedTrainConfig c, ITask task, IReadOnlyList<IRewardFunction>? custom = null)
     {
         var o = c.Options;
         var policy = new FailurePolicy { FailureValue = o.Reward.FailureValue, TimeBudget = TimeSpan.FromMilliseconds(o.Reward.TimeoutMs) };
-        var functionNames = c.RewardFunctions.Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
+        var functionNames = c.RewardFunctions.Select(f => f.Name).Concat((custom ?? []).Select(f => f.Name)).ToHashSet(StringComparer.Ordinal);
         var componentWeights = o.Reward.Weights.Where(kv => !functionNames.Contains(kv.Key)).OrderBy(kv => kv.Key, StringComparer.Ordinal).ToList();
         var terms = new List<RewardTerm>();
         if (componentWeights.Count == 0) terms.Add(RewardTerm.Of(task.Verifier, 1.0, policy, "verifier"));
@@ -51,6 +53,8 @@ public static class TrainingComponents
         var registry = RewardFunctionRegistry.CreateDefault();
         foreach (var f in c.RewardFunctions)
             terms.Add(RewardTerm.Of(registry.Create(f), o.Reward.Weights.GetValueOrDefault(f.Name, 1.0), policy, f.Name));
+        foreach (var f in custom ?? [])
+            terms.Add(RewardTerm.Of(f, o.Reward.Weights.GetValueOrDefault(f.Name, 1.0), policy, f.Name));
         var pipeline = new RewardPipeline(terms, "reward");
         var weighting = c.Weighting is null ? null : WeightingRegistry.Create(c.Weighting, terms.Select(t => t.Name).ToArray());
         return new RewardStage(pipeline, weighting);
@@ -90,7 +94,7 @@ public static class TrainingComponents
     }
 
     /// <summary>The update's techniques and settings.</summary>
-    public static UpdateSettings CreateUpdate(ResolvedTrainConfig c, int padId)
+    public static UpdateSettings CreateUpdate(ResolvedTrainConfig c, int padId, RewardStage reward)
     {
         var rl = c.Options.Rl;
         return new UpdateSettings
@@ -107,6 +111,9 @@ public static class TrainingComponents
             MaxGradNorm = rl.MaxGradNorm,
             PadId = padId,
             Seed = c.Options.Run.Seed,
+            GradientFeedback = reward.Weighting as IGradientFeedback,
+            ObjectiveValues = r => reward.ObjectiveValues(r.Reward),
+            FreshEstimator = () => CreateEstimator(c),
         };
     }
 

@@ -202,20 +202,27 @@ public sealed class TrainerTests : IDisposable
         Assert.Equal("step-000002", File.ReadAllText(Path.Combine(run.CheckpointDir, "latest")).Trim());
     }
 
+    private sealed class ThrowingReward : Rewire.Core.Rewards.IRewardFunction
+    {
+        public string Name => "broken";
+        public Rewire.Core.Rewards.RewardResult Score(Rewire.Core.Rewards.Rollout rollout) => throw new InvalidOperationException("the broken reward always throws");
+    }
+
     [Fact]
     public void AThrowingRewardFunctionIsIsolatedCountedAndReported()
     {
-        // A weight on a component the verifier does not produce makes that reward term throw on every call.
-        var o = Tiny("rl.steps=2", "rl.sampler=uniform", "reward.weights.no_such_component=1", "reward.failure_value=-1");
+        // A reward function given in code that throws on every call: each call is isolated, counted and reported.
+        var o = Tiny("rl.steps=2", "rl.sampler=uniform", "reward.failure_value=-1");
         var run = NewRun("throws");
-        var s = Train(o, run);
+        RunSummary s;
+        using (var trainer = new RlvrTrainer(o, run, customRewards: [new ThrowingReward()])) s = trainer.Run();
         Assert.True(s.Completed);
         Assert.True(s.RewardFailures >= 2 * 8 * 4, $"every rollout's reward failed, got {s.RewardFailures}");
         var first = JsonDocument.Parse(File.ReadAllLines(run.MetricsFile)[0]).RootElement;
         Assert.True(first.GetProperty("reward_failures").GetInt32() > 0);
         var sample = JsonDocument.Parse(File.ReadAllLines(run.SamplesFile)[0]).RootElement;
-        Assert.Equal(-1.0, sample.GetProperty("reward").GetDouble());
-        Assert.Contains("no component 'no_such_component'", sample.GetProperty("failure_reason").GetString());
+        Assert.Equal(-1.0, sample.GetProperty("components").GetProperty("broken").GetDouble());
+        Assert.Contains("the broken reward always throws", sample.GetProperty("failure_reason").GetString());
     }
 
     [Theory]

@@ -21,7 +21,8 @@ public static class ObjectiveDescriptors
     private static TechniqueParameter ClipC(double c) => Number("clip_ratio_c", c, "the dual-clip constant c (> 1)", 1.0000001, 1e6);
     private static TechniqueParameter Agg(string mode) => Choice("loss_agg_mode", mode, "how per-token losses become one loss", Modes);
     private static readonly TechniqueParameter ScaleFactor = Integer("loss_scale_factor", 0,
-        "the constant divisor of seq-mean-token-sum-norm (0 = the generation budget rl.max_new_tokens, Dr. GRPO's L_const)", 0, 10_000_000);
+        "the constant divisor of seq-mean-token-sum-norm (0 = the generation budget rl.max_new_tokens, Dr. GRPO's L_const)", 0, 10_000_000)
+        with { Derive = (c, _) => c.MaxNewTokens.ToString(System.Globalization.CultureInfo.InvariantCulture) };
 
     private static IReadOnlyList<TechniqueParameter> Clipped(double low, double high, bool dual, double c, string mode) =>
         [ClipLow(low), ClipHigh(high), DualClip(dual), ClipC(c), Agg(mode), ScaleFactor];

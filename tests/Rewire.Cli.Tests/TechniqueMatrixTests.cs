@@ -1,0 +1,196 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Rewire.Cli.Commands;
+using Rewire.Core.Techniques;
+
+namespace Rewire.Cli.Tests;
+
+/// <summary>
+/// Warm-started checkpoints shared by the technique matrix: one per task, made once by `rewire train` with a short
+/// supervised warm start and no RL, so that each technique's run starts RL from the same weights (model.init_from,
+/// sft.steps=0) instead of repeating the warm start.
+/// </summary>
+public sealed class WarmStartFixture : IDisposable
+{
+    private readonly Dictionary<string, string> _checkpoints = new(StringComparer.Ordinal);
+
+    public string Root { get; } = Directory.CreateTempSubdirectory("rewire-matrix").FullName;
+
+    /// <summary>The sft checkpoint folder of <paramref name="task"/>, made on first use.</summary>
+    public string CheckpointFor(string task)
+    {
+        lock (_checkpoints)
+        {
+            if (_checkpoints.TryGetValue(task, out var path)) return path;
+            var (code, output, err) = CliHarness.Run("train", $"task.name={task}", "sft.steps=250", "rl.steps=0", "task.test_size=8",
+                "eval.samples=1", "eval.pass_k=1", "-o", Path.Combine(Root, "warm"), "--json");
+            Assert.True(code == 0, $"warm start of {task} exited {code}: {err}");
+            string run = JsonNode.Parse(output)!["run"]!.GetValue<string>();
+            path = Path.Combine(run, "checkpoints", "sft");
+            Assert.True(File.Exists(Path.Combine(path, "model.safetensors")), $"no warm-start weights in {path}");
+            _checkpoints[task] = path;
+            return path;
+        }
+    }
+
+    public void Dispose() => Directory.Delete(Root, recursive: true);
+}
+
+/// <summary>
+/// Every technique `rewire list` shows runs from its own example through the real command, and its effect shows: a
+/// shortened form of the example (2 RL steps from a shared warm-started checkpoint, a small test set) must exit 0, print
+/// "completed": true, and leave the technique-specific trace asserted below in the run's metrics or samples.
+/// </summary>
+public sealed class TechniqueMatrixTests(WarmStartFixture warm) : IClassFixture<WarmStartFixture>
+{
+    public static TheoryData<string, string> Listed()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var d in ListCommand.Techniques().All) data.Add(d.Kind, d.Name);
+        return data;
+    }
+
+    private sealed record Run(JsonObject Summary, List<JsonObject> Metrics, List<JsonObject> Samples);
+
+    /// <summary>Runs <paramref name="d"/>'s example, shortened, and returns what it wrote.</summary>
+    private Run RunExample(TechniqueDescriptor d, params string[] extra)
+    {
+        Assert.Equal("train", d.Example[0]);
+        var args = d.Example.Where(a => a != "--json").ToList();
+        string task = args.Select(a => a.Split('=', 2)).Where(kv => kv[0] == "task.name").Select(kv => kv[1]).LastOrDefault() ?? "reverse";
+        bool setsPrompts = args.Any(a => a.StartsWith("rl.prompts_per_step=", StringComparison.Ordinal));
+        args.AddRange(["rl.steps=2", "sft.steps=0", $"model.init_from={warm.CheckpointFor(task)}", "task.test_size=8", "eval.samples=2", "eval.pass_k=2",
+            "run.samples_per_step=100000"]);
+        if (!setsPrompts) args.Add("rl.prompts_per_step=12");
+        args.AddRange(extra);
+        args.AddRange(["-o", Path.Combine(warm.Root, "runs"), "--json"]);
+        var (code, output, err) = CliHarness.Run([.. args]);
+        Assert.True(code == 0, $"rewire {string.Join(' ', args)} exited {code}: {err}");
+        var summary = JsonNode.Parse(output)!.AsObject();
+        Assert.True(summary["completed"]!.GetValue<bool>(), output);
+        string run = summary["run"]!.GetValue<string>();
+        static List<JsonObject> Lines(string file) => File.ReadAllLines(file).Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
+        return new Run(summary, Lines(Path.Combine(run, "metrics.jsonl")), Lines(Path.Combine(run, "samples.jsonl")));
+    }
+
+    private static double Max(Run r, string key) => r.Metrics.Max(m => m[key] is { } v ? Math.Abs(v.GetValue<double>()) : 0);
+
+    private static bool Has(Run r, string key) => r.Metrics.All(m => m.ContainsKey(key));
+
+    [Theory]
+    [MemberData(nameof(Listed))]
+    public void Example_runs_to_the_end_and_the_technique_acts(string kind, string name)
+    {
+        var d = ListCommand.Techniques().Find(kind, name)!;
+        if (d.Example[0] != "train")
+        {
+            var (code, output, err) = CliHarness.Run([.. d.Example]);
+            Assert.True(code == 0, $"rewire {string.Join(' ', d.Example)} exited {code}: {err}");
+            Assert.True(JsonNode.Parse(output)!["completed"]!.GetValue<bool>(), output);
+            return;
+        }
+
+        var r = RunExample(d);
+        Assert.True(Max(r, "grad_norm") > 0, $"{kind} {name}: no step updated the policy");
+        switch (kind)
+        {
+            case TechniqueKinds.Shaper:
+                string changed = $"shaping/{name}/changed_fraction";
+                Assert.True(Has(r, changed), $"metrics lack {changed}");
+                if (name == "vanilla") Assert.Equal(0, Max(r, changed)); // the identity shaper is the baseline: it changes nothing
+                else Assert.True(Max(r, changed) > 0, $"{name} changed no reward in any step");
+                break;
+            case TechniqueKinds.AdvantageShaper:
+                Assert.True(Max(r, $"advantage_shaping/{name}/changed_fraction") > 0, $"{name} changed no advantage");
+                break;
+            case TechniqueKinds.KlEstimator:
+                Assert.True(Max(r, "kl") > 0, $"{name}: the KL to the reference stayed 0");
+                Assert.True(Has(r, "actor/kl_loss"), "the KL term is not in the loss");
+                break;
+            case TechniqueKinds.Rollout when name == "latr":
+                Assert.True(Max(r, "rollout/latr/branch_points") > 0, "LATR never branched");
+                break;
+            case TechniqueKinds.Reward:
+                Assert.All(r.Samples, s => Assert.True(s["components"]!.AsObject().ContainsKey(name), $"samples lack the {name} component"));
+                break;
+            case TechniqueKinds.RewardWeighting:
+                Assert.True(Has(r, "reward_weighting/correct") && Has(r, "reward_weighting/format"), "the weights of the objectives are not reported");
+                if (name == "gradient")
+                    Assert.NotEqual(0.5, r.Metrics[^1]["reward_weighting/correct"]!.GetValue<double>());
+                break;
+            case TechniqueKinds.Recipe:
+                Assert.Equal(name, r.Summary["recipe"]!.GetValue<string>());
+                break;
+            case TechniqueKinds.Task:
+                Assert.Equal(name, r.Summary["task"]!.GetValue<string>());
+                break;
+            case TechniqueKinds.Sampler when name != "uniform":
+                var uniform = RunExample(ListCommand.Techniques().Find(TechniqueKinds.Sampler, "uniform")!,
+                    d.Example.Where(a => a.StartsWith("task.name=", StringComparison.Ordinal)).ToArray());
+                static string Draws(Run run) => string.Join(",", run.Samples.Select(s => s["prompt_id"]!.GetValue<string>()).Distinct());
+                Assert.NotEqual(Draws(uniform), Draws(r));
+                break;
+        }
+    }
+
+    [Theory]
+    [InlineData("gspo", 3e-4, 4e-4, "seq-mean-token-mean")]
+    [InlineData("gspo_token", 3e-4, 4e-4, "seq-mean-token-mean")]
+    [InlineData("grpo", 0.2, 0.2, "seq-mean-token-mean")]
+    [InlineData("vanilla", 0.2, 0.2, "token-mean")]
+    [InlineData("ppo", 0.2, 0.2, "token-mean")]
+    [InlineData("dapo", 0.2, 0.28, "token-mean")]
+    [InlineData("dcpo", 0.16, 0.2, "seq-mean-token-sum")]
+    public void Dry_run_shows_each_objectives_paper_defaults(string objective, double low, double high, string aggregation)
+    {
+        var (code, output, err) = CliHarness.Run("train", "--dry-run", "--json", $"rl.objective={objective}");
+        Assert.True(code == 0, err);
+        var o = JsonNode.Parse(output)!["config"]!["objective"]!;
+        Assert.Equal(low, o["clip_low"]!.GetValue<double>());
+        Assert.Equal(high, o["clip_high"]!.GetValue<double>());
+        Assert.Equal(aggregation, o["loss_agg_mode"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Recipes_set_their_papers_combination()
+    {
+        JsonNode Config(string recipe) => JsonNode.Parse(CliHarness.Run("train", "--dry-run", "--json", $"rl.recipe={recipe}").Out)!["config"]!;
+        var grpo = Config("grpo");
+        Assert.Equal("loss", grpo["rl"]!["kl_mode"]!.GetValue<string>());
+        Assert.Equal("low_var_kl", grpo["rl"]!["kl_estimator"]!.GetValue<string>());
+        Assert.Equal(0.04, grpo["rl"]!["kl_coef"]!.GetValue<double>());
+        Assert.Equal("seq-mean-token-mean", grpo["objective"]!["loss_agg_mode"]!.GetValue<string>());
+        var dr = Config("dr_grpo");
+        Assert.Equal("dr_grpo", dr["rl"]!["estimator"]!.GetValue<string>());
+        Assert.Equal("seq-mean-token-sum-norm", dr["objective"]!["loss_agg_mode"]!.GetValue<string>());
+        Assert.Equal(10, dr["objective"]!["loss_scale_factor"]!.GetValue<long>()); // the generation budget, rl.max_new_tokens
+        var dapo = Config("dapo");
+        Assert.Equal("dapo", dapo["rl"]!["sampler"]!.GetValue<string>());
+        Assert.True(dapo["shaping"]!.AsObject().ContainsKey("overlong_punishment"));
+        var dot = Config("dot");
+        Assert.Equal("kl_cov", dot["rl"]!["objective"]!.GetValue<string>());
+        Assert.Equal(0.002, dot["objective"]!["ratio"]!.GetValue<double>());
+    }
+
+    [Fact]
+    public void Explicit_keys_override_a_recipe_and_the_sources_say_so()
+    {
+        var (code, output, err) = CliHarness.Run("train", "--dry-run", "--json", "rl.recipe=gspo", "objective.clip_high=5e-4");
+        Assert.True(code == 0, err);
+        var doc = JsonNode.Parse(output)!;
+        Assert.Equal(5e-4, doc["config"]!["objective"]!["clip_high"]!.GetValue<double>());
+        Assert.Equal(3e-4, doc["config"]!["objective"]!["clip_low"]!.GetValue<double>());
+        Assert.Equal("user", doc["sources"]!["objective.clip_high"]!.GetValue<string>());
+        Assert.Equal("objective gspo default", doc["sources"]!["objective.clip_low"]!.GetValue<string>());
+        Assert.Equal("recipe gspo", doc["sources"]!["rl.objective"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void A_dry_run_writes_no_run_folder()
+    {
+        string output = Path.Combine(warm.Root, "dry");
+        var (code, _, _) = CliHarness.Run("train", "--dry-run", "-o", output);
+        Assert.Equal(0, code);
+        Assert.False(Directory.Exists(output));
+    }
+}

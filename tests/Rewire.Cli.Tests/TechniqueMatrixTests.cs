@@ -60,7 +60,7 @@ public sealed class TechniqueMatrixTests(WarmStartFixture warm) : IClassFixture<
         string task = args.Select(a => a.Split('=', 2)).Where(kv => kv[0] == "task.name").Select(kv => kv[1]).LastOrDefault() ?? "reverse";
         bool setsPrompts = args.Any(a => a.StartsWith("rl.prompts_per_step=", StringComparison.Ordinal));
         args.AddRange(["rl.steps=2", "sft.steps=0", $"model.init_from={warm.CheckpointFor(task)}", "task.test_size=8", "eval.samples=2", "eval.pass_k=2",
-            "run.samples_per_step=100000"]);
+            "run.samples_per_step=10000"]);
         if (!setsPrompts) args.Add("rl.prompts_per_step=12");
         args.AddRange(extra);
         args.AddRange(["-o", Path.Combine(warm.Root, "runs"), "--json"]);

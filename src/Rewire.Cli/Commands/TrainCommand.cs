@@ -51,9 +51,10 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
     {
         TrainOptions options;
         RunDirectory run;
+        RunLock runLock;
         try
         {
-            (options, run) = Prepare(settings, DateTimeOffset.UtcNow);
+            (options, run, runLock) = Prepare(settings, DateTimeOffset.UtcNow);
         }
         catch (ConfigurationException e)
         {
@@ -66,6 +67,7 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
             return 2;
         }
 
+        using var heldLock = runLock; // released on exit; the system releases it if the process dies
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         ConsoleCancelEventHandler onCancel = (_, e) =>
         {
@@ -87,6 +89,11 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
             Console.Error.WriteLine(e.Message);
             return 2;
         }
+        catch (RunFolderException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            return 2;
+        }
         catch (Exception e) when (e is TrainingAbortedException or CheckpointException)
         {
             Console.Error.WriteLine(e.Message);
@@ -98,17 +105,32 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         }
     }
 
-    /// <summary>Resolves the configuration (embedded defaults, file, overrides) and the run folder; validates before any work.</summary>
-    public static (TrainOptions Options, RunDirectory Run) Prepare(Settings settings, DateTimeOffset now)
+    /// <summary>
+    /// Resolves the configuration (embedded defaults, file, overrides), checks all of it (<see cref="TrainingPreflight"/>),
+    /// and only then creates the run folder (or opens the one to resume) and takes its lock; a resumed run's `latest` is
+    /// checked under the lock. Nothing is created for a configuration that is refused.
+    /// </summary>
+    public static (TrainOptions Options, RunDirectory Run, RunLock Lock) Prepare(Settings settings, DateTimeOffset now)
     {
+        string holder = "rewire train " + (settings.Resume is not null ? "--resume " + settings.Resume : "(new run)");
         if (settings.Resume is not null)
         {
             if (settings.Config is not null || settings.Overrides.Length > 0)
                 throw new ConfigurationException(["--resume continues a run with its own config.json; drop --config and the overrides (or start a new run)"]);
             var existing = RunDirectory.Open(settings.Resume);
             var resumed = OptionsBinder.Bind<TrainOptions>(OptionsBinder.FlattenJson(File.ReadAllText(existing.ConfigFile), existing.ConfigFile));
-            TrainingComponents.ValidateNames(resumed);
-            return (resumed, existing);
+            TrainingPreflight.Check(resumed);
+            var held = existing.Lock(holder);
+            try
+            {
+                existing.ResumeCheckpoint(); // a missing or misdirected `latest` is refused here, before any work
+            }
+            catch
+            {
+                held.Dispose();
+                throw;
+            }
+            return (resumed, existing, held);
         }
         var values = new List<KeyValuePair<string, string>>();
         if (settings.Config is not null)
@@ -124,9 +146,10 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
             _ => kv,
         }));
         var options = OptionsBinder.Bind<TrainOptions>(values);
-        TrainingComponents.ValidateNames(options);
-        var run = RunDirectory.Create(settings.Output, $"{options.Run.Name}-{options.Task.Name}-{options.Rl.Objective}-s{options.Run.Seed}", now);
-        return (options, run);
+        TrainingPreflight.Check(options);
+        var run = RunDirectory.Create(settings.Output, $"{options.Run.Name}-{options.Task.Name}-{options.Rl.Objective}-s{options.Run.Seed}", now,
+            OptionsBinder.ToJson(options));
+        return (options, run, run.Lock(holder));
     }
 
     private static RunSummary Train(TrainOptions options, RunDirectory run, Settings settings, ITrainingObserver observer, CancellationToken cancel)

@@ -124,9 +124,7 @@ public sealed class RlvrTrainer : IDisposable
             PadId = _tokenizer.PadId,
         }.Validate(_tokenizer.VocabSize);
 
-        int longestPrompt = _trainPool.Concat(_testSet).Max(p => _template.Encode(p, _tokenizer).Length);
-        if (longestPrompt + options.Rl.MaxNewTokens > options.Model.Context)
-            throw new ConfigurationException([$"'model.context' = {options.Model.Context} is too short: prompts of {longestPrompt} tokens plus 'rl.max_new_tokens' = {options.Rl.MaxNewTokens} need {longestPrompt + options.Rl.MaxNewTokens}"]);
+        TrainingPreflight.CheckContext(options, _trainPool.Concat(_testSet).Max(p => _template.Encode(p, _tokenizer).Length));
     }
 
     public TransformerPolicy Policy => _policy;
@@ -143,6 +141,13 @@ public sealed class RlvrTrainer : IDisposable
         {
             _run.WriteConfig(OptionsBinder.ToJson(_o));
             WarmStart(cancel);
+            if (cancel.IsCancellationRequested)
+            {
+                // Interrupted during the warm start: no checkpoint of a partial warm start; the stop is recorded.
+                var stopped = InterruptedRun.DuringWarmStart(_o, clock.Elapsed);
+                _run.WriteSummary(stopped);
+                return stopped;
+            }
             _before = EvaluateNow("before RL");
             SaveCheckpoint(TrainingCheckpoint.SftFolder);
         }
@@ -435,7 +440,7 @@ public sealed class RlvrTrainer : IDisposable
 
     private bool TryResume()
     {
-        string? latest = TrainingCheckpoint.Latest(_run.CheckpointDir);
+        string? latest = _run.ResumeCheckpoint();
         if (latest is null) return false;
         var state = TrainingCheckpoint.ReadState(latest);
         string hash = TrainingCheckpoint.Get<string>(state, "config_hash");
@@ -444,7 +449,7 @@ public sealed class RlvrTrainer : IDisposable
         PolicyCheckpoint.LoadWeights(_policy.Model, Path.Combine(latest, PolicyCheckpoint.WeightsFile));
         TrainingCheckpoint.LoadOptimizer(latest, _optimizer);
         _optimizer.Steps = TrainingCheckpoint.Get<long>(state, "optimizer_steps");
-        _sampler.RestoreState(state["sampler"]!.AsObject());
+        TrainingCheckpoint.RestoreSampler(state, _sampler);
         _step = TrainingCheckpoint.Get<int>(state, "step");
         _before = TrainingCheckpoint.Get<EvalResult>(state, "accuracy_before");
         _consecutiveNonFinite = TrainingCheckpoint.Get<int>(state, "consecutive_non_finite");

@@ -74,6 +74,7 @@ public sealed class RolloutCollector
     /// <summary>Generates G completions for each prompt with <paramref name="generator"/>, scores and shapes them.</summary>
     public IReadOnlyList<GroupOutcome> Collect(IReadOnlyList<Prompt> prompts, torch.Generator generator)
     {
+        Rewire.Core.Runs.KillPoint.Reached("generate");
         var clock = Stopwatch.StartNew();
         var encoded = prompts.Select(p => _template.Encode(p, _tokenizer)).ToArray();
         var requests = new List<IReadOnlyList<int>>(prompts.Count * _groupSize);

@@ -12,7 +12,8 @@ namespace Rewire.Cli.Commands;
 
 /// <summary>
 /// `rewire train [--config FILE] [key=value ...]`: supervised warm start, RL, evaluation, in a run folder.
-/// Exit codes: 0 done, 1 the run stopped (non-finite losses, a checkpoint problem), 2 invalid configuration, 130 interrupted.
+/// Exit codes: 0 done, 1 the run stopped (non-finite losses, a checkpoint problem), 2 invalid configuration or a run folder
+/// that cannot be resumed or is in use by another process, 130 interrupted.
 /// </summary>
 public sealed class TrainCommand : Command<TrainCommand.Settings>
 {

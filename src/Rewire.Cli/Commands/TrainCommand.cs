@@ -56,6 +56,7 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
     {
         ResolvedTrainConfig options;
         RunDirectory run;
+        RunLock runLock;
         try
         {
             if (settings.DryRun)
@@ -65,7 +66,7 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
                 else PrintResolved(resolved);
                 return 0;
             }
-            (options, run) = Prepare(settings, DateTimeOffset.UtcNow);
+            (options, run, runLock) = Prepare(settings, DateTimeOffset.UtcNow);
         }
         catch (ConfigurationException e)
         {
@@ -78,6 +79,7 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
             return ExitCodes.Refused;
         }
 
+        using var heldLock = runLock; // released on exit; the system releases it if the process dies
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         ConsoleCancelEventHandler onCancel = (_, e) =>
         {
@@ -99,6 +101,11 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
             Console.Error.WriteLine(TerminalText.Clean(e.Message));
             return ExitCodes.Refused;
         }
+        catch (RunFolderException e)
+        {
+            Console.Error.WriteLine(TerminalText.Clean(e.Message));
+            return ExitCodes.Refused;
+        }
         catch (Exception e) when (e is TrainingAbortedException or CheckpointException)
         {
             Console.Error.WriteLine(TerminalText.Clean(e.Message));
@@ -110,23 +117,38 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         }
     }
 
-    /// <summary>Resolves the configuration (embedded defaults, recipe, file, overrides) and the run folder; validates before any work.</summary>
-    public static (ResolvedTrainConfig Options, RunDirectory Run) Prepare(Settings settings, DateTimeOffset now)
+    /// <summary>
+    /// Resolves the configuration (embedded defaults, recipe, file, overrides), checks all of it (<see cref="TrainingPreflight"/>),
+    /// and only then creates the run folder (or opens the one to resume) and takes its lock; a resumed run's `latest` is
+    /// checked under the lock. Nothing is created for a configuration that is refused.
+    /// </summary>
+    public static (ResolvedTrainConfig Options, RunDirectory Run, RunLock Lock) Prepare(Settings settings, DateTimeOffset now)
     {
+        string holder = "rewire train " + (settings.Resume is not null ? "--resume " + settings.Resume : "(new run)");
         if (settings.Resume is not null)
         {
             if (settings.Config is not null || settings.Overrides.Length > 0)
                 throw new ConfigurationException(["--resume continues a run with its own config.json; drop --config and the overrides (or start a new run)"]);
             var existing = RunDirectory.Open(settings.Resume);
             var resumed = TrainConfiguration.FromRunConfig(BoundedFile.ReadAllText(existing.ConfigFile, "the run's configuration"), existing.ConfigFile);
-            PolicySession.CheckFits(resumed.Options);
-            return (resumed, existing);
+            TrainingPreflight.Check(resumed);
+            var held = existing.Lock(holder);
+            try
+            {
+                existing.ResumeCheckpoint(); // a missing or misdirected `latest` is refused here, before any work
+            }
+            catch
+            {
+                held.Dispose();
+                throw;
+            }
+            return (resumed, existing, held);
         }
         var options = Resolve(settings);
-        PolicySession.CheckFits(options.Options);
+        TrainingPreflight.Check(options);
         var o = options.Options;
-        var run = RunDirectory.Create(settings.Output, $"{o.Run.Name}-{o.Task.Name}-{o.Rl.Objective}-s{o.Run.Seed}", now);
-        return (options, run);
+        var run = RunDirectory.Create(settings.Output, $"{o.Run.Name}-{o.Task.Name}-{o.Rl.Objective}-s{o.Run.Seed}", now, OptionsBinder.ToJson(o));
+        return (options, run, run.Lock(holder));
     }
 
     /// <summary>The configuration of a new run: the file's keys, then the overrides, resolved against the technique catalogue.</summary>

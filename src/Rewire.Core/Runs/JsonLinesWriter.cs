@@ -27,6 +27,12 @@ public sealed class JsonLinesWriter : IDisposable
     {
         byte[] line = JsonSerializer.SerializeToUtf8Bytes(record, Options);
         _stream.Write(line);
+        if (KillPoint.Armed("append"))
+        {
+            // The kill harness: put the line without its newline on disk first, so a kill here leaves a torn last line.
+            _stream.Flush(flushToDisk: false);
+            KillPoint.Reached("append");
+        }
         _stream.WriteByte((byte)'\n');
         _stream.Flush(flushToDisk: false);
     }

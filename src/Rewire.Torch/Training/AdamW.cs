@@ -64,6 +64,7 @@ public sealed class AdamW : IDisposable
 
     public void Step(double learningRate)
     {
+        Rewire.Core.Runs.KillPoint.Reached("update");
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         Steps++;

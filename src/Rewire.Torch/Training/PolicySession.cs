@@ -85,8 +85,7 @@ public sealed class PolicySession : IDisposable
         int longest = task.GenerateMany(Split.Train, o.Run.Seed, o.Task.TrainSize, o.Task.Difficulty)
             .Concat(task.GenerateMany(Split.Test, o.Run.Seed, o.Task.TestSize, o.Task.Difficulty))
             .Max(p => template.Encode(p, tokenizer).Length);
-        if (longest + o.Rl.MaxNewTokens > o.Model.Context)
-            throw new ConfigurationException([$"'model.context' = {o.Model.Context} is too short: prompts of up to {longest} tokens plus 'rl.max_new_tokens' = {o.Rl.MaxNewTokens} need {longest + o.Rl.MaxNewTokens}; raise model.context or lower rl.max_new_tokens"]);
+        TrainingPreflight.CheckContext(o, longest);
     }
 
     public TrainOptions Options { get; }

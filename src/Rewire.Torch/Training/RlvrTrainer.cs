@@ -131,6 +131,13 @@ public sealed class RlvrTrainer : IDisposable
         {
             _run.WriteConfig(OptionsBinder.ToJson(_o));
             WarmStart(cancel);
+            if (cancel.IsCancellationRequested)
+            {
+                // Interrupted during the warm start: no checkpoint of a partial warm start; the stop is recorded.
+                var stopped = InterruptedRun.DuringWarmStart(_o, clock.Elapsed);
+                _run.WriteSummary(stopped);
+                return stopped;
+            }
             _before = EvaluateNow("before RL");
             SaveCheckpoint(TrainingCheckpoint.SftFolder);
         }
@@ -344,7 +351,7 @@ public sealed class RlvrTrainer : IDisposable
 
     private bool TryResumeFromLatest()
     {
-        string? latest = TrainingCheckpoint.Latest(_run.CheckpointDir);
+        string? latest = _run.ResumeCheckpoint();
         if (latest is null) return false;
         var state = TrainingCheckpoint.ReadState(latest);
         string hash = TrainingCheckpoint.Get<string>(state, "config_hash");
@@ -353,8 +360,8 @@ public sealed class RlvrTrainer : IDisposable
         _session.LoadWeights(latest);
         TrainingCheckpoint.LoadOptimizer(latest, _optimizer);
         _optimizer.Steps = TrainingCheckpoint.Get<long>(state, "optimizer_steps");
-        _sampler.RestoreState(state["sampler"]!.AsObject());
-        var techniques = state["techniques"] as JsonObject;
+        TrainingCheckpoint.RestoreSampler(state, _sampler);
+        var techniques = state.Node("techniques") as JsonObject;
         foreach (var (key, t) in StatefulTechniques())
         {
             if (techniques?[key] is not JsonObject saved)

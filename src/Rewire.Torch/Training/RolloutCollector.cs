@@ -51,6 +51,7 @@ public sealed class RolloutCollector(IPolicy policy, ITokenizer tokenizer, Promp
     /// <summary>Generates G completions for each prompt with <paramref name="generator"/>, scores and shapes them.</summary>
     public IReadOnlyList<GroupOutcome> Collect(IReadOnlyList<Prompt> prompts, torch.Generator generator)
     {
+        Rewire.Core.Runs.KillPoint.Reached("generate");
         var clock = Stopwatch.StartNew();
         var encoded = prompts.Select(p => (IReadOnlyList<int>)template.Encode(p, tokenizer)).ToArray();
         var produced = rollout.Rollout(policy, encoded, groupSize, generation, generator);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Rewire.Core.Runs;
+using Rewire.Core.Sampling;
 using Rewire.Torch.Checkpoints;
 using Rewire.Torch.Models;
 
@@ -9,73 +10,110 @@ namespace Rewire.Torch.Training;
 /// <summary>
 /// A training checkpoint is a folder `checkpoints/step-NNNNNN/` holding the model (model.safetensors + config.json),
 /// the optimiser moments (optimizer.safetensors) and state.json (step, optimiser step count, sampler state with its
-/// random generator, counters, how many metric and sample lines belong to the run so far). It is built in a temporary
-/// folder and renamed into place; `checkpoints/latest` (written atomically afterwards) names the newest complete one.
-/// A crash at any point leaves the previous checkpoint intact and `latest` pointing at it.
+/// random generator, counters, how many metric and sample lines belong to the run so far). It is committed through
+/// <see cref="CheckpointStore"/>: written whole, then `checkpoints/latest` is switched to it, then any older checkpoint
+/// of the same name is removed, so a crash at any point leaves `latest` naming a complete checkpoint. Every file that
+/// cannot be read is named in the error.
 /// </summary>
 public static class TrainingCheckpoint
 {
     public const string OptimizerFile = "optimizer.safetensors";
     public const string StateFile = "state.json";
-    public const string LatestFile = "latest";
+    public const string LatestFile = CheckpointStore.LatestFile;
     public const string SftFolder = "sft";
 
     /// <summary>Called with a phase name while a checkpoint is written (tests use it to simulate a crash mid-write).</summary>
     internal static Action<string>? FaultHook { get; set; }
 
-    public static string Save(string checkpointsDir, string name, TransformerPolicy policy, AdamW? optimizer, JsonObject state)
-    {
-        Directory.CreateDirectory(checkpointsDir);
-        string final = Path.Combine(checkpointsDir, name);
-        string tmp = Path.Combine(checkpointsDir, ".tmp-" + name);
-        if (Directory.Exists(tmp)) Directory.Delete(tmp, recursive: true);
-        Directory.CreateDirectory(tmp);
-        PolicyCheckpoint.Save(policy, tmp);
-        FaultHook?.Invoke("model-written");
-        if (optimizer is not null)
-            AtomicFile.WriteAllBytes(Path.Combine(tmp, OptimizerFile), SafeTensors.Encode(optimizer.ExportState()));
-        AtomicFile.WriteAllText(Path.Combine(tmp, StateFile), state.ToJsonString(RunDirectory.JsonOptions));
-        FaultHook?.Invoke("before-rename");
-        if (Directory.Exists(final)) Directory.Delete(final, recursive: true);
-        Directory.Move(tmp, final);
-        AtomicFile.WriteAllText(Path.Combine(checkpointsDir, LatestFile), name);
-        return final;
-    }
+    public static string Save(string checkpointsDir, string name, TransformerPolicy policy, AdamW? optimizer, JsonObject state) =>
+        new CheckpointStore(checkpointsDir).Commit(name, dir =>
+        {
+            PolicyCheckpoint.Save(policy, dir);
+            FaultHook?.Invoke("model-written");
+            KillPoint.Reached("checkpoint");
+            if (optimizer is not null)
+                AtomicFile.WriteAllBytes(Path.Combine(dir, OptimizerFile), SafeTensors.Encode(optimizer.ExportState()));
+            AtomicFile.WriteAllText(Path.Combine(dir, StateFile), state.ToJsonString(RunDirectory.JsonOptions));
+        }, phase => FaultHook?.Invoke(phase == "built" ? "before-rename" : phase));
 
-    /// <summary>The newest complete checkpoint folder, or null when the run has none; removes half-written temporaries.</summary>
-    public static string? Latest(string checkpointsDir)
-    {
-        if (!Directory.Exists(checkpointsDir)) return null;
-        foreach (var tmp in Directory.GetDirectories(checkpointsDir, ".tmp-*")) Directory.Delete(tmp, recursive: true);
-        string pointer = Path.Combine(checkpointsDir, LatestFile);
-        if (!File.Exists(pointer)) return null;
-        string dir = Path.Combine(checkpointsDir, File.ReadAllText(pointer).Trim());
-        return Directory.Exists(dir) ? dir : throw new CheckpointException($"checkpoints/latest names '{dir}', which does not exist; the run folder was edited by hand");
-    }
+    /// <summary>
+    /// The newest complete checkpoint folder, or null when the run has none yet. Only reads (a training run may be writing
+    /// beside it); refuses a `latest` that is missing while checkpoints exist or that points outside the run.
+    /// </summary>
+    public static string? Latest(string checkpointsDir) => new CheckpointStore(checkpointsDir).Latest();
 
-    public static JsonObject ReadState(string checkpointDir)
+    /// <summary>Reads a checkpoint's state.json; a missing, unreadable or malformed file is named in the error.</summary>
+    public static CheckpointState ReadState(string checkpointDir)
     {
         string path = Path.Combine(checkpointDir, StateFile);
         if (!File.Exists(path)) throw new CheckpointException($"{path} is missing; the checkpoint is incomplete");
         try
         {
-            return JsonNode.Parse(File.ReadAllText(path)) as JsonObject
-                   ?? throw new CheckpointException($"{path} does not hold a JSON object; the checkpoint is corrupt");
+            return new CheckpointState(path, JsonNode.Parse(File.ReadAllText(path)) as JsonObject
+                                             ?? throw new CheckpointException($"{path} is corrupt: it does not hold a JSON object"));
         }
         catch (JsonException e)
         {
-            throw new CheckpointException($"{path} is not valid JSON ({e.Message}); the checkpoint is corrupt", e);
+            throw new CheckpointException($"{path} is corrupt: it is not valid JSON ({e.Message}); resume from an earlier checkpoint by writing its folder name into checkpoints/latest", e);
         }
     }
 
+    /// <summary>Loads the optimiser moments; a missing, damaged or mismatched file is named in the error.</summary>
     public static void LoadOptimizer(string checkpointDir, AdamW optimizer)
     {
         string path = Path.Combine(checkpointDir, OptimizerFile);
         if (!File.Exists(path)) throw new CheckpointException($"{path} is missing; the checkpoint is incomplete");
         var (tensors, _) = SafeTensors.Decode(File.ReadAllBytes(path), path);
-        optimizer.ImportState(tensors);
+        try
+        {
+            optimizer.ImportState(tensors);
+        }
+        catch (CheckpointException e) when (!e.Message.Contains(path, StringComparison.Ordinal))
+        {
+            throw new CheckpointException($"{path}: {e.Message}", e);
+        }
     }
 
-    public static T Get<T>(JsonObject state, string key) =>
-        state[key] is { } node ? node.Deserialize<T>()! : throw new CheckpointException($"checkpoint state has no '{key}'");
+    /// <summary>Restores the sampler from the state's "sampler" object; a malformed one names the file.</summary>
+    public static void RestoreSampler(CheckpointState state, IPromptSampler sampler)
+    {
+        var node = state.Node("sampler") as JsonObject ?? throw state.Corrupt("sampler", "it is not a JSON object");
+        try
+        {
+            sampler.RestoreState(node);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or ArgumentException or KeyNotFoundException or NullReferenceException or IndexOutOfRangeException)
+        {
+            // The samplers read their own state with JsonNode accessors, which fail in these ways on malformed values.
+            throw state.Corrupt("sampler", e.Message, e);
+        }
+    }
+
+    public static T Get<T>(CheckpointState state, string key) => state.Get<T>(key);
+}
+
+/// <summary>A checkpoint's state.json as read, with the file's path so every error names it.</summary>
+public sealed class CheckpointState(string path, JsonObject values)
+{
+    public string Path { get; } = path;
+
+    /// <summary>The value of <paramref name="key"/>; missing, null or of the wrong type is an error naming the file and key.</summary>
+    public T Get<T>(string key)
+    {
+        var node = Node(key);
+        try
+        {
+            return node.Deserialize<T>() ?? throw Corrupt(key, "it is null");
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or NotSupportedException)
+        {
+            throw Corrupt(key, $"it does not hold a {typeof(T).Name} ({e.Message})", e);
+        }
+    }
+
+    /// <summary>The raw value of <paramref name="key"/>; missing or null is an error naming the file and key.</summary>
+    public JsonNode Node(string key) => values[key] ?? throw Corrupt(key, "it is missing or null");
+
+    internal CheckpointException Corrupt(string key, string why, Exception? inner = null) =>
+        new($"{Path} is corrupt: '{key}' is unusable: {why}; resume from an earlier checkpoint by writing its folder name into checkpoints/latest, or start a new run", inner);
 }

@@ -1,0 +1,61 @@
+using Rewire.Core.Configuration;
+using Rewire.Tasks;
+using Rewire.Torch.Generation;
+using Rewire.Torch.Models;
+using Rewire.Torch.Tokenizers;
+
+namespace Rewire.Torch.Training;
+
+/// <summary>
+/// Every check of a <see cref="TrainOptions"/> that <see cref="RlvrTrainer"/>'s constructor makes, run without a model and
+/// without a run folder, so `rewire train` refuses a bad configuration before it creates anything: registered names,
+/// the model shape, the generation settings, every component built once, and a context long enough for the longest
+/// prompt plus `rl.max_new_tokens`. Problems are reported together as a <see cref="ConfigurationException"/>.
+/// </summary>
+public static class TrainingPreflight
+{
+    public static void Check(ResolvedTrainConfig c)
+    {
+        var o = c.Options;
+        var errors = new List<string>();
+        void Try(Action check)
+        {
+            try { check(); }
+            catch (ArgumentException e) { errors.Add(e.Message); }
+            catch (ConfigurationException e) { errors.AddRange(e.Errors); }
+        }
+
+        var task = TrainingComponents.CreateTask(o);
+        var tokenizer = new CharTokenizer(task.Alphabet);
+        var train = task.GenerateMany(Split.Train, o.Run.Seed, o.Task.TrainSize, o.Task.Difficulty);
+        Try(() => new TransformerConfig
+        {
+            VocabSize = tokenizer.VocabSize,
+            Layers = o.Model.Layers,
+            Heads = o.Model.Heads,
+            Width = o.Model.Width,
+            ContextLength = o.Model.Context,
+        }.Validate());
+        Try(() => new GenerationOptions
+        {
+            MaxNewTokens = o.Rl.MaxNewTokens,
+            Temperature = o.Rl.Temperature,
+            StopTokens = [tokenizer.EosId],
+            PadId = tokenizer.PadId,
+        }.Validate(tokenizer.VocabSize));
+        Try(() => TrainingComponents.CreateSampler(c, train));
+        Try(() => TrainingComponents.CreateUpdate(c, tokenizer.PadId, TrainingComponents.CreateReward(c, task)));
+        Try(() => TrainingComponents.CreateShapers(c));
+        Try(() => TrainingComponents.CreateRollout(c));
+        Try(() => PolicySession.CheckFits(o));
+        if (errors.Count > 0) throw new ConfigurationException(errors);
+    }
+
+    /// <summary>Refuses a `model.context` shorter than the longest prompt plus `rl.max_new_tokens`.</summary>
+    public static void CheckContext(TrainOptions o, int longestPrompt)
+    {
+        int need = longestPrompt + o.Rl.MaxNewTokens;
+        if (need > o.Model.Context)
+            throw new ConfigurationException([$"'model.context' = {o.Model.Context} is too short: prompts of {longestPrompt} tokens plus 'rl.max_new_tokens' = {o.Rl.MaxNewTokens} need {need}; set model.context={need} or more, or lower rl.max_new_tokens"]);
+    }
+}

@@ -8,7 +8,7 @@ namespace Rewire.Core.MultiObjective;
 /// w ← softmax(log w + η_t·s/λ) with η_t the current actor learning rate and λ the regularisation factor (default 1e-5).
 /// Weights are floored at 1e-12 after the softmax so they stay strictly positive on the simplex.
 /// </summary>
-public sealed class GradientWeighting : IRewardWeighting, IGradientFeedback
+public sealed class GradientWeighting : IRewardWeighting, IGradientFeedback, Rewire.Core.Techniques.IStatefulTechnique
 {
     public const string RegistryName = "gradient";
 
@@ -110,5 +110,29 @@ public sealed class GradientWeighting : IRewardWeighting, IGradientFeedback
         Array.Clear(_accumulated);
         _accumulatedSteps = 0;
         return true;
+    }
+
+    /// <summary>The weights and the pending accumulation, for checkpoints.</summary>
+    public System.Text.Json.Nodes.JsonObject SaveState() => new()
+    {
+        ["weights"] = new System.Text.Json.Nodes.JsonArray(_weights.Select(w => (System.Text.Json.Nodes.JsonNode)w).ToArray()),
+        ["accumulated"] = new System.Text.Json.Nodes.JsonArray(_accumulated.Select(w => (System.Text.Json.Nodes.JsonNode)w).ToArray()),
+        ["accumulated_steps"] = _accumulatedSteps,
+    };
+
+    /// <summary>Restores a state written by <see cref="SaveState"/>.</summary>
+    public void RestoreState(System.Text.Json.Nodes.JsonObject state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        double[] Read(string key) => (state[key] as System.Text.Json.Nodes.JsonArray ?? throw new ArgumentException($"gradient weighting state lacks '{key}'", nameof(state)))
+            .Select(x => x!.GetValue<double>()).ToArray();
+        var weights = Read("weights");
+        var accumulated = Read("accumulated");
+        if (weights.Length != _weights.Length || accumulated.Length != _accumulated.Length)
+            throw new ArgumentException($"gradient weighting state is for {weights.Length} objectives, not {_weights.Length}", nameof(state));
+        Simplex.Validate(weights, "restored gradient weighting weights");
+        _weights = weights;
+        accumulated.CopyTo(_accumulated, 0);
+        _accumulatedSteps = state["accumulated_steps"]?.GetValue<int>() ?? throw new ArgumentException("gradient weighting state lacks 'accumulated_steps'", nameof(state));
     }
 }

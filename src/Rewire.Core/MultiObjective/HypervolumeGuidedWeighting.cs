@@ -9,7 +9,7 @@ namespace Rewire.Core.MultiObjective;
 /// r = m · Σ_k w_k r_k. Minimised objectives are negated. Deviation: the code lets c be negative while B holds only the
 /// reference; here c is always clipped at 0 so m stays in [0.5, 2) as the spec's invariant requires.
 /// </summary>
-public sealed class HypervolumeGuidedWeighting : IRewardWeighting, IValidationFeedback
+public sealed class HypervolumeGuidedWeighting : IRewardWeighting, IValidationFeedback, Rewire.Core.Techniques.IStatefulTechnique
 {
     public const string RegistryName = "hypervolume";
 
@@ -68,6 +68,27 @@ public sealed class HypervolumeGuidedWeighting : IRewardWeighting, IValidationFe
         if (accepted) _buffer.Add(p);
         RewardScale = MetaReward(c);
         return new HypervolumeStep(c, RewardScale, accepted);
+    }
+
+    /// <summary>The accepted validation points (oriented) and the current reward scale, for checkpoints.</summary>
+    public System.Text.Json.Nodes.JsonObject SaveState() => new()
+    {
+        ["buffer"] = new System.Text.Json.Nodes.JsonArray(_buffer.Select(p => (System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonArray(p.Select(x => (System.Text.Json.Nodes.JsonNode)x).ToArray())).ToArray()),
+        ["reward_scale"] = RewardScale,
+    };
+
+    /// <summary>Restores a state written by <see cref="SaveState"/>.</summary>
+    public void RestoreState(System.Text.Json.Nodes.JsonObject state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (state["buffer"] is not System.Text.Json.Nodes.JsonArray buffer || state["reward_scale"] is null)
+            throw new ArgumentException("hypervolume weighting state needs 'buffer' and 'reward_scale'", nameof(state));
+        var points = buffer.Select(p => (p as System.Text.Json.Nodes.JsonArray ?? throw new ArgumentException("a buffer point is not an array", nameof(state)))
+            .Select(x => x!.GetValue<double>()).ToArray()).ToList();
+        if (points.Any(p => p.Length != _weights.Length)) throw new ArgumentException($"a buffer point does not have {_weights.Length} values", nameof(state));
+        _buffer.Clear();
+        _buffer.AddRange(points);
+        RewardScale = state["reward_scale"]!.GetValue<double>();
     }
 
     private double[] Orient(double[] v)

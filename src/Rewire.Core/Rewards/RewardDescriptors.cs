@@ -21,7 +21,7 @@ public static class RewardDescriptors
         Number("correct_reward", 1.0, "Reward of a correct answer."),
         Number("incorrect_reward", 0.0, "Reward of a wrong answer."),
         Number("no_answer_reward", 0.0, "Reward when no answer can be extracted."),
-        Text("extract", extract, "Answer sources tried in order, comma-separated: tag, boxed, answer_line, last_number."),
+        Text("extract", extract, "Answer sources tried in order, comma-separated: tag, boxed, answer_line, last_number, whole (the completion itself)."),
         Text("tag", "answer", "The tag name of the tag source (<answer>...</answer>)."),
         Integer("max_answer_length", 4096, "Longest answer considered, in characters.", 1, 1_000_000),
         Integer("max_number_length", 256, "Longest number parsed, in characters.", 1, 100_000),
@@ -31,7 +31,9 @@ public static class RewardDescriptors
     public static IReadOnlyList<TechniqueDescriptor> All { get; } =
     [
         R("exact_match", "1 when the extracted answer equals the reference after normalisation, else 0.", RlvrPaper,
-            [.. Verifier("tag,boxed,answer_line,last_number"), Boolean("ignore_case", true, "Compare case-insensitively.")], []),
+            [.. Verifier("tag,boxed,answer_line,last_number"), Boolean("ignore_case", true, "Compare case-insensitively.")],
+            // The default task's answer is the whole completion ("4 1 3"), so the example extracts it whole.
+            ["reward_function.exact_match.extract=whole"]),
         R("numeric", "1 when the extracted number equals the reference within tolerance (exact for integers).", RlvrPaper,
             [
                 .. Verifier("tag,boxed,answer_line,last_number"),

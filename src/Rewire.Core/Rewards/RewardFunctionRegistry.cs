@@ -103,6 +103,7 @@ public sealed class RewardFunctionRegistry
         "boxed" => AnswerSource.Boxed,
         "answer_line" => AnswerSource.AnswerLine,
         "last_number" => AnswerSource.LastNumber,
-        _ => throw new ArgumentException($"unknown answer source '{s}' in 'extract'; valid: tag, boxed, answer_line, last_number."),
+        "whole" => AnswerSource.Whole,
+        _ => throw new ArgumentException($"unknown answer source '{s}' in 'extract'; valid: tag, boxed, answer_line, last_number, whole."),
     };
 }

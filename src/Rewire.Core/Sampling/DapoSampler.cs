@@ -18,8 +18,8 @@ public sealed record DapoOptions
     /// <summary>Keep groups of a single rollout (verl does; they cannot have variance). <value>The default value is true.</value></summary>
     public bool KeepSingletons { get; init; } = true;
 
-    /// <summary>What to do when the rounds run out before the batch is full. <value>The default value is error (verl aborts).</value></summary>
-    public ShortBatchPolicy WhenShort { get; init; } = ShortBatchPolicy.Error;
+    /// <summary>What to do when the rounds run out before the batch is full. <value>The default value is partial (verl aborts; Rewire trains on the groups it kept, counted in the batch statistics).</value></summary>
+    public ShortBatchPolicy WhenShort { get; init; } = ShortBatchPolicy.Partial;
 
     /// <summary>The registry name of the sampler that proposes the prompts of each round. <value>The default value is uniform.</value></summary>
     public string Inner { get; init; } = UniformSampler.RegistryName;

@@ -64,8 +64,8 @@ public static class SamplerDescriptors
                 Number("advance_threshold", 0.6, "Pass rate on the frontier level at which the next level unlocks.", 1e-12, 1),
                 Integer("window", 32, "Recent frontier groups the pass rate is measured over (and the minimum observed before advancing).", 1, 1_000_000),
                 Number("frontier_share", 0.75, "Share of each batch drawn from the frontier level; the rest reviews easier unlocked levels.", 1e-12, 1),
-            ], [BatchColumns.PromptIds, BatchColumns.Correct], [])
-            with { DefaultsNote = "design choices: no paper gives these constants" },
+            ], [BatchColumns.PromptIds, BatchColumns.Correct, BatchColumns.DifficultyLevels], [])
+            with { DefaultsNote = "design choices: no paper gives these constants", Example = TechniqueExamples.Train("rl.sampler=curriculum", "task.name=arithmetic", "task.difficulty=3", "task.min_difficulty=1") },
         S(RecapSampler.RegistryName, "RECAP's dynamic re-weighting applied to domains: volatile or stalled domains get more of the batch.",
             "Beyond Reasoning Gains: Mitigating General Capabilities Forgetting in Large Reasoning Models (arXiv 2510.21978)", "rewards-and-classic R05",
             [
@@ -83,10 +83,11 @@ public static class SamplerDescriptors
                 Integer("max_rounds", 10, "Generation rounds before the short-batch policy applies (max_num_gen_batches).", 1, 1_000_000),
                 Metric("accuracy", "What decides 'all equal': correctness (the paper) or the final reward."),
                 Boolean("keep_singletons", true, "Keep groups of one response (verl does)."),
-                Choice("when_short", "error", "After max_rounds: error, train on the partial batch, or pad with masked copies.", "error", "partial", "pad"),
+                Choice("when_short", "partial", "After max_rounds: train on the partial batch (counted in groups_trained), error, or pad with masked copies.", "error", "partial", "pad"),
                 Inner(),
                 InnerOptions(),
-            ], [BatchColumns.GroupIds, BatchColumns.Correct], ["sampler.when_short=partial"]),
+            ], [BatchColumns.GroupIds, BatchColumns.Correct], [])
+            with { DefaultsNote = "when_short = partial: verl raises an error once max_num_gen_batches rounds leave the batch short; Rewire trains on the groups it kept (the metrics count them) rather than stop a long run mid-way" },
         S(DotPdsSampler.RegistryName, "DOT's predictive dynamic sampling: one oversampled round sized from the recent pass rates, padded when short.",
             "Anti-Length Shift: Dynamic Outlier Truncation for Training Efficient Reasoning Models (arXiv 2601.03969)", "rlvr T11",
             [

@@ -78,7 +78,9 @@ public static class ShapingDescriptors
             ], []),
         Shaper("minmax", "(r - min)/(max - min) with running (or per-group) extremes (PAR's min-max baseline).", ParPaper, "rewards-and-classic R02",
             [Choice("scope", "running", "running: extremes over every batch so far (PAR's code); group: within each prompt group.", "running", "group")],
-            [BatchColumns.GroupIds]),
+            [BatchColumns.GroupIds])
+            // Rewards already in [0, 1] with both ends seen map to themselves; weighted components (0 to 3) show the rescaling.
+            with { Example = TechniqueExamples.Train("reward.shaping=minmax", "reward.weights.correct=2", "reward.weights.format=1") },
         Shaper("meanstd", "(r - μ)/σ with running mean and standard deviation (PAR's mean-std baseline).", ParPaper, "rewards-and-classic R02", [], []),
         Shaper("par", "Preference As Reward: the mean over M reference responses of σ(k·(r - r_ref)), a bounded, centred reward.", ParPaper, "rewards-and-classic R02",
             [
@@ -114,14 +116,16 @@ public static class ShapingDescriptors
                 Number("epsilon", 1e-6, "ε of the log difficulty.", 1e-300, 1),
                 Boolean("gate_local_when_correct", false, "R = r_glob + λ(1 - r_glob)·r_loc, so a correct program gets exactly 1."),
             ], [BatchColumns.TestOutcomes, BatchColumns.GroupIds])
-            with { DefaultsNote = "RECONSTRUCTED: weights and combination are not published; λ = 0.5, 5 bins", Example = TechniqueExamples.Train("reward.shaping=verpo", "task.name=programs") },
+            with { DefaultsNote = "RECONSTRUCTED: weights and combination are not published; λ = 0.5, 5 bins", Example = TechniqueExamples.Train("reward.shaping=verpo", "task.name=programs", "rl.sampler=uniform") },
         Shaper("overlong_punishment", "DAPO's soft overlong punishment: 0 up to L_max - L_cache, then linearly down to -1 at L_max.", DapoPaper, "rlvr T03",
             [
                 Integer("max_length", 0, "L_max, the maximum generation length; 0 = the run's rl.max_new_tokens (DAPO: 20480 = its generation budget).") with { Derive = (c, _) => c.MaxNewTokens.ToString(System.Globalization.CultureInfo.InvariantCulture) },
                 Integer("buffer", 0, "L_cache, the soft buffer; 0 = 20% of L_max, at least 1 (DAPO: 4096 of 20480).") with { Derive = (c, get) => ShapingRegistry.DerivedOverlongBuffer(int.Parse(get("max_length"), System.Globalization.CultureInfo.InvariantCulture)).ToString(System.Globalization.CultureInfo.InvariantCulture) },
                 Number("factor", 1.0, "Penalty scale (verl's overlong_buffer.penalty_factor).", 0, 1e6),
             ], [BatchColumns.Lengths]) with { DefaultsNote = "L_max and L_cache are stated relative to the generation budget (20480 and 4096) and derived from rl.max_new_tokens" },
-        Shaper("overlong_filter", "DAPO's overlong filtering: truncated responses get zero loss weight; rewards unchanged.", DapoPaper, "rlvr T03", [], [BatchColumns.Truncated]),
+        Shaper("overlong_filter", "DAPO's overlong filtering: truncated responses get zero loss weight; rewards unchanged.", DapoPaper, "rlvr T03", [], [BatchColumns.Truncated])
+            // A 6-token budget truncates the longer answers of the default task (4 digits, 3 spaces and EOS need 8).
+            with { Example = TechniqueExamples.Train("reward.shaping=overlong_filter", "rl.max_new_tokens=6") },
         Shaper("dot", "Dynamic Outlier Truncation: in all-correct groups, responses longer than mean + α·std (+ margin) are truncated to that length and re-verified.", DotPaper, "rlvr T11",
             [
                 Number("alpha", 3.0, "α of T(q) = floor(mean(L) + α·std(L)). With sample std no response can exceed mean + 3·std in a group of fewer than 11 (max z = (G-1)/sqrt(G)), so use rl.group_size >= 11.", 0, 1e6),
@@ -129,7 +133,7 @@ public static class ShapingDescriptors
                 Number("success_threshold", 1.0, "Minimum group success rate for truncation (1 = all correct).", 0, 1),
                 Number("correct_reward", 1.0, "Reward counted as correct when the batch has no correctness column."),
             ], [BatchColumns.Lengths, BatchColumns.Correct, BatchColumns.GroupIds])
-            with { DefaultsNote = "margin is stated relative to the response budget (32 of 8192 tokens) and derived from rl.max_new_tokens", Example = TechniqueExamples.Train("reward.shaping=dot", "rl.group_size=16", "rl.prompts_per_step=8") },
+            with { DefaultsNote = "margin is stated relative to the response budget (32 of 8192 tokens) and derived from rl.max_new_tokens. The example lowers success_threshold to 0.5: the small tasks' correct answers have one length, so an all-correct group never has a length outlier to cut", Example = TechniqueExamples.Train("reward.shaping=dot", "rl.group_size=16", "rl.prompts_per_step=8", "shaping.dot.success_threshold=0.5") },
         Shaper("grpo_s", "GRPO-S difficulty scaling: R·(1 + α·h(x))·(1 + γ·g(x)) with data hardness h and group responsiveness g; acts only without std normalisation.",
             "Inverse Reinforcement Learning with Dynamic Reward Scaling for LLM Alignment (arXiv 2503.18991)", "rlvr T08",
             [

@@ -21,6 +21,9 @@ public static class BatchColumns
     public const string ReferenceRewards = "reference_rewards";
     public const string PassRate = "pass_rate";
     public const string Difficulty = "difficulty";
+
+    /// <summary>Prompts of several difficulty levels in the pool (what a difficulty curriculum orders).</summary>
+    public const string DifficultyLevels = "difficulty_levels";
     public const string Lengths = "lengths";
     public const string Truncated = "truncated";
     public const string StepRewards = "step_rewards";

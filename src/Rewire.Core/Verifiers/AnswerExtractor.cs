@@ -11,6 +11,8 @@ public enum AnswerSource
     AnswerLine,
     /// <summary>The last number in the text (integers, decimals, thousands separators, fractions a/b, e-notation).</summary>
     LastNumber,
+    /// <summary>The whole completion without surrounding white space (for tasks whose answer is the completion itself).</summary>
+    Whole,
 }
 
 /// <summary>The result of answer extraction: either a value and its source, or "no answer" with a reason.</summary>
@@ -86,6 +88,7 @@ public static class AnswerExtractor
                 AnswerSource.Tag => Tag(text, options.TagName, options.MaxAnswerLength),
                 AnswerSource.AnswerLine => AnswerLine(text, options.MaxAnswerLength),
                 AnswerSource.LastNumber => LastNumber(text, options.MaxNumberLength),
+                AnswerSource.Whole => Whole(text, options.MaxAnswerLength),
                 _ => ExtractedAnswer.None($"unknown answer source {source}"),
             };
             if (found.Found)
@@ -406,5 +409,13 @@ public static class AnswerExtractor
         }
 
         return value.Trim();
+    }
+
+    private static ExtractedAnswer Whole(string text, int maxLength)
+    {
+        var trimmed = text.AsSpan().Trim();
+        if (trimmed.IsEmpty) return ExtractedAnswer.None("the completion is blank");
+        if (trimmed.Length > maxLength) return ExtractedAnswer.None($"the completion is longer than {maxLength} characters");
+        return ExtractedAnswer.Of(trimmed.ToString(), AnswerSource.Whole);
     }
 }

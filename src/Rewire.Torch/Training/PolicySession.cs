@@ -25,8 +25,8 @@ public sealed class PolicySession : IDisposable
         Task = task;
         Tokenizer = tokenizer;
         _network = network;
-        TrainPool = task.GenerateMany(Split.Train, o.Run.Seed, o.Task.TrainSize, o.Task.Difficulty);
-        TestSet = task.GenerateMany(Split.Test, o.Run.Seed, o.Task.TestSize, o.Task.Difficulty);
+        TrainPool = Prompts(task, o, Split.Train);
+        TestSet = Prompts(task, o, Split.Test);
         Generation = new GenerationOptions
         {
             MaxNewTokens = o.Rl.MaxNewTokens,
@@ -71,21 +71,50 @@ public sealed class PolicySession : IDisposable
     }
 
     /// <summary>
+    /// The run's prompts of a split: task.train_size or task.test_size of them, at task.difficulty, or cycling through
+    /// the levels task.min_difficulty..task.difficulty when a mixed pool is configured.
+    /// </summary>
+    public static IReadOnlyList<Prompt> Prompts(ITask task, TrainOptions o, Split split)
+    {
+        int count = split == Split.Train ? o.Task.TrainSize : o.Task.TestSize;
+        int low = o.Task.MinDifficulty == 0 ? o.Task.Difficulty : o.Task.MinDifficulty, levels = o.Task.Difficulty - low + 1;
+        return levels == 1 ? task.GenerateMany(split, o.Run.Seed, count, o.Task.Difficulty)
+            : Enumerable.Range(0, count).Select(i => task.Generate(split, o.Run.Seed, i, low + i % levels)).ToArray();
+    }
+
+    /// <summary>
     /// Refuses a configuration whose longest prompt plus rl.max_new_tokens does not fit model.context, and a
     /// model.init_from without weights. Plain C# (the tokenizer needs no native code), so the check runs before a run
     /// folder exists.
     /// </summary>
     public static void CheckFits(TrainOptions o)
     {
-        if (o.Model.InitFrom.Length > 0 && !File.Exists(Path.Combine(o.Model.InitFrom, PolicyCheckpoint.WeightsFile)))
-            throw new ConfigurationException([$"'model.init_from' = '{o.Model.InitFrom}' holds no {PolicyCheckpoint.WeightsFile}; give a checkpoint folder such as runs/<run>/checkpoints/sft"]);
+        if (o.Model.InitFrom.Length > 0) CheckInitFrom(o);
         var task = TrainingComponents.CreateTask(o);
         var template = new PromptTemplate();
         var tokenizer = new CharTokenizer(task.Alphabet);
-        int longest = task.GenerateMany(Split.Train, o.Run.Seed, o.Task.TrainSize, o.Task.Difficulty)
-            .Concat(task.GenerateMany(Split.Test, o.Run.Seed, o.Task.TestSize, o.Task.Difficulty))
+        int longest = Prompts(task, o, Split.Train).Concat(Prompts(task, o, Split.Test))
             .Max(p => template.Encode(p, tokenizer).Length);
         TrainingPreflight.CheckContext(o, longest);
+    }
+
+    /// <summary>model.init_from must hold weights of exactly the configured model (vocabulary of the task, width, layers, heads).</summary>
+    private static void CheckInitFrom(TrainOptions o)
+    {
+        string dir = o.Model.InitFrom, weights = Path.Combine(dir, PolicyCheckpoint.WeightsFile), config = Path.Combine(dir, PolicyCheckpoint.ConfigFile);
+        if (!File.Exists(weights) || !File.Exists(config))
+            throw new ConfigurationException([$"'model.init_from' = '{dir}' holds no {PolicyCheckpoint.WeightsFile} with its {PolicyCheckpoint.ConfigFile}; give a checkpoint folder such as runs/<run>/checkpoints/sft"]);
+        TransformerConfig saved;
+        try { saved = TransformerConfig.FromJson(File.ReadAllText(config)); }
+        catch (ArgumentException e) { throw new ConfigurationException([$"'model.init_from': {config} is not a model configuration: {e.Message}"]); }
+        int vocab = new CharTokenizer(TrainingComponents.CreateTask(o).Alphabet).VocabSize;
+        var mismatches = new List<string>();
+        if (saved.VocabSize != vocab) mismatches.Add($"vocabulary {saved.VocabSize} (the {o.Task.Name} task's tokenizer has {vocab}: the checkpoint is of another task)");
+        if (saved.Width != o.Model.Width) mismatches.Add($"model.width {saved.Width}, not {o.Model.Width}");
+        if (saved.Layers != o.Model.Layers) mismatches.Add($"model.layers {saved.Layers}, not {o.Model.Layers}");
+        if (saved.Heads != o.Model.Heads) mismatches.Add($"model.heads {saved.Heads}, not {o.Model.Heads}");
+        if (mismatches.Count > 0)
+            throw new ConfigurationException([$"'model.init_from' = '{dir}' does not fit this run's model: it has {string.Join("; ", mismatches)}"]);
     }
 
     public TrainOptions Options { get; }

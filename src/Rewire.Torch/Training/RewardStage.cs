@@ -10,6 +10,8 @@ namespace Rewire.Torch.Training;
 /// <summary>Scores a rollout: the composed reward, with each component kept.</summary>
 public sealed class RewardStage : IRewardFunction
 {
+    private readonly Func<IReadOnlyList<double>, IRewardWeighting>? _pending;
+
     public RewardStage(RewardPipeline pipeline, IRewardWeighting? weighting)
     {
         Pipeline = pipeline;
@@ -17,10 +19,31 @@ public sealed class RewardStage : IRewardFunction
         Objectives = pipeline.Terms.Select(t => t.Name).ToArray();
     }
 
+    /// <summary>
+    /// A stage whose weighting needs the initial model's validation score per objective (the hypervolume reference
+    /// point) and is built by <see cref="Initialise"/> once the trainer has measured it.
+    /// </summary>
+    public RewardStage(RewardPipeline pipeline, Func<IReadOnlyList<double>, IRewardWeighting> weightingFromReference)
+        : this(pipeline, (IRewardWeighting?)null) => _pending = weightingFromReference;
+
+    /// <summary>True until <see cref="Initialise"/> has built a weighting that needs a reference point.</summary>
+    public bool NeedsReference => _pending is not null && Weighting is null;
+
+    /// <summary>The reference point the weighting was built with (to checkpoint it), or null.</summary>
+    public IReadOnlyList<double>? Reference { get; private set; }
+
+    /// <summary>Builds the pending weighting from the initial model's mean score per objective.</summary>
+    public void Initialise(IReadOnlyList<double> reference)
+    {
+        if (_pending is null) throw new InvalidOperationException("this reward stage has no weighting waiting for a reference point");
+        Weighting = _pending(reference);
+        Reference = reference;
+    }
+
     public RewardPipeline Pipeline { get; }
 
     /// <summary>The dynamic weighting, or null for the fixed weights of the pipeline.</summary>
-    public IRewardWeighting? Weighting { get; }
+    public IRewardWeighting? Weighting { get; private set; }
 
     /// <summary>The names of the reward terms, in the order the weighting sees them.</summary>
     public IReadOnlyList<string> Objectives { get; }
@@ -30,6 +53,7 @@ public sealed class RewardStage : IRewardFunction
     public RewardResult Score(Rollout rollout)
     {
         var r = Pipeline.Score(rollout);
+        if (NeedsReference) throw new InvalidOperationException("the reward weighting has no reference point yet: the trainer measures the initial model's scores before RL");
         if (Weighting is null) return r;
         Span<double> values = stackalloc double[Objectives.Count];
         for (int k = 0; k < values.Length; k++) values[k] = r.Components.GetValueOrDefault(Objectives[k]);

@@ -142,6 +142,7 @@ public sealed class RlvrTrainer : IDisposable
             SaveCheckpoint(TrainingCheckpoint.SftFolder);
         }
         if (_needsReference) LoadReference();
+        if (_reward.NeedsReference && !resumed) _reward.Initialise(InitialObjectiveScores());
 
         string? stopReason = null;
         using var metrics = new JsonLinesWriter(_run.MetricsFile);
@@ -295,6 +296,27 @@ public sealed class RlvrTrainer : IDisposable
         feedback.ObserveValidation(_step, means);
     }
 
+    /// <summary>
+    /// The policy's mean score per reward objective on the held-out prompts before RL (one sample each at the rollout
+    /// temperature): the "initial model's validation scores" that hypervolume-guided weighting measures gains against.
+    /// </summary>
+    private double[] InitialObjectiveScores()
+    {
+        var prompts = _session.TestSet;
+        var encoded = prompts.Select(p => (IReadOnlyList<int>)_session.Template.Encode(p, _session.Tokenizer)).ToArray();
+        using var g = new torch.Generator(TrainingComponents.Derive(_o.Run.Seed, TrainingComponents.Streams.Eval) + 1);
+        var seqs = _session.Policy.Generate(encoded, _session.Generation, g);
+        var means = new double[_reward.Objectives.Count];
+        for (int i = 0; i < prompts.Count; i++)
+        {
+            string text = _session.Tokenizer.Decode(seqs[i].Tokens.Where(t => t != _session.Tokenizer.EosId));
+            var values = _reward.ObjectiveValues(_reward.Pipeline.Score(new Rollout(prompts[i], text, seqs[i].Tokens.Length, seqs[i].Finish, prompts[i].Id)));
+            for (int k = 0; k < means.Length; k++) means[k] += values[k] / prompts.Count;
+        }
+        _observer.Stage("reward_weighting", $"reference point (initial scores): {string.Join(", ", _reward.Objectives.Select((o, k) => $"{o}={means[k]:0.###}"))}");
+        return means;
+    }
+
     private double LearningRate() =>
         _o.Rl.LearningRate * (_o.Rl.WarmupSteps == 0 ? 1.0 : Math.Min(1.0, _step / (double)_o.Rl.WarmupSteps));
 
@@ -321,6 +343,7 @@ public sealed class RlvrTrainer : IDisposable
             ["optimizer_steps"] = _optimizer.Steps,
             ["sampler"] = _sampler.SaveState(),
             ["techniques"] = techniques,
+            ["reward_reference"] = _reward.Reference is null ? null : new JsonArray(_reward.Reference.Select(v => (JsonNode)v).ToArray()),
             ["accuracy_before"] = JsonSerializer.SerializeToNode(_before),
             ["consecutive_non_finite"] = _update.ConsecutiveNonFinite,
             ["total_non_finite"] = _update.TotalNonFinite,
@@ -361,6 +384,12 @@ public sealed class RlvrTrainer : IDisposable
         TrainingCheckpoint.LoadOptimizer(latest, _optimizer);
         _optimizer.Steps = TrainingCheckpoint.Get<long>(state, "optimizer_steps");
         TrainingCheckpoint.RestoreSampler(state, _sampler);
+        if (_reward.NeedsReference)
+        {
+            var saved = state.Node("reward_reference") as JsonArray
+                ?? throw new CheckpointException($"the checkpoint {latest} has no reward_reference for the hypervolume weighting; start a new run");
+            _reward.Initialise(saved.Select(v => v!.GetValue<double>()).ToArray());
+        }
         var techniques = state.Node("techniques") as JsonObject;
         foreach (var (key, t) in StatefulTechniques())
         {

@@ -182,6 +182,17 @@ public static class TrainConfiguration
             Sources = Sources(options, recipe, user, resolvedSections),
         };
         var task = TrainingComponents.CreateTask(options);
+        if (options.Model.Context == 0)
+        {
+            // The model's context follows the task: the longest prompt (in tokens) plus the generation budget.
+            var tokenizer = new Tokenizers.CharTokenizer(task.Alphabet);
+            var template = new Tokenizers.PromptTemplate();
+            options.Model.Context = PolicySession.Prompts(task, options, Split.Train).Concat(PolicySession.Prompts(task, options, Split.Test))
+                .Max(p => template.Encode(p, tokenizer).Length) + options.Rl.MaxNewTokens;
+            ((Dictionary<string, string>)resolved.Sources)["model.context"] = "derived from the task's longest prompt and rl.max_new_tokens";
+        }
+        else if (options.Model.Context < 8)
+            errors.Add($"'model.context' = {options.Model.Context} is too small; give at least 8, or 0 to fit the task's prompts");
         if (options.Task.Difficulty > task.MaxDifficulty)
             errors.Add($"'task.difficulty' = {options.Task.Difficulty} exceeds the {task.Name} task's maximum of {task.MaxDifficulty}");
         errors.AddRange(TrainSettingsChecks.Check(options, task));
@@ -237,7 +248,7 @@ public static class TrainConfiguration
 
     private static void CheckColumns(ResolvedTrainConfig c, ITask task, List<string> errors)
     {
-        var provided = TrainingColumns.Provided(task);
+        var provided = TrainingColumns.Provided(task, c.Options);
         foreach (var t in c.Techniques())
             foreach (var column in t.Descriptor.Requires)
                 if (!provided.Contains(column))

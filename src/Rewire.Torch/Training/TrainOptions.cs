@@ -32,8 +32,14 @@ public sealed class TaskOptions
     /// <summary>Task registry name (see `rewire list`).</summary>
     public string Name { get; set; } = "reverse";
 
-    /// <summary>Difficulty level passed to the generator (1 = easiest).</summary>
+    /// <summary>Difficulty level passed to the generator (1 = easiest); the hardest level when task.min_difficulty is set.</summary>
     [Range(1, 10)] public int Difficulty { get; set; } = 1;
+
+    /// <summary>
+    /// The easiest level of a mixed pool: prompts cycle through levels min_difficulty..difficulty (what a difficulty
+    /// curriculum needs). 0: every prompt at task.difficulty.
+    /// </summary>
+    [Range(0, 10)] public int MinDifficulty { get; set; }
 
     /// <summary>Prompts in the training pool.</summary>
     [Range(1, 10_000_000)] public int TrainSize { get; set; } = 2000;
@@ -51,7 +57,8 @@ public sealed class ModelOptions
     [Range(1, 64)] public int Layers { get; set; } = 2;
     [Range(8, 4096)] public int Width { get; set; } = 128;
     [Range(1, 64)] public int Heads { get; set; } = 4;
-    [Range(8, 8192)] public int Context { get; set; } = 32;
+    /// <summary>Context length in tokens; 0 (the default): the task's longest prompt plus rl.max_new_tokens, found when the configuration is resolved.</summary>
+    [Range(0, 8192)] public int Context { get; set; }
 
     /// <summary>
     /// A checkpoint folder (a run's checkpoints/sft or step-N, holding model.safetensors) whose weights initialise the
@@ -200,6 +207,8 @@ public sealed class TrainOptions : IValidatableOptions
 
     public void Validate(string prefix, ICollection<string> errors)
     {
+        if (Task.MinDifficulty > Task.Difficulty)
+            errors.Add($"'task.min_difficulty' = {Task.MinDifficulty} is above 'task.difficulty' = {Task.Difficulty}; the pool spans min_difficulty..difficulty");
         if (Model.Width % Model.Heads != 0)
             errors.Add($"'model.width' = {Model.Width} must be a multiple of 'model.heads' = {Model.Heads}");
         if (Eval.PassK > Eval.Samples)

@@ -21,16 +21,17 @@ public static class TrainingColumns
     };
 
     /// <summary>Filled only under some configurations (see <see cref="Hint"/>).</summary>
-    public static readonly IReadOnlySet<string> Conditional = new HashSet<string>(StringComparer.Ordinal) { BatchColumns.TestOutcomes };
+    public static readonly IReadOnlySet<string> Conditional = new HashSet<string>(StringComparer.Ordinal) { BatchColumns.TestOutcomes, BatchColumns.DifficultyLevels };
 
     /// <summary>Every column some configuration provides (what `rewire list` lists techniques by).</summary>
     public static bool Providable(string column) => Always.Contains(column) || Conditional.Contains(column);
 
     /// <summary>The columns this configuration provides.</summary>
-    public static IReadOnlySet<string> Provided(ITask task)
+    public static IReadOnlySet<string> Provided(ITask task, TrainOptions o)
     {
         var set = new HashSet<string>(Always, StringComparer.Ordinal);
         if (ReportsTests(task)) set.Add(BatchColumns.TestOutcomes);
+        if (o.Task.MinDifficulty > 0 && o.Task.MinDifficulty < o.Task.Difficulty) set.Add(BatchColumns.DifficultyLevels);
         return set;
     }
 
@@ -38,6 +39,7 @@ public static class TrainingColumns
     public static string Hint(string column) => column switch
     {
         BatchColumns.TestOutcomes => "per-test outcomes come from a task whose verifier runs unit tests: set task.name=programs",
+        BatchColumns.DifficultyLevels => "the pool has one difficulty level: set task.min_difficulty below task.difficulty (e.g. task.difficulty=3 task.min_difficulty=1)",
         BatchColumns.StepRewards => "step rewards come from multi-turn environments, which rewire train does not run yet",
         BatchColumns.ProcessRewards => "process rewards come from a learned process reward model, which rewire train does not train yet",
         BatchColumns.PreferenceMargins => "preference margins come from a reward model trained on preference pairs, which rewire train does not train yet",

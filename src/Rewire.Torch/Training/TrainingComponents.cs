@@ -56,8 +56,12 @@ public static class TrainingComponents
         foreach (var f in custom ?? [])
             terms.Add(RewardTerm.Of(f, o.Reward.Weights.GetValueOrDefault(f.Name, 1.0), policy, f.Name));
         var pipeline = new RewardPipeline(terms, "reward");
-        var weighting = c.Weighting is null ? null : WeightingRegistry.Create(c.Weighting, terms.Select(t => t.Name).ToArray());
-        return new RewardStage(pipeline, weighting);
+        var names = terms.Select(t => t.Name).ToArray();
+        if (c.Weighting is null) return new RewardStage(pipeline, (IRewardWeighting?)null);
+        // Hypervolume guidance measures gains against the initial model's validation scores unless a reference is given.
+        if (c.Weighting.Values.TryGetValue("reference", out var reference) && reference.Length == 0 && c.Weighting.Name == HypervolumeGuidedWeighting.RegistryName)
+            return new RewardStage(pipeline, initial => WeightingRegistry.Create(c.Weighting, names, initial));
+        return new RewardStage(pipeline, WeightingRegistry.Create(c.Weighting, names));
     }
 
     public static IReadOnlyList<ConfiguredShaper> CreateShapers(ResolvedTrainConfig c)

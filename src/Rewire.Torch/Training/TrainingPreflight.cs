@@ -27,7 +27,7 @@ public static class TrainingPreflight
 
         var task = TrainingComponents.CreateTask(o);
         var tokenizer = new CharTokenizer(task.Alphabet);
-        var train = task.GenerateMany(Split.Train, o.Run.Seed, o.Task.TrainSize, o.Task.Difficulty);
+        var train = PolicySession.Prompts(task, o, Split.Train);
         Try(() => new TransformerConfig
         {
             VocabSize = tokenizer.VocabSize,

@@ -111,6 +111,12 @@ public sealed class TechniqueMatrixTests(WarmStartFixture warm) : IClassFixture<
                 Assert.True(Max(r, "kl") > 0, $"{name}: the KL to the reference stayed 0");
                 Assert.True(Has(r, "actor/kl_loss"), "the KL term is not in the loss");
                 break;
+            case TechniqueKinds.Estimator when name == "gae":
+            case TechniqueKinds.Recipe when name == "ppo":
+                Assert.True(Has(r, "critic/vf_loss"), "the critic did not train");
+                Assert.True(Math.Abs(r.Metrics[^1]["critic/values_mean"]!.GetValue<double>()) > 0, "the critic's values stayed at their zero start");
+                if (kind == TechniqueKinds.Recipe) Assert.Equal(name, r.Summary["recipe"]!.GetValue<string>());
+                break;
             case TechniqueKinds.Rollout when name == "latr":
                 Assert.True(Max(r, "rollout/latr/branch_points") > 0, "LATR never branched");
                 break;

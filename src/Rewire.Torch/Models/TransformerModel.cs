@@ -72,6 +72,15 @@ public sealed class TransformerModel : nn.Module
     /// </summary>
     public Tensor Logits(Tensor tokens, Tensor? positions, Tensor? attentionBias, KvCache? cache)
     {
+        using var scope = NewDisposeScope();
+        var x = Hidden(tokens, positions, attentionBias, cache);
+        var logits = lm_head is not null ? lm_head.forward(x) : nn.functional.linear(x, wte.weight!);
+        return logits.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The final hidden states [B,T,width] (after the last norm) that the output head reads; a value head reads them too.</summary>
+    public Tensor Hidden(Tensor tokens, Tensor? positions, Tensor? attentionBias, KvCache? cache)
+    {
         if (cache is not null && attentionBias is null)
             throw new ArgumentException("a KV-cache pass needs an explicit attention bias over the cached keys", nameof(attentionBias));
         using var scope = NewDisposeScope();
@@ -82,9 +91,7 @@ public sealed class TransformerModel : nn.Module
         (Tensor cos, Tensor sin)? rope = _rope is null ? null : positions is null ? _rope.First(t) : _rope.At(positions);
         for (int l = 0; l < blocks.Count; l++) x = blocks[l].Forward(x, rope, attentionBias, cache);
         cache?.Advance((int)tokens.shape[1]);
-        x = norm_f.forward(x);
-        var logits = lm_head is not null ? lm_head.forward(x) : nn.functional.linear(x, wte.weight!);
-        return logits.MoveToOuterDisposeScope();
+        return norm_f.forward(x).MoveToOuterDisposeScope();
     }
 
     internal void CheckLength(long t)

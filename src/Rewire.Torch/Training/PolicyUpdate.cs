@@ -63,6 +63,12 @@ public sealed class PolicyUpdate(IPolicy policy, AdamW optimizer, UpdateSettings
     /// <summary>The frozen reference policy, when KL or a technique needs it.</summary>
     public IPolicy? Reference { get; set; }
 
+    /// <summary>The critic, when a technique reads values (GAE): V_old feeds the estimator, and it trains on the returns.</summary>
+    public Critic? Critic { get; set; }
+
+    /// <summary>The critic's learning rate.</summary>
+    public double CriticLearningRate { get; set; } = 1e-3;
+
     public int ConsecutiveNonFinite { get; set; }
     public int TotalNonFinite { get; set; }
 
@@ -96,7 +102,15 @@ public sealed class PolicyUpdate(IPolicy policy, AdamW optimizer, UpdateSettings
         // Groups are labelled by prompt id: rollouts of one prompt form one group, and stateful estimators key their
         // state by prompt across steps.
         var index = GroupIndex.FromLabels(groupOf.Select(g => labels[g]).ToArray());
-        var advantages = Settings.Estimator.Compute(new AdvantageInput(tokenRewards, mask) { Index = index }).Advantages;
+        TokenMatrix? values = Critic?.Values(rows, l);
+        var estimated = Settings.Estimator.Compute(new AdvantageInput(tokenRewards, mask) { Index = index, Values = values });
+        var advantages = estimated.Advantages;
+        if (values is not null)
+        {
+            double sum = 0, count = 0;
+            for (int k = 0; k < mask.Data.Length; k++) if (mask.Data[k] > 0) { sum += values.Data[k]; count++; }
+            metrics["critic/values_mean"] = count == 0 ? 0 : sum / count;
+        }
         foreach (var shaper in Settings.AdvantageShapers)
         {
             var before = (double[])advantages.Data.Clone();
@@ -124,6 +138,8 @@ public sealed class PolicyUpdate(IPolicy policy, AdamW optimizer, UpdateSettings
                 if (result is null) { skipped++; ConsecutiveNonFinite++; TotalNonFinite++; continue; }
                 ConsecutiveNonFinite = 0;
                 updates++;
+                if (Critic is not null && Critic.Update(rows, idx, estimated.Returns, values!, mask, CriticLearningRate) is { } critic)
+                    foreach (var (k, v) in critic) result[k] = v;
                 foreach (var (k, v) in result) totals[k] = totals.GetValueOrDefault(k) + v;
             }
         }

@@ -38,6 +38,8 @@ public static class Recipes
 
     public static IReadOnlyList<TechniqueDescriptor> All { get; } =
     [
+        R("ppo", "PPO with a critic: GAE advantages from a learned value model, symmetric clip 0.2, token-mean loss, the clipped value loss",
+            "PPO (arXiv 1707.06347) with GAE (arXiv 1506.02438)", "rlvr T00", Sets("gae", "ppo", "uniform")),
         R("grpo", "GRPO: group-normalised advantages, symmetric clip 0.2, per-response token means, k3 KL in the loss with β = 0.04",
             "DeepSeekMath (arXiv 2402.03300)", "rlvr T01", Sets("grpo", "grpo", "uniform", kl: "low_var_kl")),
         R("dr_grpo", "Dr. GRPO: advantages without std division, token sums over a constant (the generation budget), no KL",

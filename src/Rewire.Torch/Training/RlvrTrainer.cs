@@ -70,6 +70,8 @@ public sealed class RlvrTrainer : IDisposable
     private readonly IReadOnlyList<string> _testComponents;
     private readonly bool _needsReference;
     private IPolicy? _reference;
+    private Critic? _critic;
+    private readonly bool _needsCritic;
     private ReferenceRewards? _referenceRewards;
 
     private int _step;
@@ -108,6 +110,8 @@ public sealed class RlvrTrainer : IDisposable
         _rollout = TrainingComponents.CreateRollout(config);
         _update = new PolicyUpdate(_session.Policy, _optimizer, TrainingComponents.CreateUpdate(config, _session.Tokenizer.PadId, _reward));
         _testComponents = TrainingColumns.TestComponents(_session.Task);
+        _needsCritic = config.Techniques().Any(t => t.Descriptor.Requires.Contains(BatchColumns.Values));
+        _update.CriticLearningRate = _o.Critic.LearningRate;
         _needsReference = _o.Rl.KlMode != "none" || config.Techniques().Any(t =>
             t.Descriptor.Requires.Contains(BatchColumns.RefLogProbs) || t.Descriptor.Requires.Contains(BatchColumns.ReferenceRewards));
     }
@@ -142,6 +146,9 @@ public sealed class RlvrTrainer : IDisposable
             SaveCheckpoint(TrainingCheckpoint.SftFolder);
         }
         if (_needsReference) LoadReference();
+        // The critic starts from the warm-started policy (a resumed run has loaded it from the checkpoint already).
+        if (_needsCritic && _critic is null) _critic = new Critic(_session.Network, _o.Critic, _session.Tokenizer.PadId);
+        _update.Critic = _critic;
         if (_reward.NeedsReference && !resumed) _reward.Initialise(InitialObjectiveScores());
 
         string? stopReason = null;
@@ -352,7 +359,8 @@ public sealed class RlvrTrainer : IDisposable
             ["sample_lines"] = _sampleLines,
             ["config_hash"] = OptionsBinder.Hash(_o),
         };
-        TrainingCheckpoint.Save(_run.CheckpointDir, name, _session.Network, _optimizer, state);
+        state["critic_optimizer_steps"] = _critic?.OptimizerSteps;
+        TrainingCheckpoint.Save(_run.CheckpointDir, name, _session.Network, _optimizer, state, _critic is null ? null : _critic.Save);
     }
 
     /// <summary>Resumes from the newest checkpoint; a file of it that cannot be understood is named in a <see cref="CheckpointException"/>.</summary>
@@ -381,6 +389,11 @@ public sealed class RlvrTrainer : IDisposable
         if (hash != OptionsBinder.Hash(_o))
             throw new CheckpointException($"the checkpoint {latest} was written with configuration {hash}, but the run's configuration is now {OptionsBinder.Hash(_o)}; resume with the run's own config.json");
         _session.LoadWeights(latest);
+        if (_needsCritic && File.Exists(Path.Combine(latest, Critic.WeightsFile)))
+        {
+            _critic = new Critic(_session.Network, _o.Critic, _session.Tokenizer.PadId);
+            _critic.Load(latest, state.Get<long>("critic_optimizer_steps"));
+        }
         TrainingCheckpoint.LoadOptimizer(latest, _optimizer);
         _optimizer.Steps = TrainingCheckpoint.Get<long>(state, "optimizer_steps");
         TrainingCheckpoint.RestoreSampler(state, _sampler);
@@ -425,6 +438,7 @@ public sealed class RlvrTrainer : IDisposable
 
     public void Dispose()
     {
+        _critic?.Dispose();
         _reference?.Dispose();
         _optimizer.Dispose();
         _session.Dispose();

@@ -137,6 +137,21 @@ public sealed class RlOptions : IValidatableOptions
     }
 }
 
+/// <summary>
+/// The critic, built only when a technique reads critic values (GAE, and the ppo recipe): a copy of the warm-started
+/// policy's trunk with a zero-initialised value head, trained by the clipped value loss beside each policy mini-batch.
+/// </summary>
+public sealed class CriticOptions
+{
+    /// <summary>The critic's learning rate (constant; verl's critic uses its own optimiser too).</summary>
+    [Range(1e-8, 1.0)] public double LearningRate { get; set; } = 1e-3;
+
+    /// <summary>cliprange_value of the clipped value loss (verl's default 0.5).</summary>
+    [Range(0.0, 1e6)] public double ValueClip { get; set; } = 0.5;
+
+    [Range(0.0, 1e6)] public double MaxGradNorm { get; set; } = 1.0;
+}
+
 /// <summary>Rewards: the task's verifier plus optional shaping.</summary>
 public sealed class RewardOptions
 {
@@ -179,6 +194,7 @@ public sealed class TrainOptions : IValidatableOptions
     public SftOptions Sft { get; set; } = new();
     public RlOptions Rl { get; set; } = new();
     public RewardOptions Reward { get; set; } = new();
+    public CriticOptions Critic { get; set; } = new();
     public EvalOptions Eval { get; set; } = new();
 
     /// <summary>objective.PARAM: parameters of rl.objective (defaults: the objective's paper).</summary>

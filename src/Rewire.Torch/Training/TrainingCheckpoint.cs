@@ -25,7 +25,8 @@ public static class TrainingCheckpoint
     /// <summary>Called with a phase name while a checkpoint is written (tests use it to simulate a crash mid-write).</summary>
     internal static Action<string>? FaultHook { get; set; }
 
-    public static string Save(string checkpointsDir, string name, TransformerPolicy policy, AdamW? optimizer, JsonObject state) =>
+    /// <param name="extra">Writes further files into the folder being built (a critic's weights), before state.json.</param>
+    public static string Save(string checkpointsDir, string name, TransformerPolicy policy, AdamW? optimizer, JsonObject state, Action<string>? extra = null) =>
         new CheckpointStore(checkpointsDir).Commit(name, dir =>
         {
             PolicyCheckpoint.Save(policy, dir);
@@ -33,6 +34,7 @@ public static class TrainingCheckpoint
             KillPoint.Reached("checkpoint");
             if (optimizer is not null)
                 AtomicFile.WriteAllBytes(Path.Combine(dir, OptimizerFile), SafeTensors.Encode(optimizer.ExportState()));
+            extra?.Invoke(dir);
             AtomicFile.WriteAllText(Path.Combine(dir, StateFile), state.ToJsonString(RunDirectory.JsonOptions));
         }, phase => FaultHook?.Invoke(phase == "built" ? "before-rename" : phase));
 

@@ -18,6 +18,8 @@ public static class TrainingColumns
         BatchColumns.Lengths, BatchColumns.Truncated,
         // Scored by the frozen reference policy (the warm-start checkpoint) when a technique reads them:
         BatchColumns.RefLogProbs, BatchColumns.ReferenceRewards,
+        // From the critic, which the trainer builds when a technique reads values (GAE):
+        BatchColumns.Values,
     };
 
     /// <summary>Filled only under some configurations (see <see cref="Hint"/>).</summary>
@@ -43,7 +45,6 @@ public static class TrainingColumns
         BatchColumns.StepRewards => "step rewards come from multi-turn environments, which rewire train does not run yet",
         BatchColumns.ProcessRewards => "process rewards come from a learned process reward model, which rewire train does not train yet",
         BatchColumns.PreferenceMargins => "preference margins come from a reward model trained on preference pairs, which rewire train does not train yet",
-        BatchColumns.Values => "values come from a critic, which rewire train does not train yet",
         BatchColumns.BaselineRewards => "baseline rewards (ReMax's greedy rollout) are not produced by rewire train yet",
         BatchColumns.SumPiSquared => "Σπ² per token is not produced by rewire train yet",
         _ => "no stage of rewire train provides it",

@@ -47,7 +47,7 @@ public class DapoSamplerTests
     {
         var pop = new SyntheticPopulation(1);
         for (var i = 0; i < 20; i++) pop.Add($"solved{i}", 1.0);
-        var error = new DapoSampler(new UniformSampler(pop.Pool, 1), new DapoOptions { MaxRounds = 3 });
+        var error = new DapoSampler(new UniformSampler(pop.Pool, 1), new DapoOptions { MaxRounds = 3, WhenShort = ShortBatchPolicy.Error });
         var e = Assert.Throws<InvalidOperationException>(() => DynamicBatch.Collect(error, 4, pop.Rollout));
         Assert.Contains("after 3 generation rounds", e.Message);
         Assert.Contains("max_rounds", e.Message);

@@ -10,22 +10,27 @@ namespace Rewire.Torch.Generation;
 /// </summary>
 public sealed class ScoredTokens : IDisposable
 {
-    public ScoredTokens(Tensor logProbs, Tensor mask, Tensor? entropies)
+    public ScoredTokens(Tensor logProbs, Tensor mask, Tensor? entropies, Tensor? sumPiSquared = null)
     {
         LogProbs = logProbs;
         Mask = mask;
         Entropies = entropies;
+        SumPiSquared = sumPiSquared;
     }
 
     public Tensor LogProbs { get; }
     public Tensor Mask { get; }
     public Tensor? Entropies { get; }
 
+    /// <summary>Σ_v π(v | q, o_&lt;t)² per position [B, L] (the optimal-token baseline's input), when asked for.</summary>
+    public Tensor? SumPiSquared { get; }
+
     public void Dispose()
     {
         LogProbs.Dispose();
         Mask.Dispose();
         Entropies?.Dispose();
+        SumPiSquared?.Dispose();
     }
 }
 
@@ -34,4 +39,4 @@ public sealed class ScoredTokens : IDisposable
 /// <param name="WithGradient">Keep the autograd graph (for the loss); false for old and reference log-probs.</param>
 /// <param name="WithEntropy">Also return per-token entropies of the policy.</param>
 /// <param name="PadId">Padding id.</param>
-public sealed record ScoreOptions(int MiniBatchSize = 0, bool WithGradient = false, bool WithEntropy = false, int PadId = 0);
+public sealed record ScoreOptions(int MiniBatchSize = 0, bool WithGradient = false, bool WithEntropy = false, int PadId = 0, bool WithSumPiSquared = false);

@@ -35,6 +35,7 @@ public static class Scorer
         var lps = new List<Tensor>();
         var ents = new List<Tensor>();
         var masks = new List<Tensor>();
+        var spps = new List<Tensor>();
         using var outer = NewDisposeScope();
         for (int s = 0; s < b; s += mb)
         {
@@ -55,11 +56,13 @@ public static class Scorer
             lps.Add(lp.MoveToOuterDisposeScope());
             masks.Add(m.MoveToOuterDisposeScope());
             if (options.WithEntropy) ents.Add((SamplingFilters.Entropy(logp) * m).MoveToOuterDisposeScope());
+            if (options.WithSumPiSquared) spps.Add(((2 * logp).exp().sum(-1) * m).MoveToOuterDisposeScope());
         }
         var result = new ScoredTokens(
             cat(lps, 0).MoveToOuterDisposeScope(),
             cat(masks, 0).MoveToOuterDisposeScope(),
-            options.WithEntropy ? cat(ents, 0).MoveToOuterDisposeScope() : null);
+            options.WithEntropy ? cat(ents, 0).MoveToOuterDisposeScope() : null,
+            options.WithSumPiSquared ? cat(spps, 0).MoveToOuterDisposeScope() : null);
         return result;
     }
 

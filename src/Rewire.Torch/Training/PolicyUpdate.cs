@@ -48,6 +48,9 @@ public sealed record UpdateSettings
     /// <summary>Each reward objective's value of a rollout (for <see cref="GradientFeedback"/>).</summary>
     public Func<RolloutRecord, double[]>? ObjectiveValues { get; init; }
 
+    /// <summary>The estimator reads Σπ² of π_old per token (the optimal-token baseline): one extra no-gradient scoring pass.</summary>
+    public bool NeedsSumPiSquared { get; init; }
+
     /// <summary>A fresh estimator of the configured kind (for <see cref="GradientFeedback"/>).</summary>
     public Func<IAdvantageEstimator>? FreshEstimator { get; init; }
 }
@@ -103,7 +106,14 @@ public sealed class PolicyUpdate(IPolicy policy, AdamW optimizer, UpdateSettings
         // state by prompt across steps.
         var index = GroupIndex.FromLabels(groupOf.Select(g => labels[g]).ToArray());
         TokenMatrix? values = Critic?.Values(rows, l);
-        var estimated = Settings.Estimator.Compute(new AdvantageInput(tokenRewards, mask) { Index = index, Values = values });
+        var estimated = Settings.Estimator.Compute(new AdvantageInput(tokenRewards, mask)
+        {
+            Index = index,
+            Values = values,
+            OldLogProbs = old,
+            RewardBaselines = rows.All(r => r.Baseline is not null) ? rows.Select(r => r.Baseline!.Value).ToArray() : null,
+            SumPiSquared = Settings.NeedsSumPiSquared ? SumPiSquared(rows, l) : null,
+        });
         var advantages = estimated.Advantages;
         if (values is not null)
         {
@@ -263,6 +273,21 @@ public sealed class PolicyUpdate(IPolicy policy, AdamW optimizer, UpdateSettings
         var r = tensor(reference.Data, [reference.Rows, reference.Cols]);
         var values = estimator.Compute(o, r).to(ScalarType.Float64).cpu().data<double>().ToArray();
         return new TokenMatrix(old.Rows, old.Cols, values);
+    }
+
+    /// <summary>Σ_v π_old(v)² per response token, scored without gradient before any update of this step (so π = π_old).</summary>
+    private TokenMatrix SumPiSquared(IReadOnlyList<RolloutRecord> rows, int l)
+    {
+        using var scope = NewDisposeScope();
+        using var scored = policy.Score(rows.Select(r => (IReadOnlyList<int>)r.PromptTokens).ToArray(),
+            rows.Select(r => (IReadOnlyList<int>)r.ResponseTokens).ToArray(), new ScoreOptions(MiniBatchSize: 256, PadId: Settings.PadId, WithSumPiSquared: true));
+        var values = scored.SumPiSquared!.to(ScalarType.Float64).cpu();
+        var flat = values.data<double>().ToArray();
+        int cols = (int)values.shape[1];
+        var m = new TokenMatrix(rows.Count, l);
+        for (int i = 0; i < rows.Count; i++)
+            for (int t = 0; t < Math.Min(l, cols); t++) m[i, t] = flat[i * cols + t];
+        return m;
     }
 
     private TokenMatrix ScoreReference(IReadOnlyList<RolloutRecord> rows, int l)

@@ -208,7 +208,8 @@ public sealed class RlvrTrainer : IDisposable
     {
         var shaping = _shapers.Count == 0 ? null
             : new ShapingStage(_shapers, _reward, _session.Tokenizer, _session.Task.MaxDifficulty, _testComponents, _referenceRewards);
-        return new RolloutCollector(_session.Policy, _session.Tokenizer, _session.Template, _rollout, _reward, shaping, _session.Generation, _o.Rl.GroupSize);
+        bool greedyBaseline = _config.Techniques().Any(t => t.Descriptor.Requires.Contains(BatchColumns.BaselineRewards));
+        return new RolloutCollector(_session.Policy, _session.Tokenizer, _session.Template, _rollout, _reward, shaping, _session.Generation, _o.Rl.GroupSize, greedyBaseline);
     }
 
     /// <summary>One RL update on the kept groups of <paramref name="batch"/>, whose rollouts <paramref name="collector"/> made; returns the loss diagnostics.</summary>

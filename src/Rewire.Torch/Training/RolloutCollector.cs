@@ -19,7 +19,8 @@ public sealed record RolloutRecord(
     string Completion,
     RewardResult Reward,
     double ShapedReward,
-    double LossWeight = 1.0)
+    double LossWeight = 1.0,
+    double? Baseline = null)
 {
     public bool Correct => Reward.Correct == true;
 }
@@ -30,7 +31,7 @@ public sealed record RolloutRecord(
 /// tokens, and times each phase and counts what the rollout strategy and the shapers did.
 /// </summary>
 public sealed class RolloutCollector(IPolicy policy, ITokenizer tokenizer, PromptTemplate template, IRolloutStrategy rollout,
-    IRewardFunction reward, ShapingStage? shaping, GenerationOptions generation, int groupSize)
+    IRewardFunction reward, ShapingStage? shaping, GenerationOptions generation, int groupSize, bool greedyBaseline = false)
 {
     private readonly Dictionary<GroupOutcome, RolloutRecord[]> _rollouts = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<string, double> _rolloutMetrics = new(StringComparer.Ordinal);
@@ -71,6 +72,7 @@ public sealed class RolloutCollector(IPolicy policy, ITokenizer tokenizer, Promp
             if (result.Failed) RewardFailures++;
             records[i] = new RolloutRecord(prompt, seq.PromptTokens, seq.Tokens, seq.LogProbs, seq.Entropies, seq.Finish, completion, result, result.Total);
         }
+        if (greedyBaseline) AddGreedyBaselines(prompts, encoded, records);
         shaping?.Apply(records, groupSize, ShapingCounts);
 
         var outcomes = new List<GroupOutcome>(prompts.Count);
@@ -84,5 +86,21 @@ public sealed class RolloutCollector(IPolicy policy, ITokenizer tokenizer, Promp
         }
         ScoreTime += clock.Elapsed;
         return outcomes;
+    }
+
+    /// <summary>
+    /// ReMax's baseline ("ReMax: A Simple, Effective, and Efficient Reinforcement Learning Method for Aligning Large
+    /// Language Models"): the reward of the greedy response of the same policy to the same prompt, one per prompt.
+    /// </summary>
+    private void AddGreedyBaselines(IReadOnlyList<Prompt> prompts, IReadOnlyList<IReadOnlyList<int>> encoded, RolloutRecord[] records)
+    {
+        using var unused = new torch.Generator(0); // greedy decoding draws nothing from it
+        var greedy = policy.Generate(encoded, generation with { Greedy = true }, unused);
+        for (int p = 0; p < prompts.Count; p++)
+        {
+            string text = tokenizer.Decode(greedy[p].Tokens.Where(t => t != tokenizer.EosId));
+            double baseline = reward.Score(new Rollout(prompts[p], text, greedy[p].Tokens.Length, greedy[p].Finish, prompts[p].Id)).Total;
+            for (int g = 0; g < groupSize; g++) records[p * groupSize + g] = records[p * groupSize + g] with { Baseline = baseline };
+        }
     }
 }

@@ -20,6 +20,8 @@ public static class TrainingColumns
         BatchColumns.RefLogProbs, BatchColumns.ReferenceRewards,
         // From the critic, which the trainer builds when a technique reads values (GAE):
         BatchColumns.Values,
+        // ReMax's greedy response per prompt, and Σπ² of π_old per token, computed when a technique reads them:
+        BatchColumns.BaselineRewards, BatchColumns.SumPiSquared,
     };
 
     /// <summary>Filled only under some configurations (see <see cref="Hint"/>).</summary>
@@ -45,8 +47,6 @@ public static class TrainingColumns
         BatchColumns.StepRewards => "step rewards come from multi-turn environments, which rewire train does not run yet",
         BatchColumns.ProcessRewards => "process rewards come from a learned process reward model, which rewire train does not train yet",
         BatchColumns.PreferenceMargins => "preference margins come from a reward model trained on preference pairs, which rewire train does not train yet",
-        BatchColumns.BaselineRewards => "baseline rewards (ReMax's greedy rollout) are not produced by rewire train yet",
-        BatchColumns.SumPiSquared => "Σπ² per token is not produced by rewire train yet",
         _ => "no stage of rewire train provides it",
     };
 

@@ -118,6 +118,7 @@ public static class TrainingComponents
             GradientFeedback = reward.Weighting as IGradientFeedback,
             ObjectiveValues = r => reward.ObjectiveValues(r.Reward),
             FreshEstimator = () => CreateEstimator(c),
+            NeedsSumPiSquared = c.Techniques().Any(t => t.Descriptor.Requires.Contains(BatchColumns.SumPiSquared)),
         };
     }
 

@@ -11,6 +11,7 @@ using Rewire.Torch.Models;
 using Rewire.Torch.Runtime;
 using Rewire.Torch.Tokenizers;
 using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Rewire.Torch.Training;
 
@@ -67,6 +68,8 @@ public sealed class PolicySession : IDisposable
                 throw;
             }
         }
+        if (o.Run.Device == "cuda" || (o.Run.Device == "auto" && torch.cuda.is_available()))
+            network.Model.to(DeviceType.CUDA); // untested here: no GPU on the machines this project runs on
         return new PolicySession(o, task, tokenizer, network);
     }
 

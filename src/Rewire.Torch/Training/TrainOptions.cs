@@ -24,6 +24,12 @@ public sealed class RunOptions
 
     /// <summary>Rollouts per step written to samples.jsonl.</summary>
     [Range(0, 10_000)] public int SamplesPerStep { get; set; } = 4;
+
+    /// <summary>
+    /// Where the policy's tensors live: cpu, cuda, or auto (cuda when LibTorch sees a GPU, else cpu). CPU is what is
+    /// tested; cuda needs the CUDA LibTorch build (-p:RewireTorchBackend=cuda) and was not tested (no GPU here).
+    /// </summary>
+    public string Device { get; set; } = "cpu";
 }
 
 /// <summary>Which task to train on and how its data is made.</summary>
@@ -223,6 +229,8 @@ public sealed class TrainOptions : IValidatableOptions
 
     public void Validate(string prefix, ICollection<string> errors)
     {
+        if (Run.Device is not ("cpu" or "cuda" or "auto"))
+            errors.Add($"'run.device' = '{Run.Device}' is not allowed; allowed: cpu, cuda, auto");
         if (Task.MinDifficulty > Task.Difficulty)
             errors.Add($"'task.min_difficulty' = {Task.MinDifficulty} is above 'task.difficulty' = {Task.Difficulty}; the pool spans min_difficulty..difficulty");
         if (Model.Width % Model.Heads != 0)

@@ -48,6 +48,8 @@ public static class TrainingPreflight
         Try(() => TrainingComponents.CreateShapers(c));
         Try(() => TrainingComponents.CreateRollout(c));
         Try(() => PolicySession.CheckFits(o));
+        if (o.Run.Device == "cuda" && !TorchSharp.torch.cuda.is_available())
+            errors.Add("'run.device' = cuda, but LibTorch sees no CUDA device: this build uses the CPU LibTorch (build with -p:RewireTorchBackend=cuda on a machine with an NVIDIA GPU), or set run.device=cpu or auto");
         if (errors.Count > 0) throw new ConfigurationException(errors);
     }
 

@@ -145,12 +145,12 @@ public sealed class ExitCodeTests : IDisposable
         File.WriteAllText(state, "{ not json");
         resumed = CliHarness.Run("train", "--resume", run, "--quiet");
         Assert.Equal(1, resumed.Code);
-        Assert.Contains($"{state} is not valid JSON", resumed.Err);
+        Assert.Contains($"{state} is corrupt: it is not valid JSON", resumed.Err);
 
         File.Delete(Path.Combine(checkpoints, TrainingCheckpoint.LatestFile));
         var eval = CliHarness.Run("eval", run);
-        Assert.Equal(1, eval.Code);
-        Assert.Contains("has no checkpoint yet", eval.Err);
+        Assert.Equal(2, eval.Code);
+        Assert.Contains("latest is missing, but the run has checkpoints", eval.Err);
     }
 
     [Fact]
@@ -211,7 +211,7 @@ public sealed class ExitCodeTests : IDisposable
     {
         foreach (var (layers, width, heads) in new[] { (2, 128, 4), (3, 96, 3), (1, 64, 8) })
         {
-            var o = OptionsBinder.Bind<TrainOptions>(OptionsBinder.ParseOverrides([$"model.layers={layers}", $"model.width={width}", $"model.heads={heads}"]));
+            var o = OptionsBinder.Bind<TrainOptions>(OptionsBinder.ParseOverrides([$"model.layers={layers}", $"model.width={width}", $"model.heads={heads}", "model.context=32"]));
             var task = TaskRegistry.CreateDefault().Create("reverse");
             int vocab = new Rewire.Torch.Tokenizers.CharTokenizer(task.Alphabet).VocabSize;
             Rewire.Torch.Runtime.TorchRuntime.EnsureLoaded();

@@ -25,7 +25,7 @@ public class TrainCommandTests
     {
         var (code, _, err) = CliHarness.Run("train", "--output", Path.GetTempPath(), "rl.objective=gspoo");
         Assert.Equal(2, code);
-        Assert.Contains("'rl.objective' = 'gspoo' is not registered (did you mean 'gspo'?)", err);
+        Assert.Contains("'rl.objective' = 'gspoo' is not available in rewire train (did you mean 'gspo'?)", err);
     }
 
     [Fact]

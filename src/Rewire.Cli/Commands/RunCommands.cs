@@ -48,7 +48,8 @@ public class RunSettings : CommandSettings
     public static int Fail(Exception e)
     {
         Console.Error.WriteLine(TerminalText.Clean(e.Message));
-        return e is ConfigurationException ? ExitCodes.Refused : ExitCodes.Failed;
+        // A run folder that cannot be used as it is (a missing or misdirected `latest`) is refused input, as in `train --resume`.
+        return e is ConfigurationException or Rewire.Core.Runs.RunFolderException ? ExitCodes.Refused : ExitCodes.Failed;
     }
 }
 

@@ -33,6 +33,9 @@ public sealed record RolloutRecord(
 public sealed class RolloutCollector(IPolicy policy, ITokenizer tokenizer, PromptTemplate template, IRolloutStrategy rollout,
     IRewardFunction reward, ShapingStage? shaping, GenerationOptions generation, int groupSize, bool greedyBaseline = false)
 {
+    /// <summary>Sequences generated per call of the rollout strategy (the last chunk may be smaller).</summary>
+    public const int GenerationBatch = 256;
+
     private readonly Dictionary<GroupOutcome, RolloutRecord[]> _rollouts = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<string, double> _rolloutMetrics = new(StringComparer.Ordinal);
 
@@ -55,15 +58,21 @@ public sealed class RolloutCollector(IPolicy policy, ITokenizer tokenizer, Promp
         Rewire.Core.Runs.KillPoint.Reached("generate");
         var clock = Stopwatch.StartNew();
         var encoded = prompts.Select(p => (IReadOnlyList<int>)template.Encode(p, tokenizer)).ToArray();
-        var produced = rollout.Rollout(policy, encoded, groupSize, generation, generator);
-        foreach (var (k, v) in produced.Metrics) _rolloutMetrics[k] = _rolloutMetrics.GetValueOrDefault(k) + v;
-        var sequences = produced.Groups.SelectMany(g => g).ToArray();
+        // Generate in chunks of about GenerationBatch sequences: on a CPU, much larger batches are slower per token.
+        int chunk = Math.Max(1, GenerationBatch / groupSize);
+        var sequences = new List<GeneratedSequence>(prompts.Count * groupSize);
+        for (int start = 0; start < encoded.Length; start += chunk)
+        {
+            var produced = rollout.Rollout(policy, encoded[start..Math.Min(encoded.Length, start + chunk)], groupSize, generation, generator);
+            foreach (var (k, v) in produced.Metrics) _rolloutMetrics[k] = _rolloutMetrics.GetValueOrDefault(k) + v;
+            foreach (var g in produced.Groups) sequences.AddRange(g);
+        }
         GeneratedTokens += sequences.Sum(s => (long)s.Tokens.Length);
         GenerateTime += clock.Elapsed;
 
         clock.Restart();
-        var records = new RolloutRecord[sequences.Length];
-        for (int i = 0; i < sequences.Length; i++)
+        var records = new RolloutRecord[sequences.Count];
+        for (int i = 0; i < sequences.Count; i++)
         {
             var prompt = prompts[i / groupSize];
             var seq = sequences[i];

@@ -20,7 +20,7 @@ public sealed class TaskRegistry
     {
         var r = new TaskRegistry();
         r.Register("arithmetic", () => new ArithmeticTask());
-        // Addition only: the embedded default of `rewire train` (a rule a small model can learn, unlike memorised products).
+        // Addition only: a rule a small model can learn, unlike memorised products (the default task of `rewire train` is reverse).
         r.Register("addition", () => new ArithmeticTask(["add"], "addition"));
         r.Register("countdown", () => new CountdownTask());
         r.Register("lists", () => new ListOpsTask());

@@ -1,4 +1,4 @@
-// Task: multi-digit arithmetic (Rewire issue 6; the default task of `rewire train`).
+// Task: multi-digit arithmetic (`arithmetic`, and `addition` for additions only; `rewire train`'s default task is `reverse`).
 // Prompt "37+48=", completion "85" (canonical integer: optional '-', no leading zeros). Difficulty d = digits per operand
 // (operands drawn uniformly from [10^(d-1), 10^d - 1], 0..9 at d = 1). Subtraction keeps a >= b, so results are >= 0.
 // Reward = correct ∈ {0, 1}; components: format (the completion is a canonical integer), correct (it equals a op b).

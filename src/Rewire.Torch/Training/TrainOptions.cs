@@ -4,7 +4,7 @@ using Rewire.Core.Configuration;
 namespace Rewire.Torch.Training;
 
 // The configuration of one `rewire train` run. Every key is `section.snake_case_name` (see OptionsBinder), with the
-// default given here; the embedded default run is exactly these defaults. Names of techniques (task, estimator,
+// default given here; the embedded default run is these defaults with the default recipe (dapo) applied. Names of techniques (task, estimator,
 // objective, sampler, shaping) and their parameters are resolved and validated before any work starts (TrainConfiguration).
 
 /// <summary>Run identity and bookkeeping.</summary>

@@ -272,8 +272,8 @@ public sealed class TrainerTests : IDisposable
         Assert.Contains(e.Errors, m => m.StartsWith("'rl.objective' = 'dapoo' is not available in rewire train (did you mean 'dapo'?); valid: ", StringComparison.Ordinal) && m.Contains("gspo"));
         Assert.Contains(e.Errors, m => m.StartsWith("'rl.sampler' = 'vad' is not available in rewire train (did you mean 'vade'?)", StringComparison.Ordinal));
         Assert.Contains(e.Errors, m => m.StartsWith("'task.name' = 'nope' is not available in rewire train", StringComparison.Ordinal) && m.Contains("reverse"));
-        var critic = Assert.Throws<ConfigurationException>(() => TrainConfiguration.Resolve(OptionsBinder.ParseOverrides(["rl.estimator=gae"])));
-        Assert.Contains(critic.Errors, m => m.StartsWith("estimator 'gae' reads the batch column 'values'", StringComparison.Ordinal));
+        var multiTurn = Assert.Throws<ConfigurationException>(() => TrainConfiguration.Resolve(OptionsBinder.ParseOverrides(["reward.shaping=gated"])));
+        Assert.Contains(multiTurn.Errors, m => m.StartsWith("shaper 'gated' reads the batch column 'step_rewards'", StringComparison.Ordinal) && m.Contains("multi-turn"));
     }
 
     [Fact]

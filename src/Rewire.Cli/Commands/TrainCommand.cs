@@ -62,6 +62,7 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
             if (settings.DryRun)
             {
                 var resolved = Resolve(settings);
+                TrainingPreflight.Check(resolved);
                 if (settings.Json) JsonOutput.Write(resolved.ToJson());
                 else PrintResolved(resolved);
                 return 0;

@@ -17,9 +17,8 @@ public static class EnvironmentSkip
     /// <summary>Skips the calling test (use it in a <c>[SkippableFact]</c>/<c>[SkippableTheory]</c>) unless <paramref name="condition"/> holds.</summary>
     public static void Unless(bool condition, string reason)
     {
-        if (condition) return;
-        if (SkipsForbidden)
+        if (!condition && SkipsForbidden)
             Assert.Fail($"{reason} ({NoSkipsVariable}=1 says this machine must run every test; fix the machine or unset it)");
-        Skip.If(true, reason);
+        Skip.IfNot(condition, reason);
     }
 }

@@ -109,7 +109,7 @@ public sealed class RlvrTrainer : IDisposable
         _shapers = TrainingComponents.CreateShapers(config);
         _rollout = TrainingComponents.CreateRollout(config);
         _update = new PolicyUpdate(_session.Policy, _optimizer, TrainingComponents.CreateUpdate(config, _session.Tokenizer.PadId, _reward));
-        _testComponents = TrainingColumns.TestComponents(_session.Task);
+        _testComponents = TrainingColumns.TestComponents(_session.Task, _o);
         _needsCritic = config.Techniques().Any(t => t.Descriptor.Requires.Contains(BatchColumns.Values));
         _update.CriticLearningRate = _o.Critic.LearningRate;
         _needsReference = _o.Rl.KlMode != "none" || config.Techniques().Any(t =>

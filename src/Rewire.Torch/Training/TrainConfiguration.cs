@@ -27,7 +27,7 @@ public sealed class ResolvedTrainConfig
     /// <summary>Dotted key → "default", "recipe NAME", "user" or "KIND NAME default".</summary>
     public required IReadOnlyDictionary<string, string> Sources { get; init; }
 
-    public TechniqueContext Context => new() { MaxNewTokens = Options.Rl.MaxNewTokens, GroupSize = Options.Rl.GroupSize, Seed = (ulong)Options.Run.Seed };
+    public TechniqueContext Context => TrainConfiguration.ContextOf(Options);
 
     /// <summary>Every selected technique, in pipeline order.</summary>
     public IEnumerable<ResolvedTechnique> Techniques()
@@ -110,7 +110,7 @@ public static class TrainConfiguration
             errors.Add(Unknown("task.name", options.Task.Name, catalog.Names(TechniqueKinds.Task)));
 
         var userKeys = user.Select(kv => kv.Key).ToHashSet(StringComparer.Ordinal);
-        var context = new TechniqueContext { MaxNewTokens = options.Rl.MaxNewTokens, GroupSize = options.Rl.GroupSize, Seed = (ulong)options.Run.Seed };
+        var context = ContextOf(options);
         var resolvedSections = new List<(string Prefix, ResolvedTechnique Technique)>();
 
         // A recipe's parameter keys apply to the technique it selects; when the user selects another technique that lacks
@@ -221,6 +221,10 @@ public static class TrainConfiguration
         }
         return Resolve(keys);
     }
+
+    /// <summary>The facts of a run that techniques' run-relative defaults are derived from.</summary>
+    public static TechniqueContext ContextOf(TrainOptions o) =>
+        new() { MaxNewTokens = o.Rl.MaxNewTokens, GroupSize = o.Rl.GroupSize, Seed = (ulong)o.Run.Seed };
 
     /// <summary>Resolves options built in code (every key of <paramref name="options"/> counts as set by the user).</summary>
     public static ResolvedTrainConfig FromOptions(TrainOptions options) =>

@@ -1,7 +1,6 @@
 // Which rollout-batch columns `rewire train` fills, and under which configuration. Validation (TrainConfiguration)
 // refuses a technique that reads a column nothing provides, before any work, naming the technique, the column and what
 // would provide it; `rewire list` shows only techniques whose columns some configuration of the trainer provides.
-using Rewire.Core.Rewards;
 using Rewire.Core.Techniques;
 using Rewire.Tasks;
 
@@ -34,7 +33,7 @@ public static class TrainingColumns
     public static IReadOnlySet<string> Provided(ITask task, TrainOptions o)
     {
         var set = new HashSet<string>(Always, StringComparer.Ordinal);
-        if (ReportsTests(task)) set.Add(BatchColumns.TestOutcomes);
+        if (TestComponents(task, o).Count > 0) set.Add(BatchColumns.TestOutcomes);
         if (o.Task.MinDifficulty > 0 && o.Task.MinDifficulty < o.Task.Difficulty) set.Add(BatchColumns.DifficultyLevels);
         return set;
     }
@@ -50,16 +49,10 @@ public static class TrainingColumns
         _ => "no stage of rewire train provides it",
     };
 
-    /// <summary>Test-outcome component names ("test_0", "test_1", ...) of a task's verifier, found by scoring a correct demonstration.</summary>
-    public static IReadOnlyList<string> TestComponents(ITask task)
-    {
-        var prompt = task.Generate(Split.Train, 0, 0);
-        string answer = task.Demonstrate(prompt, 0.0, new Random(0));
-        var result = task.Verifier.Score(new Rollout(prompt, answer, answer.Length, FinishReason.Stop, prompt.Id));
-        return result.Components.Keys.Where(IsTest).OrderBy(k => int.Parse(k.AsSpan(5), System.Globalization.CultureInfo.InvariantCulture)).ToList();
-    }
-
-    private static bool ReportsTests(ITask task) => TestComponents(task).Count > 0;
+    /// <summary>Test-outcome component names ("test_0", "test_1", ...) of a task's verifier, in test order.</summary>
+    public static IReadOnlyList<string> TestComponents(ITask task, TrainOptions o) =>
+        TrainSettingsChecks.VerifierComponents(task, o).Where(IsTest)
+            .OrderBy(k => int.Parse(k.AsSpan(5), System.Globalization.CultureInfo.InvariantCulture)).ToList();
 
     private static bool IsTest(string key) => key.StartsWith("test_", StringComparison.Ordinal) && key.Length > 5 && key[5..].All(char.IsAsciiDigit);
 }

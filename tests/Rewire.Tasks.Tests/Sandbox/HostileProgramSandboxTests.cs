@@ -281,15 +281,20 @@ public sealed class HostileProgramSandboxTests
         var sb = SandboxFixture.Create(SandboxFixture.Fast with { WallClock = TimeSpan.FromSeconds(60), MemoryBytes = 128L << 20, SandboxMemoryBytes = 192L << 20 });
         EnvironmentSkip.Unless(sb.Limits.StartsWith("cgroup", StringComparison.Ordinal),
             $"no writable cgroup here (limits: {sb.Limits}): the sandbox caps memory per process only");
-        // Children that each hold 48 MiB (each within the per-process limit) and report when they have it.
+        // Children that each hold 48 MiB (each within the per-process limit), report when they have it, and stay alive.
+        // Both counts matter: under the cap the kernel may kill a child that already reported (freeing room for the
+        // next one), so "all reported" alone could pass; "all reported and all still alive" cannot.
         static string Hogs(int n) => $$"""
-            import os, select
+            import os, select, time
             r, w = os.pipe()
+            pids = []
             for _ in range({{n}}):
-                if os.fork() == 0:
+                pid = os.fork()
+                if pid == 0:
                     block = b'x' * (48 << 20)
                     os.write(w, b'1')
                     select.select([], [], [])
+                pids.append(pid)
             os.close(w)
             got = 0
             while got < {{n}} and select.select([r], [], [], 15)[0]:
@@ -297,10 +302,12 @@ public sealed class HostileProgramSandboxTests
                 if not data:
                     break
                 got += len(data)
+            time.sleep(0.5)
+            alive = sum(1 for p in pids if os.waitpid(p, os.WNOHANG)[0] == 0)
             """;
-        var two = await sb.RunAsync(Hogs(2), ["assert got == 2, got"]);
+        var two = await sb.RunAsync(Hogs(2), ["assert got == 2 and alive == 2, (got, alive)"]);
         Assert.Equal(TestOutcome.Pass, two.Tests[0].Outcome);
-        var eight = await sb.RunAsync(Hogs(8), ["assert got == 8, got"]);
+        var eight = await sb.RunAsync(Hogs(8), ["assert got == 8 and alive == 8, (got, alive)"]);
         Assert.NotEqual(TestOutcome.Pass, eight.Tests[0].Outcome);
         Assert.False(string.IsNullOrWhiteSpace(eight.Tests[0].Detail));
     }

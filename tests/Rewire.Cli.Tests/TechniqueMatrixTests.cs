@@ -22,8 +22,8 @@ public sealed class WarmStartFixture : IDisposable
         lock (_checkpoints)
         {
             if (_checkpoints.TryGetValue(task, out var path)) return path;
-            var (code, output, err) = CliHarness.Run("train", $"task.name={task}", "sft.steps=250", "rl.steps=0", "task.test_size=8",
-                "eval.samples=1", "eval.pass_k=1", "-o", Path.Combine(Root, "warm"), "--json");
+            var (code, output, err) = TechniqueMatrixTests.Rewire(["train", $"task.name={task}", "sft.steps=250", "rl.steps=0", "task.test_size=8",
+                "eval.samples=1", "eval.pass_k=1", "-o", Path.Combine(Root, "warm"), "--json"]);
             Assert.True(code == 0, $"warm start of {task} exited {code}: {err}");
             string run = JsonNode.Parse(output)!["run"]!.GetValue<string>();
             path = Path.Combine(run, "checkpoints", "sft");
@@ -52,6 +52,16 @@ public sealed class TechniqueMatrixTests(WarmStartFixture warm) : IClassFixture<
 
     private sealed record Run(JsonObject Summary, List<JsonObject> Metrics, List<JsonObject> Samples);
 
+    /// <summary>
+    /// Runs `rewire` as a child process, as a user would. Each training gets a fresh process: one long-lived process that
+    /// trains a hundred models was seen to crash now and then inside TorchSharp's native code (see docs/benchmarks.md).
+    /// </summary>
+    internal static (int Code, string Out, string Err) Rewire(IReadOnlyList<string> args)
+    {
+        var o = Runs.RewireProcess.Run(args, timeout: TimeSpan.FromMinutes(10));
+        return (o.ExitCode, o.Out, o.Err);
+    }
+
     /// <summary>Runs <paramref name="d"/>'s example, shortened, and returns what it wrote.</summary>
     private Run RunExample(TechniqueDescriptor d, params string[] extra)
     {
@@ -64,7 +74,7 @@ public sealed class TechniqueMatrixTests(WarmStartFixture warm) : IClassFixture<
         if (!setsPrompts) args.Add("rl.prompts_per_step=12");
         args.AddRange(extra);
         args.AddRange(["-o", Path.Combine(warm.Root, "runs"), "--json"]);
-        var (code, output, err) = CliHarness.Run([.. args]);
+        var (code, output, err) = Rewire(args);
         Assert.True(code == 0, $"rewire {string.Join(' ', args)} exited {code}: {err}");
         var summary = JsonNode.Parse(output)!.AsObject();
         Assert.True(summary["completed"]!.GetValue<bool>(), output);

@@ -64,12 +64,14 @@ public sealed class AnalyzeCommand : Command<AnalyzeSettings>
         if (a.Components.Count > 0)
         {
             var t = new Table().Title("reward components (total = sum of weight x component)")
-                .AddColumn("component").AddColumn("weight").AddColumn("mean").AddColumn("contribution").AddColumn("share")
-                .AddColumn("variance share").AddColumn("corr. correct").AddColumn("corr. accuracy (steps)").AddColumn("trend");
+                .AddColumn("component").AddColumn("weight").AddColumn("mean").AddColumn("contrib.").AddColumn("share")
+                .AddColumn("var. share").AddColumn("r(correct)").AddColumn("r(acc., steps)").AddColumn("trend");
             foreach (var c in a.Components)
-                t.AddRow(Text(c.Name), $"{F(c.Weight)} ({c.WeightSource})", F(c.Mean), F(c.Contribution), F(c.ContributionShare, "0%"),
+                t.AddRow(Text(c.Name), F(c.Weight), F(c.Mean), F(c.Contribution), F(c.ContributionShare, "0%"),
                     F(c.VarianceShare, "0%"), F(c.CorrelationWithCorrect, "0.##"), F(c.StepCorrelationWithAccuracy, "0.##"), F(c.Trend, "+0.###;-0.###;0"));
             AnsiConsole.Write(t);
+            AnsiConsole.MarkupLine("weights from: " + Text(string.Join(", ", a.Components.Select(c => $"{c.Name} {c.WeightSource}"))) +
+                "; r = correlation with the samples' correctness and, over steps, with the accuracy metric");
             if (a.TotalReconstructionError is > 1e-9)
                 AnsiConsole.MarkupLine($"[yellow]the components do not add up to the recorded reward (largest gap {F(a.TotalReconstructionError)}); the shares describe the components only[/]");
         }

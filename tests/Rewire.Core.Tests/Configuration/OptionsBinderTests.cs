@@ -133,7 +133,7 @@ public class OptionsBinderTests
         // A configuration from before the key existed keeps its hash, so its runs still resume.
         Assert.Equal(OptionsBinder.Hash(new Unlogged()), OptionsBinder.Hash(on));
         Assert.NotEqual(OptionsBinder.Hash(off), OptionsBinder.Hash(new Logged { Steps = 4 }));
-        Assert.Equal(true, OptionsBinder.ToJson(on)["tensorboard"]!.GetValue<bool>());
+        Assert.True(OptionsBinder.ToJson(on)["tensorboard"]!.GetValue<bool>());
     }
 
     [Theory]

@@ -64,14 +64,15 @@ public sealed class AnalyzeCommand : Command<AnalyzeSettings>
         if (a.Components.Count > 0)
         {
             var t = new Table().Title("reward components (total = sum of weight x component)")
-                .AddColumn("component").AddColumn("weight").AddColumn("mean").AddColumn("contrib.").AddColumn("share")
-                .AddColumn("var. share").AddColumn("r(correct)").AddColumn("r(acc., steps)").AddColumn("trend");
+                .AddColumn("component").AddColumn("w").AddColumn("mean").AddColumn("w*mean").AddColumn("share")
+                .AddColumn("var").AddColumn("r_ok").AddColumn("r_acc").AddColumn("trend");
             foreach (var c in a.Components)
                 t.AddRow(Text(c.Name), F(c.Weight), F(c.Mean), F(c.Contribution), F(c.ContributionShare, "0%"),
                     F(c.VarianceShare, "0%"), F(c.CorrelationWithCorrect, "0.##"), F(c.StepCorrelationWithAccuracy, "0.##"), F(c.Trend, "+0.###;-0.###;0"));
             AnsiConsole.Write(t);
-            AnsiConsole.MarkupLine("weights from: " + Text(string.Join(", ", a.Components.Select(c => $"{c.Name} {c.WeightSource}"))) +
-                "; r = correlation with the samples' correctness and, over steps, with the accuracy metric");
+            AnsiConsole.MarkupLine("w: weight (from " + Text(string.Join(", ", a.Components.Select(c => $"{c.Name}: {c.WeightSource}"))) +
+                "); share: of the mean total; var: share of the total's variance; r_ok: correlation with the samples' correctness; " +
+                "r_acc: with the accuracy metric over steps; trend: fitted change of the per-step mean");
             if (a.TotalReconstructionError is > 1e-9)
                 AnsiConsole.MarkupLine($"[yellow]the components do not add up to the recorded reward (largest gap {F(a.TotalReconstructionError)}); the shares describe the components only[/]");
         }
@@ -79,8 +80,8 @@ public sealed class AnalyzeCommand : Command<AnalyzeSettings>
 
         if (a.Combination is { } cmb)
         {
-            var t = new Table().Title("additive (sum) versus multiplicative (KRC, sign-preserving geometric mean): Shapley shares")
-                .AddColumn("component").AddColumn("additive share").AddColumn("KRC share").AddColumn("bottleneck").AddColumn("zero");
+            var t = new Table().Title("sum versus KRC (sign-preserving geometric mean): Shapley shares")
+                .AddColumn("component").AddColumn("sum").AddColumn("KRC").AddColumn("bottleneck").AddColumn("zero");
             foreach (var c in cmb.Components)
                 t.AddRow(Text(c.Name), F(c.AdditiveShare, "0%"), F(c.MultiplicativeShare, "0%"), F(c.BottleneckShare, "0%"), F(c.ZeroShare, "0%"));
             AnsiConsole.Write(t);

@@ -96,8 +96,15 @@ public sealed class HfTokenizer
             CheckDecoder(root, source);
             var added = new List<AddedToken>();
             if (root.TryGetProperty("added_tokens", out var list) && list.ValueKind == JsonValueKind.Array)
+            {
                 foreach (var t in list.EnumerateArray())
-                    added.Add(ParseAdded(t, source));
+                {
+                    // As in the reference loader, an added token whose text is already in the vocabulary takes the
+                    // vocabulary's id (the reference warns when the file's id differs).
+                    var token = ParseAdded(t, source);
+                    added.Add(bpe.Vocab.TryGetValue(token.Content, out int vocabId) ? token with { Id = vocabId } : token);
+                }
+            }
             return new HfTokenizer(bpe, normalizer, preTokenizer, post, added);
         }
     }

@@ -23,15 +23,24 @@ internal sealed class DigitsStep(bool individual) : IPreTokenizerStep
 {
     public void Split(string piece, List<string> output)
     {
+        // Every numeric character is a match of its own; the characters between matches form one part.
         var parts = new List<(int, int, bool)>();
+        int plain = 0;
         for (int i = 0; i < piece.Length;)
         {
             int length = char.IsSurrogatePair(piece, i) ? 2 : 1;
             var category = CharUnicodeInfo.GetUnicodeCategory(piece, i);
-            bool numeric = category is UnicodeCategory.DecimalDigitNumber or UnicodeCategory.LetterNumber or UnicodeCategory.OtherNumber;
-            parts.Add((i, length, numeric));
+            if (category is UnicodeCategory.DecimalDigitNumber or UnicodeCategory.LetterNumber or UnicodeCategory.OtherNumber)
+            {
+                if (i > plain)
+                    parts.Add((plain, i - plain, false));
+                parts.Add((i, length, true));
+                plain = i + length;
+            }
             i += length;
         }
+        if (plain < piece.Length)
+            parts.Add((plain, piece.Length - plain, false));
         DelimiterSplit.Apply(piece, parts, individual ? SplitBehavior.Isolated : SplitBehavior.Contiguous, output);
     }
 }

@@ -8,16 +8,22 @@ public static class PythonTorch
 {
     public const string Interpreter = "/usr/bin/python3";
 
-    private static readonly Lazy<string?> Problem = new(() =>
-    {
-        if (!File.Exists(Interpreter))
-            return $"{Interpreter} is not installed";
-        var (code, _, err) = Run(["-c", "import torch"]);
-        return code == 0 ? null : $"{Interpreter} cannot import torch (apt-get install -y python3-torch): {err.Trim()}";
-    });
+    /// <summary>Exit code of the scripts when torch cannot be imported.</summary>
+    public const int NoTorchExitCode = 3;
 
-    /// <summary>Skips the calling test unless /usr/bin/python3 imports torch.</summary>
-    public static void SkipUnlessAvailable() => Rewire.Tests.Common.EnvironmentSkip.Unless(Problem.Value is null, Problem.Value ?? "");
+    /// <summary>Skips the calling test unless /usr/bin/python3 exists.</summary>
+    public static void SkipUnlessInstalled() =>
+        Rewire.Tests.Common.EnvironmentSkip.Unless(File.Exists(Interpreter), $"{Interpreter} is not installed (Debian's python3 with python3-torch)");
+
+    /// <summary>Runs a script; skips the calling test when the script reports that torch cannot be imported.</summary>
+    public static (int Code, string Out, string Err) RunScript(string script, IReadOnlyList<string> arguments)
+    {
+        SkipUnlessInstalled();
+        var result = Run([Script(script), .. arguments]);
+        Rewire.Tests.Common.EnvironmentSkip.Unless(result.Code != NoTorchExitCode,
+            $"{Interpreter} cannot import torch (apt-get install -y python3-torch): {result.Out.Trim()}");
+        return result;
+    }
 
     /// <summary>A script shipped next to the test assembly (copied from tools/hf-fixtures).</summary>
     public static string Script(string name) => Path.Combine(AppContext.BaseDirectory, "hf-fixtures", name);

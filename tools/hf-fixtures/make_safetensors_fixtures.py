@@ -6,19 +6,24 @@ bytes) from torch tensors, following the format's specification, without the `sa
 Debian's /usr/bin/python3 and python3-torch.
 
   make_safetensors_fixtures.py make OUT_DIR      writes the committed fixtures (tests/Rewire.HuggingFace.Tests/Fixtures/safetensors)
-  make_safetensors_fixtures.py check FILE SPEC   reads FILE (written by Rewire) and checks it against SPEC (JSON, see below)
+  make_safetensors_fixtures.py check FILE SPEC [FILE SPEC ...]
+                                                reads each FILE (written by Rewire) and checks it against its SPEC (JSON, see below)
 
 SPEC: {"tensors": {name: {"dtype": "F32"|"F16"|"BF16", "shape": [...], "f32_bits": [uint32 ...]}}}; the checker converts
 the float32 values to the dtype with torch (round to nearest even) and demands the file's bytes equal them exactly, the
 header length be a multiple of 8 and __metadata__ be {"format": "pt"}. Prints "OK" and exits 0, or prints the
-differences and exits 1.
+differences and exits 1. Exits 3 when torch cannot be imported.
 """
 import json
 import os
 import struct
 import sys
 
-import torch
+try:
+    import torch
+except ImportError as e:
+    print(f"torch cannot be imported: {e}")
+    sys.exit(3)
 
 DTYPES = {"F32": torch.float32, "F16": torch.float16, "BF16": torch.bfloat16}
 NAMES = {v: k for k, v in DTYPES.items()}
@@ -112,6 +117,7 @@ def read_safetensors(path):
 
 
 def check(path, spec_path):
+    """Returns the list of problems (empty when the file is right)."""
     with open(spec_path) as f:
         spec = json.load(f)["tensors"]
     n, header, body = read_safetensors(path)
@@ -140,17 +146,20 @@ def check(path, spec_path):
             errors.append(f"{name}: bytes differ from torch's {s['dtype']} conversion")
     if end != len(body):
         errors.append(f"data section is {len(body)} bytes, tensors cover {end}")
-    if errors:
-        print("\n".join(errors))
-        sys.exit(1)
-    print("OK")
+    return [f"{path}: {e}" for e in errors]
 
 
 if __name__ == "__main__":
     if len(sys.argv) == 3 and sys.argv[1] == "make":
         make(sys.argv[2])
-    elif len(sys.argv) == 4 and sys.argv[1] == "check":
-        check(sys.argv[2], sys.argv[3])
+    elif len(sys.argv) >= 4 and len(sys.argv) % 2 == 0 and sys.argv[1] == "check":
+        problems = []
+        for i in range(2, len(sys.argv), 2):
+            problems += check(sys.argv[i], sys.argv[i + 1])
+        if problems:
+            print("\n".join(problems))
+            sys.exit(1)
+        print("OK")
     else:
         print(__doc__)
         sys.exit(2)

@@ -96,17 +96,37 @@ public sealed class HfTokenizer
             CheckDecoder(root, source);
             var added = new List<AddedToken>();
             if (root.TryGetProperty("added_tokens", out var list) && list.ValueKind == JsonValueKind.Array)
-            {
                 foreach (var t in list.EnumerateArray())
-                {
-                    // As in the reference loader, an added token whose text is already in the vocabulary takes the
-                    // vocabulary's id (the reference warns when the file's id differs).
-                    var token = ParseAdded(t, source);
-                    added.Add(bpe.Vocab.TryGetValue(token.Content, out int vocabId) ? token with { Id = vocabId } : token);
-                }
-            }
+                    added.Add(ParseAdded(t, source));
+            added = AssignIds(added, bpe);
             return new HfTokenizer(bpe, normalizer, preTokenizer, post, added);
         }
+    }
+
+    /// <summary>Gives added tokens the ids the reference loader gives them, which it derives rather than reads: a token
+    /// whose text is in the vocabulary takes the vocabulary's id; any other takes the next id after the vocabulary (its
+    /// entry count) and the added tokens before it, in file order. Published files agree with this (their ids were made
+    /// that way); for a file that does not, the reference warns and uses these ids, and so does Rewire.</summary>
+    private static List<AddedToken> AssignIds(List<AddedToken> tokens, BpeModel bpe)
+    {
+        int vocabSize = bpe.Vocab.Count;
+        int? max = null;
+        var byContent = new Dictionary<string, int>(StringComparer.Ordinal);
+        var result = new List<AddedToken>(tokens.Count);
+        foreach (var token in tokens)
+        {
+            int id;
+            if (bpe.Vocab.TryGetValue(token.Content, out int vocabId))
+                id = vocabId;
+            else if (byContent.TryGetValue(token.Content, out int earlier))
+                id = earlier;
+            else
+                id = max is { } m && m >= vocabSize ? m + 1 : vocabSize;
+            byContent[token.Content] = id;
+            max = Math.Max(max ?? id, id);
+            result.Add(token with { Id = id });
+        }
+        return result;
     }
 
     private static void CheckDecoder(JsonElement root, string source)

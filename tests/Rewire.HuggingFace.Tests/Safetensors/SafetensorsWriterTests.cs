@@ -76,29 +76,30 @@ public class SafetensorsWriterTests
         Assert.Single(Directory.GetFiles(dir.Path));
     }
 
-    [Theory]
-    [InlineData(SafetensorsDType.F32)]
-    [InlineData(SafetensorsDType.F16)]
-    [InlineData(SafetensorsDType.BF16)]
-    public void The_independent_python_reader_accepts_our_bytes(SafetensorsDType dtype)
+    [SkippableFact]
+    public void The_independent_python_reader_accepts_our_bytes_in_every_dtype()
     {
-        PythonTorch.SkipUnlessAvailable();
         using var dir = new TempDirectory();
         var tensors = Sample(7);
-        string path = dir.File("ours.safetensors");
-        SafetensorsWriter.Write(path, tensors, dtype);
-        string spec = dir.File("spec.json");
-        var specObject = new Dictionary<string, object>
+        var arguments = new List<string> { "check" };
+        foreach (var dtype in Enum.GetValues<SafetensorsDType>())
         {
-            ["tensors"] = tensors.ToDictionary(t => t.Name, t => (object)new Dictionary<string, object>
+            string path = dir.File($"ours_{dtype}.safetensors");
+            SafetensorsWriter.Write(path, tensors, dtype);
+            string spec = dir.File($"spec_{dtype}.json");
+            var specObject = new Dictionary<string, object>
             {
-                ["dtype"] = dtype.FormatName(),
-                ["shape"] = t.Shape,
-                ["f32_bits"] = t.Values.ToArray().Select(BitConverter.SingleToUInt32Bits).ToArray(),
-            }),
-        };
-        File.WriteAllText(spec, JsonSerializer.Serialize(specObject));
-        var (code, stdout, stderr) = PythonTorch.Run([PythonTorch.Script("make_safetensors_fixtures.py"), "check", path, spec]);
+                ["tensors"] = tensors.ToDictionary(t => t.Name, t => (object)new Dictionary<string, object>
+                {
+                    ["dtype"] = dtype.FormatName(),
+                    ["shape"] = t.Shape,
+                    ["f32_bits"] = t.Values.ToArray().Select(BitConverter.SingleToUInt32Bits).ToArray(),
+                }),
+            };
+            File.WriteAllText(spec, JsonSerializer.Serialize(specObject));
+            arguments.AddRange([path, spec]);
+        }
+        var (code, stdout, stderr) = PythonTorch.RunScript("make_safetensors_fixtures.py", arguments);
         Assert.True(code == 0, stdout + stderr);
         Assert.Equal("OK", stdout.Trim());
     }

@@ -10,21 +10,7 @@ public class OracleAgreementTests
 {
     public static TheoryData<string> Packages() => new(RealTokenizerFiles.All.Select(p => p.Key));
 
-    private static readonly Dictionary<string, (HfTokenizer Ours, Oracle Theirs)> Loaded = new();
-
-    private static (HfTokenizer Ours, Oracle Theirs) Load(string key)
-    {
-        lock (Loaded)
-        {
-            if (!Loaded.TryGetValue(key, out var pair))
-            {
-                string path = RealTokenizerFiles.Get(RealTokenizerFiles.All.Single(p => p.Key == key));
-                pair = (HfTokenizer.FromFile(path), new Oracle(path));
-                Loaded[key] = pair;
-            }
-            return pair;
-        }
-    }
+    private static (HfTokenizer Ours, Oracle Theirs) Load(string key) => LoadedTokenizers.Get(key);
 
     private static void AssertAgrees(HfTokenizer ours, Oracle theirs, string name, string text)
     {

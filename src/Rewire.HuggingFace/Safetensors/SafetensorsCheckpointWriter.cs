@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Rewire.Core.Runs;
 
 namespace Rewire.HuggingFace.Safetensors;
 
@@ -67,7 +68,7 @@ public static class SafetensorsCheckpointWriter
             json.WriteEndObject();
             json.WriteEndObject();
         }
-        AtomicFile.Write(index, s => s.Write(ms.ToArray()));
+        AtomicFile.WriteAllBytes(index, ms.ToArray());
         if (File.Exists(single))
             File.Delete(single);
         written.Add(index);

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Rewire.Core.Runs;
 using System.Text.Json;
 
 namespace Rewire.HuggingFace.Safetensors;

@@ -33,6 +33,9 @@ public static class FloatConversions
             throw new ArgumentException($"{source.Length} bytes of {dtype.FormatName()} do not make {destination.Length} elements");
         switch (dtype)
         {
+            case SafetensorsDType.F32 when BitConverter.IsLittleEndian:
+                System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(source).CopyTo(destination);
+                break;
             case SafetensorsDType.F32:
                 for (int i = 0; i < destination.Length; i++)
                     destination[i] = BinaryPrimitives.ReadSingleLittleEndian(source.Slice(i * 4, 4));

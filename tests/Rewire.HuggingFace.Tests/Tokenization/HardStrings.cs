@@ -19,6 +19,8 @@ public static class HardStrings
         "∑_{i=1}^n i² = n(n+1)/2", "\\boxed{42} and \\frac{1}{2}", "<answer>7</answer>",
         "Hello<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n<think>\n\n</think>\n\nOK", "<|im_start|><|im_start|>", "<|im_start", "<|endoftext|>",
         "<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n\nYou are helpful.<|eot_id|>", "text<|endoftext|>more", " <|endoftext|> ",
+        "it'ſ THAT'Ś we'ʀᴇ", "\u0130stanbul \u0131i", "ǅungla ǈ ǋ titlecase", "ℌ𝔢𝔩𝔩𝔬 𝐁𝐨𝐥𝐝", "a\u0308\u0308b \u0345 ﬀ ﬃ", "Ⅻ ⅻ ½ ¹", "\U0001F3F4\U000E0067\U000E0062\U000E0065\U000E006E\U000E0067\U000E007F flag",
+        "\r\n\r\n  \r", " \t\n", "...!!!???", "--->>> <<<---", "$$$ 100$ €200 ¥300",
         new string('a', 3000), new string(' ', 500) + "x", string.Concat(Enumerable.Repeat("ab ", 400)), new string('\n', 100), "x" + new string(' ', 7) + "\ny",
     ];
 

@@ -62,7 +62,7 @@ internal sealed class AddedTokenSplitter
         if (!_byFirstChar.TryGetValue(text[i], out var candidates))
             return null;
         foreach (var t in candidates)
-            if (string.CompareOrdinal(text, i, t.Content, 0, t.Content.Length) == 0 && i + t.Content.Length <= text.Length)
+            if (i + t.Content.Length <= text.Length && string.CompareOrdinal(text, i, t.Content, 0, t.Content.Length) == 0)
                 return t;
         return null;
     }

@@ -15,6 +15,7 @@ public sealed class BpeModel
     private readonly Dictionary<long, (int Rank, int Merged)> _merges;
     private readonly bool _ignoreMerges;
     private readonly ConcurrentDictionary<string, int[]> _cache = new(StringComparer.Ordinal);
+    private readonly int[] _charIds = new int[char.MaxValue + 1];
 
     /// <summary>Token ids by text.</summary>
     public IReadOnlyDictionary<string, int> Vocab => _vocab;
@@ -46,6 +47,10 @@ public sealed class BpeModel
             _merges[Key(a, b)] = (rank, merged); // a repeated pair keeps its last rank, as the reference's map does
         }
         _ignoreMerges = ignoreMerges;
+        Array.Fill(_charIds, -1);
+        foreach (var (token, id) in _vocab)
+            if (token.Length == 1)
+                _charIds[token[0]] = id;
     }
 
     /// <summary>The token text of <paramref name="id"/>, or null when the vocabulary has no such id.</summary>
@@ -74,8 +79,8 @@ public sealed class BpeModel
         // reference does without an unknown token; a byte-level vocabulary holds all 256 byte characters).
         var id = new List<int>(piece.Length);
         foreach (char c in piece)
-            if (_vocab.TryGetValue(c.ToString(), out int t))
-                id.Add(t);
+            if (_charIds[c] >= 0)
+                id.Add(_charIds[c]);
         int n = id.Count;
         if (n <= 1)
             return id.ToArray();

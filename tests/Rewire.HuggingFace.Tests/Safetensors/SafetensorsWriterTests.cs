@@ -66,7 +66,7 @@ public class SafetensorsWriterTests
     }
 
     [Fact]
-    public void A_failed_write_leaves_the_old_file_and_no_temporary()
+    public void Invalid_tensors_are_refused_before_the_file_is_touched()
     {
         using var dir = new TempDirectory();
         string path = dir.File("model.safetensors");

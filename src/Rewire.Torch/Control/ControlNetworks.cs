@@ -10,7 +10,8 @@ public enum ControlActivation { Tanh, Relu }
 /// <summary>
 /// Multi-layer perceptrons for control, initialised as Stable-Baselines3 does: orthogonal weights ("Exact solutions to
 /// the nonlinear dynamics of learning in deep linear neural networks", Saxe et al. 2014) with gain √2 on hidden layers and
-/// a per-head gain on the output layer, zero biases. The random draws come from an explicit generator, so the same seed
+/// a per-head gain on the output layer, zero biases; or (Stable-Baselines3's DQN) PyTorch's default initialisation.
+/// The random draws come from an explicit generator, so the same seed
 /// gives the same network.
 /// </summary>
 public static class ControlNetworks
@@ -33,13 +34,20 @@ public static class ControlNetworks
         layers.Add(("head", head));
         linears.Add((head, outputGain));
         var net = nn.Sequential(layers);
-        if (orthogonal)
+        using var noGrad = no_grad();
+        foreach (var (l, gain) in linears)
         {
-            using var noGrad = no_grad();
-            foreach (var (l, gain) in linears)
+            if (orthogonal)
             {
                 Orthogonal(l.weight!, gain, generator);
                 l.bias!.zero_();
+            }
+            else
+            {
+                // PyTorch's default Linear initialisation, W, b ~ U(−1/√fan_in, 1/√fan_in), from the explicit generator.
+                double bound = 1.0 / Math.Sqrt(l.in_features);
+                l.weight!.copy_(rand(l.weight!.shape, generator: generator) * (2 * bound) - bound);
+                l.bias!.copy_(rand(l.bias!.shape, generator: generator) * (2 * bound) - bound);
             }
         }
         return net;

@@ -69,6 +69,9 @@ public sealed class DqnLearner : IControlLearner
     public long Episodes => _tracker.Episodes;
     public long EnvironmentFailures => _vec.StepFailures;
 
+    /// <summary>The replay buffer (for tests).</summary>
+    internal ReplayBuffer Replay => _replay;
+
     /// <summary>The current exploration rate.</summary>
     public double Epsilon => LinearSchedule.Exploration(_o.ExplorationInitialEps, _o.ExplorationFinalEps, _o.ExplorationFraction,
         LinearSchedule.ProgressRemaining(EnvSteps, TotalSteps));

@@ -73,7 +73,11 @@ public sealed class PpoLearner : IControlLearner
         return new ControlUpdate(Updates, EnvSteps, finished, MeanReturnLast100, metrics);
     }
 
-    private int Collect()
+    /// <summary>The last rollout (for tests).</summary>
+    internal RolloutBuffer Buffer => _buffer;
+
+    /// <summary>Collects one rollout into <see cref="Buffer"/>; returns the episodes that ended.</summary>
+    internal int Collect()
     {
         int n = _o.NEnvs, obsSize = _buffer.ObservationSize, a = _buffer.ActionSize;
         int finished = 0;

@@ -40,10 +40,10 @@ public sealed class DqnLearner : IControlLearner
         ArgumentNullException.ThrowIfNull(environments);
         if (totalSteps < 1) throw new ArgumentOutOfRangeException(nameof(totalSteps), totalSteps, "the step budget must be at least 1.");
         _o = options.Validate();
-        _environments = environments;
+        _environments = _o.NormalizeObservations ? environments.WithObservationNormalization() : environments;
         TotalSteps = totalSteps;
         TorchRuntime.EnsureLoaded();
-        _vec = VectorAdapter.Create(Enumerable.Range(0, _o.NEnvs).Select(environments.Training).ToArray());
+        _vec = VectorAdapter.Create(Enumerable.Range(0, _o.NEnvs).Select(_environments.Training).ToArray());
         if (_vec.Continuous) throw new ArgumentException($"DQN needs discrete actions, and this environment's actions are continuous; use PPO (--algo ppo).");
         _obsSize = _vec.ObservationSpace.Dimension;
         _actions = _vec.ActionSize;

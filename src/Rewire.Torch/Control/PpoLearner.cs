@@ -39,10 +39,10 @@ public sealed class PpoLearner : IControlLearner
         ArgumentNullException.ThrowIfNull(environments);
         if (totalSteps < 1) throw new ArgumentOutOfRangeException(nameof(totalSteps), totalSteps, "the step budget must be at least 1.");
         _o = options.Validate();
-        _environments = environments;
+        _environments = _o.NormalizeObservations ? environments.WithObservationNormalization() : environments;
         TotalSteps = totalSteps;
         TorchRuntime.EnsureLoaded();
-        _vec = VectorAdapter.Create(Enumerable.Range(0, _o.NEnvs).Select(environments.Training).ToArray());
+        _vec = VectorAdapter.Create(Enumerable.Range(0, _o.NEnvs).Select(_environments.Training).ToArray());
         int obs = _vec.ObservationSpace.Dimension;
         _model = new ActorCritic(obs, _vec.ActionSize, _vec.Continuous, Enumerable.Repeat(_o.HiddenSize, _o.HiddenLayers).ToArray(), _o.LogStdInit,
             (long)Xoshiro256StarStar.Derive((ulong)seed, 1));

@@ -22,11 +22,14 @@ public static class TechniqueKinds
     public const string Environment = "environment";
     public const string BanditAlgorithm = "bandit_algorithm";
     public const string BanditEnvironment = "bandit_environment";
+    public const string ControlEnvironment = "control_environment";
+    public const string ControlAlgorithm = "control_algorithm";
+    public const string RewardDesign = "reward_design";
 
     /// <summary>Every kind, in the order `rewire list` shows them.</summary>
     public static readonly IReadOnlyList<string> All =
     [
         Recipe, Task, Objective, Estimator, LossAggregation, KlEstimator, Shaper, AdvantageShaper, RewardWeighting, Reward,
-        Sampler, Rollout, Environment, BanditAlgorithm, BanditEnvironment,
+        Sampler, Rollout, Environment, BanditAlgorithm, BanditEnvironment, ControlAlgorithm, ControlEnvironment, RewardDesign,
     ];
 }

@@ -35,6 +35,7 @@ public static class ControlEnvironments
         var r = new NamedRegistry<ControlEnvironmentSpec>("control environment", StringComparer.OrdinalIgnoreCase);
         r.Register("cartpole", new ControlEnvironmentSpec("cartpole", "CartPole-v1", () => new CartPole(), 500,
             "Gymnasium's CartPole-v1: balance a pole on a cart by pushing left or right; +1 per step, 500-step limit.", Barto1983) { RewardThreshold = 475 });
+        KeyDoorEnvironments.RegisterAll(r);
         return r;
     }
 

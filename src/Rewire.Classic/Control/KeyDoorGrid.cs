@@ -13,7 +13,7 @@ namespace Rewire.Classic.Control;
 /// 1 on entering the goal (the episode terminates) and 0 otherwise.</para>
 /// <para>The misleading variant adds an auxiliary shaping signal that points the wrong way: <see cref="LureBonus"/>
 /// pays, on every step, the closeness to a lure cell at the bottom-left corner region away from the goal
-/// (1 − d(s', lure)/d_max), so naive <c>r + r_aux</c> makes camping at the lure worth more than the goal.</para>
+/// (0.05·(1 − d(s', lure)/d_max)), so naive <c>r + r_aux</c> makes camping at the lure worth more than the goal.</para>
 /// Actions: 0 up, 1 right, 2 down, 3 left; moving into a wall, the locked door or the border leaves the agent in place.
 /// </summary>
 public sealed class KeyDoorGrid
@@ -87,9 +87,10 @@ public sealed class KeyDoorGrid
         bool hasKey = s.HasKey || (x, y) == Key;
         var next = new GridState(x, y, hasKey);
         if (IsGoal(next)) return new GridStep(next, 1.0, true, GridMessages.Goal);
+        // Progress messages only in the forward direction (into the doorway from the key's side, out of it toward the goal).
         string message = hasKey && !s.HasKey ? GridMessages.PickedKey
-            : !Options.Open && (x, y) == Door ? GridMessages.Door
-            : s.X < WallX != x < WallX && !Options.Open ? GridMessages.Passed
+            : !Options.Open && (x, y) == Door && s.X < WallX ? GridMessages.Door
+            : !Options.Open && s.X == WallX && x > WallX ? GridMessages.Passed
             : GridMessages.Moved;
         return new GridStep(next, 0.0, false, message);
     }
@@ -113,11 +114,18 @@ public sealed class KeyDoorGrid
         return Manhattan((s.X, s.Y), Door) + Manhattan(Door, Goal);
     }
 
-    /// <summary>The largest <see cref="RemainingDistance"/> over the states (the start's bound), for normalisation.</summary>
-    public int MaxRemainingDistance => Options.Open ? 2 * (Size - 1) : 2 * (Size - 1) + Manhattan(Key, Door) + Manhattan(Door, Goal);
+    /// <summary>The largest <see cref="RemainingDistance"/> over the cells the agent can stand on, for normalisation.</summary>
+    public int MaxRemainingDistance => _maxRemaining ??= Enumerable.Range(0, StateCount).Select(State)
+        .Where(s => !IsWall(s.X, s.Y)).Max(RemainingDistance);
 
-    /// <summary>The misleading auxiliary signal: closeness of s' to the lure, 1 − d(s', lure)/(2(Size−1)), in [0, 1].</summary>
-    public double LureBonus(GridState next) => 1.0 - Manhattan((next.X, next.Y), Lure) / (2.0 * (Size - 1));
+    private int? _maxRemaining;
+
+    /// <summary>Scale of the misleading signal: small beside the goal's 1, yet camping at the lure for the episode is
+    /// worth more (0.05/(1 − 0.99)·(1 − 0.99^T) ≫ 1 for T ≥ 25).</summary>
+    public const double LureScale = 0.05;
+
+    /// <summary>The misleading auxiliary signal: closeness of s' to the lure, LureScale·(1 − d(s', lure)/(2(Size−1))).</summary>
+    public double LureBonus(GridState next) => LureScale * (1.0 - Manhattan((next.X, next.Y), Lure) / (2.0 * (Size - 1)));
 
     /// <summary>
     /// The grid world as a tabular MDP (the goal absorbing and terminal), reward <paramref name="reward"/>(s, a, s', r)
@@ -140,18 +148,17 @@ public sealed class KeyDoorGrid
     }
 
     /// <summary>Scripted latent factors of a transition (used by LaRe's offline factor function): key picked up, door
-    /// passed, goal reached, progress in remaining distance (normalised), and a constant.</summary>
+    /// passed, goal reached, and progress in remaining distance (normalised).</summary>
     public double[] Factors(GridState s, GridState next) =>
     [
         next.HasKey && !s.HasKey ? 1 : 0,
         PastDoor(next) && !PastDoor(s) ? 1 : 0,
         IsGoal(next) ? 1 : 0,
         (RemainingDistance(s) - RemainingDistance(next)) / (double)Math.Max(1, MaxRemainingDistance),
-        1,
     ];
 
     /// <summary>Names of <see cref="Factors"/>, in order.</summary>
-    public static IReadOnlyList<string> FactorNames { get; } = ["picked_key", "passed_door", "reached_goal", "progress", "bias"];
+    public static IReadOnlyList<string> FactorNames { get; } = ["picked_key", "passed_door", "reached_goal", "progress"];
 
     /// <summary>A text description of the task and the observation, as a language-model annotator or designer reads it.</summary>
     public string Describe() => Options.Open

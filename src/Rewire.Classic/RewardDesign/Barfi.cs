@@ -30,6 +30,10 @@ public sealed record BarfiOptions
     /// <summary>L2 penalty on θ inside J_φ (keeps H negative definite; RECONSTRUCTED, the paper uses entropy regularisation). <value>0.</value></summary>
     public double ActorL2 { get; init; }
 
+    /// <summary>Entropy regularisation τ of the inner update (the paper's 0.25); it acts on the actor's step only, and
+    /// the hypergradient's Hessian leaves its curvature out. <value>0.25.</value></summary>
+    public double EntropyCoefficient { get; init; } = 0.25;
+
     /// <summary>Episodes between outer (reward) updates, δ. <value>3.</value></summary>
     public int OuterEvery { get; init; } = 3;
 
@@ -44,6 +48,7 @@ public sealed record BarfiOptions
         foreach (var (n, v) in new[] { ("actor_lr", ActorLearningRate), ("reward_lr", RewardLearningRate), ("gamma_lr", GammaLearningRate), ("neumann_alpha", NeumannAlpha) })
             if (!(v > 0) || !double.IsFinite(v)) throw new ArgumentOutOfRangeException(n, v, $"BARFI's {n} must be a positive number.");
         if (!(PrimaryGamma is >= 0 and <= 1)) throw new ArgumentOutOfRangeException(nameof(PrimaryGamma), PrimaryGamma, "γ_p must lie in [0, 1].");
+        if (!(EntropyCoefficient >= 0) || !double.IsFinite(EntropyCoefficient)) throw new ArgumentOutOfRangeException(nameof(EntropyCoefficient), EntropyCoefficient, "BARFI's entropy coefficient must be 0 or more.");
         if (RewardL2 < 0 || ActorL2 < 0) throw new ArgumentOutOfRangeException(nameof(RewardL2), "BARFI's L2 penalties must be 0 or more.");
         if (OuterEvery < 1 || NeumannLoops < 0) throw new ArgumentOutOfRangeException(nameof(OuterEvery), "BARFI needs outer_every ≥ 1 and neumann_loops ≥ 0.");
         if (!double.IsFinite(InitialAuxWeight) || !double.IsFinite(InitialPsi)) throw new ArgumentOutOfRangeException(nameof(InitialAuxWeight), "BARFI's initial weights must be finite.");
@@ -60,10 +65,11 @@ public sealed record BarfiOptions
 /// the outer gradient by implicit differentiation and the Neumann series (<see cref="NeumannHypergradient"/>).</para>
 /// <para>Inner learner: as in the paper's code, REINFORCE on J_φ (rewards and γ_φ detached), here a plain-C# tabular
 /// softmax policy π(a|s) ∝ exp θ[s,a] (so every derivative is exact and cheap): after each episode
-/// <c>θ ← θ + lr·Σ_t G^φ_t ∇log π(a_t|s_t)</c>, <c>G^φ_t = Σ_k γ_φ^{k−t} r_φ,k</c>. Every δ episodes the outer step uses
-/// the last δ episodes: v = Σ_t G^p_t ∇log π(a_t|s_t) (γ_p), H·x = −Σ_t G^φ_t (diag π − ππᵀ)_{s_t} x (− λ_θ x),
-/// M·p = Σ_t (∇log π(a_t|s_t)·p) ∂G^φ_t/∂φ, then RMSprop ascent on φ (with L2 penalty) and ψ. The paper's entropy
-/// regulariser and critic are omitted; an optional L2 on θ stands in for keeping H negative definite.</para>
+/// <c>θ ← θ + lr·(1/T)Σ_t G^φ_t ∇log π(a_t|s_t)</c> (the mean over the episode's steps, as a mean loss would give), <c>G^φ_t = Σ_k γ_φ^{k−t} r_φ,k</c>. Every δ episodes the outer step uses
+/// the last δ episodes (each a mean over its steps): v = Σ_t G^p_t ∇log π(a_t|s_t) (γ_p),
+/// H·x = −Σ_t G^φ_t (diag π − ππᵀ)_{s_t} x (− λ_θ x), M·p = Σ_t (∇log π(a_t|s_t)·p) ∂G^φ_t/∂φ, then RMSprop ascent on φ (with L2 penalty) and ψ. The paper's entropy
+/// regulariser (τ = 0.25) acts on the actor's step (its curvature is left out of H); the paper's critic is omitted; an
+/// optional L2 on θ keeps H negative definite.</para>
 /// </summary>
 public sealed class Barfi
 {
@@ -143,6 +149,14 @@ public sealed class Barfi
         for (int t = 0; t < episode.Length; t++) episode.TrainRewards[t] = Reward(episode.Steps[t]);
         var problem = Problem([episode]);
         var g = problem.ShapedGradient();
+        if (Options.EntropyCoefficient > 0)
+            foreach (var step in episode.Steps)
+            {
+                // ∂H(π_s)/∂θ_{s,b} = −π_b (log π_b + H(π_s)), once per visit.
+                var pi = Policy(step.State);
+                double h = -pi.Sum(q => q > 0 ? q * Math.Log(q) : 0);
+                for (int b = 0; b < Actions; b++) g[step.State * Actions + b] -= Options.EntropyCoefficient * pi[b] * ((pi[b] > 0 ? Math.Log(pi[b]) : 0) + h);
+            }
         for (int i = 0; i < _theta.Length; i++) _theta[i] += Options.ActorLearningRate * g[i];
         _recent.Add(episode);
         if (++_episodes % Options.OuterEvery != 0) return;
@@ -248,11 +262,12 @@ public sealed class ReinforceBilevelProblem : IBilevelProblem
         foreach (var e in _episodes)
         {
             var ret = returns(e);
+            double w = 1.0 / Math.Max(1, e.Length);
             for (int t = 0; t < e.Length; t++)
             {
                 int s = e.Steps[t].State;
                 var pi = Barfi.Softmax(_theta, s, _actions);
-                for (int a = 0; a < _actions; a++) g[s * _actions + a] += ret[t] * ((a == e.Steps[t].Action ? 1 : 0) - pi[a]);
+                for (int a = 0; a < _actions; a++) g[s * _actions + a] += w * ret[t] * ((a == e.Steps[t].Action ? 1 : 0) - pi[a]);
             }
         }
         for (int i = 0; i < g.Length; i++) g[i] = g[i] / _episodes.Count - (l2 ? _actorL2 * _theta[i] : 0);
@@ -270,13 +285,14 @@ public sealed class ReinforceBilevelProblem : IBilevelProblem
         foreach (var e in _episodes)
         {
             var ret = Returns(e, ShapedReward, Gamma);
+            double w = 1.0 / Math.Max(1, e.Length);
             for (int t = 0; t < e.Length; t++)
             {
                 int s = e.Steps[t].State;
                 var pi = Barfi.Softmax(_theta, s, _actions);
                 double px = 0;
                 for (int a = 0; a < _actions; a++) px += pi[a] * x[s * _actions + a];
-                for (int a = 0; a < _actions; a++) h[s * _actions + a] -= ret[t] * pi[a] * (x[s * _actions + a] - px);
+                for (int a = 0; a < _actions; a++) h[s * _actions + a] -= w * ret[t] * pi[a] * (x[s * _actions + a] - px);
             }
         }
         for (int i = 0; i < h.Length; i++) h[i] = h[i] / _episodes.Count - _actorL2 * x[i];
@@ -305,6 +321,7 @@ public sealed class ReinforceBilevelProblem : IBilevelProblem
                 var pi = Barfi.Softmax(_theta, s, _actions);
                 double c = 0;
                 for (int act = 0; act < _actions; act++) c += ((act == step.Action ? 1 : 0) - pi[act]) * p[s * _actions + act];
+                c /= n;
                 m[0] += c * a;
                 for (int j = 0; j < k; j++) m[1 + j] += c * b[j];
                 if (_learnGamma) m[k + 1] += c * d * dGamma;

@@ -4,7 +4,9 @@ namespace Rewire.Classic.RewardDesign;
 
 /// <summary>
 /// Turns <see cref="KeyDoorGrid"/> transitions into <see cref="DesignStep"/>s: the heuristic potential is
-/// Φ(s) = −(remaining distance to the goal through the sub-goals)/d_max ∈ [−1, 0]; the auxiliary terms are the
+/// Φ(s) = 1 − (remaining distance to the goal through the sub-goals)/d_max ∈ [0, 1]
+/// (closeness; the offset matters to a learner with a zero-initialised table: with Φ ≤ 0 a self-loop earns
+/// (1 − γ)|Φ| per step and looks as good as progress until the goal is found); the auxiliary terms are the
 /// misleading lure closeness when <paramref name="misleading"/> (else none); the factors are the grid's scripted latent
 /// factors; the observation holds the positions of the agent (before and after), the key, the door and the goal.
 /// </summary>
@@ -20,7 +22,7 @@ public sealed class GridRollouts(KeyDoorGrid grid, bool misleading = false)
     /// <summary>Sub-goals done: 0 before the key, 1 with the key, 2 past the door (the open variant starts at 2), 3 at the goal.</summary>
     public int Stage(GridState s) => Grid.IsGoal(s) ? 3 : Grid.PastDoor(s) ? 2 : s.HasKey ? 1 : 0;
 
-    public double Potential(GridState s) => -Grid.RemainingDistance(s) / (double)Grid.MaxRemainingDistance;
+    public double Potential(GridState s) => 1.0 - Grid.RemainingDistance(s) / (double)Grid.MaxRemainingDistance;
 
     /// <summary>The design step of taking <paramref name="action"/> in <paramref name="s"/>.</summary>
     public (DesignStep Step, GridState Next) Step(GridState s, int action)

@@ -37,7 +37,7 @@ public static class RewardDesignCatalog
         D("pbrs", "Potential-based shaping r + γΦ(s') − Φ(s), Φ(terminal) = 0, with Φ from the distance heuristic or a value estimate; leaves optimal policies unchanged.",
             Ng1999, null,
             [
-                Choice("potential", "heuristic", "heuristic: Φ = −(remaining distance through the sub-goals)/d_max; value: Φ = V* of the sparse task (value iteration on the grid's model).", "heuristic", "value"),
+                Choice("potential", "heuristic", "heuristic: Φ = 1 − (remaining distance through the sub-goals)/d_max; value: Φ = V* of the sparse task (value iteration on the grid's model).", "heuristic", "value"),
                 Number("scale", 1.0, "Multiplies Φ.", -1e6, 1e6),
                 Number("gamma", 0, "γ of F; 0 = the learner's discount (invariance needs the same γ).", 0, 1),
             ]),
@@ -50,7 +50,7 @@ public static class RewardDesignCatalog
             Summary = "BARFI: learns the weight of each shaping term (and the discount) by the implicit gradient of the true return through the learner (Neumann series); trains its own tabular REINFORCE learner, so it runs in `rewire bench reward-design`.",
             Paper = BarfiPaper,
             Spec = "rewards-and-classic R07",
-            DefaultsNote = "Paper code (barfi-gw): L = 5, α = 5e-4, lr 0.005, reward L2 0.06125, δ = 3, ψ₀ = 4.6. The entropy regulariser and critic are omitted; the examples and benchmark use a larger actor step (0.5) for the tabular policy.",
+            DefaultsNote = "Paper code (barfi-gw): L = 5, α = 5e-4, lr 0.005, reward L2 0.06125, δ = 3, ψ₀ = 4.6. The critic is omitted and the entropy term's curvature is left out of the Hessian; the examples and benchmark use a larger actor step (0.5) for the tabular policy.",
             Parameters =
             [
                 Number("initial_aux_weight", 1.0, "Initial weight of every auxiliary term (1 = naive r_p + r_aux).", -1e6, 1e6),
@@ -62,6 +62,7 @@ public static class RewardDesignCatalog
                 Number("gamma_lr", 0.005, "RMSprop step of ψ.", 1e-9, 100),
                 Number("reward_l2", 0.06125, "L2 penalty on the reward weights.", 0, 1e6),
                 Number("actor_l2", 0, "L2 penalty on θ inside J_φ.", 0, 1e6),
+                Number("entropy", 0.25, "τ, entropy regularisation of the actor's step.", 0, 1e6),
                 Integer("outer_every", 3, "δ, episodes between outer updates.", 1, 1000),
                 Integer("neumann_loops", 5, "L, Neumann-series terms.", 0, 1000),
                 Number("neumann_alpha", 5e-4, "α, the Neumann step.", 1e-12, 10),
@@ -71,7 +72,7 @@ public static class RewardDesignCatalog
         D("oni", "ONI (retrieval variant): intrinsic reward = annotator label of the step's event message (queued, labelled between episodes), combined as c_ext·r + c_int·r_int/N(msg)^β.",
             OniPaper, "rewards-and-classic R12",
             [
-                Number("extrinsic_coefficient", 1.0, "c_ext (the paper: 0.1 or 10 per task, 0 reward-free).", -1e6, 1e6),
+                Number("extrinsic_coefficient", 10.0, "c_ext: the paper's value for its goal-reaching tasks (Oracle, Staircase); 0.1 for Score, 0 reward-free.", -1e6, 1e6),
                 Number("intrinsic_coefficient", 0.4, "c_int.", -1e6, 1e6),
                 Number("count_exponent", 3.0, "β of the per-episode message count.", 0, 100),
                 .. AnnotatorParameters,
@@ -171,6 +172,7 @@ public static class RewardDesignCatalog
             GammaLearningRate = p.Double("gamma_lr"),
             RewardL2 = p.Double("reward_l2"),
             ActorL2 = p.Double("actor_l2"),
+            EntropyCoefficient = p.Double("entropy"),
             OuterEvery = p.Int("outer_every"),
             NeumannLoops = p.Int("neumann_loops"),
             NeumannAlpha = p.Double("neumann_alpha"),

@@ -13,7 +13,7 @@ namespace Rewire.Classic.RewardDesign;
 public sealed record RewardDesignRun(string Design, string Environment, int Episodes, int Seed, IReadOnlyDictionary<string, string>? Settings = null)
 {
     /// <summary>Episodes per batch: the design relabels a batch at once (Auto MC-Reward runs its code once per batch).</summary>
-    public int BatchEpisodes { get; init; } = 4;
+    public int BatchEpisodes { get; init; } = 1;
 
     /// <summary>γ of the learner.</summary>
     public double Gamma { get; init; } = 0.99;

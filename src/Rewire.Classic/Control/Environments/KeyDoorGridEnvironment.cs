@@ -91,6 +91,7 @@ public static class KeyDoorEnvironments
             ["keydoor-9"] = (new KeyDoorGridOptions { Size = 9 }, false, "The key-door-goal grid world at 9x9 (harder exploration)."),
             ["keydoor-open"] = (new KeyDoorGridOptions { Size = 7, Open = true }, false, "The grid world without wall, key or door (plain goal reaching), 7x7."),
             ["keydoor-misleading"] = (new KeyDoorGridOptions { Size = 5 }, true, "The 5x5 key-door grid world with a misleading shaping term (closeness to a lure cell away from the goal) for BARFI."),
+            ["keydoor-open-misleading"] = (new KeyDoorGridOptions { Size = 5, Open = true }, true, "The open 5x5 grid (no wall, key or door) with the misleading lure term, where a random policy still finds the goal: BARFI's test bed."),
         };
 
     /// <summary>True when <paramref name="name"/> is a member of the family.</summary>

@@ -35,6 +35,17 @@ public static class ControlEnvironments
         var r = new NamedRegistry<ControlEnvironmentSpec>("control environment", StringComparer.OrdinalIgnoreCase);
         r.Register("cartpole", new ControlEnvironmentSpec("cartpole", "CartPole-v1", () => new CartPole(), 500,
             "Gymnasium's CartPole-v1: balance a pole on a cart by pushing left or right; +1 per step, 500-step limit.", Barto1983) { RewardThreshold = 475 });
+        r.Register("mountaincar", new ControlEnvironmentSpec("mountaincar", "MountainCar-v0", () => new MountainCar(), 200,
+            "Gymnasium's MountainCar-v0: drive an under-powered car up a hill by rocking; -1 per step, 200-step limit.", Moore1990) { RewardThreshold = -110 });
+        r.Register("mountaincar-continuous", new ControlEnvironmentSpec("mountaincar-continuous", "MountainCarContinuous-v0", () => new MountainCarContinuous(), 999,
+            "Gymnasium's MountainCarContinuous-v0: the mountain car with a force in [-1, 1]; +100 at the goal, -0.1 a^2 per step, 999-step limit.", Moore1990)
+        { RewardThreshold = 90 });
+        r.Register("acrobot", new ControlEnvironmentSpec("acrobot", "Acrobot-v1", () => new Acrobot(), 500,
+            "Gymnasium's Acrobot-v1: swing a two-link pendulum's tip above a line by a torque at the joint (RK4, book dynamics); -1 per step, 500-step limit.",
+            Sutton1996) { RewardThreshold = -100 });
+        r.Register("pendulum", new ControlEnvironmentSpec("pendulum", "Pendulum-v1", () => new Pendulum(), 200,
+            "Gymnasium's Pendulum-v1: swing a pendulum up and hold it with a torque in [-2, 2]; reward -(angle^2 + 0.1 speed^2 + 0.001 torque^2), 200-step limit.",
+            GymnasiumPaper));
         KeyDoorEnvironments.RegisterAll(r);
         return r;
     }

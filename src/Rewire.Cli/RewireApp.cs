@@ -51,6 +51,8 @@ public static class RewireApp
                     .WithDescription("Generation (KV cache vs recompute, batch sizes), training throughput vs matmul peak, memory check.");
                 b.AddCommand<BenchRewardsCommand>("rewards")
                     .WithDescription("Soak the reward path: many calls of which some hang and some throw; counts every outcome and the threads used.");
+                b.AddCommand<BenchRewardDesignCommand>("reward-design")
+                    .WithDescription("Compare reward designs (PBRS, LaRe, ONI, CALM, BARFI, ...) on a key-door grid world over seeds with tabular learners.");
             });
             config.AddCommand<BanditCommand>("bandit")
                 .WithDescription("Simulate a bandit algorithm on a bandit environment and report regret.");

@@ -67,7 +67,7 @@ public static class RewardDesignCatalog
                 Integer("neumann_loops", 5, "L, Neumann-series terms.", 0, 1000),
                 Number("neumann_alpha", 5e-4, "α, the Neumann step.", 1e-12, 10),
             ],
-            Example = ["bench", "reward-design", "--env", "keydoor-misleading", "--designs", "naive-shaping,barfi", "--episodes", "150", "--seeds", "1", "--json"],
+            Example = ["bench", "reward-design", "--env", "keydoor-open-misleading", "--designs", "naive-shaping,barfi", "--episodes", "150", "--seeds", "1", "--json"],
         },
         D("oni", "ONI (retrieval variant): intrinsic reward = annotator label of the step's event message (queued, labelled between episodes), combined as c_ext·r + c_int·r_int/N(msg)^β.",
             OniPaper, "rewards-and-classic R12",
@@ -123,7 +123,7 @@ public static class RewardDesignCatalog
         ArgumentNullException.ThrowIfNull(register);
         foreach (var d in Descriptors)
             register(d, ctx => d.Name == "barfi"
-                ? throw new ArgumentException("reward design 'barfi' trains its own learner (a tabular REINFORCE policy, bi-level); run it with `rewire bench reward-design --env keydoor-misleading --designs barfi`.")
+                ? throw new ArgumentException("reward design 'barfi' trains its own learner (a tabular REINFORCE policy, bi-level); run it with `rewire bench reward-design --env keydoor-open-misleading --designs naive-shaping,barfi`.")
                 : new EpisodeDesignAdapter(Create(ctx.Parameters, ctx.EnvironmentName, ctx.Gamma)));
     }
 

@@ -94,7 +94,8 @@ public static class RewardDesignCatalog
                 Integer("max_iterations", 3, "Revisions after analysis (RECONSTRUCTED).", 0, 1000),
                 Integer("critic_retries", 3, "Designer attempts per revision before the critic gives up (RECONSTRUCTED).", 1, 100),
             ],
-            defaultsNote: "The paper gives no retry counts or stop rule; the values here are a reconstruction."),
+            defaultsNote: "The paper gives no retry counts or stop rule; the values here are a reconstruction.",
+            settings: ["reward.iteration_episodes=5", "reward.max_iterations=2"]),
         D("krc", "Lucy-SKG's Kinesthetic Reward Combination: r + w·KRC(R_dist(distance to sub-goal), stage utility), the sign-preserving geometric mean of the components; per-component contributions reported.",
             LucyPaper, "rewards-and-classic R15",
             [
@@ -105,7 +106,7 @@ public static class RewardDesignCatalog
     ];
 
     private static TechniqueDescriptor D(string name, string summary, string paper, string? spec, TechniqueParameter[] parameters, string env = "keydoor-5",
-        string? defaultsNote = null) => new()
+        string? defaultsNote = null, string[]? settings = null) => new()
     {
         Kind = TechniqueKinds.RewardDesign,
         Name = name,
@@ -114,7 +115,7 @@ public static class RewardDesignCatalog
         Spec = spec,
         DefaultsNote = defaultsNote,
         Parameters = parameters,
-        Example = ["control", "--env", env, "--algo", "ppo", $"reward.design={name}", "run.steps=2048", "run.seed=1", "--json"],
+        Example = ["control", "--env", env, "--algo", "ppo", $"reward.design={name}", .. settings ?? [], "run.steps=2048", "run.seed=1", "--json"],
     };
 
     /// <summary>Registers every design behind the control learners' hook.</summary>

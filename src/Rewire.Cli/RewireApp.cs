@@ -56,6 +56,8 @@ public static class RewireApp
             });
             config.AddCommand<BanditCommand>("bandit")
                 .WithDescription("Simulate a bandit algorithm on a bandit environment and report regret.");
+            config.AddCommand<ControlCommand>("control")
+                .WithDescription("Train PPO or DQN on a control environment (CartPole, MountainCar, Acrobot, Pendulum), optionally with a reward design.");
             config.AddCommand<BidCommand>("bid")
                 .WithDescription("Compare optimal RTB bidding with constant and linear baselines on generated auction logs.");
         });
@@ -84,7 +86,7 @@ public static class RewireApp
                 Console.Error.WriteLine(TerminalText.Clean(e.Message));
                 return ExitCodes.Refused;
             case CommandParseException or CommandRuntimeException:
-                var command = args.TakeWhile(a => !a.StartsWith('-') && !a.Contains('=')).Take(2).Where(a => a is "train" or "eval" or "sample" or "list" or "doctor" or "score" or "bench" or "bandit" or "bid" or "samplers" or "generation" or "rewards");
+                var command = args.TakeWhile(a => !a.StartsWith('-') && !a.Contains('=')).Take(2).Where(a => a is "train" or "eval" or "sample" or "list" or "doctor" or "score" or "bench" or "bandit" or "bid" or "control" or "samplers" or "generation" or "rewards");
                 string help = "rewire " + string.Join(' ', command.Append("--help"));
                 Console.Error.WriteLine($"rewire: {TerminalText.Clean(e.Message.TrimEnd())}");
                 Console.Error.WriteLine($"Run '{help}' to see what is accepted.");

@@ -92,6 +92,20 @@ public sealed class TechniqueMatrixTests(WarmStartFixture warm) : IClassFixture<
     public void Example_runs_to_the_end_and_the_technique_acts(string kind, string name)
     {
         var d = ListCommand.Techniques().Find(kind, name)!;
+        if (d.Example[0] == "control")
+        {
+            // A control example trains in its own process and writes a run folder: put it under the fixture's root.
+            var args = d.Example.Where(a => a != "--json").Append($"run.output={Path.Combine(warm.Root, "control")}").Append("--json").ToList();
+            var (code, output, err) = Rewire(args);
+            Assert.True(code == 0, $"rewire {string.Join(' ', args)} exited {code}: {err}");
+            var summary = JsonNode.Parse(output)!.AsObject();
+            Assert.True(summary["completed"]!.GetValue<bool>(), output);
+            Assert.Equal(summary["step_budget"]!.GetValue<long>(), summary["env_steps"]!.GetValue<long>());
+            Assert.True(summary["episodes"]!.GetValue<long>() > 0, output);
+            var metrics = File.ReadAllLines(Path.Combine(summary["run"]!.GetValue<string>(), "metrics.jsonl"));
+            Assert.Equal(summary["updates"]!.GetValue<long>(), metrics.Length);
+            return;
+        }
         if (d.Example[0] != "train")
         {
             var (code, output, err) = CliHarness.Run([.. d.Example]);

@@ -80,6 +80,18 @@ public static class RewardDesigns
         lock (Gate) return Items.TryGetValue(name, out var v) ? v.Descriptor : null;
     }
 
+    /// <summary>Applies <paramref name="design"/> to an environment of either action type.</summary>
+    public static IEnvironment Wrap(IRewardDesign design, IEnvironment environment, int index, RewardDesignContext context)
+    {
+        ArgumentNullException.ThrowIfNull(design);
+        return environment switch
+        {
+            IEnvironment<int> d => design.Wrap(d, index, context),
+            IEnvironment<float[]> c => design.Wrap(c, index, context),
+            _ => throw new ArgumentException($"'{environment?.Name}' implements neither IEnvironment<int> nor IEnvironment<float[]>."),
+        };
+    }
+
     /// <summary>Builds the design named in <paramref name="context"/>'s parameters.</summary>
     public static IRewardDesign Create(RewardDesignContext context)
     {

@@ -16,6 +16,9 @@ public sealed record VectorStepResult(float[][] Observations, double[] Rewards, 
 /// <c>Infos[i][FinalObservationKey]</c> and does not bootstrap a terminated one. (Gymnasium 1.0's default is the
 /// next-step convention instead; this one needs no dummy step.)</para>
 /// <para>Seeding: <c>Reset(seed)</c> resets sub-environment i with seed + i; automatic resets continue each one's stream.</para>
+/// <para>A sub-environment whose <c>Step</c> throws does not stop the others: the step counts in <see cref="StepFailures"/>,
+/// is reported as truncated with reward 0 (its last good observation as the final one, the exception's message under
+/// <see cref="ErrorKey"/>) and the sub-environment is reset. A <c>Reset</c> that throws is fatal.</para>
 /// </summary>
 public sealed class VectorEnvironment<TAction> : IStatefulTechnique where TAction : notnull
 {
@@ -24,6 +27,9 @@ public sealed class VectorEnvironment<TAction> : IStatefulTechnique where TActio
 
     /// <summary>Info key of the info returned by the automatic reset.</summary>
     public const string ResetInfoKey = "reset_info";
+
+    /// <summary>Info key of the message of a step that threw.</summary>
+    public const string ErrorKey = "step_error";
 
     private readonly IEnvironment<TAction>[] _envs;
     private float[][]? _observations;
@@ -46,6 +52,9 @@ public sealed class VectorEnvironment<TAction> : IStatefulTechnique where TActio
     }
 
     public int Count => _envs.Length;
+
+    /// <summary>Steps that threw (counted, reported, never fatal).</summary>
+    public long StepFailures { get; private set; }
 
     public IReadOnlyList<IEnvironment<TAction>> Environments => _envs;
 
@@ -79,7 +88,14 @@ public sealed class VectorEnvironment<TAction> : IStatefulTechnique where TActio
         var infos = new IReadOnlyDictionary<string, object>[n];
         for (int i = 0; i < n; i++)
         {
-            var r = _envs[i].Step(actions[i]);
+            StepResult r;
+            try { r = _envs[i].Step(actions[i]); }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                StepFailures++;
+                r = new StepResult(_observations[i], 0.0, false, true,
+                    new Dictionary<string, object>(StringComparer.Ordinal) { [ErrorKey] = $"{e.GetType().Name}: {e.Message}" });
+            }
             rewards[i] = r.Reward;
             term[i] = r.Terminated;
             trunc[i] = r.Truncated;
@@ -113,7 +129,7 @@ public sealed class VectorEnvironment<TAction> : IStatefulTechnique where TActio
                 : throw new InvalidOperationException($"environment '{e.Name}' cannot save its state (implement IStatefulTechnique) so the run cannot be resumed exactly."));
         var obs = new JsonArray();
         foreach (var o in _observations ?? []) obs.Add(new JsonArray(o.Select(v => (JsonNode)JsonValue.Create(v)).ToArray()));
-        return new JsonObject { ["envs"] = envs, ["observations"] = obs };
+        return new JsonObject { ["envs"] = envs, ["observations"] = obs, ["step_failures"] = StepFailures };
     }
 
     public void RestoreState(JsonObject state)
@@ -123,6 +139,7 @@ public sealed class VectorEnvironment<TAction> : IStatefulTechnique where TActio
         if (envs.Count != _envs.Length) throw new ArgumentException($"the saved vector environment has {envs.Count} environments; this one has {_envs.Length}.");
         for (int i = 0; i < _envs.Length; i++)
             ((IStatefulTechnique)_envs[i]).RestoreState(envs[i]!.AsObject());
+        StepFailures = state["step_failures"]?.GetValue<long>() ?? 0;
         var obs = state["observations"]!.AsArray();
         _observations = obs.Count == 0 ? null : obs.Select(o => o!.AsArray().Select(v => v!.GetValue<float>()).ToArray()).ToArray();
     }

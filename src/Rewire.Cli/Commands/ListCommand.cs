@@ -44,7 +44,10 @@ public sealed class ListCommand : Command<ListCommand.Settings>
     /// <summary>Every listed technique of every command.</summary>
     public static TechniqueCatalog Techniques() => new TechniqueCatalog()
         .AddRange(TrainingCatalog.Listed)
-        .AddRange(BanditDescriptors.All);
+        .AddRange(BanditDescriptors.All)
+        .AddRange(Rewire.Torch.Control.ControlAlgorithms.Descriptors)
+        .AddRange(Rewire.Classic.Control.ControlEnvironments.Descriptors)
+        .AddRange(Rewire.Classic.Control.RewardDesigns.Descriptors);
 
     /// <summary>The per-family name lists of earlier versions (family → kind), kept for scripts that read them.</summary>
     private static readonly (string Family, string Kind, string Key)[] Families =
@@ -63,6 +66,9 @@ public sealed class ListCommand : Command<ListCommand.Settings>
         ("rollouts", TechniqueKinds.Rollout, "rl.rollout"),
         ("bandit_algorithms", TechniqueKinds.BanditAlgorithm, "rewire bandit --algo"),
         ("bandit_environments", TechniqueKinds.BanditEnvironment, "rewire bandit --env"),
+        ("control_algorithms", TechniqueKinds.ControlAlgorithm, "rewire control --algo"),
+        ("control_environments", TechniqueKinds.ControlEnvironment, "rewire control --env"),
+        ("reward_designs", TechniqueKinds.RewardDesign, "reward.design"),
     ];
 
     /// <summary>Family -> listed names.</summary>

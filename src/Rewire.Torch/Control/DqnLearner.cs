@@ -67,6 +67,7 @@ public sealed class DqnLearner : IControlLearner
     public long Updates { get; private set; }
     public double? MeanReturnLast100 => _tracker.MeanReturn;
     public long Episodes => _tracker.Episodes;
+    public long EnvironmentFailures => _vec.StepFailures;
 
     /// <summary>The current exploration rate.</summary>
     public double Epsilon => LinearSchedule.Exploration(_o.ExplorationInitialEps, _o.ExplorationFinalEps, _o.ExplorationFraction,

@@ -60,6 +60,9 @@ public interface IControlLearner : IDisposable
     /// <summary>Training episodes finished so far.</summary>
     long Episodes { get; }
 
+    /// <summary>Environment steps that threw (counted and reported; the sub-environment was reset and training went on).</summary>
+    long EnvironmentFailures { get; }
+
     /// <summary>One iteration.</summary>
     ControlUpdate Update();
 

@@ -59,6 +59,7 @@ public sealed class PpoLearner : IControlLearner
     public long Updates { get; private set; }
     public double? MeanReturnLast100 => _tracker.MeanReturn;
     public long Episodes => _tracker.Episodes;
+    public long EnvironmentFailures => _vec.StepFailures;
 
     /// <summary>The policy and value networks.</summary>
     public ActorCritic Model => _model;

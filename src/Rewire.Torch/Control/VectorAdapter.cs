@@ -18,6 +18,9 @@ internal abstract class VectorAdapter
     public abstract int ActionSize { get; }
 
     public abstract IReadOnlyList<float[]> Observations { get; }
+
+    /// <summary>Steps that threw (see <see cref="VectorEnvironment{TAction}"/>).</summary>
+    public abstract long StepFailures { get; }
     public abstract void Reset(int seed);
     public abstract VectorStepResult Step(long[] discrete, float[] continuous);
     public abstract JsonObject SaveState();
@@ -40,6 +43,7 @@ internal abstract class VectorAdapter
         public override bool Continuous => false;
         public override int ActionSize => vec.ActionSpace is DiscreteSpace d ? d.N : throw new ArgumentException("a discrete environment needs a DiscreteSpace.");
         public override IReadOnlyList<float[]> Observations => vec.Observations;
+        public override long StepFailures => vec.StepFailures;
         public override void Reset(int seed) => vec.Reset(seed);
         public override VectorStepResult Step(long[] discrete, float[] continuous) => vec.Step(discrete.Select(a => (int)a).ToArray());
         public override JsonObject SaveState() => vec.SaveState();
@@ -54,6 +58,7 @@ internal abstract class VectorAdapter
         public override bool Continuous => true;
         public override int ActionSize => _space.Dimension;
         public override IReadOnlyList<float[]> Observations => vec.Observations;
+        public override long StepFailures => vec.StepFailures;
         public override void Reset(int seed) => vec.Reset(seed);
 
         public override VectorStepResult Step(long[] discrete, float[] continuous)

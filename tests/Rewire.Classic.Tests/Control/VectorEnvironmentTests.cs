@@ -69,3 +69,24 @@ public sealed class VectorEnvironmentTests
             Assert.Equal(a.Step([t % 2, 0, 1]).Observations, b.Step([t % 2, 0, 1]).Observations);
     }
 }
+
+public sealed class VectorEnvironmentFailureTests
+{
+    [Fact]
+    public void A_step_that_throws_is_counted_reported_as_truncation_and_reset()
+    {
+        var vec = new VectorEnvironment<int>(i => i == 0 ? new BrokenEnvironment(BrokenEnvironment.Fault.StepThrows) : new CountingEnvironment(100), 2);
+        vec.Reset(0);
+        vec.Step([0, 0]);
+        vec.Step([0, 0]);
+        var r = vec.Step([0, 0]);   // the broken environment throws on its third step
+        Assert.Equal(1, vec.StepFailures);
+        Assert.True(r.Truncated[0]);
+        Assert.False(r.Terminated[0]);
+        Assert.Equal(0.0, r.Rewards[0]);
+        Assert.Contains("physics exploded", (string)r.Infos[0][VectorEnvironment<int>.ErrorKey], StringComparison.Ordinal);
+        Assert.Equal(new[] { 0.1f, 0.1f }, (float[])r.Infos[0][VectorEnvironment<int>.FinalObservationKey]);
+        Assert.Equal(new[] { 0f, 0f }, r.Observations[0]);
+        Assert.Equal(3f, r.Observations[1][0]);
+    }
+}

@@ -1,0 +1,254 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using Rewire.Classic.Control;
+using Rewire.Core.Configuration;
+using Rewire.Core.Runs;
+using Rewire.Core.Techniques;
+using Rewire.Torch.Checkpoints;
+using Rewire.Torch.Control;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Rewire.Cli.Commands;
+
+/// <summary>The summary of a `rewire control` run (summary.json and `--json`).</summary>
+public sealed record ControlSummary(
+    bool Completed, string Run, string Env, string Algo, string RewardDesign, int Seed, long EnvSteps, long StepBudget, long Updates, long Episodes,
+    [property: JsonPropertyName("mean_return_last_100")] double? MeanReturnLast100, double? EvalMeanReturn, int EvalEpisodes, double Seconds,
+    long EnvironmentFailures, string? StopReason);
+
+/// <summary>
+/// `rewire control --env NAME --algo ppo|dqn [key=value ...]`: trains a control learner in a run folder (config.json,
+/// metrics.jsonl with one line per update, checkpoints/ for exact resume with --resume, summary.json), then evaluates the
+/// deterministic policy. Keys: run.* and eval.episodes (<see cref="ControlRunConfig.RunKeys"/>), the algorithm's
+/// parameters as ppo.* / dqn.*, and reward.design=NAME with its reward.* parameters, the hook through which reward
+/// designs wrap the training environments. Bad input exits 2 before any work; a failure while running 1; Ctrl-C
+/// writes a checkpoint and exits 130.
+/// </summary>
+public sealed class ControlCommand : Command<ControlCommand.Settings>
+{
+    private const string CheckpointName = "last";
+    private const string RunStateFile = "run.json";
+    private const string DesignStateFile = "design.json";
+
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("--env <NAME>")]
+        [Description("Environment: cartpole, mountaincar, mountaincar-continuous, acrobot, pendulum (see `rewire list`).")]
+        public string Env { get; init; } = "cartpole";
+
+        [CommandOption("--algo <NAME>")]
+        [Description("Algorithm: ppo or dqn.")]
+        public string Algo { get; init; } = "ppo";
+
+        [CommandOption("--resume <RUN>")]
+        [Description("Continue the run in this folder from its latest checkpoint.")]
+        public string? Resume { get; init; }
+
+        [CommandOption("-q|--quiet")]
+        [Description("Print only the final summary.")]
+        public bool Quiet { get; init; }
+
+        [CommandOption("--json")]
+        [Description("Print the summary (the content of summary.json) as one JSON document.")]
+        public bool Json { get; init; }
+
+        [CommandArgument(0, "[KEYS]")]
+        [Description("key=value settings, for example run.seed=7 run.steps=50000 ppo.n_epochs=10 reward.design=none.")]
+        public string[] Overrides { get; init; } = [];
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        ControlRunConfig config;
+        RunDirectory run;
+        RunLock runLock;
+        try
+        {
+            (config, run, runLock) = Prepare(settings);
+        }
+        catch (ConfigurationException e)
+        {
+            Console.Error.WriteLine(TerminalText.Clean(e.Message));
+            return ExitCodes.Refused;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine(TerminalText.Clean(e.Message));
+            return ExitCodes.Refused;
+        }
+
+        using var heldLock = runLock;
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true; // stop at the next update boundary, after a checkpoint
+            cts.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            bool quiet = settings.Quiet || settings.Json;
+            ControlSummary summary;
+            if (quiet || Console.IsOutputRedirected) summary = Train(config, run, settings.Resume is not null, null, quiet ? null : Console.Out, cts.Token);
+            else
+            {
+                ControlSummary? s = null;
+                AnsiConsole.Progress()
+                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+                    .Start(ctx =>
+                    {
+                        var task = ctx.AddTask($"{config.Algorithm.Name} on {config.Environment}", maxValue: config.Steps);
+                        s = Train(config, run, settings.Resume is not null, (u, mean) =>
+                        {
+                            task.Value = Math.Min(u.EnvSteps, config.Steps);
+                            task.Description = $"{config.Algorithm.Name} on {config.Environment} · mean return {(mean is { } m ? m.ToString("F1", CultureInfo.InvariantCulture) : "-")}";
+                        }, null, cts.Token);
+                    });
+                summary = s!;
+            }
+            Report(summary, settings);
+            return summary.Completed ? ExitCodes.Done : ExitCodes.Interrupted;
+        }
+        catch (Exception e) when (e is RunFolderException)
+        {
+            Console.Error.WriteLine(TerminalText.Clean(e.Message));
+            return ExitCodes.Refused;
+        }
+        catch (Exception e) when (e is CheckpointException or ControlRunException)
+        {
+            Console.Error.WriteLine(TerminalText.Clean(e.Message));
+            return ExitCodes.Failed;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    /// <summary>Resolves and checks the whole configuration, then creates (or opens, for --resume) the run folder and takes its lock.</summary>
+    public static (ControlRunConfig Config, RunDirectory Run, RunLock Lock) Prepare(Settings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        string holder = "rewire control " + (settings.Resume is not null ? "--resume " + settings.Resume : "(new run)");
+        if (settings.Resume is not null)
+        {
+            if (settings.Overrides.Length > 0)
+                throw new ConfigurationException(["--resume continues a run with its own config.json; drop the key=value settings (or start a new run)"]);
+            RunDirectory existing;
+            try { existing = RunDirectory.Open(settings.Resume); }
+            catch (IOException e) { throw new ConfigurationException([e.Message]); }
+            var json = JsonNode.Parse(File.ReadAllText(existing.ConfigFile)) as JsonObject
+                       ?? throw new ConfigurationException([$"{existing.ConfigFile} does not hold a JSON object"]);
+            var resumed = ControlRunConfig.FromJson(json, existing.ConfigFile);
+            var held = existing.Lock(holder);
+            try { existing.ResumeCheckpoint(); }
+            catch
+            {
+                held.Dispose();
+                throw;
+            }
+            return (resumed, existing, held);
+        }
+        var config = ControlRunConfig.Resolve(settings.Env, settings.Algo, OptionsBinder.ParseOverrides(settings.Overrides));
+        var created = RunDirectory.Create(config.Output, $"{config.Name}-{config.Environment}-{config.Algorithm.Name}-s{config.Seed}", DateTimeOffset.UtcNow, config.ToJson());
+        return (config, created, created.Lock(holder));
+    }
+
+    /// <summary>The training loop: updates until the budget is spent or <paramref name="cancel"/> fires, checkpoints, then evaluates.</summary>
+    public static ControlSummary Train(ControlRunConfig config, RunDirectory run, bool resume, Action<ControlUpdate, double?>? progress, TextWriter? log, CancellationToken cancel)
+    {
+        Rewire.Torch.Runtime.TorchRuntime.EnsureLoaded();
+        TorchSharp.torch.set_num_threads(config.Threads);
+        var spec = ControlEnvironments.Spec(config.Environment);
+        var designContext = new RewardDesignContext(config.RewardDesign, config.Environment, config.Seed,
+            config.Algorithm.Descriptor.Parameter("gamma") is not null ? config.Algorithm.Double("gamma") : 0.99);
+        var design = RewardDesigns.Create(designContext);
+        var environments = ControlEnvironmentSet.From(spec.Create, spec.MaxEpisodeSteps, (e, i) => RewardDesigns.Wrap(design, e, i, designContext));
+        var clock = Stopwatch.StartNew();
+        double previousSeconds = 0;
+        using var learner = ControlAlgorithms.Create(config.Algorithm, environments, config.Steps, config.Seed);
+        if (resume && run.ResumeCheckpoint() is { } checkpoint)
+        {
+            learner.Load(checkpoint);
+            if (design is IStatefulTechnique sd && File.Exists(Path.Combine(checkpoint, DesignStateFile)))
+                sd.RestoreState(JsonNode.Parse(File.ReadAllText(Path.Combine(checkpoint, DesignStateFile)))!.AsObject());
+            previousSeconds = JsonNode.Parse(File.ReadAllText(Path.Combine(checkpoint, RunStateFile)))!["seconds"]!.GetValue<double>();
+            if (File.Exists(run.MetricsFile)) JsonLinesWriter.TruncateToLines(run.MetricsFile, (int)learner.Updates);
+        }
+        double Seconds() => previousSeconds + clock.Elapsed.TotalSeconds;
+
+        void Checkpoint() => run.Checkpoints.Commit(CheckpointName, dir =>
+        {
+            learner.Save(dir);
+            if (design is IStatefulTechnique sd) AtomicFile.WriteAllText(Path.Combine(dir, DesignStateFile), sd.SaveState().ToJsonString());
+            AtomicFile.WriteAllText(Path.Combine(dir, RunStateFile), new JsonObject { ["seconds"] = Seconds(), ["updates"] = learner.Updates }.ToJsonString());
+        });
+
+        using (var metrics = new JsonLinesWriter(run.MetricsFile))
+        {
+            while (!learner.Done && !cancel.IsCancellationRequested)
+            {
+                var u = learner.Update();
+                var line = new JsonObject
+                {
+                    ["update"] = u.Update,
+                    ["env_steps"] = u.EnvSteps,
+                    ["episodes"] = learner.Episodes,
+                    ["episodes_this_update"] = u.EpisodesFinished,
+                    ["mean_return_last_100"] = u.MeanReturnLast100,
+                    ["seconds"] = Seconds(),
+                    ["env_failures"] = learner.EnvironmentFailures,
+                };
+                foreach (var (k, v) in u.Metrics) line[k] = double.IsFinite(v) ? v : null;
+                foreach (var (k, v) in design.Report()) line["reward/" + k] = double.IsFinite(v) ? v : null;
+                metrics.Write(line);
+                progress?.Invoke(u, u.MeanReturnLast100);
+                if (log is not null && (u.Update % 10 == 0 || learner.Done))
+                    log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"update {u.Update}  env steps {u.EnvSteps}/{config.Steps}  mean return (last 100) {(u.MeanReturnLast100 is { } m ? m.ToString("F1", CultureInfo.InvariantCulture) : "-")}"));
+                if (learner.Updates > 0 && !learner.Done && config.CheckpointEvery > 0 && learner.Updates % config.CheckpointEvery == 0) Checkpoint();
+            }
+        }
+        Checkpoint();
+        bool completed = learner.Done;
+        double? eval = null;
+        if (completed && config.EvalEpisodes > 0)
+        {
+            var returns = learner.Evaluate(config.EvalEpisodes, unchecked(config.Seed + 1_000_000));
+            eval = returns.Average();
+        }
+        var summary = new ControlSummary(completed, run.Path, config.Environment, config.Algorithm.Name, config.RewardDesign.Name, config.Seed, learner.EnvSteps,
+            config.Steps, learner.Updates, learner.Episodes, learner.MeanReturnLast100, eval, completed ? config.EvalEpisodes : 0, Math.Round(Seconds(), 3),
+            learner.EnvironmentFailures, completed ? null : "interrupted");
+        run.WriteSummary(summary);
+        if (learner.MeanReturnLast100 is { } mr && !double.IsFinite(mr)) throw new ControlRunException($"training produced a non-finite mean return ({mr}); see {run.MetricsFile}");
+        return summary;
+    }
+
+    private static void Report(ControlSummary s, Settings settings)
+    {
+        if (settings.Json)
+        {
+            JsonOutput.Write(s);
+            return;
+        }
+        var c = CultureInfo.InvariantCulture;
+        var table = new Table().AddColumn("").AddColumn("");
+        table.AddRow("run", Markup.Escape(s.Run));
+        table.AddRow("environment / algorithm", $"{Markup.Escape(s.Env)} / {Markup.Escape(s.Algo)} (reward design {Markup.Escape(s.RewardDesign)})");
+        table.AddRow("env steps", $"{s.EnvSteps.ToString(c)} of {s.StepBudget.ToString(c)} in {s.Updates.ToString(c)} updates, {s.Episodes.ToString(c)} episodes");
+        table.AddRow("mean return (last 100 episodes)", s.MeanReturnLast100 is { } m ? m.ToString("F2", c) : "-");
+        table.AddRow("evaluation mean return", s.EvalMeanReturn is { } e ? $"{e.ToString("F2", c)} over {s.EvalEpisodes.ToString(c)} episodes" : "-");
+        table.AddRow("seconds", s.Seconds.ToString("F1", c));
+        if (s.EnvironmentFailures > 0) table.AddRow("environment steps that threw", s.EnvironmentFailures.ToString(c));
+        if (!s.Completed) table.AddRow("stopped", $"{Markup.Escape(s.StopReason ?? "")} — resume with: rewire control --resume {Markup.Escape(s.Run)}");
+        AnsiConsole.Write(table);
+    }
+}
+
+/// <summary>A control run that failed while running (exit code 1).</summary>
+public sealed class ControlRunException(string message) : Exception(message);

@@ -12,6 +12,7 @@ public class BenchRewardDesignCommandTests
         using var doc = JsonDocument.Parse(output);
         var designs = doc.RootElement.GetProperty("designs");
         Assert.Equal("q", doc.RootElement.GetProperty("learner").GetString());
+        Assert.True(doc.RootElement.GetProperty("completed").GetBoolean());
         var pbrs = designs.GetProperty("pbrs");
         var sparse = designs.GetProperty("sparse");
         Assert.Equal(1, pbrs.GetProperty("solved_seeds").GetInt32());

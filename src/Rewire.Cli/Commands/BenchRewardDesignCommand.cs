@@ -137,6 +137,7 @@ public sealed class BenchRewardDesignCommand : Command<BenchRewardDesignCommand.
         {
             JsonOutput.Write(new
             {
+                completed = true,
                 environment = settings.Environment,
                 learner = pg ? "pg" : "q",
                 episodes = settings.Episodes,

@@ -120,7 +120,7 @@ public sealed class AutoMcReward : IEpisodeRewardDesign
                 if (_universe.Count > 0) Score(_universe);
                 return;
             }
-            _rejections++;
+            Interlocked.Increment(ref _rejections);
             feedback = verdict.Feedback;
         }
     }
@@ -138,11 +138,11 @@ public sealed class AutoMcReward : IEpisodeRewardDesign
             missing = steps.Where(s => !_table.ContainsKey(Key(s)) && seen.Add(Key(s))).ToList();
         }
         if (missing.Count == 0) return;
-        _runs++;
+        Interlocked.Increment(ref _runs);
         var result = _runner.Run(active.Code, missing.Select(s => s.Observation).ToList());
         if (!result.Ok || result.Values!.Count != missing.Count)
         {
-            _runFailures++;
+            Interlocked.Increment(ref _runFailures);
             return;
         }
         lock (_gate)

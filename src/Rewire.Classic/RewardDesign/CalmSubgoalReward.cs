@@ -1,3 +1,6 @@
+using System.Text.Json.Nodes;
+using Rewire.Core.Techniques;
+
 namespace Rewire.Classic.RewardDesign;
 
 /// <summary>
@@ -8,7 +11,7 @@ namespace Rewire.Classic.RewardDesign;
 /// bonus cannot be farmed (the bonus form and λ are a reconstruction; the paper evaluates the detection only).
 /// Verifications are cached per event message; a failed verification counts as "none".
 /// </summary>
-public sealed class CalmSubgoalReward : IEpisodeRewardDesign
+public sealed class CalmSubgoalReward : IEpisodeRewardDesign, IStatefulTechnique
 {
     private readonly Dictionary<string, int?> _verified = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
@@ -52,6 +55,29 @@ public sealed class CalmSubgoalReward : IEpisodeRewardDesign
             if (Verify(episodeSoFar[t].Message) == goal) return last.Reward;
         Interlocked.Increment(ref _bonuses);
         return last.Reward + Bonus;
+    }
+
+    /// <summary>The verification cache and the bonus count (the sub-goals are asked for again when the design is built).</summary>
+    public JsonObject SaveState()
+    {
+        lock (_gate)
+            return new JsonObject
+            {
+                ["verified"] = new JsonObject(_verified.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)(kv.Value is { } v ? JsonValue.Create(v) : null)))),
+                ["bonuses"] = Interlocked.Read(ref _bonuses),
+            };
+    }
+
+    public void RestoreState(JsonObject state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var verified = state["verified"] as JsonObject ?? throw new ArgumentException("the saved calm state has no 'verified'.");
+        lock (_gate)
+        {
+            _verified.Clear();
+            foreach (var (k, v) in verified) _verified[k] = v?.GetValue<int>();
+        }
+        Interlocked.Exchange(ref _bonuses, state["bonuses"]?.GetValue<long>() ?? 0);
     }
 
     public IReadOnlyDictionary<string, double> Metrics => new Dictionary<string, double>

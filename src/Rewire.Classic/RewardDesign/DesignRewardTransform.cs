@@ -1,5 +1,7 @@
 using Rewire.Classic.Control;
+using System.Text.Json.Nodes;
 using Rewire.Classic.Control.Environments;
+using Rewire.Core.Techniques;
 
 namespace Rewire.Classic.RewardDesign;
 
@@ -8,9 +10,11 @@ namespace Rewire.Classic.RewardDesign;
 /// a <see cref="RewardTransformWrapper{TAction}"/> whose transform keeps that environment's episode so far (from the
 /// <see cref="DesignStep"/> the environment reports in its info), returns the design's reward for each step, and hands the
 /// finished episode to the design (terminated or truncated). Only environments that report design steps (the key–door
-/// grid family) can be wrapped; the design's metrics are the hook's report.
+/// grid family) can be wrapped; the design's metrics are the hook's report. The design's learned state (when it has
+/// one) is checkpointed with the run; an episode in progress at a checkpoint restarts its per-episode bookkeeping
+/// (ONI's message counts, CALM's once-per-episode bonus) on resume.
 /// </summary>
-public sealed class EpisodeDesignAdapter(IEpisodeRewardDesign design) : IRewardDesign
+public sealed class EpisodeDesignAdapter(IEpisodeRewardDesign design) : IRewardDesign, IStatefulTechnique
 {
     public IEpisodeRewardDesign Design { get; } = design ?? throw new ArgumentNullException(nameof(design));
 
@@ -23,6 +27,15 @@ public sealed class EpisodeDesignAdapter(IEpisodeRewardDesign design) : IRewardD
     }
 
     public IReadOnlyDictionary<string, double> Report() => Design.Metrics;
+
+    public JsonObject SaveState() => Design is IStatefulTechnique s ? new JsonObject { ["design"] = s.SaveState() } : [];
+
+    public void RestoreState(JsonObject state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (Design is IStatefulTechnique s)
+            s.RestoreState(state["design"] as JsonObject ?? throw new ArgumentException($"the saved state of reward design '{Design.Name}' has no 'design'."));
+    }
 }
 
 /// <summary>The per-environment transform of <see cref="EpisodeDesignAdapter"/>.</summary>

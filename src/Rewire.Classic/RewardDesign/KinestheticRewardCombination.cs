@@ -1,3 +1,6 @@
+using System.Text.Json.Nodes;
+using Rewire.Core.Techniques;
+
 namespace Rewire.Classic.RewardDesign;
 
 /// <summary>
@@ -44,7 +47,7 @@ public static class KinestheticRewardCombination
 /// as in the paper: the run reports each component's and the combination's mean contribution to an episode's return
 /// (<c>reward_design/krc/contribution/NAME</c>).
 /// </summary>
-public sealed class KrcRewardDesign : IEpisodeRewardDesign
+public sealed class KrcRewardDesign : IEpisodeRewardDesign, IStatefulTechnique
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, double> _sums = new(StringComparer.Ordinal);
@@ -110,6 +113,28 @@ public sealed class KrcRewardDesign : IEpisodeRewardDesign
     }
 
     private void Add(string name, double v) => _sums[name] = _sums.GetValueOrDefault(name) + v;
+
+    public JsonObject SaveState()
+    {
+        lock (_gate)
+            return new JsonObject
+            {
+                ["episodes"] = _episodes,
+                ["sums"] = new JsonObject(_sums.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)JsonValue.Create(kv.Value)))),
+            };
+    }
+
+    public void RestoreState(JsonObject state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var sums = state["sums"] as JsonObject ?? throw new ArgumentException("the saved krc state has no 'sums'.");
+        lock (_gate)
+        {
+            _episodes = state["episodes"]?.GetValue<long>() ?? throw new ArgumentException("the saved krc state has no 'episodes'.");
+            _sums.Clear();
+            foreach (var (k, v) in sums) _sums[k] = v!.GetValue<double>();
+        }
+    }
 
     public IReadOnlyDictionary<string, double> Metrics
     {

@@ -1,3 +1,6 @@
+using System.Text.Json.Nodes;
+using Rewire.Core.Techniques;
+
 namespace Rewire.Classic.RewardDesign;
 
 /// <summary>
@@ -11,7 +14,7 @@ namespace Rewire.Classic.RewardDesign;
 /// paper trains an MLP with Adam at lr 3e-4); ρ (ridge) spreads credit over correlated factors.
 /// <see cref="RdLoss"/> and <see cref="RrdLoss"/> give the paper's two losses for any decoder outputs.
 /// </summary>
-public sealed class LatentReward : IEpisodeRewardDesign
+public sealed class LatentReward : IEpisodeRewardDesign, IStatefulTechnique
 {
     private readonly int _factors;
     private readonly Queue<(double[] Sum, int Length, double Return)> _buffer = new();
@@ -150,6 +153,36 @@ public sealed class LatentReward : IEpisodeRewardDesign
             x[r] = s / m[r, r];
         }
         return x;
+    }
+
+    /// <summary>The episode buffer (factor sums, lengths, returns) and the decoder's weights.</summary>
+    public JsonObject SaveState()
+    {
+        static JsonArray Numbers(IEnumerable<double> v) => new(v.Select(x => (JsonNode)JsonValue.Create(x)).ToArray());
+        lock (_gate)
+            return new JsonObject
+            {
+                ["weights"] = Numbers(_w),
+                ["episodes"] = new JsonArray(_buffer.Select(e => (JsonNode)new JsonObject
+                {
+                    ["sum"] = Numbers(e.Sum), ["length"] = e.Length, ["return"] = e.Return,
+                }).ToArray()),
+            };
+    }
+
+    public void RestoreState(JsonObject state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var w = (state["weights"] as JsonArray ?? throw new ArgumentException("the saved lare state has no 'weights'.")).Select(n => n!.GetValue<double>()).ToArray();
+        if (w.Length != _factors) throw new ArgumentException($"the saved lare state has {w.Length} weights; this design has {_factors} factors.");
+        var episodes = state["episodes"] as JsonArray ?? throw new ArgumentException("the saved lare state has no 'episodes'.");
+        lock (_gate)
+        {
+            _w = w;
+            _buffer.Clear();
+            foreach (var e in episodes)
+                _buffer.Enqueue((e!["sum"]!.AsArray().Select(n => n!.GetValue<double>()).ToArray(), e["length"]!.GetValue<int>(), e["return"]!.GetValue<double>()));
+        }
     }
 
     public IReadOnlyDictionary<string, double> Metrics

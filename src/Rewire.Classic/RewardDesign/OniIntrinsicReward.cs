@@ -1,4 +1,6 @@
+using System.Text.Json.Nodes;
 using Rewire.Core.Shaping;
+using Rewire.Core.Techniques;
 
 namespace Rewire.Classic.RewardDesign;
 
@@ -12,7 +14,7 @@ namespace Rewire.Classic.RewardDesign;
 /// the count of the message in the episode so far; defaults c_int = 0.4, β = 3, c_ext = 1 (the paper uses 0.1 or 10 per task).
 /// A failed annotation is counted and the message stays queued for the next round.
 /// </summary>
-public sealed class OniIntrinsicReward : IEpisodeRewardDesign
+public sealed class OniIntrinsicReward : IEpisodeRewardDesign, IStatefulTechnique
 {
     private readonly Dictionary<string, double> _labels = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _ids = new(StringComparer.Ordinal);
@@ -89,6 +91,40 @@ public sealed class OniIntrinsicReward : IEpisodeRewardDesign
                 }
                 else _failures++;
             }
+        }
+    }
+
+    /// <summary>The label table, the message ids, the queue and the counters (the annotator's own counters are not saved).</summary>
+    public JsonObject SaveState()
+    {
+        lock (_gate)
+            return new JsonObject
+            {
+                ["labels"] = new JsonObject(_labels.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)JsonValue.Create(kv.Value)))),
+                ["ids"] = new JsonArray(_ids.OrderBy(kv => kv.Value).Select(kv => (JsonNode)JsonValue.Create(kv.Key)).ToArray()),
+                ["queue"] = new JsonArray(_queue.Select(m => (JsonNode)JsonValue.Create(m)).ToArray()),
+                ["intrinsic_sum"] = _intrinsicSum,
+                ["failures"] = _failures,
+            };
+    }
+
+    public void RestoreState(JsonObject state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var labels = state["labels"] as JsonObject ?? throw new ArgumentException("the saved oni state has no 'labels'.");
+        var ids = state["ids"] as JsonArray ?? throw new ArgumentException("the saved oni state has no 'ids'.");
+        var queue = state["queue"] as JsonArray ?? throw new ArgumentException("the saved oni state has no 'queue'.");
+        lock (_gate)
+        {
+            _labels.Clear();
+            foreach (var (k, v) in labels) _labels[k] = v!.GetValue<double>();
+            _ids.Clear();
+            foreach (var m in ids) _ids[m!.GetValue<string>()] = _ids.Count;
+            _queue.Clear();
+            _queued.Clear();
+            foreach (var m in queue) { _queue.Add(m!.GetValue<string>()); _queued.Add(m.GetValue<string>()); }
+            _intrinsicSum = state["intrinsic_sum"]?.GetValue<double>() ?? 0;
+            _failures = state["failures"]?.GetValue<long>() ?? 0;
         }
     }
 

@@ -1,4 +1,6 @@
+using System.Text.Json.Nodes;
 using Rewire.Core.Shaping;
+using Rewire.Core.Techniques;
 
 namespace Rewire.Classic.RewardDesign;
 
@@ -12,7 +14,7 @@ namespace Rewire.Classic.RewardDesign;
 /// iteration on its model), scaled by <see cref="Scale"/>. The term is Rewire.Core's
 /// <see cref="PotentialBasedShaping.Term"/>; a truncated episode keeps Φ(s_T).
 /// </summary>
-public sealed class PotentialBasedShapingDesign : IEpisodeRewardDesign
+public sealed class PotentialBasedShapingDesign : IEpisodeRewardDesign, IStatefulTechnique
 {
     private readonly Func<int, double>? _value;
     private readonly Lock _gate = new();
@@ -65,6 +67,18 @@ public sealed class PotentialBasedShapingDesign : IEpisodeRewardDesign
             _steps++;
         }
         return s.Reward + f;
+    }
+
+    public JsonObject SaveState() { lock (_gate) return new() { ["shaping_sum"] = _shapingSum, ["steps"] = _steps }; }
+
+    public void RestoreState(JsonObject state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        lock (_gate)
+        {
+            _shapingSum = state["shaping_sum"]?.GetValue<double>() ?? throw new ArgumentException("the saved pbrs state has no 'shaping_sum'.");
+            _steps = state["steps"]?.GetValue<long>() ?? throw new ArgumentException("the saved pbrs state has no 'steps'.");
+        }
     }
 
     public IReadOnlyDictionary<string, double> Metrics => new Dictionary<string, double>

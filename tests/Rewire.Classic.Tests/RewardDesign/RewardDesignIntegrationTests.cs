@@ -75,3 +75,49 @@ public class RewardDesignIntegrationTests
             $"pbrs {pbrs.GreedySolvedStep}, sparse {sparse.GreedySolvedStep}");
     }
 }
+
+public class RewardDesignStateTests
+{
+    [Theory]
+    [InlineData("pbrs")]
+    [InlineData("oni")]
+    [InlineData("lare")]
+    [InlineData("calm")]
+    [InlineData("krc")]
+    public void A_restored_design_rewards_and_reports_as_the_saved_one(string name)
+    {
+        var rollouts = Rewire.Classic.Control.Environments.KeyDoorEnvironments.Create("keydoor-5").Rollouts;
+        var p = TechniqueResolution.Resolve(RewardDesignCatalog.Find(name));
+        var a = new EpisodeDesignAdapter(RewardDesignCatalog.Create(p, "keydoor-5", 0.99));
+        var random = new Random(3);
+        var train = Enumerable.Range(0, 30).Select(_ => rollouts.Episode(_ => random.Next(4), timeLimit: 60)).ToList();
+        DesignBatch.Relabel(a.Design, train);
+        DesignBatch.Observe(a.Design, train);
+        var saved = a.SaveState();
+        var b = new EpisodeDesignAdapter(RewardDesignCatalog.Create(p, "keydoor-5", 0.99));
+        b.RestoreState(System.Text.Json.Nodes.JsonNode.Parse(saved.ToJsonString())!.AsObject());
+        var probe = Enumerable.Range(0, 5).Select(_ => rollouts.Episode(_ => random.Next(4), timeLimit: 60)).ToList();
+        var copy = probe.Select(e => new DesignEpisode(e.Steps, e.Terminated)).ToList();
+        DesignBatch.Relabel(a.Design, probe);
+        DesignBatch.Relabel(b.Design, copy);
+        for (int i = 0; i < probe.Count; i++) Assert.Equal(probe[i].TrainRewards, copy[i].TrainRewards);
+        Assert.Equal(a.Report().Where(kv => !kv.Key.Contains("annotator", StringComparison.Ordinal)),
+            b.Report().Where(kv => !kv.Key.Contains("annotator", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void Truncated_episodes_reach_the_design_through_the_hook()
+    {
+        var p = TechniqueResolution.Resolve(RewardDesignCatalog.Find("lare"));
+        var ctx = new RewardDesignContext(p, "keydoor-5", 1, 0.99);
+        var design = RewardDesigns.Create(ctx);
+        var env = design.Wrap((IEnvironment<int>)ControlEnvironments.Make("keydoor-5"), 0, ctx);
+        env.Reset(1);
+        var random = new Random(1);
+        int episodes = 0;
+        for (int t = 0; t < 250; t++)
+            if (env.Step(random.Next(4)).Done) { episodes++; env.Reset(); }
+        Assert.True(episodes >= 2);
+        Assert.Equal(episodes, design.Report()["reward_design/lare/episodes"]);
+    }
+}

@@ -49,6 +49,8 @@ public static class RewireApp
                     .WithDescription("Compare prompt samplers (uniform, DAPO, VADE, domain-aware, ...) on a simulated learner over three seeds.");
                 b.AddCommand<BenchGenerationCommand>("generation")
                     .WithDescription("Generation (KV cache vs recompute, batch sizes), training throughput vs matmul peak, memory check.");
+                b.AddCommand<BenchControlCommand>("control")
+                    .WithDescription("Environment steps per second of PPO or DQN on a control environment (or of the bare environment with --env-only).");
                 b.AddCommand<BenchRewardsCommand>("rewards")
                     .WithDescription("Soak the reward path: many calls of which some hang and some throw; counts every outcome and the threads used.");
                 b.AddCommand<BenchRewardDesignCommand>("reward-design")

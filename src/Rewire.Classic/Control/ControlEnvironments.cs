@@ -14,6 +14,9 @@ public sealed record ControlEnvironmentSpec(
 {
     /// <summary>The return at which Gymnasium considers the task solved (null when it sets none).</summary>
     public double? RewardThreshold { get; init; }
+
+    /// <summary>Extra key=value settings of the listed example (e.g. fewer environments so a long episode ends within its small budget).</summary>
+    public IReadOnlyList<string> ExampleKeys { get; init; } = [];
 }
 
 /// <summary>
@@ -39,7 +42,7 @@ public static class ControlEnvironments
             "Gymnasium's MountainCar-v0: drive an under-powered car up a hill by rocking; -1 per step, 200-step limit.", Moore1990) { RewardThreshold = -110 });
         r.Register("mountaincar-continuous", new ControlEnvironmentSpec("mountaincar-continuous", "MountainCarContinuous-v0", () => new MountainCarContinuous(), 999,
             "Gymnasium's MountainCarContinuous-v0: the mountain car with a force in [-1, 1]; +100 at the goal, -0.1 a^2 per step, 999-step limit.", Moore1990)
-        { RewardThreshold = 90 });
+        { RewardThreshold = 90, ExampleKeys = ["ppo.n_envs=2", "ppo.batch_size=64"] });
         r.Register("acrobot", new ControlEnvironmentSpec("acrobot", "Acrobot-v1", () => new Acrobot(), 500,
             "Gymnasium's Acrobot-v1: swing a two-link pendulum's tip above a line by a torque at the joint (RK4, book dynamics); -1 per step, 500-step limit.",
             Sutton1996) { RewardThreshold = -100 });
@@ -76,6 +79,6 @@ public static class ControlEnvironments
             Name = s.Name,
             Summary = s.Summary,
             Paper = s.Paper,
-            Example = ["control", "--env", s.Name, "--algo", s.ExampleAlgorithm, "run.steps=2048", "run.seed=1", "--json"],
+            Example = ["control", "--env", s.Name, "--algo", s.ExampleAlgorithm, .. s.ExampleKeys, "run.steps=2048", "run.seed=1", "--json"],
         }).ToList();
 }

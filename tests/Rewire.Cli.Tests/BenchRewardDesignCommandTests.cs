@@ -37,3 +37,26 @@ public class BenchRewardDesignCommandTests
         Assert.Contains(value.Split('=')[0].Split(',')[^1].Split('.')[^1], err + output, StringComparison.Ordinal);
     }
 }
+
+public class ControlRewardDesignRefusalTests
+{
+    [Theory]
+    [InlineData("keydoor-5", "reward.design=oni", "reward.annotator=chat", "annotator_url")]
+    [InlineData("keydoor-5", "reward.design=barfi", "run.seed=1", "rewire bench reward-design")]
+    [InlineData("cartpole", "reward.design=pbrs", "run.seed=1", "key-door grid family")]
+    public void A_design_that_cannot_run_is_refused_before_the_run_folder_exists(string env, string design, string extra, string expected)
+    {
+        string root = Path.Combine(Path.GetTempPath(), "rewire-rd-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var (code, output, err) = CliHarness.Run("control", "--env", env, "--algo", "ppo", design, extra, "run.steps=64", $"run.output={root}");
+            Assert.Equal(2, code);
+            Assert.Contains(expected, err + output, StringComparison.Ordinal);
+            Assert.False(Directory.Exists(root) && Directory.EnumerateFileSystemEntries(root).Any(), "a refused run must not create a run folder");
+        }
+        finally
+        {
+            if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
+        }
+    }
+}

@@ -128,6 +128,36 @@ public static class RewardDesignCatalog
                 : new EpisodeDesignAdapter(Create(ctx.Parameters, ctx.EnvironmentName, ctx.Gamma)));
     }
 
+    /// <summary>
+    /// What stops design <paramref name="p"/> from running on <paramref name="environment"/>, each problem saying what to
+    /// change (empty when it can run, or when the design is not one of these): checked with the rest of the configuration,
+    /// before any run folder exists.
+    /// </summary>
+    public static IReadOnlyList<string> Problems(ResolvedTechnique p, string environment)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        if (Descriptors.All(d => d.Name != p.Name)) return [];
+        var problems = new List<string>();
+        if (p.Name == "barfi")
+            problems.Add("reward design 'barfi' trains its own learner (a tabular REINFORCE policy, bi-level); run it with `rewire bench reward-design --env keydoor-open-misleading --designs naive-shaping,barfi`");
+        else if (!KeyDoorEnvironments.Contains(environment))
+            problems.Add($"reward design '{p.Name}' needs an environment of the key-door grid family ({string.Join(", ", KeyDoorEnvironments.Variants.Keys)}); '{environment}' is not one");
+        if (p.Descriptor.Parameter("annotator") is not null && p.String("annotator") == "chat")
+        {
+            try
+            {
+                new ChatAnnotatorOptions(p.String("annotator_url"), p.String("annotator_model"), TimeSpan.FromSeconds(p.Double("annotator_timeout"))).Validate();
+            }
+            catch (ArgumentException e)
+            {
+                problems.Add($"'reward.annotator' = 'chat': {e.Message.TrimEnd('.')} (reward.annotator_url, reward.annotator_model)");
+            }
+        }
+        if (p.Name == "auto-mc-reward" && PythonSandbox.Probe(SandboxRewardCodeRunner.DefaultOptions) is { } missing)
+            problems.Add($"reward design 'auto-mc-reward' runs its reward code in the Python sandbox, which is not available here: {missing}");
+        return problems;
+    }
+
     /// <summary>The design's descriptor; an unknown name fails with the valid names.</summary>
     public static TechniqueDescriptor Find(string name) => Descriptors.FirstOrDefault(d => d.Name == name)
         ?? throw new ArgumentException($"unknown reward design '{name}'; valid: {string.Join(", ", Descriptors.Select(d => d.Name))}.");

@@ -101,8 +101,9 @@ public sealed class ChatAnnotator : IAnnotator, IDisposable
         return k == 0 ? null : k - 1;
     }
 
-    /// <summary>The answer's text, or null after a counted failure.</summary>
-    private string? Ask(string system, string user)
+    /// <summary>One chat completion (system and user message): the answer's text, or null after a counted failure.
+    /// Reused by <see cref="ChatRewardDesigner"/>.</summary>
+    public string? Ask(string system, string user)
     {
         string key = system + "\u0000" + user;
         lock (_gate)

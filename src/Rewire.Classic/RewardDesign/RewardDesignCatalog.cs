@@ -89,13 +89,13 @@ public static class RewardDesignCatalog
         D("auto-mc-reward", "Auto MC-Reward: a designer writes Python reward code (sparse and dense parts), a critic checks it, an analyser summarises failed episodes, the designer revises; code runs in the Python sandbox once per batch; r = sgn(sparse) + 0.1·sgn(dense).",
             AutoMcPaper, "rewards-and-classic R14",
             [
-                Choice("designer", "scripted", "The reward designer: scripted (offline, a fixed script that reacts to the critic and the analysis).", "scripted"),
+                Choice("designer", "scripted", "The reward designer: scripted (offline, a fixed script that reacts to the critic and the analysis) or chat (a language model at reward.annotator_url).", "scripted", "chat"),
                 Integer("iteration_episodes", 20, "Episodes under one reward version before the analyser runs (RECONSTRUCTED).", 1, 1_000_000),
                 Integer("max_iterations", 3, "Revisions after analysis (RECONSTRUCTED).", 0, 1000),
                 Integer("critic_retries", 3, "Designer attempts per revision before the critic gives up (RECONSTRUCTED).", 1, 100),
             ],
             defaultsNote: "The paper gives no retry counts or stop rule; the values here are a reconstruction.",
-            settings: ["reward.iteration_episodes=5", "reward.max_iterations=2"]),
+            settings: ["reward.iteration_episodes=5", "reward.max_iterations=2"], extra: AnnotatorParameters[1..]),
         D("krc", "Lucy-SKG's Kinesthetic Reward Combination: r + w·KRC(R_dist(distance to sub-goal), stage utility), the sign-preserving geometric mean of the components; per-component contributions reported.",
             LucyPaper, "rewards-and-classic R15",
             [
@@ -106,7 +106,7 @@ public static class RewardDesignCatalog
     ];
 
     private static TechniqueDescriptor D(string name, string summary, string paper, string? spec, TechniqueParameter[] parameters, string env = "keydoor-5",
-        string? defaultsNote = null, string[]? settings = null) => new()
+        string? defaultsNote = null, string[]? settings = null, TechniqueParameter[]? extra = null) => new()
     {
         Kind = TechniqueKinds.RewardDesign,
         Name = name,
@@ -114,7 +114,7 @@ public static class RewardDesignCatalog
         Paper = paper,
         Spec = spec,
         DefaultsNote = defaultsNote,
-        Parameters = parameters,
+        Parameters = [.. parameters, .. extra ?? []],
         Example = ["control", "--env", env, "--algo", "ppo", $"reward.design={name}", .. settings ?? [], "run.steps=2048", "run.seed=1", "--json"],
     };
 
@@ -142,7 +142,7 @@ public static class RewardDesignCatalog
             problems.Add("reward design 'barfi' trains its own learner (a tabular REINFORCE policy, bi-level); run it with `rewire bench reward-design --env keydoor-open-misleading --designs naive-shaping,barfi`");
         else if (!KeyDoorEnvironments.Contains(environment))
             problems.Add($"reward design '{p.Name}' needs an environment of the key-door grid family ({string.Join(", ", KeyDoorEnvironments.Variants.Keys)}); '{environment}' is not one");
-        if (p.Descriptor.Parameter("annotator") is not null && p.String("annotator") == "chat")
+        if ((p.Descriptor.Parameter("annotator") is not null && p.String("annotator") == "chat") || (p.Descriptor.Parameter("designer") is not null && p.String("designer") == "chat"))
         {
             try
             {
@@ -150,7 +150,7 @@ public static class RewardDesignCatalog
             }
             catch (ArgumentException e)
             {
-                problems.Add($"'reward.annotator' = 'chat': {e.Message.TrimEnd('.')} (reward.annotator_url, reward.annotator_model)");
+                problems.Add($"the chat endpoint of '{p.Name}': {e.Message.TrimEnd('.')} (set reward.annotator_url and reward.annotator_model)");
             }
         }
         if (p.Name == "auto-mc-reward" && PythonSandbox.Probe(SandboxRewardCodeRunner.DefaultOptions) is { } missing)
@@ -238,7 +238,10 @@ public static class RewardDesignCatalog
         var universe = AllTransitions(rollouts);
         var fields = universe[0].Observation.Keys.Order(StringComparer.Ordinal).ToList();
         var samples = universe.Where((_, i) => i % Math.Max(1, universe.Count / 16) == 0).Select(s => s.Observation).ToList();
-        return new AutoMcReward(task, fields, new ScriptedRewardDesigner(), new SandboxRewardCodeRunner(sandbox), new TrajectoryAnalyser(), samples, universe,
+        IRewardDesigner designer = p.String("designer") == "chat"
+            ? new ChatRewardDesigner(new ChatAnnotator(ChatAnnotatorOptions.FromEnvironment(p.String("annotator_url"), p.String("annotator_model"), TimeSpan.FromSeconds(p.Double("annotator_timeout")))))
+            : new ScriptedRewardDesigner();
+        return new AutoMcReward(task, fields, designer, new SandboxRewardCodeRunner(sandbox), new TrajectoryAnalyser(), samples, universe,
             p.Int("iteration_episodes"), p.Int("max_iterations"), p.Int("critic_retries"));
     }
 

@@ -185,6 +185,34 @@ public class AnnotatedRewardTests
     }
 
     [Fact]
+    public void The_chat_designer_takes_the_code_block_and_its_prompt_carries_the_feedback()
+    {
+        const string answer = "Here it is.\n```python\n# reach the goal\ndef sparse(obs):\n    return 1.0 if obs['next_x'] == obs['goal_x'] and obs['next_y'] == obs['goal_y'] else 0.0\n\ndef dense(obs):\n    return obs['x'] - obs['next_x']\n```\nDone.";
+        using var server = new StubServer(_ => (200, answer));
+        using var chat = new ChatAnnotator(new ChatAnnotatorOptions(server.Url, "m", TimeSpan.FromSeconds(30)));
+        var designer = new ChatRewardDesigner(chat);
+        string[] fields = ["x", "next_x", "goal_x", "next_y", "goal_y"];
+        var code = designer.Propose(new DesignerInput("reach the goal", fields, null, "Rejected: define dense(obs)", "3 episodes failed", 2));
+        Assert.StartsWith("# reach the goal\ndef sparse(obs):", code.Code, StringComparison.Ordinal);
+        Assert.DoesNotContain("```", code.Code, StringComparison.Ordinal);
+        Assert.Contains(server.Requests, r => r.Contains("Rejected: define dense(obs)", StringComparison.Ordinal) && r.Contains("3 episodes failed", StringComparison.Ordinal));
+        Assert.True(new RewardCodeCritic(fields, new NoRunner(), []).Review(code.Code).Passed);
+
+        int port;
+        using (var gone = new StubServer(_ => (200, "x"))) port = gone.Port;
+        using var down = new ChatAnnotator(new ChatAnnotatorOptions($"http://127.0.0.1:{port}/v1", "m", TimeSpan.FromSeconds(5)));
+        var empty = new ChatRewardDesigner(down).Propose(new DesignerInput("t", fields, null, null, null, 1));
+        Assert.False(new RewardCodeCritic(fields, new NoRunner(), []).Review(empty.Code).Passed);
+        Assert.Equal(1, down.Failures);
+    }
+
+    /// <summary>A runner the static checks never reach (no sample observations are given to the critic).</summary>
+    private sealed class NoRunner : IRewardCodeRunner
+    {
+        public RewardCodeResult Run(string code, IReadOnlyList<IReadOnlyDictionary<string, double>> observations) => throw new InvalidOperationException("not expected to run");
+    }
+
+    [Fact]
     public void A_bad_annotator_url_is_refused_with_what_to_write()
     {
         var e = Assert.Throws<ArgumentException>(() => new ChatAnnotator(new ChatAnnotatorOptions("localhost:8000", "m", TimeSpan.FromSeconds(1))));

@@ -11,13 +11,25 @@ public sealed class ObservationNormalization<TAction> : Wrapper<TAction> where T
 {
     private readonly BoxSpace _space;
 
-    public ObservationNormalization(IEnvironment<TAction> inner, double epsilon = 1e-8, double? clip = null) : base(inner)
+    public ObservationNormalization(IEnvironment<TAction> inner, double epsilon = 1e-8, double? clip = null)
+        : this(inner, new RunningMeanStd(inner?.ObservationSpace.Dimension ?? throw new ArgumentNullException(nameof(inner))), epsilon, clip)
     {
+    }
+
+    /// <summary>
+    /// Normalises with <paramref name="statistics"/>, which may be shared by several environments (one set of statistics
+    /// for a vectorised environment, as Stable-Baselines3's <c>VecNormalize</c> keeps, and for its evaluation copy).
+    /// </summary>
+    public ObservationNormalization(IEnvironment<TAction> inner, RunningMeanStd statistics, double epsilon = 1e-8, double? clip = null) : base(inner)
+    {
+        ArgumentNullException.ThrowIfNull(statistics);
+        if (statistics.Mean.Count != inner.ObservationSpace.Dimension)
+            throw new ArgumentException($"the statistics have {statistics.Mean.Count} coordinates; the observations have {inner.ObservationSpace.Dimension}.");
         if (!(epsilon > 0)) throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, "ε must be positive.");
         if (clip is { } c && !(c > 0)) throw new ArgumentOutOfRangeException(nameof(clip), clip, "the clip must be positive.");
         Epsilon = epsilon;
         Clip = clip;
-        Statistics = new RunningMeanStd(inner.ObservationSpace.Dimension);
+        Statistics = statistics;
         float bound = clip is { } b ? (float)b : float.PositiveInfinity;
         _space = BoxSpace.Uniform(-bound, bound, inner.ObservationSpace.Dimension);
     }

@@ -40,10 +40,10 @@ public sealed class DqnLearner : IControlLearner
         ArgumentNullException.ThrowIfNull(environments);
         if (totalSteps < 1) throw new ArgumentOutOfRangeException(nameof(totalSteps), totalSteps, "the step budget must be at least 1.");
         _o = options.Validate();
-        _environments = environments;
+        _environments = _o.NormalizeObservations ? environments.WithObservationNormalization() : environments;
         TotalSteps = totalSteps;
         TorchRuntime.EnsureLoaded();
-        _vec = VectorAdapter.Create(Enumerable.Range(0, _o.NEnvs).Select(environments.Training).ToArray());
+        _vec = VectorAdapter.Create(Enumerable.Range(0, _o.NEnvs).Select(_environments.Training).ToArray());
         if (_vec.Continuous) throw new ArgumentException($"DQN needs discrete actions, and this environment's actions are continuous; use PPO (--algo ppo).");
         _obsSize = _vec.ObservationSpace.Dimension;
         _actions = _vec.ActionSize;
@@ -68,6 +68,9 @@ public sealed class DqnLearner : IControlLearner
     public double? MeanReturnLast100 => _tracker.MeanReturn;
     public long Episodes => _tracker.Episodes;
     public long EnvironmentFailures => _vec.StepFailures;
+
+    /// <summary>The replay buffer (for tests).</summary>
+    internal ReplayBuffer Replay => _replay;
 
     /// <summary>The current exploration rate.</summary>
     public double Epsilon => LinearSchedule.Exploration(_o.ExplorationInitialEps, _o.ExplorationFinalEps, _o.ExplorationFraction,

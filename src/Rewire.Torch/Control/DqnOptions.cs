@@ -39,6 +39,8 @@ public sealed record DqnOptions
     public double MaxGradNorm { get; init; } = 10;
     /// <value>Double Q-learning targets; the default value is false.</value>
     public bool DoubleQ { get; init; }
+    /// <value>Normalise observations by running statistics shared by all environments (clipped at ±10); the default value is false.</value>
+    public bool NormalizeObservations { get; init; }
     /// <value>The default value is 64.</value>
     public int HiddenSize { get; init; } = 64;
     /// <value>The default value is 2.</value>

@@ -29,6 +29,27 @@ public sealed record ControlEnvironmentSet(Func<int, IEnvironment> Training, Fun
             () => Classic.Control.ControlEnvironments.WithTimeLimit(make(), maxEpisodeSteps));
     }
 
+    /// <summary>
+    /// The same set with observations normalised by one shared <see cref="RunningMeanStd"/> (Stable-Baselines3's
+    /// <c>VecNormalize</c> for observations, clipped at ±<paramref name="clip"/>): training copies update it, evaluation
+    /// copies read it frozen. The wrapper goes outermost, so reward designs still see raw observations.
+    /// </summary>
+    public ControlEnvironmentSet WithObservationNormalization(double clip = 10)
+    {
+        RunningMeanStd? stats = null;
+        IEnvironment Normalize(IEnvironment e, bool update)
+        {
+            stats ??= new RunningMeanStd(e.ObservationSpace.Dimension);
+            return e switch
+            {
+                IEnvironment<int> d => new ObservationNormalization<int>(d, stats, clip: clip) { Update = update },
+                IEnvironment<float[]> c => new ObservationNormalization<float[]>(c, stats, clip: clip) { Update = update },
+                _ => throw new ArgumentException($"'{e.Name}' implements neither IEnvironment<int> nor IEnvironment<float[]>."),
+            };
+        }
+        return new ControlEnvironmentSet(i => Normalize(Training(i), true), () => Normalize(Evaluation(), false));
+    }
+
     /// <summary>Wraps an environment of either action type in <see cref="EpisodeStatistics{TAction}"/>.</summary>
     public static IEnvironment WithStatistics(IEnvironment environment) => environment switch
     {

@@ -39,10 +39,10 @@ public sealed class PpoLearner : IControlLearner
         ArgumentNullException.ThrowIfNull(environments);
         if (totalSteps < 1) throw new ArgumentOutOfRangeException(nameof(totalSteps), totalSteps, "the step budget must be at least 1.");
         _o = options.Validate();
-        _environments = environments;
+        _environments = _o.NormalizeObservations ? environments.WithObservationNormalization() : environments;
         TotalSteps = totalSteps;
         TorchRuntime.EnsureLoaded();
-        _vec = VectorAdapter.Create(Enumerable.Range(0, _o.NEnvs).Select(environments.Training).ToArray());
+        _vec = VectorAdapter.Create(Enumerable.Range(0, _o.NEnvs).Select(_environments.Training).ToArray());
         int obs = _vec.ObservationSpace.Dimension;
         _model = new ActorCritic(obs, _vec.ActionSize, _vec.Continuous, Enumerable.Repeat(_o.HiddenSize, _o.HiddenLayers).ToArray(), _o.LogStdInit,
             (long)Xoshiro256StarStar.Derive((ulong)seed, 1));
@@ -73,7 +73,11 @@ public sealed class PpoLearner : IControlLearner
         return new ControlUpdate(Updates, EnvSteps, finished, MeanReturnLast100, metrics);
     }
 
-    private int Collect()
+    /// <summary>The last rollout (for tests).</summary>
+    internal RolloutBuffer Buffer => _buffer;
+
+    /// <summary>Collects one rollout into <see cref="Buffer"/>; returns the episodes that ended.</summary>
+    internal int Collect()
     {
         int n = _o.NEnvs, obsSize = _buffer.ObservationSize, a = _buffer.ActionSize;
         int finished = 0;

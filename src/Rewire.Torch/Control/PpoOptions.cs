@@ -38,6 +38,8 @@ public sealed record PpoOptions
     public double MaxGradNorm { get; init; } = 0.5;
     /// <value>The default value is true.</value>
     public bool NormalizeAdvantage { get; init; } = true;
+    /// <value>Normalise observations by running statistics shared by all environments (clipped at ±10); the default value is false.</value>
+    public bool NormalizeObservations { get; init; }
     /// <value>The default value is 64.</value>
     public int HiddenSize { get; init; } = 64;
     /// <value>The default value is 2.</value>

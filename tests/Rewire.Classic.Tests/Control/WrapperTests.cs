@@ -83,6 +83,24 @@ public sealed class WrapperTests
     }
 
     [Fact]
+    public void Shared_statistics_are_updated_by_every_copy_and_read_frozen_by_an_evaluation_copy()
+    {
+        var stats = new RunningMeanStd(2);
+        var a = new ObservationNormalization<int>(new CountingEnvironment(), stats);
+        var b = new ObservationNormalization<int>(new CountingEnvironment(), stats);
+        var eval = new ObservationNormalization<int>(new CountingEnvironment(), stats) { Update = false };
+        a.Reset(0);
+        b.Reset(1);
+        a.Step(0);
+        double count = stats.Count;
+        Assert.Equal(3 + 1e-4, count, 9);
+        eval.Reset(2);
+        eval.Step(0);
+        Assert.Equal(count, stats.Count);
+        Assert.Throws<ArgumentException>(() => new ObservationNormalization<int>(new CountingEnvironment(), new RunningMeanStd(3)));
+    }
+
+    [Fact]
     public void Episode_statistics_record_returns_in_the_info_and_a_window()
     {
         var env = new EpisodeStatistics<int>(new CountingEnvironment(length: 3), windowSize: 2);

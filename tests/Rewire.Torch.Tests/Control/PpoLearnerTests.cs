@@ -27,10 +27,12 @@ public sealed class PpoLearnerTests : SingleThreadedTorchTest
         Assert.True(ppo.Evaluate(3, 1000).Average() > 150);
     }
 
-    [Fact]
-    public void Same_seed_same_run_and_resume_equals_an_uninterrupted_run()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Same_seed_same_run_and_resume_equals_an_uninterrupted_run(bool normalizeObservations)
     {
-        var options = new PpoOptions { NSteps = 16, NEpochs = 2, BatchSize = 64 };
+        var options = new PpoOptions { NSteps = 16, NEpochs = 2, BatchSize = 64, NormalizeObservations = normalizeObservations };
         using var a = new PpoLearner(options, Cartpole(), 2_000, seed: 3);
         using var b = new PpoLearner(options, Cartpole(), 2_000, seed: 3);
         var ua = Enumerable.Range(0, 4).Select(_ => a.Update()).ToList();

@@ -1,3 +1,6 @@
+using System.Text.Json.Nodes;
+using Rewire.Core.Techniques;
+
 namespace Rewire.Classic.RewardDesign;
 
 /// <summary>One version of designer-written reward code (Python defining <c>sparse(obs)</c> and <c>dense(obs)</c>).</summary>
@@ -38,8 +41,10 @@ public sealed record RewardCodeResult(IReadOnlyList<(double Sparse, double Dense
 /// tabular environment determines the observation. Code that fails the critic or a run is never used for training:
 /// until a version passes, and for transitions a failed run could not score, the environment's reward stands in
 /// (counted).</para>
+/// Its state (versions, the active code and its scored transitions, the analyses, the counters, the designer's own)
+/// is checkpointed; the episodes collected toward the next analysis are not, so that window restarts on resume.
 /// </summary>
-public sealed class AutoMcReward : IEpisodeRewardDesign
+public sealed class AutoMcReward : IEpisodeRewardDesign, IStatefulTechnique
 {
     private readonly IRewardDesigner _designer;
     private readonly RewardCodeCritic _critic;
@@ -186,6 +191,46 @@ public sealed class AutoMcReward : IEpisodeRewardDesign
         Analyses.Add(analysis);
         Iterations++;
         Design(analysis);
+    }
+
+    public JsonObject SaveState()
+    {
+        static JsonObject Code(RewardCode c) => new() { ["version"] = c.Version, ["code"] = c.Code, ["rationale"] = c.Rationale };
+        lock (_gate)
+            return new JsonObject
+            {
+                ["active"] = Active is { } a ? Code(a) : null,
+                ["history"] = new JsonArray(_history.Select(c => (JsonNode)Code(c)).ToArray()),
+                ["iterations"] = Iterations,
+                ["analyses"] = new JsonArray(Analyses.Select(x => (JsonNode)JsonValue.Create(x)).ToArray()),
+                ["table"] = new JsonArray(_table.Select(kv => (JsonNode)new JsonArray(kv.Key.Item1, kv.Key.Item2, kv.Key.Item3, kv.Value)).ToArray()),
+                ["counters"] = new JsonArray(_runs, _runFailures, _unscored, _rejections),
+                ["designer"] = _designer is IStatefulTechnique d ? d.SaveState() : null,
+            };
+    }
+
+    public void RestoreState(JsonObject state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        static RewardCode Code(JsonNode n) => new(n["version"]!.GetValue<int>(), n["code"]!.GetValue<string>(), n["rationale"]!.GetValue<string>());
+        var history = state["history"] as JsonArray ?? throw new ArgumentException("the saved auto-mc-reward state has no 'history'.");
+        var table = state["table"] as JsonArray ?? throw new ArgumentException("the saved auto-mc-reward state has no 'table'.");
+        var counters = state["counters"] as JsonArray ?? throw new ArgumentException("the saved auto-mc-reward state has no 'counters'.");
+        lock (_gate)
+        {
+            Active = state["active"] is { } a ? Code(a) : null;
+            _history.Clear();
+            _history.AddRange(history.Select(h => Code(h!)));
+            Iterations = state["iterations"]?.GetValue<int>() ?? 0;
+            Analyses.Clear();
+            Analyses.AddRange((state["analyses"] as JsonArray ?? []).Select(x => x!.GetValue<string>()));
+            _table.Clear();
+            foreach (var row in table)
+                _table[(row![0]!.GetValue<int>(), row[1]!.GetValue<int>(), row[2]!.GetValue<int>())] = row[3]!.GetValue<double>();
+            _current.Clear();
+            (_runs, _runFailures, _unscored, _rejections) = (counters[0]!.GetValue<long>(), counters[1]!.GetValue<long>(), counters[2]!.GetValue<long>(), counters[3]!.GetValue<long>());
+        }
+        if (_designer is IStatefulTechnique d && state["designer"] is JsonObject ds) d.RestoreState(ds);
     }
 
     public IReadOnlyDictionary<string, double> Metrics => new Dictionary<string, double>

@@ -1,4 +1,6 @@
 using System.Text;
+using System.Text.Json.Nodes;
+using Rewire.Core.Techniques;
 using System.Text.RegularExpressions;
 
 namespace Rewire.Classic.RewardDesign;
@@ -10,13 +12,21 @@ namespace Rewire.Classic.RewardDesign;
 /// version, the critic's feedback and the trajectory analysis; the answer's first fenced Python block (or the whole
 /// answer) is the new version. A failed query yields empty code, which the critic rejects (and the designer retries).
 /// </summary>
-public sealed partial class ChatRewardDesigner(ChatAnnotator chat) : IRewardDesigner
+public sealed partial class ChatRewardDesigner(ChatAnnotator chat) : IRewardDesigner, IStatefulTechnique
 {
     private readonly ChatAnnotator _chat = chat ?? throw new ArgumentNullException(nameof(chat));
     private int _version;
 
     [GeneratedRegex(@"```(?:python|py)?\s*\n(.*?)```", RegexOptions.Singleline | RegexOptions.CultureInvariant)]
     private static partial Regex CodeBlock();
+
+    public JsonObject SaveState() => new() { ["version"] = _version };
+
+    public void RestoreState(JsonObject state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        _version = state["version"]?.GetValue<int>() ?? throw new ArgumentException("the saved designer state has no 'version'.");
+    }
 
     public RewardCode Propose(DesignerInput input)
     {

@@ -1,3 +1,6 @@
+using System.Text.Json.Nodes;
+using Rewire.Core.Techniques;
+
 namespace Rewire.Classic.RewardDesign;
 
 /// <summary>
@@ -8,7 +11,7 @@ namespace Rewire.Classic.RewardDesign;
 /// reaches the door (or passes it but misses the goal), it rewards approaching the current sub-goal (key, door, goal).
 /// Every version's sparse part is the goal.
 /// </summary>
-public sealed class ScriptedRewardDesigner : IRewardDesigner
+public sealed class ScriptedRewardDesigner : IRewardDesigner, IStatefulTechnique
 {
     private int _version;
 
@@ -18,6 +21,14 @@ public sealed class ScriptedRewardDesigner : IRewardDesigner
             return 1.0 if obs["next_x"] == obs["goal_x"] and obs["next_y"] == obs["goal_y"] else 0.0
 
         """;
+
+    public JsonObject SaveState() => new() { ["version"] = _version };
+
+    public void RestoreState(JsonObject state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        _version = state["version"]?.GetValue<int>() ?? throw new ArgumentException("the saved designer state has no 'version'.");
+    }
 
     public RewardCode Propose(DesignerInput input)
     {

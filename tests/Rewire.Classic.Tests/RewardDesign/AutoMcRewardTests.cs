@@ -96,6 +96,13 @@ public class AutoMcRewardTests
                 Assert.Equal(AutoMcReward.Composite(sparse, dense), e.TrainRewards[t], 12);
             }
         DesignBatch.Observe(amc, batch);
+        var saved = amc.SaveState();
+        var restored = new AutoMcReward(Rollouts.Grid.Describe(), Fields, new ScriptedRewardDesigner(), runner, new TrajectoryAnalyser(), samples, [],
+            iterationEpisodes: 4, maxIterations: 1);
+        restored.RestoreState(System.Text.Json.Nodes.JsonNode.Parse(saved.ToJsonString())!.AsObject());
+        Assert.Equal(amc.Active!.Code, restored.Active!.Code);
+        Assert.Equal(amc.Metrics, restored.Metrics);
+        Assert.Equal(amc.SaveState().ToJsonString(), restored.SaveState().ToJsonString());
         Assert.Single(amc.Analyses);
         Assert.StartsWith("4 episodes", amc.Analyses[0], StringComparison.Ordinal); // only this version's episodes
         Assert.Equal(1, amc.Iterations);

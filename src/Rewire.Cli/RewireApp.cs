@@ -53,6 +53,8 @@ public static class RewireApp
                     .WithDescription("Environment steps per second of PPO or DQN on a control environment (or of the bare environment with --env-only).");
                 b.AddCommand<BenchRewardsCommand>("rewards")
                     .WithDescription("Soak the reward path: many calls of which some hang and some throw; counts every outcome and the threads used.");
+                b.AddCommand<BenchRewardDesignCommand>("reward-design")
+                    .WithDescription("Compare reward designs (PBRS, LaRe, ONI, CALM, BARFI, ...) on a key-door grid world over seeds with tabular learners.");
             });
             config.AddCommand<AnalyzeCommand>("analyze")
                 .WithDescription("What did the reward reward? Component contributions, correlation with correctness, KRC vs sum, and the reward-hacking detectors.");

@@ -104,6 +104,8 @@ public sealed class TechniqueMatrixTests(WarmStartFixture warm) : IClassFixture<
             Assert.True(summary["episodes"]!.GetValue<long>() > 0, output);
             var metrics = File.ReadAllLines(Path.Combine(summary["run"]!.GetValue<string>(), "metrics.jsonl"));
             Assert.Equal(summary["updates"]!.GetValue<long>(), metrics.Length);
+            // A reward design reports what it did (its own metrics) in every update's line.
+            if (kind == TechniqueKinds.RewardDesign && name != "none") Assert.Contains($"reward_design/{name}/", metrics[^1], StringComparison.Ordinal);
             return;
         }
         if (d.Example[0] != "train")

@@ -49,6 +49,7 @@ public static class ControlEnvironments
         r.Register("pendulum", new ControlEnvironmentSpec("pendulum", "Pendulum-v1", () => new Pendulum(), 200,
             "Gymnasium's Pendulum-v1: swing a pendulum up and hold it with a torque in [-2, 2]; reward -(angle^2 + 0.1 speed^2 + 0.001 torque^2), 200-step limit.",
             GymnasiumPaper));
+        KeyDoorEnvironments.RegisterAll(r);
         return r;
     }
 

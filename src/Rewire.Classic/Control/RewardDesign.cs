@@ -54,6 +54,7 @@ public static class RewardDesigns
             Paper = "Reinforcement Learning: An Introduction (Sutton and Barto, MIT Press, 2nd ed. 2018)",
             Example = ["control", "--env", "cartpole", "--algo", "ppo", "reward.design=none", "run.steps=2048", "run.seed=1", "--json"],
         }, _ => new NoRewardDesign());
+        Rewire.Classic.RewardDesign.RewardDesignCatalog.RegisterAll(Register);
     }
 
     /// <summary>Adds a design; its descriptor's kind must be <c>reward_design</c> and its name unused.</summary>

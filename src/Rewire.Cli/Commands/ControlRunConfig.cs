@@ -91,6 +91,7 @@ public sealed record ControlRunConfig(
         if (designDescriptor is null)
             errors.Add($"'reward.design' = '{design}' is not a reward design; valid: {string.Join(", ", RewardDesigns.Descriptors.Select(d => d.Name))}");
         ResolvedTechnique? designResolved = designDescriptor is null ? null : TechniqueCatalog.Resolve(designDescriptor, rewardKeys, "reward.", errors);
+        if (designResolved is not null) errors.AddRange(Rewire.Classic.RewardDesign.RewardDesignCatalog.Problems(designResolved, environment));
 
         if (algo is not null && ControlEnvironments.Registry.Contains(environment))
         {

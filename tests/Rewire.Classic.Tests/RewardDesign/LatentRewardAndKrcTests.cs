@@ -2,6 +2,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using Rewire.Classic.Control;
 using Rewire.Classic.RewardDesign;
+using Rewire.Core.Analysis;
 
 namespace Rewire.Classic.Tests.RewardDesign;
 

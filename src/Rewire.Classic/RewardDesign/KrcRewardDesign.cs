@@ -1,46 +1,11 @@
 using System.Text.Json.Nodes;
+using Rewire.Core.Analysis;
 using Rewire.Core.Techniques;
 
 namespace Rewire.Classic.RewardDesign;
 
 /// <summary>
-/// Lucy-SKG's Kinesthetic Reward Combination ("Lucy-SKG: Learning to Play Rocket League Efficiently Using Deep
-/// Reinforcement Learning", Moschopoulos et al. 2023, eq. 2): the sign-preserving geometric mean of reward components,
-/// <c>R_c = sgn · (Π_i |R_i|)^{1/n}</c> with <c>sgn = +1</c> if every R_i &gt; 0 and −1 otherwise, so one poor component
-/// cannot be made up by the others and any zero component gives 0. (Not the parity of the negatives, which one
-/// third-party implementation uses.) Also the paper's distance shape (eq. 3):
-/// <c>R_dist(d) = exp(−0.5·d/(c_d·w_dis))^{1/w_den}</c>.
-/// </summary>
-public static class KinestheticRewardCombination
-{
-    /// <summary>KRC of the components.</summary>
-    public static double Combine(ReadOnlySpan<double> components)
-    {
-        if (components.Length == 0) throw new ArgumentException("KRC needs at least one component.", nameof(components));
-        bool allPositive = true;
-        double logSum = 0;
-        foreach (var r in components)
-        {
-            if (!double.IsFinite(r)) throw new ArgumentException($"KRC components must be finite (got {r}).", nameof(components));
-            if (r == 0) return 0;
-            if (r < 0) allPositive = false;
-            logSum += Math.Log(Math.Abs(r));
-        }
-        double magnitude = Math.Exp(logSum / components.Length);
-        return allPositive ? magnitude : -magnitude;
-    }
-
-    /// <summary>Eq. 3: 1 at d = 0, decreasing in d; larger dispersion w_dis stretches it, density w_den sharpens or flattens it.</summary>
-    public static double DistanceShape(double distance, double normaliser, double dispersion = 1.1, double density = 1.1)
-    {
-        if (!(normaliser > 0) || !(dispersion > 0) || !(density > 0))
-            throw new ArgumentOutOfRangeException(nameof(normaliser), "R_dist needs positive c_d, w_dis and w_den.");
-        if (!(distance >= 0)) throw new ArgumentOutOfRangeException(nameof(distance), distance, "A distance is 0 or more.");
-        return Math.Pow(Math.Exp(-0.5 * distance / (normaliser * dispersion)), 1.0 / density);
-    }
-}
-
-/// <summary>
+/// Lucy-SKG's Kinesthetic Reward Combination (KRC, <see cref="KinestheticRewardCombination"/>) as a reward design.
 /// The grid world's KRC reward design: <c>r = r_env + weight · KRC(R_dist(d_subgoal), stage utility)</c>, where d_subgoal
 /// is the distance from s' to the current sub-goal shaped by eq. 3 (c_d = grid size) and the stage utility is
 /// (1 + sub-goals done)/(stages + 1) ∈ (0, 1]; the analogue of Lucy-SKG's "distance-weighted alignment". Reward analysis

@@ -38,6 +38,10 @@ public static class RewireApp
                 .WithDescription("Print completions of held-out prompts from a run's newest checkpoint, with their reward breakdown.");
             config.AddCommand<ListCommand>("list")
                 .WithDescription("List every registered task, reward, shaping, estimator, objective, sampler and bandit.");
+            config.AddCommand<ReportCommand>("report")
+                .WithDescription("Write one self-contained HTML report of one or more runs: every metric over steps, rewards, timing, held-out accuracy, samples.");
+            config.AddCommand<DashboardCommand>("dashboard")
+                .WithDescription("Serve a local dashboard (127.0.0.1) that lists runs, shows their reports and follows running ones live.");
             config.AddCommand<DoctorCommand>("doctor")
                 .WithDescription("Check the .NET runtime, TorchSharp and LibTorch on this machine.");
             config.AddCommand<ScoreCommand>("score")
@@ -82,7 +86,7 @@ public static class RewireApp
                 Console.Error.WriteLine(TerminalText.Clean(e.Message));
                 return ExitCodes.Refused;
             case CommandParseException or CommandRuntimeException:
-                var command = args.TakeWhile(a => !a.StartsWith('-') && !a.Contains('=')).Take(2).Where(a => a is "train" or "eval" or "sample" or "list" or "doctor" or "score" or "bench" or "bandit" or "bid" or "samplers" or "generation" or "rewards");
+                var command = args.TakeWhile(a => !a.StartsWith('-') && !a.Contains('=')).Take(2).Where(a => a is "train" or "eval" or "sample" or "report" or "dashboard" or "list" or "doctor" or "score" or "bench" or "bandit" or "bid" or "samplers" or "generation" or "rewards");
                 string help = "rewire " + string.Join(' ', command.Append("--help"));
                 Console.Error.WriteLine($"rewire: {TerminalText.Clean(e.Message.TrimEnd())}");
                 Console.Error.WriteLine($"Run '{help}' to see what is accepted.");

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using Rewire.Cli.Reports;
 using Rewire.Core.Runs;
+using Rewire.Core.Runs.Reading;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -35,8 +36,6 @@ public sealed class ReportCommand : Command<ReportCommand.Settings>
             foreach (var run in Runs)
             {
                 if (!Directory.Exists(run)) return ValidationResult.Error($"run folder '{run}' does not exist; pass a folder made by `rewire train` (runs/<timestamp>-<name>)");
-                if (!File.Exists(Path.Combine(run, "config.json")) && !File.Exists(Path.Combine(run, "metrics.jsonl")))
-                    return ValidationResult.Error($"'{run}' has neither config.json nor metrics.jsonl, so it is not a run folder; pass a folder made by `rewire train`");
             }
             if (string.IsNullOrWhiteSpace(Output)) return ValidationResult.Error("--output is empty; give the HTML file to write, e.g. --output report.html");
             if (Directory.Exists(Output)) return ValidationResult.Error($"--output '{Output}' is a folder; give a file name, e.g. {Path.Combine(Output, "report.html")}");
@@ -46,27 +45,37 @@ public sealed class ReportCommand : Command<ReportCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
+        List<RunData> runs;
         try
         {
-            var runs = settings.Runs.Select(RunFolderReader.Read).ToList();
+            runs = settings.Runs.Select(RunReader.Read).ToList();
+        }
+        catch (RunFolderException e)
+        {
+            // Not a run folder: refused before anything is written.
+            Console.Error.WriteLine($"rewire report: {TerminalText.Clean(e.Message)}");
+            return ExitCodes.Refused;
+        }
+        try
+        {
             string html = ReportBuilder.Html(runs);
             string output = Path.GetFullPath(settings.Output);
             AtomicFile.WriteAllText(output, html);
-            var problems = runs.Sum(r => r.Problems.Count);
+            var problems = runs.Sum(r => r.Issues.Count);
             if (settings.Json)
             {
                 JsonOutput.Write(new
                 {
                     output,
                     bytes = new FileInfo(output).Length,
-                    runs = runs.Select(r => new { name = r.Name, path = r.Path, steps = r.Metrics.Count, samples = r.SamplesTotal, problems = r.Problems }),
+                    runs = runs.Select(r => new { name = r.Name, path = r.Path, steps = r.Metrics.Count, samples = r.Samples.Count, problems = r.Issues.Select(i => i.ToString()) }),
                 });
                 return ExitCodes.Done;
             }
-            AnsiConsole.MarkupLine($"Wrote [bold]{Markup.Escape(output)}[/] ({runs.Count} run{(runs.Count == 1 ? "" : "s")}, {runs.Sum(r => r.Metrics.Count)} steps, {runs.Sum(r => r.SamplesTotal)} samples); open it in a browser.");
+            AnsiConsole.MarkupLine($"Wrote [bold]{Markup.Escape(output)}[/] ({runs.Count} run{(runs.Count == 1 ? "" : "s")}, {runs.Sum(r => r.Metrics.Count)} steps, {runs.Sum(r => r.Samples.Count)} samples); open it in a browser.");
             foreach (var r in runs)
-                foreach (var p in r.Problems.Take(5))
-                    AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(r.Name)}: {Markup.Escape(TerminalText.Clean(p))}[/]");
+                foreach (var p in r.Issues.Take(5))
+                    AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(r.Name)}: {Markup.Escape(TerminalText.Clean(p.ToString()))}[/]");
             if (problems > 0) AnsiConsole.MarkupLine($"[yellow]{problems} problem(s) met while reading; the report lists them.[/]");
             return ExitCodes.Done;
         }

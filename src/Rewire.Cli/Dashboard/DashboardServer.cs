@@ -11,6 +11,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Rewire.Cli.Reports;
+using Rewire.Core.Runs;
+using Rewire.Core.Runs.Reading;
 
 namespace Rewire.Cli.Dashboard;
 
@@ -94,13 +96,15 @@ internal sealed class DashboardServer : IAsyncDisposable
                 ["interval_ms"] = PollMilliseconds,
                 ["initial_delay_ms"] = 0,
             };
-            return Html(ReportBuilder.Html([RunFolderReader.Read(path)], live));
+            return TryRead(run, path, out var data, out var refusal) ? Html(ReportBuilder.Html([data], live)) : refusal;
         });
         app.MapGet("/api/runs/{run}/report.json", (string run) =>
         {
             if (root.ResolveRun(run) is not { } path) return NotFound(run);
             var live = new JsonObject { ["url"] = "/api/runs/" + Uri.EscapeDataString(run) + "/report.json", ["interval_ms"] = PollMilliseconds };
-            return Results.Text(ReportBuilder.Payload([RunFolderReader.Read(path)], live).ToJsonString(), "application/json; charset=utf-8");
+            return TryRead(run, path, out var data, out var refusal)
+                ? Results.Text(ReportBuilder.Payload([data], live).ToJsonString(), "application/json; charset=utf-8")
+                : refusal;
         });
         app.MapGet("/runs/{run}/files/{**file}", (string run, string file) =>
         {
@@ -121,6 +125,23 @@ internal sealed class DashboardServer : IAsyncDisposable
 
     private static bool IsLoopbackHost(string host) =>
         host is "localhost" or "127.0.0.1" or "[::1]" or "::1" || (IPAddress.TryParse(host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
+
+    /// <summary>Reads a run folder; a folder that is not (yet) a run is answered with 404 and the reader's reason.</summary>
+    private static bool TryRead(string run, string path, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out RunData? data, out IResult refusal)
+    {
+        try
+        {
+            data = RunReader.Read(path);
+            refusal = Results.Empty;
+            return true;
+        }
+        catch (RunFolderException e)
+        {
+            data = null;
+            refusal = Results.Text($"'{run}' cannot be shown: {e.Message}\n", "text/plain; charset=utf-8", statusCode: 404);
+            return false;
+        }
+    }
 
     private static IResult NotFound(string what) =>
         Results.Text($"not found: '{what}' is not a run folder or file under the runs folder\n", "text/plain; charset=utf-8", statusCode: 404);

@@ -1,16 +1,21 @@
 using System.Text.Json.Nodes;
+using Rewire.Core.Analysis;
+using Rewire.Core.Runs.Reading;
 
 namespace Rewire.Cli.Reports;
 
-/// <summary>Reads run folders and renders their report page: the one path `rewire report` and `rewire dashboard` share.</summary>
+/// <summary>Reads run folders, analyses their rewards and renders their report page: the one path `rewire report` and `rewire dashboard` share.</summary>
 internal static class ReportBuilder
 {
     /// <summary>The report's title: the run's folder name, or how many runs are compared.</summary>
-    public static string Title(IReadOnlyList<RunFolder> runs) =>
+    public static string Title(IReadOnlyList<RunData> runs) =>
         runs.Count == 1 ? $"Rewire report: {runs[0].Name}" : $"Rewire report: {runs.Count} runs compared";
 
-    public static JsonObject Payload(IReadOnlyList<RunFolder> runs, JsonObject? live = null) =>
-        ReportPayload.Build(runs, Title(runs), analysis: null, live);
+    public static JsonObject Payload(IReadOnlyList<RunData> runs, JsonObject? live = null) =>
+        ReportPayload.Build(runs, runs.Select(Analyze).ToList(), Title(runs), live);
 
-    public static string Html(IReadOnlyList<RunFolder> runs, JsonObject? live = null) => ReportPage.Render(Payload(runs, live));
+    public static string Html(IReadOnlyList<RunData> runs, JsonObject? live = null) => ReportPage.Render(Payload(runs, live));
+
+    /// <summary>The reward analysis of a run (docs/analysis.md); a run without samples yet has none.</summary>
+    private static RewardAnalysis? Analyze(RunData run) => run.Samples.Count == 0 && run.Metrics.Count == 0 ? null : RewardAnalyzer.Analyze(run);
 }

@@ -273,11 +273,51 @@
     }), [false, true, true, true, true]);
   }
 
+  // The reward analysis of each run (docs/analysis.md): detectors with their statistic and threshold, each component's
+  // contribution and correlations, and the additive versus multiplicative (KRC) combination.
   function analysisSection(main, d) {
-    if (!d.analysis) return;
-    var s = section(main, 'Reward analysis', 'analysis');
-    if (window.rewireRenderAnalysis) window.rewireRenderAnalysis(s, d.analysis, { el: el, table: table, note: note, fmt: fmt, chart: chart, color: color });
-    else { var pre = el('pre', { 'class': 'mono' }, JSON.stringify(d.analysis, null, 2)); s.appendChild(pre); }
+    var runs = d.runs.filter(function (r) { return r.analysis; });
+    var s = section(main, 'Reward analysis: what did the reward reward?', 'analysis');
+    if (runs.length === 0) { note(s, 'No run has logged samples or metrics to analyse yet.'); return; }
+    runs.forEach(function (r) {
+      var a = r.analysis;
+      if (d.runs.length > 1) s.appendChild(el('h3', null, r.name));
+      note(s, a.steps + ' steps, ' + a.samples + ' samples analysed (' + a.samples_with_correctness + ' with a correctness)' +
+        (a.held_out ? '; held-out accuracy ' + fmt(a.held_out.before) + ' → ' + fmt(a.held_out.after) : '; no held-out accuracy yet') + '.');
+      var t = el('table', { 'class': 'detectors' });
+      var head = el('tr');
+      ['detector', 'status', 'statistic', 'value', 'fires from', 'finding'].forEach(function (h) { head.appendChild(el('th', null, h)); });
+      t.appendChild(head);
+      (a.detectors || []).forEach(function (f) {
+        var tr = el('tr', { 'data-detector': f.detector, 'data-status': f.status });
+        tr.appendChild(el('td', null, f.detector));
+        var st = el('td', null, null);
+        st.appendChild(el('span', { 'class': f.status === 'fired' ? 'badge on' : 'badge' }, f.status));
+        tr.appendChild(st);
+        tr.appendChild(el('td', null, f.statistic));
+        tr.appendChild(el('td', { 'class': 'num' }, fmt(f.value)));
+        tr.appendChild(el('td', { 'class': 'num' }, fmt(f.threshold)));
+        tr.appendChild(el('td', null, f.message));
+        t.appendChild(tr);
+      });
+      s.appendChild(t);
+      if (a.components && a.components.length) {
+        s.appendChild(el('h3', null, 'Components' + (d.runs.length > 1 ? ' (' + r.name + ')' : '')));
+        table(s, ['component', 'weight', 'weight from', 'mean', 'contribution (mean w·r)', 'share', 'variance share', 'corr. with correct', 'corr. with accuracy (steps)', 'trend'],
+          a.components.map(function (c) {
+            return [c.name, c.weight, c.weight_source, c.mean, c.contribution, c.contribution_share, c.variance_share, c.correlation_with_correct, c.step_correlation_with_accuracy, c.trend];
+          }), [false, true, false, true, true, true, true, true, true, true]);
+      }
+      if (a.combination) {
+        var c = a.combination;
+        s.appendChild(el('h3', null, 'Additive versus multiplicative (KRC) combination'));
+        note(s, 'mean reward: additive ' + fmt(c.additive_mean) + ', KRC ' + fmt(c.multiplicative_mean) + '; correlation with correctness: additive ' +
+          fmt(c.additive_correlation_with_correct) + ', KRC ' + fmt(c.multiplicative_correlation_with_correct) + '; KRC is zero on ' + fmt(c.multiplicative_zero_share) + ' of samples.');
+        table(s, ['component', 'additive', 'additive share', 'KRC (Shapley)', 'KRC share', 'bottleneck share', 'zero share'],
+          c.components.map(function (x) { return [x.name, x.additive, x.additive_share, x.multiplicative, x.multiplicative_share, x.bottleneck_share, x.zero_share]; }),
+          [false, true, true, true, true, true, true]);
+      }
+    });
   }
 
   function metricsSection(main, d) {

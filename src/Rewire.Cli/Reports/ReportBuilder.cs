@@ -11,8 +11,26 @@ internal static class ReportBuilder
     public static string Title(IReadOnlyList<RunData> runs) =>
         runs.Count == 1 ? $"Rewire report: {runs[0].Name}" : $"Rewire report: {runs.Count} runs compared";
 
-    public static JsonObject Payload(IReadOnlyList<RunData> runs, JsonObject? live = null) =>
-        ReportPayload.Build(runs, runs.Select(Analyze).ToList(), Title(runs), live);
+    public static JsonObject Payload(IReadOnlyList<RunData> runs, JsonObject? live = null)
+    {
+        var analyses = new List<RewardAnalysis?>();
+        var shown = new List<RunData>();
+        foreach (var run in runs)
+        {
+            try
+            {
+                analyses.Add(Analyze(run));
+                shown.Add(run);
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or ArithmeticException)
+            {
+                // The report still shows the run's data; the reason the analysis could not be made is listed with the run.
+                analyses.Add(null);
+                shown.Add(run with { Issues = [.. run.Issues, new ReadIssue("(analysis)", 0, $"the reward analysis failed: {e.Message}")] });
+            }
+        }
+        return ReportPayload.Build(shown, analyses, Title(runs), live);
+    }
 
     public static string Html(IReadOnlyList<RunData> runs, JsonObject? live = null) => ReportPage.Render(Payload(runs, live));
 

@@ -21,6 +21,14 @@ public sealed class DashboardCommandTests : IDisposable
         Assert.Contains("does not exist", missing.Err + missing.Out);
         Assert.Equal(2, CliHarness.Run("dashboard", "--runs", _dir, "--port", "70000").Code);
         Assert.Equal(2, CliHarness.Run("dashboard", "--runs", _dir, "--host", "example.com").Code);
+
+        // A port another program listens on.
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        int port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+        var busy = CliHarness.Run("dashboard", "--runs", _dir, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(2, busy.Code);
+        Assert.Contains("address already in use", busy.Err);
     }
 
     [SkippableFact]

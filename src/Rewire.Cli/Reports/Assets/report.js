@@ -431,7 +431,8 @@
         return resp.json();
       }).then(function (next) {
         var sig = signature(next);
-        if (sig !== last) { last = sig; render(next); }
+        // Redraw in place: the page is rebuilt synchronously at the same height, so the reader keeps their place.
+        if (sig !== last) { last = sig; var y = window.scrollY; render(next); window.scrollTo(0, y); }
         liveUpdates++;
         document.body.setAttribute('data-live-updates', String(liveUpdates));
         document.body.setAttribute('data-live-steps', String(next.runs.reduce(function (a, r) { return a + r.steps.length; }, 0)));

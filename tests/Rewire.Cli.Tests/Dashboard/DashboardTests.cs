@@ -114,8 +114,15 @@ public sealed class DashboardTests : IAsyncLifetime
         Assert.DoesNotContain("TOP-SECRET", body);
         Assert.DoesNotContain("root:", body);
         Assert.True(status is 400 or 404, $"{target} answered {status}: {body}");
-        // The listing does not show the folder that links outside either.
-        Assert.DoesNotContain("linked-outside", await _http.GetStringAsync("/api/runs"));
+    }
+
+    [Fact]
+    public async Task TheListingLeavesOutFoldersThatLinkOutside()
+    {
+        string runs = await _http.GetStringAsync("/api/runs");
+        Assert.Contains("20261201-000000-alpha", runs);
+        Assert.DoesNotContain("linked-outside", runs);
+        Assert.DoesNotContain("linked-outside", await _http.GetStringAsync("/"));
     }
 
     [Fact]

@@ -117,7 +117,8 @@
     var index = {};
     xs.forEach(function (x, i) { index[x] = i; });
     var data = [xs];
-    var uSeries = [{ label: opts.xLabel || 'step' }];
+    var xLabel = opts.xLabel !== undefined ? opts.xLabel : 'step';
+    var uSeries = [{ label: xLabel || 'x' }];
     series.forEach(function (s) {
       var ys = xs.map(function () { return null; });
       s.xs.forEach(function (x, i) { var v = s.ys[i]; ys[index[x]] = (v === null || v === undefined || !isFinite(v)) ? null : v; });
@@ -132,7 +133,7 @@
     var options = {
       width: width, height: opts.height || 210, series: uSeries,
       scales: { x: { time: false }, y: { range: yRange } },
-      axes: [{ label: opts.xLabel || 'step', size: 38, values: opts.xValues }, { size: 62, splits: ySplits, values: yValues }],
+      axes: [{ label: xLabel, size: 38, values: opts.xValues, splits: opts.xSplits }, { size: 62, splits: ySplits, values: yValues }],
       legend: { live: true },
       hooks: {
         draw: [function (u) {
@@ -223,7 +224,10 @@
       series.push({ label: runLabel(runs, r, 'sampled'), xs: [0, 1], ys: [m.accuracy_before_rl, m.accuracy_after_rl], color: color(i), dash: [] });
       series.push({ label: runLabel(runs, r, 'greedy'), xs: [0, 1], ys: [m.greedy_accuracy_before_rl, m.greedy_accuracy_after_rl], color: color(i), dash: [6, 4] });
     });
-    chart(grid, 'accuracy on held-out prompts', series, { xLabel: '', xValues: function (u, vals) { return vals.map(function (v) { return v === 0 ? 'before RL' : v === 1 ? 'after RL' : ''; }); } });
+    chart(grid, 'accuracy on held-out prompts (solid: sampled, dashed: greedy)', series, {
+      xLabel: '', xSplits: function () { return [0, 1]; },
+      xValues: function (u, vals) { return vals.map(function (v) { return v === 0 ? 'before RL' : v === 1 ? 'after RL' : ''; }); }
+    });
   }
 
   function rewardSection(main, d) {

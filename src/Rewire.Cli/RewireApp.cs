@@ -56,6 +56,8 @@ public static class RewireApp
                 b.AddCommand<BenchRewardsCommand>("rewards")
                     .WithDescription("Soak the reward path: many calls of which some hang and some throw; counts every outcome and the threads used.");
             });
+            config.AddCommand<AnalyzeCommand>("analyze")
+                .WithDescription("What did the reward reward? Component contributions, correlation with correctness, KRC vs sum, and the reward-hacking detectors.");
             config.AddCommand<BanditCommand>("bandit")
                 .WithDescription("Simulate a bandit algorithm on a bandit environment and report regret.");
             config.AddCommand<BidCommand>("bid")
@@ -86,7 +88,7 @@ public static class RewireApp
                 Console.Error.WriteLine(TerminalText.Clean(e.Message));
                 return ExitCodes.Refused;
             case CommandParseException or CommandRuntimeException:
-                var command = args.TakeWhile(a => !a.StartsWith('-') && !a.Contains('=')).Take(2).Where(a => a is "train" or "eval" or "sample" or "report" or "dashboard" or "list" or "doctor" or "score" or "bench" or "bandit" or "bid" or "samplers" or "generation" or "rewards");
+                var command = args.TakeWhile(a => !a.StartsWith('-') && !a.Contains('=')).Take(2).Where(a => a is "train" or "eval" or "analyze" or "sample" or "report" or "dashboard" or "list" or "doctor" or "score" or "bench" or "bandit" or "bid" or "samplers" or "generation" or "rewards");
                 string help = "rewire " + string.Join(' ', command.Append("--help"));
                 Console.Error.WriteLine($"rewire: {TerminalText.Clean(e.Message.TrimEnd())}");
                 Console.Error.WriteLine($"Run '{help}' to see what is accepted.");

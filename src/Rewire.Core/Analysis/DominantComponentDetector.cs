@@ -3,9 +3,8 @@ namespace Rewire.Core.Analysis;
 /// <summary>
 /// One component dominating: a single reward term carries almost all of the total reward's variance over the
 /// sampled rollouts, so group-normalised advantages (GRPO and its relatives subtract the group mean) are driven by it
-/// alone and the other terms barely steer the policy, whatever their weights say ("Effective Reward Specification in
-/// Deep Reinforcement Learning" surveys such mis-specified combinations; "Learning to Optimize Multi-Objective Alignment
-/// Through Dynamic Reward Weighting" adapts weights for this reason). Statistic: the largest variance share
+/// alone and the other terms barely steer the policy, whatever their weights say (Effective Reward Specification surveys such mis-specified combinations; Dynamic reward
+/// weighting adapts the weights for this reason). Statistic: the largest variance share
 /// Cov(w_k·r_k, total) / Var(total) over components. Fires when it is at least
 /// <see cref="AnalysisThresholds.DominantVarianceShare"/> and the reward has at least two components.
 /// </summary>
@@ -33,9 +32,9 @@ public sealed class DominantComponentDetector : IRewardDetector
         var evidence = Enumerable.Range(0, m.Names.Count).ToDictionary(k => "variance_share/" + m.Names[k], k => shares[k]);
         bool fired = shares[top] >= t.DominantVarianceShare;
         string message = fired
-            ? $"'{m.Names[top]}' carries {shares[top]:P0} of the reward's variance; the other terms hardly move the advantages. " +
+            ? $"'{m.Names[top]}' carries {shares[top]:0%} of the reward's variance; the other terms hardly move the advantages. " +
               "Lower its weight, rescale the others, or check that the other terms vary at all"
-            : $"no component carries {t.DominantVarianceShare:P0} of the reward's variance (largest: '{m.Names[top]}' with {shares[top]:P0})";
+            : $"no component carries {t.DominantVarianceShare:0%} of the reward's variance (largest: '{m.Names[top]}' with {shares[top]:0%})";
         return new DetectorFinding(Name, fired ? DetectorStatus.Fired : DetectorStatus.Clear, statistic, shares[top], t.DominantVarianceShare, message, evidence);
     }
 }

@@ -3,8 +3,7 @@ namespace Rewire.Core.Analysis;
 /// <summary>
 /// Format-only gains: a format component (its name contains one of <see cref="AnalysisThresholds.FormatComponentMarkers"/>)
 /// rising while correctness does not: the policy is learning to look right (tags, answer boxes, syntax) rather than to
-/// be right, a common form of reward hacking when format rewards are added to verifiable ones ("Reward Shaping to
-/// Mitigate Reward Hacking in RLHF" (PAR)). Statistic: the largest fitted rise of a format component's per-step mean
+/// be right, a common form of reward hacking when format rewards are added to verifiable ones (PAR). Statistic: the largest fitted rise of a format component's per-step mean
 /// (from samples.jsonl). Fires when it is at least <see cref="AnalysisThresholds.FormatRise"/> and the fitted change of
 /// correctness over the same steps is at most <see cref="AnalysisThresholds.FormatCorrectnessRise"/>; correctness is
 /// the step's `accuracy` metric (every trained rollout) when metrics.jsonl has it, else the samples' correctness.

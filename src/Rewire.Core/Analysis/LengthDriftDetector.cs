@@ -5,7 +5,7 @@ namespace Rewire.Core.Analysis;
 /// <summary>
 /// Length drift: the mean response length moving far from where RL started, in either direction. Growth is the
 /// classic sign of a reward that pays for length (verbosity, padding, repeated answers); a collapse towards empty
-/// answers is the sign of a penalty that dominates ("Anti-Length Shift" (DOT) and DAPO's overlong punishment exist
+/// answers is the sign of a penalty that dominates (DOT's outlier truncation and DAPO's overlong punishment exist
 /// because length moves under RL). Statistic: the fitted change of `response_length_mean` over the RL steps divided by
 /// its fitted value at the first step. Fires when its magnitude is at least
 /// <see cref="AnalysisThresholds.LengthDriftRelative"/>. The evidence adds the generation cap (`rl.max_new_tokens`) and
@@ -40,9 +40,9 @@ public sealed class LengthDriftDetector : IRewardDetector
         bool fired = Math.Abs(relative) >= t.LengthDriftRelative;
         string pays = evidence.TryGetValue("length_reward_correlation", out double lr) ? $"; length-reward correlation in the samples {lr:0.##}" : "";
         string message = fired
-            ? $"mean response length {(relative > 0 ? "grew" : "shrank")} by {Math.Abs(relative):P0} ({trend.Start:0.#} -> {trend.End:0.#} tokens){pays}: " +
+            ? $"mean response length {(relative > 0 ? "grew" : "shrank")} by {Math.Abs(relative):0%} ({trend.Start:0.#} -> {trend.End:0.#} tokens){pays}: " +
               (relative > 0 ? "check whether a reward term pays for length, or whether answers are being padded or repeated" : "check whether a penalty term dominates and answers are collapsing")
-            : $"mean response length changed by {relative:P0} ({trend.Start:0.#} -> {trend.End:0.#} tokens){pays}";
+            : $"mean response length changed by {relative:0%} ({trend.Start:0.#} -> {trend.End:0.#} tokens){pays}";
         return new DetectorFinding(Name, fired ? DetectorStatus.Fired : DetectorStatus.Clear, statistic, relative, t.LengthDriftRelative, message, evidence);
     }
 }

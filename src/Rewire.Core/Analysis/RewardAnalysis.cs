@@ -51,5 +51,6 @@ public sealed record RewardAnalysis
     public IReadOnlyList<ReadIssue> Issues { get; init; } = [];
 
     /// <summary>The detectors that fired.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public IEnumerable<DetectorFinding> Findings => Detectors.Where(d => d.Fired);
 }

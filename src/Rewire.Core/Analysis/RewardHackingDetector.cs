@@ -2,8 +2,8 @@ namespace Rewire.Core.Analysis;
 
 /// <summary>
 /// Reward rising while held-out accuracy is flat or falling: the policy found something the reward pays for that the
-/// task does not want (reward hacking; "Reward Shaping to Mitigate Reward Hacking in RLHF" (PAR) and "Sail into the
-/// Headwind" (POWER) describe the pattern of proxy reward up, true quality flat or down).
+/// task does not want (reward hacking: PAR and POWER describe the pattern of a proxy reward going up while true quality
+/// stays flat or goes down).
 /// Statistic: the fitted rise of `reward_mean` over the RL steps divided by the mean within-step spread `reward_std`
 /// (the unit group-normalised advantages measure rewards in; the mean |reward_mean| or 1 when the spread is 0).
 /// Fires when that rise is at least <see cref="AnalysisThresholds.HackingRewardRise"/> and the held-out accuracy

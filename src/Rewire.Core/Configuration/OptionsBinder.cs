@@ -93,11 +93,14 @@ public static class OptionsBinder
     };
 
     /// <summary>The resolved configuration as a JSON object with snake_case keys (what a run folder records).</summary>
-    public static JsonObject ToJson(object options)
+    public static JsonObject ToJson(object options) => ToJson(options, forHash: false);
+
+    private static JsonObject ToJson(object options, bool forHash)
     {
         var obj = new JsonObject();
         foreach (var p in Properties(options.GetType()))
         {
+            if (forHash && p.IsDefined(typeof(NotHashedAttribute), inherit: true)) continue;
             object? value = p.GetValue(options);
             obj[KeyOf(p)] = value switch
             {
@@ -111,7 +114,7 @@ public static class OptionsBinder
                 IReadOnlyList<string> list => new JsonArray(list.Select(x => (JsonNode?)JsonValue.Create(x)).ToArray()),
                 IDictionary<string, string> map => NestedByDots(map),
                 IDictionary<string, double> dict => new JsonObject(dict.OrderBy(k => k.Key, StringComparer.Ordinal).Select(k => new KeyValuePair<string, JsonNode?>(k.Key, k.Value))),
-                _ when IsNested(p.PropertyType) => ToJson(value),
+                _ when IsNested(p.PropertyType) => ToJson(value, forHash),
                 _ => value.ToString(),
             };
         }
@@ -136,10 +139,14 @@ public static class OptionsBinder
         return root;
     }
 
-    /// <summary>A stable hash of the resolved configuration (SHA-256 of its canonical JSON, first 16 hex digits).</summary>
+    /// <summary>
+    /// A stable hash of the resolved configuration (SHA-256 of its canonical JSON, first 16 hex digits). Keys marked
+    /// <see cref="NotHashedAttribute"/> (logging switches that do not change what is trained) are left out, so turning
+    /// them on or off, or adding such a key, never stops a run from resuming.
+    /// </summary>
     public static string Hash(object options)
     {
-        var bytes = Encoding.UTF8.GetBytes(ToJson(options).ToJsonString());
+        var bytes = Encoding.UTF8.GetBytes(ToJson(options, forHash: true).ToJsonString());
         return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes))[..16];
     }
 

@@ -18,6 +18,7 @@ using Rewire.Core.Configuration;
 using Rewire.Core.MultiObjective;
 using Rewire.Core.Rewards;
 using Rewire.Core.Runs;
+using Rewire.Core.Runs.TensorBoard;
 using Rewire.Core.Sampling;
 using Rewire.Core.Techniques;
 using Rewire.Tasks;
@@ -154,6 +155,7 @@ public sealed class RlvrTrainer : IDisposable
         string? stopReason = null;
         using var metrics = new JsonLinesWriter(_run.MetricsFile);
         using var samples = new JsonLinesWriter(_run.SamplesFile);
+        using var tensorboard = _o.Run.Tensorboard ? TensorBoardWriter.Create(_run.Path) : null;
         _observer.Stage("rl", $"{_o.Rl.Steps} steps of {_o.Rl.Objective} with {_o.Rl.Estimator} advantages, {_o.Rl.Sampler} sampling ({_o.Rl.Recipe} recipe)");
         while (_step < _o.Rl.Steps)
         {
@@ -162,6 +164,8 @@ public sealed class RlvrTrainer : IDisposable
             var m = RlStep(samples);
             metrics.Write(m);
             _metricLines++;
+            // The same numbers as the metrics line, one scalar each (run.tensorboard).
+            tensorboard?.WriteScalars(m.Step, TensorBoardWriter.NumericFields(JsonSerializer.SerializeToNode(m, RunDirectory.JsonOptions)!.AsObject()));
             _observer.RlStep(m, _o.Rl.Steps);
             if (_update.ConsecutiveNonFinite >= _o.Run.MaxConsecutiveNonFinite)
             {

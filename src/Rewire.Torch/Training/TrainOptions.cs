@@ -30,6 +30,12 @@ public sealed class RunOptions
     /// tested; cuda needs the CUDA LibTorch build (-p:RewireTorchBackend=cuda) and was not tested (no GPU here).
     /// </summary>
     public string Device { get; set; } = "cpu";
+
+    /// <summary>
+    /// Also write TensorBoard event files (a scalar for every numeric metric of every RL step) into the run folder, so
+    /// `tensorboard --logdir runs` shows the runs. Logging only: not part of the configuration hash.
+    /// </summary>
+    [NotHashed] public bool Tensorboard { get; set; }
 }
 
 /// <summary>Which task to train on and how its data is made.</summary>

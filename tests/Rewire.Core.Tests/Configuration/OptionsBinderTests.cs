@@ -113,6 +113,29 @@ public class OptionsBinderTests
         Assert.Equal(16, OptionsBinder.Hash(a).Length);
     }
 
+    public sealed class Logged
+    {
+        public int Steps { get; set; } = 3;
+        [NotHashed] public bool Tensorboard { get; set; }
+    }
+
+    public sealed class Unlogged
+    {
+        public int Steps { get; set; } = 3;
+    }
+
+    [Fact]
+    public void NotHashedKeysAreRecordedButLeftOutOfTheHash()
+    {
+        var off = new Logged();
+        var on = new Logged { Tensorboard = true };
+        Assert.Equal(OptionsBinder.Hash(off), OptionsBinder.Hash(on));
+        // A configuration from before the key existed keeps its hash, so its runs still resume.
+        Assert.Equal(OptionsBinder.Hash(new Unlogged()), OptionsBinder.Hash(on));
+        Assert.NotEqual(OptionsBinder.Hash(off), OptionsBinder.Hash(new Logged { Steps = 4 }));
+        Assert.True(OptionsBinder.ToJson(on)["tensorboard"]!.GetValue<bool>());
+    }
+
     [Theory]
     [InlineData("LearningRate", "learning_rate")]
     [InlineData("KlCoef", "kl_coef")]

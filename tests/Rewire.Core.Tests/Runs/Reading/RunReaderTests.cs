@@ -209,4 +209,41 @@ public sealed class RunReaderTests
         Assert.Equal([(1, 0.01), (3, 0.03)], data.Series("kl"));
         Assert.Equal([1, 2, 3], data.Series("reward_mean").Select(p => p.Step));
     }
+
+    [Fact]
+    public void RandomBytesAndFragmentsNeverMakeTheReaderOrTheAnalysisThrow()
+    {
+        string[] fragments =
+        [
+            TrainerMetricsLine, TrainerSampleLine, "{", "}", "[", "\"", "\n", "{\"step\":", "NaN", "1e999", "-0", "null", "{\"step\":1}",
+            "{\"step\":2,\"reward\":1,\"components\":{\"a\":\"Infinity\",\"b\":1e308},\"correct\":true}",
+            "{\"step\":3,\"reward_mean\":\"-Infinity\",\"reward_std\":1e308,\"response_length_mean\":-5}", "\u0000", "\uFFFD",
+        ];
+        var rng = new Random(11);
+        for (int trial = 0; trial < 60; trial++)
+        {
+            using var run = new SyntheticRun();
+            foreach (var file in new[] { "metrics.jsonl", "samples.jsonl", "summary.json", "config.json" })
+            {
+                using var s = new MemoryStream();
+                int parts = rng.Next(0, 40);
+                for (int i = 0; i < parts; i++)
+                {
+                    if (rng.Next(4) == 0)
+                    {
+                        var junk = new byte[rng.Next(1, 30)];
+                        rng.NextBytes(junk);
+                        s.Write(junk);
+                    }
+                    else s.Write(Encoding.UTF8.GetBytes(fragments[rng.Next(fragments.Length)]));
+                    if (rng.Next(3) > 0) s.WriteByte((byte)'\n');
+                }
+                File.WriteAllBytes(run.File_(file), s.ToArray());
+            }
+            var data = run.Read();
+            var analysis = Rewire.Core.Analysis.RewardAnalyzer.Analyze(data);
+            Assert.Equal(4, analysis.Detectors.Count);
+            _ = System.Text.Json.JsonSerializer.Serialize(analysis, RunDirectory.JsonOptions);
+        }
+    }
 }

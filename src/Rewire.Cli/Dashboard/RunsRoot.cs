@@ -1,3 +1,7 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Rewire.Core.Runs.Reading;
+
 namespace Rewire.Cli.Dashboard;
 
 /// <summary>One run folder as the dashboard lists it.</summary>
@@ -87,16 +91,21 @@ internal sealed class RunsRoot
         return current;
     }
 
+    /// <summary>finished or stopped (summary.json says), in progress or interrupted (no summary yet), unreadable summary, or not a run folder.</summary>
     private static string State(string run)
     {
         string summary = Path.Combine(run, "summary.json");
-        if (!File.Exists(summary)) return "in progress or interrupted";
+        if (!File.Exists(summary))
+            return File.Exists(Path.Combine(run, "config.json")) || File.Exists(Path.Combine(run, "metrics.jsonl")) ? "in progress or interrupted" : "not a run folder";
         try
         {
-            string text = File.ReadAllText(summary);
-            return text.Contains("\"completed\": true", StringComparison.Ordinal) || text.Contains("\"completed\":true", StringComparison.Ordinal) ? "finished" : "stopped";
+            using var fs = new FileStream(summary, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            if (fs.Length > RunReader.MaxDocumentBytes) return "unreadable summary";
+            if (JsonNode.Parse(fs) is not JsonObject o) return "unreadable summary";
+            return o["completed"] is JsonValue v && v.TryGetValue(out bool completed) && completed ? "finished" : "stopped";
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return "unreadable"; }
+        catch (JsonException) { return "unreadable summary"; }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return "unreadable summary"; }
     }
 
     private static int CountLines(string file)

@@ -149,6 +149,10 @@ public sealed class DashboardTests : IAsyncLifetime
                 Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.NotFound, $"{target} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
             }
         }
+        var states = JsonNode.Parse(await _http.GetStringAsync("/api/runs"))!.AsArray().ToDictionary(r => r!["name"]!.GetValue<string>(), r => r!["state"]!.GetValue<string>());
+        Assert.Equal("not a run folder", states["malformed-empty"]);
+        Assert.Equal("in progress or interrupted", states["malformed-torn-line"]);
+        Assert.Equal("unreadable summary", states["malformed-garbage"]); // its summary.json is an array
         // A torn run still shows what was written; the empty folder is explained, not an error.
         var torn = JsonNode.Parse(await _http.GetStringAsync("/api/runs/malformed-torn-line/report.json"))!;
         Assert.Equal([1], torn["runs"]![0]!["steps"]!.AsArray().Select(s => s!.GetValue<int>()));

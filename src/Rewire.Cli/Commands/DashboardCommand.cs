@@ -8,7 +8,7 @@ namespace Rewire.Cli.Commands;
 
 /// <summary>
 /// `rewire dashboard [--runs DIR] [--port N] [--host ADDRESS]`: serves the runs folder's reports on 127.0.0.1 until
-/// Ctrl-C (exit code 130). docs/reports.md describes what it serves and its security properties.
+/// Ctrl-C or SIGTERM (exit code 130). docs/reports.md describes what it serves and its security properties.
 /// </summary>
 public sealed class DashboardCommand : Command<DashboardCommand.Settings>
 {
@@ -64,6 +64,8 @@ public sealed class DashboardCommand : Command<DashboardCommand.Settings>
                 // Tests and scripts read this line for the address (with --port 0 it names the port chosen).
                 Console.Out.WriteLine($"rewire dashboard: serving {server.Root.RealPath} at {server.Address} (Ctrl-C stops)");
                 Console.Out.Flush();
+                // Ctrl-C (SIGINT) cancels `stop` directly; SIGTERM stops the host, which cancels it through Stopping.
+                using var onHostStop = server.Stopping.Register(stop.Cancel);
                 stop.Token.WaitHandle.WaitOne();
                 server.StopAsync().GetAwaiter().GetResult();
             }

@@ -119,6 +119,9 @@ internal sealed class DashboardServer : IAsyncDisposable
         return new DashboardServer(app, root, new Uri(addresses.First()));
     }
 
+    /// <summary>Cancelled when the host begins to stop (SIGTERM reaches it through the host's console lifetime).</summary>
+    public CancellationToken Stopping => _app.Lifetime.ApplicationStopping;
+
     public Task StopAsync() => _app.StopAsync();
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();

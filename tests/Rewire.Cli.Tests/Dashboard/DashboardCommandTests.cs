@@ -6,7 +6,7 @@ using Rewire.Tests.Common;
 
 namespace Rewire.Cli.Tests.Dashboard;
 
-/// <summary>`rewire dashboard` as a process: refused input, serving on a free port, Ctrl-C (SIGINT) exits 130.</summary>
+/// <summary>`rewire dashboard` as a process: refused input, serving on a free port, Ctrl-C (SIGINT) or SIGTERM exits 130.</summary>
 public sealed class DashboardCommandTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("rewire-dashboard-cmd").FullName;
@@ -31,8 +31,10 @@ public sealed class DashboardCommandTests : IDisposable
         Assert.Contains("address already in use", busy.Err);
     }
 
-    [SkippableFact]
-    public async Task ServesUntilCtrlCAndExits130()
+    [SkippableTheory]
+    [InlineData("-INT")]
+    [InlineData("-TERM")]
+    public async Task ServesUntilCtrlCOrTermAndExits130(string signal)
     {
         // A child started from a background shell inherits SIGINT as ignored, and .NET keeps an ignored SIGINT ignored;
         // python3 restores the default disposition before it becomes `rewire`, as an interactive terminal would have it.
@@ -55,9 +57,9 @@ public sealed class DashboardCommandTests : IDisposable
             using var http = new HttpClient();
             Assert.Contains("20261201-000000-a", await http.GetStringAsync(address));
 
-            using (var kill = Process.Start("/bin/kill", ["-INT", p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) kill.WaitForExit();
+            using (var kill = Process.Start("/bin/kill", [signal, p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) kill.WaitForExit();
             string rest = await p.StandardOutput.ReadToEndAsync().WaitAsync(TimeSpan.FromMinutes(1));
-            Assert.True(p.WaitForExit(TimeSpan.FromMinutes(1)), "rewire dashboard did not stop on SIGINT");
+            Assert.True(p.WaitForExit(TimeSpan.FromMinutes(1)), $"rewire dashboard did not stop on {signal}");
             p.WaitForExit();
             Assert.True(p.ExitCode == 130, $"exit {p.ExitCode}\n{rest}\n{stderr}");
             Assert.Contains("stopped", rest);

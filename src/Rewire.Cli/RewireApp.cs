@@ -17,6 +17,28 @@ public static class RewireApp
     public static string Version =>
         typeof(RewireApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
+    /// <summary>Every command and bench sub-command name, one per line (the parse-error hint names the command typed).</summary>
+    private static readonly HashSet<string> CommandNames = new(StringComparer.Ordinal)
+    {
+        "train",
+        "eval",
+        "sample",
+        "list",
+        "report",
+        "dashboard",
+        "doctor",
+        "score",
+        "bench",
+        "samplers",
+        "generation",
+        "control",
+        "rewards",
+        "reward-design",
+        "analyze",
+        "bandit",
+        "bid",
+    };
+
     public static int Run(string[] args)
     {
         var app = new CommandApp();
@@ -38,6 +60,10 @@ public static class RewireApp
                 .WithDescription("Print completions of held-out prompts from a run's newest checkpoint, with their reward breakdown.");
             config.AddCommand<ListCommand>("list")
                 .WithDescription("List every registered task, reward, shaping, estimator, objective, sampler and bandit.");
+            config.AddCommand<ReportCommand>("report")
+                .WithDescription("Write one self-contained HTML report of one or more runs: every metric over steps, rewards, timing, held-out accuracy, samples.");
+            config.AddCommand<DashboardCommand>("dashboard")
+                .WithDescription("Serve a local dashboard (127.0.0.1) that lists runs, shows their reports and follows running ones live.");
             config.AddCommand<DoctorCommand>("doctor")
                 .WithDescription("Check the .NET runtime, TorchSharp and LibTorch on this machine.");
             config.AddCommand<ScoreCommand>("score")
@@ -90,7 +116,7 @@ public static class RewireApp
                 Console.Error.WriteLine(TerminalText.Clean(e.Message));
                 return ExitCodes.Refused;
             case CommandParseException or CommandRuntimeException:
-                var command = args.TakeWhile(a => !a.StartsWith('-') && !a.Contains('=')).Take(2).Where(a => a is "train" or "eval" or "analyze" or "sample" or "list" or "doctor" or "score" or "bench" or "bandit" or "bid" or "control" or "samplers" or "generation" or "rewards");
+                var command = args.TakeWhile(a => !a.StartsWith('-') && !a.Contains('=')).Take(2).Where(CommandNames.Contains);
                 string help = "rewire " + string.Join(' ', command.Append("--help"));
                 Console.Error.WriteLine($"rewire: {TerminalText.Clean(e.Message.TrimEnd())}");
                 Console.Error.WriteLine($"Run '{help}' to see what is accepted.");

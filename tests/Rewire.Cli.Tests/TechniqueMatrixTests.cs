@@ -165,6 +165,10 @@ public sealed class TechniqueMatrixTests(WarmStartFixture warm) : IClassFixture<
                     d.Example.Where(a => a.StartsWith("task.", StringComparison.Ordinal)).ToArray());
                 static string Draws(Run run) => string.Join(",", run.Samples.Select(s => s["prompt_id"]!.GetValue<string>()).Distinct());
                 Assert.NotEqual(Draws(uniform), Draws(r));
+                // A pool of several domains (the list operations) reports each domain's share of the trained groups.
+                if (d.Example.Contains("task.name=lists"))
+                    Assert.All(r.Metrics, m => Assert.Equal(1.0, m.Where(kv => kv.Key.StartsWith("sampler/domain_share/", StringComparison.Ordinal))
+                        .Sum(kv => kv.Value!.GetValue<double>()), 9));
                 break;
         }
     }

@@ -64,6 +64,7 @@ public sealed class RlvrTrainer : IDisposable
     private readonly PolicySession _session;
     private readonly AdamW _optimizer;
     private readonly IPromptSampler _sampler;
+    private string[]? _domains;
     private readonly RewardStage _reward;
     private readonly IReadOnlyList<ConfiguredShaper> _shapers;
     private readonly IRolloutStrategy _rollout;
@@ -275,7 +276,28 @@ public sealed class RlvrTrainer : IDisposable
                 r.Reward.Components, r.Reward.FailureReason, r.Finish.ToString().ToLowerInvariant()));
             _sampleLines++;
         }
-        return StepMetrics.From(_step, rows, batch, collector, updateMetrics, update.Elapsed, LearningRate(), TechniqueMetrics(collector, updateMetrics));
+        var techniques = TechniqueMetrics(collector, updateMetrics);
+        AddDomainShares(techniques, batch);
+        return StepMetrics.From(_step, rows, batch, collector, updateMetrics, update.Elapsed, LearningRate(), techniques);
+    }
+
+    /// <summary>
+    /// When the training pool spans several domains: the share of the step's trained groups from each domain
+    /// (sampler/domain_share/NAME, what the sampler chose and the filter kept) and their accuracy (sampler/domain_accuracy/NAME,
+    /// absent for a domain with no trained group this step). Domain-aware samplers (DADS, RECAP, curricula) are judged by these.
+    /// </summary>
+    private void AddDomainShares(Dictionary<string, double> m, CollectedBatch batch)
+    {
+        _domains ??= _sampler.Pool.Select(p => p.Domain).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        if (_domains.Length < 2) return;
+        int groups = batch.Groups.Count;
+        foreach (var d in _domains)
+        {
+            var mine = batch.Groups.Where(g => g.Prompt.Domain == d).ToList();
+            m[$"sampler/domain_share/{d}"] = groups == 0 ? 0 : mine.Count / (double)groups;
+            int rollouts = mine.Sum(g => g.Size);
+            if (rollouts > 0) m[$"sampler/domain_accuracy/{d}"] = mine.Sum(g => g.CorrectCount) / (double)rollouts;
+        }
     }
 
     /// <summary>What each technique did in this step, under its kind: shaping/NAME/changed_fraction, rollout/..., actor/..., reward_weighting/...</summary>

@@ -217,6 +217,14 @@ def construct_cases():
         "string_methods": "{{ s.strip() }}|{{ s.lstrip() }}|{{ s.rstrip() }}|{{ 'xxaxx'.strip('x') }}|{{ '\\n\\nq\\n'.lstrip('\\n') }}|{{ 'a,b,,c'.split(',') }}|{{ ' a  b '.split() }}|{{ 'a,b,c'.split(',', 1) }}|{{ 'x</think>y</think>z'.split('</think>')[-1] }}|{{ s.startswith('  He') }}|{{ s.endswith(('x', '  ')) }}|{{ 'Ab'.upper() }}{{ 'Ab'.lower() }}|{{ 'a-b'.replace('-', '+') }}|{{ '-'.join(['a', 'b']) }}|{{ 'hello'.find('l') }}|{{ 'hello'.count('l') }}|{{ 'hi there'.title() }}",
         "dict_methods": "{{ d.keys() | list }}|{{ d.values() | list | length }}|{{ d.get('b') }}|{{ d.get('zz', 'dflt') }}|{{ d.get('zz') }}",
         "tests": "{{ n is none }} {{ s is string }} {{ d is mapping }} {{ xs is iterable }} {{ s is iterable }} {{ d is iterable }} {{ xs is sequence }} {{ i is number }} {{ i is integer }} {{ f is float }} {{ t is boolean }} {{ t is true }} {{ i is false }} {{ i is odd }} {{ i is even }} {{ 9 is divisibleby 3 }} {{ i is eq 7 }} {{ 2 is in xs }} {{ nothing is undefined }} {{ s is not mapping }} {{ 'abc' is lower }} {{ i is gt 3 }} {{ n is not none }}",
+        "scope_loop_iterations": "{% for x in xs %}{% if y is defined %}[{{ y }}]{% endif %}{% set y = x %}({{ y }}){% endfor %}{{ y is defined }}",
+        "scope_loop_variable_after": "{% set x = 'before' %}{% for x in xs %}{% endfor %}{{ x }}",
+        "scope_macro_sees_globals": "{% set g = 'top' %}{% macro m() %}{{ g }}/{{ xs | length }}{% endmacro %}{{ m() }}",
+        "call_block": "{% macro box(title) %}<{{ title }}:{{ caller() }}>{% endmacro %}{% call box('t') %}inside {{ i }}{% endcall %}",
+        "filter_block": "{% filter upper %}shout {{ s | trim }}{% endfilter %}",
+        "conditional_chain": "{{ 'a' if i > 10 else 'b' if i > 5 else 'c' }}|{{ (xs | length > 2) and 'long' or 'short' }}",
+        "nested_data": "{% for u in users %}{{ u.name }}{% if u.admin is defined and u.admin %}*{% endif %}{% if not loop.last %}, {% endif %}{% endfor %}",
+        "string_concat_types": "{{ 'n=' ~ i ~ ', f=' ~ f ~ ', none=' ~ n ~ ', list=' ~ xs }}",
         "raise_exception_unused": "{% if false %}{{ raise_exception('never') }}{% endif %}ok",
         # errors (the C# side must throw)
         "error_raise": "{% if xs | length > 2 %}{{ raise_exception('Conversation roles must alternate!') }}{% endif %}",
@@ -233,8 +241,46 @@ def construct_cases():
     return [{"name": f"construct/{k}", "template": src, "extra": v} for k, src in t.items()]
 
 
+def whitespace_fuzz_cases(count=150, seed=13):
+    """Random templates built from whitespace and tag fragments (blocks balanced), for trim_blocks/lstrip_blocks and
+    the -/+ markers in every combination."""
+    import random
+    rng = random.Random(seed)
+    text = ["\n", "\n", "  ", "\t", " ", "a", "b ", "\n  ", "  \n", "\n\n"]
+    inline = ["{{ 'x' }}", "{{- 'y' }}", "{{ 'z' -}}", "{{- v -}}", "{# c #}", "{#- c #}", "{# c -#}", "{% set q = 1 %}",
+              "{%- set q = 2 -%}", "{%+ set q = 3 %}", "{% set q = 4 +%}"]
+    opens = [("{% if t %}", "{% endif %}"), ("{%- if t %}", "{% endif -%}"), ("{% if t -%}", "{%- endif %}"),
+             ("{%+ if t %}", "{% endif +%}"), ("{% for k in [1, 2] %}", "{% endfor %}"), ("{%- for k in [1] -%}", "{%- endfor -%}"),
+             ("{% if not t %}", "{% else %}")]
+    cases = []
+    for n in range(count):
+        out, stack = [], []
+        for _ in range(rng.randint(4, 18)):
+            r = rng.random()
+            if r < 0.45:
+                out.append(rng.choice(text))
+            elif r < 0.7:
+                out.append(rng.choice(inline))
+            elif r < 0.85 or not stack:
+                o, c = rng.choice(opens)
+                if o == "{% if not t %}":
+                    out.append(o); out.append(rng.choice(text)); out.append("{% else %}"); c = "{% endif %}"
+                else:
+                    out.append(o)
+                stack.append(c)
+            else:
+                out.append(stack.pop())
+        while stack:
+            out.append(rng.choice(text))
+            out.append(stack.pop())
+        if rng.random() < 0.3:
+            out.append("\n")
+        cases.append({"name": f"whitespace/{n:03d}", "template": "".join(out), "extra": {"t": True, "v": "V"}})
+    return cases
+
+
 def main():
-    cases = model_cases() + construct_cases()
+    cases = model_cases() + construct_cases() + whitespace_fuzz_cases()
     expected = {}
     for case in cases:
         try:

@@ -51,10 +51,6 @@ public sealed class JinjaTemplate
         {
             throw new ChatTemplateException(Source, e.Line, e.Reason);
         }
-        catch (OverflowException)
-        {
-            throw new ChatTemplateException(Source, 0, "integer overflow");
-        }
     }
 
     private static IEnumerable<(string, JinjaCallable)> Functions(TimeProvider clock)

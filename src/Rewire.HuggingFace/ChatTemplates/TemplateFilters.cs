@@ -100,12 +100,17 @@ internal static class TemplateFilters
             case "sort":
             {
                 bool reverse = Py.Truth(Arg(a, n, 0, "reverse", false));
+                bool caseSensitive = Py.Truth(Arg(a, n, 1, "case_sensitive", false));
                 var attribute = Arg(a, n, 2, "attribute");
-                var items = Py.Iterate(value);
-                var keyed = items.Select(i => (Key: attribute is null ? i : Attribute(i, attribute), Item: i)).ToList();
-                var sorted = keyed.Order(Comparer<(object? Key, object? Item)>.Create((x, y) =>
-                    Py.Compare(x.Key is string xs ? xs.ToLowerInvariant() : x.Key, y.Key is string ys ? ys.ToLowerInvariant() : y.Key, "<"))).Select(p => p.Item).ToList();
-                if (reverse) sorted.Reverse();
+                object? Key(object? item)
+                {
+                    var key = attribute is null ? item : Attribute(item, attribute);
+                    return !caseSensitive && key is string ks ? ks.ToLowerInvariant() : key;
+                }
+                // Stable, as Python's sorted(); reverse=True keeps equal items in their original order too.
+                var keyed = Py.Iterate(value).Select(i => (Key: Key(i), Item: i)).ToList();
+                var comparer = Comparer<(object? Key, object? Item)>.Create((x, y) => reverse ? Py.Compare(y.Key, x.Key, "<") : Py.Compare(x.Key, y.Key, "<"));
+                var sorted = keyed.Order(comparer).Select(p => p.Item).ToList();
                 return sorted;
             }
             case "int":

@@ -23,7 +23,12 @@ internal sealed class TemplateInterpreter
         }
     }
 
+    /// <summary>Macro calls nested deeper than this are an error (a recursive macro would otherwise exhaust the stack;
+    /// Python's recursion limit stops jinja2 at a similar depth).</summary>
+    public const int MaxCallDepth = 100;
+
     private readonly Scope _globals;
+    private int _callDepth;
     private readonly Scope _root;
     private int _line;
     private int _depth;
@@ -46,6 +51,10 @@ internal sealed class TemplateInterpreter
         catch (TemplateRuntimeError e)
         {
             throw new TemplateError(_line, e.Message);
+        }
+        catch (OverflowException)
+        {
+            throw new TemplateError(_line, "integer overflow (Rewire's integers are 64-bit)");
         }
         return sb.ToString();
     }
@@ -217,9 +226,19 @@ internal sealed class TemplateInterpreter
             if (named.Remove("caller", out var c)) scope.Variables["caller"] = c;
             if (named.Count > 0)
                 throw new TemplateRuntimeError($"macro '{name}' takes no keyword argument '{named.Keys.First()}'");
+            if (_callDepth >= MaxCallDepth)
+                throw new TemplateRuntimeError($"macro calls nested more than {MaxCallDepth} deep (recursion without end?)");
             var sb = new StringBuilder();
             int saved = _line;
-            Execute(body, scope, sb, 0);
+            _callDepth++;
+            try
+            {
+                Execute(body, scope, sb, 0);
+            }
+            finally
+            {
+                _callDepth--;
+            }
             _line = saved;
             return sb.ToString();
         });

@@ -149,7 +149,7 @@ internal static class TemplateLexer
             char c = text[pos];
             if (c == '\'' || c == '"')
             {
-                int start = pos++;
+                pos++;
                 var sb = new StringBuilder();
                 while (true)
                 {
@@ -159,13 +159,19 @@ internal static class TemplateLexer
                     if (d == c) { pos++; break; }
                     if (d == '\\' && pos + 1 < text.Length)
                     {
-                        pos = Unescape(text, pos, sb);
+                        try
+                        {
+                            pos = Unescape(text, pos, sb);
+                        }
+                        catch (TemplateRuntimeError e)
+                        {
+                            throw new TemplateError(line, e.Message);
+                        }
                         continue;
                     }
                     sb.Append(d);
                     pos++;
                 }
-                _ = start;
                 tokens.Add(new Token(TokenKind.String, sb.ToString(), line));
                 continue;
             }

@@ -7,8 +7,12 @@ namespace Rewire.HuggingFace.ChatTemplates;
 /// <c>* / // %</c>, <c>**</c>, unary minus, then postfix attribute/subscript/call, filters and <c>is</c> tests).</summary>
 internal sealed class TemplateParser
 {
+    /// <summary>Deeper nesting of blocks or expressions is refused (instead of exhausting the stack).</summary>
+    public const int MaxNesting = 200;
+
     private readonly List<Token> _tokens;
     private int _pos;
+    private int _nesting;
 
     private TemplateParser(List<Token> tokens) => _tokens = tokens;
 
@@ -74,6 +78,7 @@ internal sealed class TemplateParser
     /// (null at the end of the template) with the position on that keyword.</summary>
     private List<Node> ParseBody(out string? end, params string[] terminators)
     {
+        using var _ = Nest();
         var nodes = new List<Node>();
         while (true)
         {
@@ -280,6 +285,18 @@ internal sealed class TemplateParser
         return new FilterBlockNode(line, filters, body);
     }
 
+    private NestingScope Nest()
+    {
+        if (++_nesting > MaxNesting)
+            throw new TemplateError(Current.Line, $"the template nests blocks or expressions more than {MaxNesting} deep");
+        return new NestingScope(this);
+    }
+
+    private readonly struct NestingScope(TemplateParser parser) : IDisposable
+    {
+        public void Dispose() => parser._nesting--;
+    }
+
     // ---- expressions ----
 
     /// <summary>An expression, or a bare tuple <c>a, b</c> (for <c>set</c> and <c>for ... in</c>).</summary>
@@ -298,8 +315,9 @@ internal sealed class TemplateParser
         return new ListExpr(line, items, IsTuple: true);
     }
 
-    public Expr ParseExpression()
+    private Expr ParseExpression()
     {
+        using var _ = Nest();
         int line = Current.Line;
         var expr = ParseOr();
         while (SkipName("if"))
@@ -413,6 +431,7 @@ internal sealed class TemplateParser
 
     private Expr ParseUnary(bool withFilter)
     {
+        using var _ = Nest();
         int line = Current.Line;
         Expr node;
         if (SkipOp("-"))

@@ -89,6 +89,12 @@ public class ChatTemplateTests
     [InlineData("{% if true %}\nopen", 2, "unexpected end of template")]
     [InlineData("{% set messages.x = 1 %}", 1, "non-namespace")]
     [InlineData("{{ messages.append(1) }}", 1, "has no attribute 'append'")]
+    [InlineData("{% macro f(n) %}\n{{ f(n + 1) }}{% endmacro %}{{ f(0) }}", 2, "macro calls nested more than 100 deep")]
+    [InlineData("\n{{ '\\x4' }}", 2, "truncated \\x escape")]
+    [InlineData("{{ 9223372036854775807 + 1 }}", 1, "integer overflow")]
+    [InlineData("{% for m in messages recursive %}{% endfor %}", 1, "recursive for loops are not supported")]
+    [InlineData("{% raw %}x{% endraw %}", 1, "unknown tag 'raw'")]
+    [InlineData("{{ '%s' % 1 }}", 1, "printf-style")]
     public void Rendering_failures_name_the_line_and_the_reason(string text, int line, string reason)
     {
         var e = Assert.Throws<ChatTemplateException>(() =>
@@ -96,6 +102,25 @@ public class ChatTemplateTests
         Assert.Equal(line, e.Line);
         Assert.Contains(reason, e.Reason);
         Assert.StartsWith("my-template: chat template line ", e.Message);
+    }
+
+    [Fact]
+    public void Nesting_beyond_the_limit_is_an_error_not_a_stack_overflow()
+    {
+        string deep = new string('(', 5000) + "1" + new string(')', 5000);
+        var e = Assert.Throws<ChatTemplateException>(() => new JinjaTemplate("{{ " + deep + " }}", "deep"));
+        Assert.Contains("nests blocks or expressions more than", e.Reason);
+        string blocks = string.Concat(Enumerable.Repeat("{% if true %}", 1000)) + string.Concat(Enumerable.Repeat("{% endif %}", 1000));
+        Assert.Throws<ChatTemplateException>(() => new JinjaTemplate(blocks, "blocks"));
+        string ok = string.Concat(Enumerable.Repeat("{% if true %}", 50)) + "x" + string.Concat(Enumerable.Repeat("{% endif %}", 50));
+        Assert.Equal("x", new JinjaTemplate(ok, "ok").Render(new Dictionary<string, JsonNode?>()));
+    }
+
+    [Fact]
+    public void Generation_blocks_render_their_body()
+    {
+        var template = new JinjaTemplate("{% for m in messages %}{% generation %}[{{ m.content }}]{% endgeneration %}{% endfor %}", "g");
+        Assert.Equal("[a][b]", template.Render(new Dictionary<string, JsonNode?> { ["messages"] = new JsonArray(new JsonObject { ["content"] = "a" }, new JsonObject { ["content"] = "b" }) }));
     }
 
     private sealed class FixedClock(DateTimeOffset now) : TimeProvider

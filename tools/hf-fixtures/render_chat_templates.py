@@ -115,7 +115,8 @@ def conversations():
 
 def model_cases():
     cases = []
-    for model in ["Qwen2.5-0.5B-Instruct", "Qwen3-0.6B", "Llama-3.2-1B-Instruct", "SmolLM2-135M-Instruct"]:
+    for model in ["Qwen2.5-0.5B-Instruct", "Qwen3-0.6B", "Llama-3.2-1B-Instruct", "SmolLM2-135M-Instruct",
+                  "Mistral-Nemo-Instruct-2407", "DeepSeek-V3", "Llama-3-Instruct"]:
         extra = {"date_string": "26 Jul 2024"} if model.startswith("Llama") else {}
         for name, messages in conversations().items():
             for agp in (True, False):
@@ -162,6 +163,28 @@ def model_cases():
                   "messages": [U1, {"role": "assistant", "tool_calls": [TOOL_CALL["tool_calls"][0], TOOL_CALL["tool_calls"][0]]}]})
     cases.append({"name": f"{llama}/error_tools_without_user", "model": llama, "tools": TOOLS, "add_generation_prompt": True,
                   "extra": {"date_string": "26 Jul 2024"}, "messages": [SYS]})
+    nemo = "Mistral-Nemo-Instruct-2407"
+    nemo_call = {"role": "assistant", "tool_calls": [{"id": "call00001", "type": "function", "function": {
+        "name": "get_weather", "arguments": {"city": "Zürich"}}}]}
+    nemo_result = {"role": "tool", "tool_call_id": "call00001", "content": "{\"temperature\": 4.5}"}
+    cases.append({"name": f"{nemo}/tools", "model": nemo, "messages": [SYS, WEATHER_Q], "tools": TOOLS, "add_generation_prompt": True})
+    cases.append({"name": f"{nemo}/tool_round_trip", "model": nemo, "tools": TOOLS, "add_generation_prompt": True,
+                  "messages": [SYS, WEATHER_Q, nemo_call, nemo_result, TOOL_ANSWER, U2]})
+    cases.append({"name": f"{nemo}/error_roles_must_alternate", "model": nemo, "messages": [U1, U2], "add_generation_prompt": True})
+    cases.append({"name": f"{nemo}/error_tool_call_id", "model": nemo, "add_generation_prompt": True, "messages": [
+        WEATHER_Q, {"role": "assistant", "tool_calls": [{"id": "short", "type": "function", "function": {"name": "f", "arguments": {}}}]}]})
+    ds = "DeepSeek-V3"
+    cases.append({"name": f"{ds}/two_system_messages", "model": ds, "add_generation_prompt": True,
+                  "messages": [SYS, {"role": "system", "content": "Second system part."}, U1]})
+    cases.append({"name": f"{ds}/tool_round_trip", "model": ds, "add_generation_prompt": True, "messages": [
+        WEATHER_Q,
+        {"role": "assistant", "content": None, "tool_calls": [
+            {"type": "function", "function": {"name": "get_weather", "arguments": "{\"city\": \"Zürich\"}"}},
+            {"type": "function", "function": {"name": "add", "arguments": "{\"a\": 1, \"b\": 2}"}}]},
+        TOOL_RESULT, {"role": "tool", "content": "3"}, TOOL_ANSWER, U2]})
+    cases.append({"name": f"{ds}/ends_in_tool_output", "model": ds, "add_generation_prompt": True, "messages": [
+        WEATHER_Q, {"role": "assistant", "content": None, "tool_calls": [
+            {"type": "function", "function": {"name": "get_weather", "arguments": "{}"}}]}, TOOL_RESULT]})
     return cases
 
 

@@ -117,6 +117,18 @@ public class ChatTemplateTests
     }
 
     [Fact]
+    public void Numbers_keep_their_python_kind()
+    {
+        var template = new JinjaTemplate("{{ a }} {{ b }} {{ c }} {{ d }} {{ e }} {{ p }} {{ p | tojson }}", "n");
+        var parsed = JsonNode.Parse("""{"x": [1.0, 2, 1e3]}""")!["x"]!.AsArray();
+        string text = template.Render(new Dictionary<string, JsonNode?>
+        {
+            ["a"] = 1.0, ["b"] = 2, ["c"] = 0.5f, ["d"] = -7L, ["e"] = 2.5m, ["p"] = parsed.DeepClone(),
+        });
+        Assert.Equal("1.0 2 0.5 -7 2.5 [1.0, 2, 1000.0] [1.0, 2, 1000.0]", text);
+    }
+
+    [Fact]
     public void Generation_blocks_render_their_body()
     {
         var template = new JinjaTemplate("{% for m in messages %}{% generation %}[{{ m.content }}]{% endgeneration %}{% endfor %}", "g");

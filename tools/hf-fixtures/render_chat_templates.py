@@ -252,6 +252,7 @@ def construct_cases():
         "conditional_chain": "{{ 'a' if i > 10 else 'b' if i > 5 else 'c' }}|{{ (xs | length > 2) and 'long' or 'short' }}",
         "nested_data": "{% for u in users %}{{ u.name }}{% if u.admin is defined and u.admin %}*{% endif %}{% if not loop.last %}, {% endif %}{% endfor %}",
         "string_concat_types": "{{ 'n=' ~ i ~ ', f=' ~ f ~ ', none=' ~ n ~ ', list=' ~ xs }}",
+        "test_arguments": "{{ 'b' is in ['a', 'b'] }} {{ 'k' is in {'k': 1} }} {{ i is divisibleby(7) }} {{ n is sameas none }} {{ 'x' if i is odd else 'y' }} {{ i is gt 3 and i is lt 10 }}",
         "raise_exception_unused": "{% if false %}{{ raise_exception('never') }}{% endif %}ok",
         # errors (the C# side must throw)
         "error_raise": "{% if xs | length > 2 %}{{ raise_exception('Conversation roles must alternate!') }}{% endif %}",

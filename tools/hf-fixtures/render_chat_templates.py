@@ -73,8 +73,21 @@ def render(case):
         source, tokens = case["template"], {}
     kwargs = {**tokens, **case.get("extra", {})}
     template = environment().from_string(source)
-    return template.render(messages=case.get("messages", []), tools=case.get("tools"), documents=case.get("documents"),
-                           add_generation_prompt=case.get("add_generation_prompt", False), **kwargs)
+    rendered = template.render(messages=case.get("messages", []), tools=case.get("tools"), documents=case.get("documents"),
+                               add_generation_prompt=case.get("add_generation_prompt", False), **kwargs)
+    if case.get("continue_final_message"):
+        rendered = continue_final_message(rendered, case["messages"][-1]["content"])
+    return rendered
+
+
+def continue_final_message(rendered, final_message):
+    """transformers' continue_final_message cut: after the last occurrence of the final message's stripped text."""
+    if final_message.strip() not in rendered:
+        raise ValueError("continue_final_message is set but the final message does not appear in the chat")
+    loc = rendered.rindex(final_message.strip())
+    if rendered[loc: loc + len(final_message.lstrip())] == final_message:
+        return rendered[: loc + len(final_message.lstrip())]
+    return rendered[: loc + len(final_message.strip())]
 
 
 # ---------------------------------------------------------------- conversations
@@ -163,6 +176,13 @@ def model_cases():
                   "messages": [U1, {"role": "assistant", "tool_calls": [TOOL_CALL["tool_calls"][0], TOOL_CALL["tool_calls"][0]]}]})
     cases.append({"name": f"{llama}/error_tools_without_user", "model": llama, "tools": TOOLS, "add_generation_prompt": True,
                   "extra": {"date_string": "26 Jul 2024"}, "messages": [SYS]})
+    prefill = {"role": "assistant", "content": "The answer is"}
+    for model in ["Qwen2.5-0.5B-Instruct", "Qwen3-0.6B", "Llama-3.2-1B-Instruct", "SmolLM2-135M-Instruct", "Llama-3-Instruct"]:
+        extra = {"date_string": "26 Jul 2024"} if model.startswith("Llama-3.2") else {}
+        cases.append({"name": f"{model}/continue_final_message", "model": model, "messages": [SYS, U1, prefill],
+                      "continue_final_message": True, "extra": extra})
+        cases.append({"name": f"{model}/continue_final_message_spaces", "model": model, "extra": extra,
+                      "messages": [U1, {"role": "assistant", "content": "Let me think:  \n"}], "continue_final_message": True})
     nemo = "Mistral-Nemo-Instruct-2407"
     nemo_call = {"role": "assistant", "tool_calls": [{"id": "call00001", "type": "function", "function": {
         "name": "get_weather", "arguments": {"city": "Zürich"}}}]}

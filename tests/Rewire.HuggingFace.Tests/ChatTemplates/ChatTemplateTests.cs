@@ -161,6 +161,14 @@ public class ChatTemplateTests
     }
 
     [Fact]
+    public void Continuing_a_message_the_template_drops_is_refused()
+    {
+        var template = new ChatTemplate(new JinjaTemplate("{% for m in messages %}{{ m.content | upper }}{% endfor %}", "upper"), new Dictionary<string, JsonNode?>());
+        var e = Assert.Throws<HuggingFaceInputException>(() => template.RenderContinuingFinalMessage([new ChatMessage("assistant", "quiet").ToJson()]));
+        Assert.Contains("does not appear", e.Message);
+    }
+
+    [Fact]
     public void Render_refuses_extra_variables_that_shadow_its_own()
     {
         var template = ChatTemplate.Load(Model("Qwen3-0.6B"))!;

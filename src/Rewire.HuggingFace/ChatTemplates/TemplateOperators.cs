@@ -28,7 +28,11 @@ internal static class TemplateOperators
                     return left is double || right is double ? (object)(Py.ToDouble(left) * Py.ToDouble(right)) : checked(Py.ToLong(left) * Py.ToLong(right));
                 if (left is string s1 && right is long n1) return Repeat(s1, n1);
                 if (left is long n2 && right is string s2) return Repeat(s2, n2);
-                if (left is List<object?> l1 && right is long n3) return Enumerable.Repeat(l1, (int)Math.Max(0, n3)).SelectMany(x => x).ToList();
+                if (left is List<object?> l1 && right is long n3)
+                {
+                    CheckSize((double)l1.Count * n3);
+                    return Enumerable.Repeat(l1, (int)Math.Max(0, n3)).SelectMany(x => x).ToList();
+                }
                 break;
             case "/":
                 if (Py.IsNumber(left) && Py.IsNumber(right))
@@ -77,8 +81,18 @@ internal static class TemplateOperators
         throw new TemplateRuntimeError($"unsupported operand type(s) for {op}: '{Py.TypeName(left)}' and '{Py.TypeName(right)}'");
     }
 
+    /// <summary>Repetition results above this many elements are an error rather than an out-of-memory crash.</summary>
+    public const int MaxRepeatedLength = 100_000_000;
+
+    private static void CheckSize(double size)
+    {
+        if (size > MaxRepeatedLength)
+            throw new TemplateRuntimeError($"a repetition would make {size:0} elements (more than {MaxRepeatedLength})");
+    }
+
     private static string Repeat(string s, long n)
     {
+        CheckSize((double)s.Length * n);
         var sb = new StringBuilder();
         for (long i = 0; i < n; i++) sb.Append(s);
         return sb.ToString();

@@ -95,6 +95,7 @@ public class ChatTemplateTests
     [InlineData("{% for m in messages recursive %}{% endfor %}", 1, "recursive for loops are not supported")]
     [InlineData("{% raw %}x{% endraw %}", 1, "unknown tag 'raw'")]
     [InlineData("{{ '%s' % 1 }}", 1, "printf-style")]
+    [InlineData("{{ 'ab' * 1000000000000 }}", 1, "a repetition would make")]
     public void Rendering_failures_name_the_line_and_the_reason(string text, int line, string reason)
     {
         var e = Assert.Throws<ChatTemplateException>(() =>

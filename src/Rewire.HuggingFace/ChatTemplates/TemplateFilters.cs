@@ -7,6 +7,15 @@ namespace Rewire.HuggingFace.ChatTemplates;
 /// an error naming it.</summary>
 internal static class TemplateFilters
 {
+    /// <summary>Every filter <see cref="Apply"/> knows; the parser refuses others when the template is loaded, as jinja2
+    /// does when it compiles.</summary>
+    public static readonly HashSet<string> Names =
+    [
+        "default", "d", "tojson", "trim", "length", "count", "string", "upper", "lower", "capitalize", "title", "replace",
+        "first", "last", "list", "reverse", "join", "items", "dictsort", "map", "select", "reject", "selectattr",
+        "rejectattr", "unique", "sort", "int", "float", "abs", "round", "sum", "min", "max", "safe", "indent", "wordcount",
+    ];
+
     private static object? Arg(List<object?> a, Dictionary<string, object?> n, int i, string name, object? fallback = null) =>
         i < a.Count ? a[i] : n.TryGetValue(name, out var v) ? v : fallback;
 

@@ -276,7 +276,10 @@ internal sealed class TemplateParser
         var filters = new List<(string, Arguments)>();
         do
         {
+            int nameLine = Current.Line;
             string name = ExpectName();
+            if (!TemplateFilters.Names.Contains(name))
+                throw new TemplateError(nameLine, $"no filter named '{name}'");
             filters.Add((name, IsOp("(") ? ParseArguments() : Arguments.None));
         } while (SkipOp("|"));
         Expect(TokenKind.BlockEnd);
@@ -587,6 +590,8 @@ internal sealed class TemplateParser
             {
                 string name = ExpectName();
                 while (SkipOp(".")) name += "." + ExpectName();
+                if (!TemplateFilters.Names.Contains(name))
+                    throw new TemplateError(line, $"no filter named '{name}'");
                 node = new FilterExpr(line, node, name, IsOp("(") ? ParseArguments() : Arguments.None);
             }
             else if (SkipName("is"))
@@ -595,6 +600,8 @@ internal sealed class TemplateParser
                 string name = Current.Kind == TokenKind.Name ? Next().Value
                     : Current.Kind == TokenKind.Operator && Current.Value is "==" or "!=" or "<" or ">" or "<=" or ">=" ? Next().Value
                     : throw new TemplateError(line, $"expected a test name after 'is', found {Describe(Current)}");
+                if (!TemplateTests.Names.Contains(name))
+                    throw new TemplateError(line, $"no test named '{name}'");
                 Arguments args = Arguments.None;
                 if (IsOp("("))
                     args = ParseArguments();

@@ -4,6 +4,14 @@ namespace Rewire.HuggingFace.ChatTemplates;
 /// error naming it.</summary>
 internal static class TemplateTests
 {
+    /// <summary>Every test <see cref="Apply"/> knows; the parser refuses others when the template is loaded.</summary>
+    public static readonly HashSet<string> Names =
+    [
+        "defined", "undefined", "none", "boolean", "true", "false", "string", "number", "integer", "float", "mapping",
+        "sequence", "iterable", "callable", "lower", "upper", "even", "odd", "divisibleby", "eq", "equalto", "==", "ne", "!=",
+        "lt", "lessthan", "<", "gt", "greaterthan", ">", "le", "<=", "ge", ">=", "in", "sameas",
+    ];
+
     public static bool Apply(string name, object? value, List<object?> args)
     {
         object? Arg0() => args.Count > 0 ? args[0] : throw new TemplateRuntimeError($"the test '{name}' needs an argument");

@@ -82,8 +82,6 @@ public class ChatTemplateTests
 
     [Theory]
     [InlineData("a\n\n{{ raise_exception('roles must alternate') }}", 3, "the template raised an error: roles must alternate")]
-    [InlineData("{% for m in messages %}\n{{ m.content | shout }}\n{% endfor %}", 2, "no filter named 'shout'")]
-    [InlineData("{{ messages is loud }}", 1, "no test named 'loud'")]
     [InlineData("\n{{ missing.content }}", 2, "'missing' is undefined")]
     [InlineData("{{ messages[0].content + 1 }}", 1, "unsupported operand type(s) for +: 'str' and 'int'")]
     [InlineData("{% if true %}\nopen", 2, "unexpected end of template")]
@@ -103,6 +101,32 @@ public class ChatTemplateTests
         Assert.Equal(line, e.Line);
         Assert.Contains(reason, e.Reason);
         Assert.StartsWith("my-template: chat template line ", e.Message);
+    }
+
+    [Theory]
+    [InlineData("{% if false %}\n{{ messages | shout }}\n{% endif %}", 2, "no filter named 'shout'")]
+    [InlineData("{% if false %}{{ messages is loud }}{% endif %}", 1, "no test named 'loud'")]
+    [InlineData("\n\n{% filter whisper %}x{% endfilter %}", 3, "no filter named 'whisper'")]
+    public void Unknown_filters_and_tests_are_refused_when_loading_even_in_branches_never_taken(string text, int line, string reason)
+    {
+        var e = Assert.Throws<ChatTemplateException>(() => new JinjaTemplate(text, "t"));
+        Assert.Equal(line, e.Line);
+        Assert.Contains(reason, e.Reason);
+    }
+
+    [Fact]
+    public void Every_listed_filter_and_test_is_implemented()
+    {
+        foreach (string name in TemplateFilters.Names)
+        {
+            try { TemplateFilters.Apply(name, new List<object?> { 1L, 2L }, [], []); }
+            catch (TemplateRuntimeError e) { Assert.DoesNotContain("no filter named", e.Message); }
+        }
+        foreach (string name in TemplateTests.Names)
+        {
+            try { TemplateTests.Apply(name, 4L, [2L]); }
+            catch (TemplateRuntimeError e) { Assert.DoesNotContain("no test named", e.Message); }
+        }
     }
 
     [Fact]

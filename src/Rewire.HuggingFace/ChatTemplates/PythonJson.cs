@@ -8,10 +8,12 @@ namespace Rewire.HuggingFace.ChatTemplates;
 /// default to (", ", ": ") without indent and (",", ": ") with one; floats are written as Python's repr.</summary>
 internal static class PythonJson
 {
-    public static string Dumps(object? value, string? indent, string itemSeparator, string keySeparator, bool sortKeys)
+    public static string Dumps(object? value, string? indent, string itemSeparator, string keySeparator, bool sortKeys, bool ensureAscii = false)
     {
         var sb = new StringBuilder();
         Write(sb, value, indent, itemSeparator, keySeparator, sortKeys, 0);
+        if (ensureAscii)
+            return EscapeNonAscii(sb.ToString());
         return sb.ToString();
     }
 
@@ -58,6 +60,19 @@ internal static class PythonJson
             default:
                 throw new TemplateRuntimeError($"Object of type {Py.TypeName(v)} is not JSON serializable");
         }
+    }
+
+    /// <summary>ensure_ascii=True: every character above U+007F as \uXXXX (UTF-16 units, lowercase hex, as Python).
+    /// Only string contents can hold such characters, so escaping the finished text is the same.</summary>
+    private static string EscapeNonAscii(string json)
+    {
+        var sb = new StringBuilder(json.Length);
+        foreach (char c in json)
+        {
+            if (c < 0x80) sb.Append(c);
+            else sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+        }
+        return sb.ToString();
     }
 
     private static void NewLine(StringBuilder sb, string? indent, int level)

@@ -200,9 +200,7 @@ internal static class TemplateFilters
     /// <summary>Hugging Face's <c>tojson(x, ensure_ascii=False, indent=None, separators=None, sort_keys=False)</c>.</summary>
     private static string ToJson(object? value, List<object?> a, Dictionary<string, object?> n)
     {
-        if (a.Count > 0 && !n.ContainsKey("ensure_ascii")) n["ensure_ascii"] = a[0];
-        if (n.TryGetValue("ensure_ascii", out var ascii) && Py.Truth(ascii))
-            throw new TemplateRuntimeError("tojson(ensure_ascii=True) is not supported");
+        bool ensureAscii = Py.Truth(Arg(a, n, 0, "ensure_ascii", false));
         var indentArg = Arg(a, n, 1, "indent");
         string? indent = indentArg switch
         {
@@ -219,7 +217,7 @@ internal static class TemplateFilters
             (itemSep, keySep) = (i, k);
         }
         bool sortKeys = Py.Truth(Arg(a, n, 3, "sort_keys", false));
-        return PythonJson.Dumps(value, indent, itemSep, keySep, sortKeys);
+        return PythonJson.Dumps(value, indent, itemSep, keySep, sortKeys, ensureAscii);
     }
 
     /// <summary>jinja2's attribute lookup for filters: dotted paths, integer parts as indexes.</summary>

@@ -40,6 +40,10 @@ public static class RewireApp
                 .WithDescription("List every registered task, reward, shaping, estimator, objective, sampler and bandit.");
             config.AddCommand<DoctorCommand>("doctor")
                 .WithDescription("Check the .NET runtime, TorchSharp and LibTorch on this machine.");
+            config.AddCommand<GenerateCommand>("generate")
+                .WithDescription("Continue a prompt with a Hugging Face model folder (greedy at temperature 0; stops at its EOS ids).");
+            config.AddCommand<LogprobsCommand>("logprobs")
+                .WithDescription("Teacher-forced log-probabilities of a completion given a prompt, from a Hugging Face model folder.");
             config.AddCommand<ScoreCommand>("score")
                 .WithDescription("Grade a completion of one task prompt and print the reward breakdown.");
             config.AddBranch("bench", b =>
@@ -49,6 +53,8 @@ public static class RewireApp
                     .WithDescription("Compare prompt samplers (uniform, DAPO, VADE, domain-aware, ...) on a simulated learner over three seeds.");
                 b.AddCommand<BenchGenerationCommand>("generation")
                     .WithDescription("Generation (KV cache vs recompute, batch sizes), training throughput vs matmul peak, memory check.");
+                b.AddCommand<BenchModelCommand>("model")
+                    .WithDescription("Prefill, cached decode and training throughput of a Hugging Face model (a folder, or a random model of a published shape).");
                 b.AddCommand<BenchRewardsCommand>("rewards")
                     .WithDescription("Soak the reward path: many calls of which some hang and some throw; counts every outcome and the threads used.");
             });
@@ -78,11 +84,11 @@ public static class RewireApp
             case OperationCanceledException:
                 Console.Error.WriteLine("rewire: interrupted");
                 return ExitCodes.Interrupted;
-            case ConfigurationException:
+            case ConfigurationException or Rewire.HuggingFace.HuggingFaceInputException:
                 Console.Error.WriteLine(TerminalText.Clean(e.Message));
                 return ExitCodes.Refused;
             case CommandParseException or CommandRuntimeException:
-                var command = args.TakeWhile(a => !a.StartsWith('-') && !a.Contains('=')).Take(2).Where(a => a is "train" or "eval" or "sample" or "list" or "doctor" or "score" or "bench" or "bandit" or "bid" or "samplers" or "generation" or "rewards");
+                var command = args.TakeWhile(a => !a.StartsWith('-') && !a.Contains('=')).Take(2).Where(a => a is "train" or "eval" or "sample" or "list" or "doctor" or "score" or "generate" or "logprobs" or "model" or "bench" or "bandit" or "bid" or "samplers" or "generation" or "rewards");
                 string help = "rewire " + string.Join(' ', command.Append("--help"));
                 Console.Error.WriteLine($"rewire: {TerminalText.Clean(e.Message.TrimEnd())}");
                 Console.Error.WriteLine($"Run '{help}' to see what is accepted.");

@@ -50,7 +50,7 @@ public static class TokenGenerator
             int start = cache is null ? 0 : (s == 0 ? 0 : end - 1);
             var input = batch.Tokens.narrow(1, start, end - start);
             var positions = batch.Positions.narrow(1, start, end - start);
-            var logits = model.Logits(input, positions, batch.BiasFor(start, end), cache).select(1, -1);
+            var logits = model.LastLogits(input, positions, batch.BiasFor(start, end), cache);
             var (next, lp, ent) = Choose(logits, options, generator);
             var nextArr = next.data<long>().ToArray();
             var lpArr = lp.data<float>().ToArray();

@@ -19,6 +19,10 @@ public interface ICausalLanguageModel
     /// bias [B,1,T,Tk] (null: plain causal attention without a cache); with a cache, keys and values are appended to it.</summary>
     Tensor Logits(Tensor tokens, Tensor? positions, Tensor? attentionBias, KvCache? cache);
 
+    /// <summary>Logits [B,VocabSize] of the last position only (as <see cref="Logits"/>, without computing the head for
+    /// earlier positions: with a 150k-entry vocabulary the full [B,T,V] logits of a prompt would dominate memory).</summary>
+    Tensor LastLogits(Tensor tokens, Tensor? positions, Tensor? attentionBias, KvCache? cache);
+
     /// <summary>An empty KV cache for <paramref name="batch"/> rows of up to <paramref name="capacity"/> positions.</summary>
     KvCache NewCache(long batch, int capacity);
 }

@@ -26,6 +26,9 @@ public sealed class TransformerModel : nn.Module, ICausalLanguageModel
 
     public int ContextLength => Config.ContextLength;
 
+    public Tensor LastLogits(Tensor tokens, Tensor? positions, Tensor? attentionBias, KvCache? cache) =>
+        Logits(tokens, positions, attentionBias, cache).select(1, -1);
+
     public KvCache NewCache(long batch, int capacity) => new(Config.Layers, batch, Config.Heads, capacity, Config.HeadDim);
 
     /// <summary>Use LibTorch's fused scaled_dot_product_attention (true) or the explicit softmax(q·kᵀ/√d + mask)·v.</summary>

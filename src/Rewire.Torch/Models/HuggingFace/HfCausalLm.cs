@@ -64,15 +64,19 @@ public sealed class HfCausalLm : nn.Module, ICausalLanguageModel
 
     /// <summary>Logits [B,T,<see cref="VocabSize"/>] (see <see cref="ICausalLanguageModel.Logits"/>).</summary>
     public Tensor Logits(Tensor tokens, Tensor? positions, Tensor? attentionBias, KvCache? cache) =>
-        Head(tokens, positions, attentionBias, cache, VocabSize);
+        Head(tokens, positions, attentionBias, cache, VocabSize, lastOnly: false);
+
+    /// <summary>Logits [B,<see cref="VocabSize"/>] of the last position; the head reads only that position.</summary>
+    public Tensor LastLogits(Tensor tokens, Tensor? positions, Tensor? attentionBias, KvCache? cache) =>
+        Head(tokens, positions, attentionBias, cache, VocabSize, lastOnly: true).squeeze(1);
 
     /// <summary>Logits [B,T,vocab_size] of a plain causal pass at positions 0..T-1, including padding rows.</summary>
-    public Tensor FullLogits(Tensor tokens) => Head(tokens, null, null, null, Config.VocabSize);
+    public Tensor FullLogits(Tensor tokens) => Head(tokens, null, null, null, Config.VocabSize, lastOnly: false);
 
     /// <summary>Logits [B,T,<see cref="VocabSize"/>] of a plain causal pass at positions 0..T-1.</summary>
-    public Tensor Forward(Tensor tokens) => Head(tokens, null, null, null, VocabSize);
+    public Tensor Forward(Tensor tokens) => Head(tokens, null, null, null, VocabSize, lastOnly: false);
 
-    private Tensor Head(Tensor tokens, Tensor? positions, Tensor? bias, KvCache? cache, int rows)
+    private Tensor Head(Tensor tokens, Tensor? positions, Tensor? bias, KvCache? cache, int rows, bool lastOnly)
     {
         if (cache is not null && (bias is null || positions is null))
             throw new ArgumentException("a KV-cache pass needs explicit positions and an attention bias over the cached keys");
@@ -83,6 +87,7 @@ public sealed class HfCausalLm : nn.Module, ICausalLanguageModel
         using var scope = NewDisposeScope();
         var x = model.Forward(tokens, _rotary.Tables(positions, t), bias, cache);
         cache?.Advance((int)t);
+        if (lastOnly) x = x.narrow(1, t - 1, 1);
         var weight = lm_head is not null ? lm_head.weight! : model.EmbeddingWeight;
         if (rows < weight.shape[0]) weight = weight.narrow(0, 0, rows);
         return nn.functional.linear(x, weight).MoveToOuterDisposeScope();

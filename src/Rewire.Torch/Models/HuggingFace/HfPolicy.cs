@@ -42,7 +42,7 @@ public sealed class HfPolicy : IPolicy
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         using var batch = new PaddedBatch(sequences, 0, padId);
-        return Model.Logits(batch.Tokens, batch.Positions, batch.Bias, null).select(1, -1).MoveToOuterDisposeScope();
+        return Model.LastLogits(batch.Tokens, batch.Positions, batch.Bias, null).MoveToOuterDisposeScope();
     }
 
     public Tensor Forward(Tensor tokens) => Model.Forward(tokens);

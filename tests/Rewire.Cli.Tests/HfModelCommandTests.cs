@@ -163,6 +163,18 @@ public class HfModelCommandTests
     }
 
     [Fact]
+    public void BenchModelRunsEndToEndOnATinyFolder()
+    {
+        // A smoke run of the code path on a 27k-parameter model; the figures are not asserted (benchmarks are not tests).
+        var (code, output, error) = CliHarness.Run("bench", "model", "--model", HfFixtures.Directory("llama"), "--prompt-tokens", "4", "--new-tokens", "3", "--json");
+        Assert.True(code == 0, error);
+        using var doc = JsonDocument.Parse(output);
+        Assert.Equal(27_040, doc.RootElement.GetProperty("parameters").GetInt64());
+        Assert.Equal([1, 16], doc.RootElement.GetProperty("batches").EnumerateArray().Select(b => b.GetProperty("batch").GetInt32()).ToArray());
+        Assert.True(doc.RootElement.GetProperty("train_tokens_per_s").GetDouble() > 0);
+    }
+
+    [Fact]
     public void APromptBeyondTheContextIsRefused()
     {
         var (code, _, error) = CliHarness.Run("generate", "--model", HfFixtures.Directory("llama"), "--prompt", new string('a', 60));

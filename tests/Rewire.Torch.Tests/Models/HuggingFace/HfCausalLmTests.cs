@@ -142,6 +142,31 @@ public class HfCausalLmTests : SingleThreadedTorchTest
     }
 
     [Fact]
+    public void GenerationScoringAndNextTokenLogitsLeaveNoLiveTensorsBehind()
+    {
+        using var model = HfModel.Load(HfFixtures.Directory("qwen3"));
+        using IPolicy policy = new HfPolicy(model.Network);
+        int[][] prompts = [[1, 2, 3], [4]];
+        var options = new GenerationOptions { MaxNewTokens = 6, PadId = model.PadId };
+        policy.Generate(prompts, options, 1L);   // warm-up
+        long before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        for (int i = 0; i < 3; i++) policy.Generate(prompts, options, (long)i);
+        using (var s = policy.Score(prompts, prompts, new ScoreOptions(WithEntropy: true))) { }
+        using (var logits = policy.NextTokenLogits(prompts, model.PadId)) Assert.Equal(new long[] { 2, 259 }, logits.shape);
+        Assert.Equal(before, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+    }
+
+    [Fact]
+    public void ARandomPresetHasThePublishedShape()
+    {
+        using var model = HfModelBenchmark.RandomPreset("smollm2-135m", seed: 1);
+        // SmolLM2-135M: 134,515,008 parameters (tied head), as HfTensorLayout counts the published config.
+        Assert.Equal(134_515_008L, model.parameters().Sum(p => p.numel()));
+        Assert.Equal(8192, model.ContextLength);
+        Assert.Throws<ArgumentException>(() => HfModelBenchmark.RandomPreset("gpt2", seed: 1));
+    }
+
+    [Fact]
     public void AMissingTensorIsRefusedByName()
     {
         string dir = HfFixtures.CopyToTemp("llama");

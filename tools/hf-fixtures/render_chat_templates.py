@@ -73,8 +73,21 @@ def render(case):
         source, tokens = case["template"], {}
     kwargs = {**tokens, **case.get("extra", {})}
     template = environment().from_string(source)
-    return template.render(messages=case.get("messages", []), tools=case.get("tools"), documents=case.get("documents"),
-                           add_generation_prompt=case.get("add_generation_prompt", False), **kwargs)
+    rendered = template.render(messages=case.get("messages", []), tools=case.get("tools"), documents=case.get("documents"),
+                               add_generation_prompt=case.get("add_generation_prompt", False), **kwargs)
+    if case.get("continue_final_message"):
+        rendered = continue_final_message(rendered, case["messages"][-1]["content"])
+    return rendered
+
+
+def continue_final_message(rendered, final_message):
+    """transformers' continue_final_message cut: after the last occurrence of the final message's stripped text."""
+    if final_message.strip() not in rendered:
+        raise ValueError("continue_final_message is set but the final message does not appear in the chat")
+    loc = rendered.rindex(final_message.strip())
+    if rendered[loc: loc + len(final_message.lstrip())] == final_message:
+        return rendered[: loc + len(final_message.lstrip())]
+    return rendered[: loc + len(final_message.strip())]
 
 
 # ---------------------------------------------------------------- conversations
@@ -115,7 +128,8 @@ def conversations():
 
 def model_cases():
     cases = []
-    for model in ["Qwen2.5-0.5B-Instruct", "Qwen3-0.6B", "Llama-3.2-1B-Instruct", "SmolLM2-135M-Instruct"]:
+    for model in ["Qwen2.5-0.5B-Instruct", "Qwen3-0.6B", "Llama-3.2-1B-Instruct", "SmolLM2-135M-Instruct",
+                  "Mistral-Nemo-Instruct-2407", "DeepSeek-V3", "Llama-3-Instruct"]:
         extra = {"date_string": "26 Jul 2024"} if model.startswith("Llama") else {}
         for name, messages in conversations().items():
             for agp in (True, False):
@@ -162,6 +176,35 @@ def model_cases():
                   "messages": [U1, {"role": "assistant", "tool_calls": [TOOL_CALL["tool_calls"][0], TOOL_CALL["tool_calls"][0]]}]})
     cases.append({"name": f"{llama}/error_tools_without_user", "model": llama, "tools": TOOLS, "add_generation_prompt": True,
                   "extra": {"date_string": "26 Jul 2024"}, "messages": [SYS]})
+    prefill = {"role": "assistant", "content": "The answer is"}
+    for model in ["Qwen2.5-0.5B-Instruct", "Qwen3-0.6B", "Llama-3.2-1B-Instruct", "SmolLM2-135M-Instruct", "Llama-3-Instruct"]:
+        extra = {"date_string": "26 Jul 2024"} if model.startswith("Llama-3.2") else {}
+        cases.append({"name": f"{model}/continue_final_message", "model": model, "messages": [SYS, U1, prefill],
+                      "continue_final_message": True, "extra": extra})
+        cases.append({"name": f"{model}/continue_final_message_spaces", "model": model, "extra": extra,
+                      "messages": [U1, {"role": "assistant", "content": "Let me think:  \n"}], "continue_final_message": True})
+    nemo = "Mistral-Nemo-Instruct-2407"
+    nemo_call = {"role": "assistant", "tool_calls": [{"id": "call00001", "type": "function", "function": {
+        "name": "get_weather", "arguments": {"city": "Zürich"}}}]}
+    nemo_result = {"role": "tool", "tool_call_id": "call00001", "content": "{\"temperature\": 4.5}"}
+    cases.append({"name": f"{nemo}/tools", "model": nemo, "messages": [SYS, WEATHER_Q], "tools": TOOLS, "add_generation_prompt": True})
+    cases.append({"name": f"{nemo}/tool_round_trip", "model": nemo, "tools": TOOLS, "add_generation_prompt": True,
+                  "messages": [SYS, WEATHER_Q, nemo_call, nemo_result, TOOL_ANSWER, U2]})
+    cases.append({"name": f"{nemo}/error_roles_must_alternate", "model": nemo, "messages": [U1, U2], "add_generation_prompt": True})
+    cases.append({"name": f"{nemo}/error_tool_call_id", "model": nemo, "add_generation_prompt": True, "messages": [
+        WEATHER_Q, {"role": "assistant", "tool_calls": [{"id": "short", "type": "function", "function": {"name": "f", "arguments": {}}}]}]})
+    ds = "DeepSeek-V3"
+    cases.append({"name": f"{ds}/two_system_messages", "model": ds, "add_generation_prompt": True,
+                  "messages": [SYS, {"role": "system", "content": "Second system part."}, U1]})
+    cases.append({"name": f"{ds}/tool_round_trip", "model": ds, "add_generation_prompt": True, "messages": [
+        WEATHER_Q,
+        {"role": "assistant", "content": None, "tool_calls": [
+            {"type": "function", "function": {"name": "get_weather", "arguments": "{\"city\": \"Zürich\"}"}},
+            {"type": "function", "function": {"name": "add", "arguments": "{\"a\": 1, \"b\": 2}"}}]},
+        TOOL_RESULT, {"role": "tool", "content": "3"}, TOOL_ANSWER, U2]})
+    cases.append({"name": f"{ds}/ends_in_tool_output", "model": ds, "add_generation_prompt": True, "messages": [
+        WEATHER_Q, {"role": "assistant", "content": None, "tool_calls": [
+            {"type": "function", "function": {"name": "get_weather", "arguments": "{}"}}]}, TOOL_RESULT]})
     return cases
 
 
@@ -229,6 +272,7 @@ def construct_cases():
         "conditional_chain": "{{ 'a' if i > 10 else 'b' if i > 5 else 'c' }}|{{ (xs | length > 2) and 'long' or 'short' }}",
         "nested_data": "{% for u in users %}{{ u.name }}{% if u.admin is defined and u.admin %}*{% endif %}{% if not loop.last %}, {% endif %}{% endfor %}",
         "string_concat_types": "{{ 'n=' ~ i ~ ', f=' ~ f ~ ', none=' ~ n ~ ', list=' ~ xs }}",
+        "test_arguments": "{{ 'b' is in ['a', 'b'] }} {{ 'k' is in {'k': 1} }} {{ i is divisibleby(7) }} {{ n is sameas none }} {{ 'x' if i is odd else 'y' }} {{ i is gt 3 and i is lt 10 }}",
         "raise_exception_unused": "{% if false %}{{ raise_exception('never') }}{% endif %}ok",
         # errors (the C# side must throw)
         "error_raise": "{% if xs | length > 2 %}{{ raise_exception('Conversation roles must alternate!') }}{% endif %}",

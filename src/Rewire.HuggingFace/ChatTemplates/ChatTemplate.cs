@@ -148,4 +148,31 @@ public sealed class ChatTemplate
         variables["add_generation_prompt"] = addGenerationPrompt;
         return Template.Render(variables, clock);
     }
+
+    /// <summary><c>apply_chat_template(..., continue_final_message=True)</c>: renders without a generation prompt and
+    /// cuts the text right after the final message's content, so a model continues that (assistant) message instead of
+    /// starting a new turn (no end-of-turn token after it). As transformers: the last occurrence of the stripped content
+    /// is found; trailing whitespace of the content is kept only where the template kept it.</summary>
+    public string RenderContinuingFinalMessage(IReadOnlyList<JsonObject> messages, JsonArray? tools = null, JsonArray? documents = null,
+        IReadOnlyDictionary<string, JsonNode?>? extra = null, TimeProvider? clock = null)
+    {
+        if (messages.Count == 0)
+            throw new ArgumentException("there is no final message to continue", nameof(messages));
+        if (messages[^1]["content"] is not JsonValue content || content.GetValueKind() != JsonValueKind.String)
+            throw new HuggingFaceInputException($"{Template.Source}: continuing the final message needs it to have text content");
+        string final = content.GetValue<string>();
+        string rendered = Render(messages, addGenerationPrompt: false, tools, documents, extra, clock);
+        string stripped = Strip(final);
+        int at = rendered.LastIndexOf(stripped, StringComparison.Ordinal);
+        if (at < 0)
+            throw new HuggingFaceInputException($"{Template.Source}: the final message does not appear in the rendered chat, so it cannot "
+                + "be continued (the template changes or drops it); continue a message the template prints as it is");
+        // transformers compares len(final.lstrip()) characters at the match with the whole final message: equal only
+        // when the message has no leading whitespace and the template kept its trailing whitespace.
+        int n = final.TrimStart(TemplateLexer.PythonWhitespace).Length;
+        bool kept = at + n <= rendered.Length && rendered.Substring(at, n) == final;
+        return rendered[..(at + (kept ? n : stripped.Length))];
+    }
+
+    private static string Strip(string s) => s.Trim(TemplateLexer.PythonWhitespace);
 }

@@ -96,6 +96,24 @@ public sealed class JinjaTemplate
         }));
     }
 
+    /// <summary>A number as Python would hold it: parsed JSON follows json.loads (an integer literal is an int, anything
+    /// with a fraction or exponent a float); a value built from a .NET number keeps its kind (a double is a float even
+    /// when whole, so 1.0 prints as "1.0").</summary>
+    private static object Number(JsonValue v)
+    {
+        switch (v.GetValue<object>())
+        {
+            case double d: return d;
+            case float f: return (double)f;
+            case decimal m: return (double)m;
+            case long or int or short or sbyte or byte or ushort or uint: return Convert.ToInt64(v.GetValue<object>(), System.Globalization.CultureInfo.InvariantCulture);
+        }
+        string raw = v.ToJsonString();
+        if (!raw.AsSpan().ContainsAny(".eE") && long.TryParse(raw, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out long l))
+            return l;
+        return double.Parse(raw, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     /// <summary>A JSON value as the Python object json.loads would make.</summary>
     internal static object? FromJson(JsonNode? node)
     {
@@ -118,13 +136,7 @@ public sealed class JinjaTemplate
                     case System.Text.Json.JsonValueKind.True: return true;
                     case System.Text.Json.JsonValueKind.False: return false;
                     case System.Text.Json.JsonValueKind.Number:
-                    {
-                        // As json.loads: an integer literal is an int, anything with a fraction or exponent a float.
-                        string raw = v.ToJsonString();
-                        return !raw.AsSpan().ContainsAny(".eE") && long.TryParse(raw, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out long l)
-                            ? (object)l
-                            : double.Parse(raw, System.Globalization.CultureInfo.InvariantCulture);
-                    }
+                        return Number(v);
                     default: return null;
                 }
             default:

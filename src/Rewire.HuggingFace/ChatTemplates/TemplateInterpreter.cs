@@ -95,11 +95,11 @@ internal sealed class TemplateInterpreter
                     break;
                 }
                 case MacroNode m:
-                    scope.Variables[m.Name] = MakeMacro(m.Name, m.Parameters, m.Body, scope, caller: null);
+                    scope.Variables[m.Name] = MakeMacro(m.Name, m.Parameters, m.Body, scope);
                     break;
                 case CallBlockNode c:
                 {
-                    var caller = MakeMacro("caller", c.Parameters, c.Body, scope, caller: null);
+                    var caller = MakeMacro("caller", c.Parameters, c.Body, scope);
                     var target = Evaluate(c.Call.Target, scope);
                     var (positional, named) = EvaluateArguments(c.Call.Args, scope);
                     named["caller"] = caller;
@@ -208,9 +208,8 @@ internal sealed class TemplateInterpreter
             Bind(scope, s.Targets, value);
     }
 
-    private JinjaCallable MakeMacro(string name, IReadOnlyList<(string Name, Expr? Default)> parameters, IReadOnlyList<Node> body, Scope definedIn, JinjaCallable? caller)
+    private JinjaCallable MakeMacro(string name, IReadOnlyList<(string Name, Expr? Default)> parameters, IReadOnlyList<Node> body, Scope definedIn)
     {
-        _ = caller;
         return new JinjaCallable(name, (positional, named) =>
         {
             var scope = new Scope(definedIn);

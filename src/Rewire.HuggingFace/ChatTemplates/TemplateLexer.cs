@@ -105,14 +105,6 @@ internal static class TemplateLexer
         return -1;
     }
 
-    private static int Count(string text, int from, int to)
-    {
-        int n = 0;
-        for (int i = from; i < to; i++)
-            if (text[i] == '\n') n++;
-        return n;
-    }
-
     internal static readonly char[] PythonWhitespace =
         [' ', '\t', '\n', '\v', '\f', '\r', '\x1c', '\x1d', '\x1e', '\x1f', '\x85', '\xa0', '\u1680', '\u2000', '\u2001', '\u2002',
          '\u2003', '\u2004', '\u2005', '\u2006', '\u2007', '\u2008', '\u2009', '\u200a', '\u2028', '\u2029', '\u202f', '\u205f', '\u3000'];

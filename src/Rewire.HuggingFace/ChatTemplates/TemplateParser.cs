@@ -599,6 +599,7 @@ internal sealed class TemplateParser
                 if (IsOp("("))
                     args = ParseArguments();
                 else if (Current.Kind is TokenKind.String or TokenKind.Integer or TokenKind.Float
+                         || (Current.Kind == TokenKind.Operator && Current.Value is "[" or "{")
                          || (Current.Kind == TokenKind.Name && Current.Value is not ("else" or "or" or "and" or "if" or "is" or "in" or "not")))
                     args = new Arguments([ParsePostfix(ParsePrimary())], []);
                 node = new TestExpr(line, node, name, args, negated);

@@ -117,6 +117,18 @@ public class ChatTemplateTests
     }
 
     [Fact]
+    public void Numbers_keep_their_python_kind()
+    {
+        var template = new JinjaTemplate("{{ a }} {{ b }} {{ c }} {{ d }} {{ e }} {{ p }} {{ p | tojson }}", "n");
+        var parsed = JsonNode.Parse("""{"x": [1.0, 2, 1e3]}""")!["x"]!.AsArray();
+        string text = template.Render(new Dictionary<string, JsonNode?>
+        {
+            ["a"] = 1.0, ["b"] = 2, ["c"] = 0.5f, ["d"] = -7L, ["e"] = 2.5m, ["p"] = parsed.DeepClone(),
+        });
+        Assert.Equal("1.0 2 0.5 -7 2.5 [1.0, 2, 1000.0] [1.0, 2, 1000.0]", text);
+    }
+
+    [Fact]
     public void Generation_blocks_render_their_body()
     {
         var template = new JinjaTemplate("{% for m in messages %}{% generation %}[{{ m.content }}]{% endgeneration %}{% endfor %}", "g");
@@ -146,6 +158,14 @@ public class ChatTemplateTests
         var template = new JinjaTemplate("{{ strftime_now('%Y-%m-%d %H:%M:%S %a %A %b %B %y %j %I%p %%') }}", "t");
         string text = template.Render(new Dictionary<string, JsonNode?>(), new FixedClock(new DateTimeOffset(t, TimeSpan.Zero)));
         Assert.Equal("2026-12-01 07:05:09 Tue Tuesday Dec December 26 335 07AM %", text);
+    }
+
+    [Fact]
+    public void Continuing_a_message_the_template_drops_is_refused()
+    {
+        var template = new ChatTemplate(new JinjaTemplate("{% for m in messages %}{{ m.content | upper }}{% endfor %}", "upper"), new Dictionary<string, JsonNode?>());
+        var e = Assert.Throws<HuggingFaceInputException>(() => template.RenderContinuingFinalMessage([new ChatMessage("assistant", "quiet").ToJson()]));
+        Assert.Contains("does not appear", e.Message);
     }
 
     [Fact]

@@ -56,7 +56,15 @@ public sealed class HfModel : IDisposable
             throw new Rewire.HuggingFace.HuggingFaceInputException(
                 $"{Path.Combine(directory, HfTokenizer.FileName)}: the tokenizer has {tokenizer.VocabularySize} ids but config.json's vocab_size is {config.VocabSize}; the tokenizer does not belong to this model");
         using var checkpoint = SafetensorsCheckpoint.Open(directory);
-        var network = new HfCausalLm(config, tokenizer.VocabularySize);
+        HfCausalLm network;
+        try
+        {
+            network = new HfCausalLm(config, tokenizer.VocabularySize);
+        }
+        catch (ArgumentException e)
+        {
+            throw new Rewire.HuggingFace.HuggingFaceInputException($"{Path.Combine(directory, HfModelConfig.FileName)}: {e.Message}");
+        }
         try
         {
             var plan = HfCheckpointLoader.Load(network, checkpoint);

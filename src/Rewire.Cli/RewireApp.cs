@@ -28,6 +28,9 @@ public static class RewireApp
         "dashboard",
         "doctor",
         "score",
+        "generate",
+        "logprobs",
+        "model",
         "bench",
         "samplers",
         "generation",
@@ -66,6 +69,10 @@ public static class RewireApp
                 .WithDescription("Serve a local dashboard (127.0.0.1) that lists runs, shows their reports and follows running ones live.");
             config.AddCommand<DoctorCommand>("doctor")
                 .WithDescription("Check the .NET runtime, TorchSharp and LibTorch on this machine.");
+            config.AddCommand<GenerateCommand>("generate")
+                .WithDescription("Continue a prompt with a Hugging Face model folder (greedy at temperature 0; stops at its EOS ids).");
+            config.AddCommand<LogprobsCommand>("logprobs")
+                .WithDescription("Teacher-forced log-probabilities of a completion given a prompt, from a Hugging Face model folder.");
             config.AddCommand<ScoreCommand>("score")
                 .WithDescription("Grade a completion of one task prompt and print the reward breakdown.");
             config.AddBranch("bench", b =>
@@ -77,6 +84,8 @@ public static class RewireApp
                     .WithDescription("Generation (KV cache vs recompute, batch sizes), training throughput vs matmul peak, memory check.");
                 b.AddCommand<BenchControlCommand>("control")
                     .WithDescription("Environment steps per second of PPO or DQN on a control environment (or of the bare environment with --env-only).");
+                b.AddCommand<BenchModelCommand>("model")
+                    .WithDescription("Prefill, cached decode and training throughput of a Hugging Face model (a folder, or a random model of a published shape).");
                 b.AddCommand<BenchRewardsCommand>("rewards")
                     .WithDescription("Soak the reward path: many calls of which some hang and some throw; counts every outcome and the threads used.");
                 b.AddCommand<BenchRewardDesignCommand>("reward-design")
@@ -112,7 +121,7 @@ public static class RewireApp
             case OperationCanceledException:
                 Console.Error.WriteLine("rewire: interrupted");
                 return ExitCodes.Interrupted;
-            case ConfigurationException:
+            case ConfigurationException or Rewire.HuggingFace.HuggingFaceInputException:
                 Console.Error.WriteLine(TerminalText.Clean(e.Message));
                 return ExitCodes.Refused;
             case CommandParseException or CommandRuntimeException:

@@ -12,24 +12,24 @@ namespace Rewire.Torch.Generation;
 public static class Scorer
 {
     public static ScoredTokens Score(
-        TransformerModel model, IReadOnlyList<IReadOnlyList<int>> prompts, IReadOnlyList<IReadOnlyList<int>> responses, ScoreOptions options)
+        ICausalLanguageModel model, IReadOnlyList<IReadOnlyList<int>> prompts, IReadOnlyList<IReadOnlyList<int>> responses, ScoreOptions options)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(options);
         if (prompts.Count != responses.Count)
             throw new ArgumentException($"scoring needs one response per prompt; got {prompts.Count} prompts and {responses.Count} responses");
         if (options.MiniBatchSize < 0) throw new ArgumentException($"scoring: mini_batch_size = {options.MiniBatchSize}; use 0 (all rows) or a positive count");
-        TokenGenerator.ValidatePrompts(prompts, model.Config.VocabSize);
+        TokenGenerator.ValidatePrompts(prompts, model.VocabSize);
         for (int i = 0; i < responses.Count; i++)
             foreach (int t in responses[i])
-                if (t < 0 || t >= model.Config.VocabSize)
-                    throw new ArgumentException($"response {i} contains token id {t}, outside the vocabulary 0..{model.Config.VocabSize - 1}");
+                if (t < 0 || t >= model.VocabSize)
+                    throw new ArgumentException($"response {i} contains token id {t}, outside the vocabulary 0..{model.VocabSize - 1}");
         int b = prompts.Count;
         int l = Math.Max(1, responses.Max(r => r.Count));
         int mb = options.MiniBatchSize == 0 ? b : options.MiniBatchSize;
         int total = prompts.Max(p => p.Count) + l - 1;
-        if (total > model.Config.ContextLength)
-            throw new ArgumentException($"longest prompt + longest response - 1 = {total} tokens exceeds the model's context length {model.Config.ContextLength}");
+        if (total > model.ContextLength)
+            throw new ArgumentException($"longest prompt + longest response - 1 = {total} tokens exceeds the model's context length {model.ContextLength}");
 
         using var grad = options.WithGradient ? null : no_grad();
         var lps = new List<Tensor>();

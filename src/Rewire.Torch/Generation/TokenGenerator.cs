@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace Rewire.Torch.Generation;
 
 /// <summary>
-/// Batched autoregressive generation for <see cref="TransformerModel"/>. Prompts of different lengths share one
+/// Batched autoregressive generation for any <see cref="ICausalLanguageModel"/> (the small GPT, Hugging Face models). Prompts of different lengths share one
 /// left-padded batch (<see cref="PaddedBatch"/>). With the KV cache, the prompt is encoded once and each step feeds
 /// only the newest token; without it, each step re-encodes the whole prefix (the reference baseline). Both paths use
 /// the same masks, positions and random draws, so for a seed they pick the same tokens.
@@ -17,24 +17,23 @@ namespace Rewire.Torch.Generation;
 public static class TokenGenerator
 {
     public static IReadOnlyList<GeneratedSequence> Generate(
-        TransformerModel model, IReadOnlyList<IReadOnlyList<int>> prompts, GenerationOptions options, Generator generator)
+        ICausalLanguageModel model, IReadOnlyList<IReadOnlyList<int>> prompts, GenerationOptions options, Generator generator)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(prompts);
         ArgumentNullException.ThrowIfNull(generator);
-        var c = model.Config;
-        options.Validate(c.VocabSize);
-        ValidatePrompts(prompts, c.VocabSize);
+        options.Validate(model.VocabSize);
+        ValidatePrompts(prompts, model.VocabSize);
         int b = prompts.Count, n = options.MaxNewTokens;
         int promptWidth = prompts.Max(p => p.Count);
-        if (promptWidth + n > c.ContextLength)
+        if (promptWidth + n > model.ContextLength)
             throw new ArgumentException(
-                $"longest prompt ({promptWidth} tokens) + max_new_tokens ({n}) = {promptWidth + n} exceeds the model's context length {c.ContextLength}; shorten prompts or lower max_new_tokens");
+                $"longest prompt ({promptWidth} tokens) + max_new_tokens ({n}) = {promptWidth + n} exceeds the model's context length {model.ContextLength}; shorten prompts or lower max_new_tokens");
 
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         using var batch = new PaddedBatch(prompts, n, options.PadId);
-        using var cache = options.UseKvCache ? new KvCache(c.Layers, b, c.Heads, batch.TotalWidth, c.HeadDim) : null;
+        using var cache = options.UseKvCache ? model.NewCache(b, batch.TotalWidth) : null;
         var stop = options.StopTokens.ToHashSet();
         var tokens = new List<int>[b];
         var logProbs = new List<float>[b];
@@ -51,7 +50,7 @@ public static class TokenGenerator
             int start = cache is null ? 0 : (s == 0 ? 0 : end - 1);
             var input = batch.Tokens.narrow(1, start, end - start);
             var positions = batch.Positions.narrow(1, start, end - start);
-            var logits = model.Logits(input, positions, batch.BiasFor(start, end), cache).select(1, -1);
+            var logits = model.LastLogits(input, positions, batch.BiasFor(start, end), cache);
             var (next, lp, ent) = Choose(logits, options, generator);
             var nextArr = next.data<long>().ToArray();
             var lpArr = lp.data<float>().ToArray();

@@ -11,7 +11,7 @@ namespace Rewire.Torch.Models;
 /// Initialisation follows GPT-2: every weight ~ N(0, 0.02), residual output projections ~ N(0, 0.02/√(2·layers)),
 /// biases zero, norm gains one; drawn from a generator seeded by <see cref="TransformerConfig.Seed"/>.
 /// </summary>
-public sealed class TransformerModel : nn.Module
+public sealed class TransformerModel : nn.Module, ICausalLanguageModel
 {
     private readonly Embedding wte;
     private readonly Embedding? wpe;
@@ -21,6 +21,15 @@ public sealed class TransformerModel : nn.Module
     private readonly RotaryTables? _rope;
 
     public TransformerConfig Config { get; }
+
+    public int VocabSize => Config.VocabSize;
+
+    public int ContextLength => Config.ContextLength;
+
+    public Tensor LastLogits(Tensor tokens, Tensor? positions, Tensor? attentionBias, KvCache? cache) =>
+        Logits(tokens, positions, attentionBias, cache).select(1, -1);
+
+    public KvCache NewCache(long batch, int capacity) => new(Config.Layers, batch, Config.Heads, capacity, Config.HeadDim);
 
     /// <summary>Use LibTorch's fused scaled_dot_product_attention (true) or the explicit softmax(q·kᵀ/√d + mask)·v.</summary>
     internal static bool FusedAttention { get; set; } = true;

@@ -1,0 +1,101 @@
+using Rewire.HuggingFace.Config;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Rewire.Torch.Models.HuggingFace;
+
+/// <summary>
+/// A Hugging Face decoder-only causal LM of model type llama, qwen2, qwen3 or mistral, in TorchSharp:
+/// h = E[x]; per layer h += Attn(RMSNorm(h)), h += SwiGLU(RMSNorm(h)); logits = RMSNorm(h)·Wᵀ, with W the embedding
+/// when <c>tie_word_embeddings</c> is set. Parameter names equal the checkpoint's (<c>model.layers.0.self_attn.q_proj.weight</c>, ...),
+/// so <see cref="HfCheckpointLoader"/> fills them by name. Computes in float32 (weights of any stored dtype are widened).
+/// <para><see cref="Logits"/> covers only the first <see cref="VocabSize"/> rows of the head: the ids the tokenizer knows.
+/// Published checkpoints pad their embedding beyond the tokenizer (Qwen2.5: 151,936 rows for 151,665 ids); those rows
+/// are never sampled and never enter a softmax. <see cref="FullLogits"/> gives every row.</para>
+/// </summary>
+public sealed class HfCausalLm : nn.Module, ICausalLanguageModel
+{
+    private readonly HfBackbone model;
+    private readonly Linear? lm_head;
+    private readonly HfRotary _rotary;
+
+    public HfModelConfig Config { get; }
+
+    /// <summary>The ids the model may produce (the tokenizer's size, at most <c>vocab_size</c>).</summary>
+    public int VocabSize { get; }
+
+    /// <summary><c>max_position_embeddings</c>, or a smaller Mistral <c>sliding_window</c> (within it, windowed and full attention agree).</summary>
+    public int ContextLength { get; }
+
+    /// <param name="config">The architecture.</param>
+    /// <param name="usableVocab">The tokenizer's size; null: every row of the head.</param>
+    public HfCausalLm(HfModelConfig config, int? usableVocab = null) : base("HfCausalLm")
+    {
+        Config = config;
+        int usable = usableVocab ?? config.VocabSize;
+        if (usable <= 0 || usable > config.VocabSize)
+            throw new ArgumentException($"the tokenizer has {usable} ids but the model's vocab_size is {config.VocabSize}; the tokenizer does not belong to this model");
+        VocabSize = usable;
+        ContextLength = config.SlidingWindow is { } w ? Math.Min(w, config.MaxPositionEmbeddings) : config.MaxPositionEmbeddings;
+        model = new HfBackbone(config);
+        if (!config.TieWordEmbeddings) lm_head = nn.Linear(config.HiddenSize, config.VocabSize, hasBias: false);
+        _rotary = new HfRotary(config);
+        RegisterComponents();
+    }
+
+    /// <summary>Fills every weight with N(0, <paramref name="std"/>) and norm gains with one, from a generator seeded by
+    /// <paramref name="seed"/> (a random model of a given shape, for benchmarks).</summary>
+    public void InitialiseRandom(long seed, double std = 0.02)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        using var g = new Generator((ulong)seed);
+        foreach (var (name, p) in named_parameters())
+        {
+            if (name.Contains("norm", StringComparison.Ordinal)) p.fill_(1.0);
+            else if (name.EndsWith(".bias", StringComparison.Ordinal)) p.zero_();
+            else p.copy_(randn(p.shape, generator: g) * std);
+        }
+    }
+
+    public KvCache NewCache(long batch, int capacity) =>
+        new(Config.NumHiddenLayers, batch, Config.NumKeyValueHeads, capacity, Config.HeadDim);
+
+    /// <summary>Logits [B,T,<see cref="VocabSize"/>] (see <see cref="ICausalLanguageModel.Logits"/>).</summary>
+    public Tensor Logits(Tensor tokens, Tensor? positions, Tensor? attentionBias, KvCache? cache) =>
+        Head(tokens, positions, attentionBias, cache, VocabSize, lastOnly: false);
+
+    /// <summary>Logits [B,<see cref="VocabSize"/>] of the last position; the head reads only that position.</summary>
+    public Tensor LastLogits(Tensor tokens, Tensor? positions, Tensor? attentionBias, KvCache? cache) =>
+        Head(tokens, positions, attentionBias, cache, VocabSize, lastOnly: true).squeeze(1);
+
+    /// <summary>Logits [B,T,vocab_size] of a plain causal pass at positions 0..T-1, including padding rows.</summary>
+    public Tensor FullLogits(Tensor tokens) => Head(tokens, null, null, null, Config.VocabSize, lastOnly: false);
+
+    /// <summary>Logits [B,T,<see cref="VocabSize"/>] of a plain causal pass at positions 0..T-1.</summary>
+    public Tensor Forward(Tensor tokens) => Head(tokens, null, null, null, VocabSize, lastOnly: false);
+
+    private Tensor Head(Tensor tokens, Tensor? positions, Tensor? bias, KvCache? cache, int rows, bool lastOnly)
+    {
+        if (cache is not null && (bias is null || positions is null))
+            throw new ArgumentException("a KV-cache pass needs explicit positions and an attention bias over the cached keys");
+        long t = tokens.shape[1];
+        long reach = (cache?.Length ?? 0) + t;
+        if (reach > ContextLength)
+            throw new ArgumentException($"a sequence of {reach} tokens exceeds the model's context length {ContextLength} (max_position_embeddings); shorten the input");
+        using var scope = NewDisposeScope();
+        var x = model.Forward(tokens, _rotary.Tables(positions, t), bias, cache);
+        cache?.Advance((int)t);
+        if (lastOnly) x = x.narrow(1, t - 1, 1);
+        var weight = lm_head is not null ? lm_head.weight! : model.EmbeddingWeight;
+        if (rows < weight.shape[0]) weight = weight.narrow(0, 0, rows);
+        return nn.functional.linear(x, weight).MoveToOuterDisposeScope();
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) _rotary.Dispose();
+        base.Dispose(disposing);
+    }
+}

@@ -1,0 +1,62 @@
+using Rewire.Torch.Generation;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Rewire.Torch.Models.HuggingFace;
+
+/// <summary>
+/// A <see cref="HfCausalLm"/> as an <see cref="IPolicy"/>, through the same batched generation (<see cref="TokenGenerator"/>,
+/// KV cache, left padding) and scoring (<see cref="Scorer"/>) as the small GPT: the bridge to the trainer. Vocabulary and
+/// context are the model's usable ids and max_position_embeddings.
+/// </summary>
+public sealed class HfPolicy : IPolicy
+{
+    public HfPolicy(HfCausalLm model) => Model = model;
+
+    public HfCausalLm Model { get; }
+    public int VocabSize => Model.VocabSize;
+    public int ContextLength => Model.ContextLength;
+
+    /// <summary>True for a frozen copy made by <see cref="CloneFrozen"/>.</summary>
+    public bool Frozen { get; private set; }
+
+    public IReadOnlyList<GeneratedSequence> Generate(IReadOnlyList<IReadOnlyList<int>> prompts, GenerationOptions options, Generator generator)
+    {
+        bool wasTraining = Model.training;
+        Model.eval();
+        try { return TokenGenerator.Generate(Model, prompts, options, generator); }
+        finally { if (wasTraining) Model.train(); }
+    }
+
+    public ScoredTokens Score(IReadOnlyList<IReadOnlyList<int>> prompts, IReadOnlyList<IReadOnlyList<int>> responses, ScoreOptions options)
+    {
+        if (Frozen && options.WithGradient)
+            throw new InvalidOperationException("this policy is a frozen reference copy; score it with WithGradient = false");
+        return Scorer.Score(Model, prompts, responses, options);
+    }
+
+    public Tensor NextTokenLogits(IReadOnlyList<IReadOnlyList<int>> sequences, int padId)
+    {
+        TokenGenerator.ValidatePrompts(sequences, VocabSize);
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        using var batch = new PaddedBatch(sequences, 0, padId);
+        return Model.LastLogits(batch.Tokens, batch.Positions, batch.Bias, null).MoveToOuterDisposeScope();
+    }
+
+    public Tensor Forward(Tensor tokens) => Model.Forward(tokens);
+
+    public IEnumerable<Parameter> Parameters() => Model.parameters();
+
+    public IPolicy CloneFrozen()
+    {
+        var copy = new HfCausalLm(Model.Config, Model.VocabSize);
+        TransformerPolicy.CopyWeights(Model, copy);
+        foreach (var p in copy.parameters()) p.requires_grad = false;
+        copy.eval();
+        return new HfPolicy(copy) { Frozen = true };
+    }
+
+    public void Dispose() => Model.Dispose();
+}

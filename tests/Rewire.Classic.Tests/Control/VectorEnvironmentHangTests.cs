@@ -150,6 +150,23 @@ public sealed class VectorEnvironmentHangTests : IDisposable
     }
 
     [Fact]
+    public void Under_a_guard_a_step_that_throws_is_still_a_step_failure_and_the_instance_is_kept()
+    {
+        int built = 0;
+        var guard = new EnvironmentCallGuard(Budget, maxAbandoned: 3, _pool);
+        var vec = new VectorEnvironment<int>(_ => { built++; return new BrokenEnvironment(BrokenEnvironment.Fault.StepThrows); }, 1, guard);
+        vec.Reset(seed: 0);
+        vec.Step([0]);
+        vec.Step([0]);
+        var r = vec.Step([0]);
+        Assert.Equal(1, vec.StepFailures);
+        Assert.Equal(0, vec.StepTimeouts);
+        Assert.Equal(1, built);
+        Assert.True(r.Truncated[0]);
+        Assert.Contains("physics exploded", (string)r.Infos[0][VectorEnvironment<int>.ErrorKey], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_guard_with_a_budget_needs_a_factory()
     {
         var guard = new EnvironmentCallGuard(Budget, pool: _pool);

@@ -19,6 +19,15 @@ public sealed record VectorStepResult(float[][] Observations, double[] Rewards, 
 /// <para>A sub-environment whose <c>Step</c> throws does not stop the others: the step counts in <see cref="StepFailures"/>,
 /// is reported as truncated with reward 0 (its last good observation as the final one, the exception's message under
 /// <see cref="ErrorKey"/>) and the sub-environment is reset. A <c>Reset</c> that throws is fatal.</para>
+/// <para>A call that hangs: built from a factory with an <see cref="EnvironmentCallGuard"/> that has a budget, every
+/// <c>Step</c> and <c>Reset</c> runs within that budget. A <c>Step</c> past it counts in <see cref="StepTimeouts"/> and is
+/// reported like a step that threw: truncated, reward 0, final observation = the last observation the environment gave
+/// (the one the action was chosen from; a learner that bootstraps truncations bootstraps from it, since the state after
+/// the hung step was never observed), a message under <see cref="ErrorKey"/>. The hung instance is abandoned (never
+/// called again; its thread is bounded by the guard) and replaced by a new one from the factory, reset with the next
+/// seed (<see cref="Reset"/>'s seed + <see cref="Count"/> + the number of earlier replacements). A <c>Reset</c> past the
+/// budget counts in <see cref="StepTimeouts"/> too and is retried on a new instance with the next seed. When the guard's
+/// limit of hung calls is reached the call throws <see cref="EnvironmentHangException"/>.</para>
 /// </summary>
 public sealed class VectorEnvironment<TAction> : IStatefulTechnique where TAction : notnull
 {
@@ -32,12 +41,30 @@ public sealed class VectorEnvironment<TAction> : IStatefulTechnique where TActio
     public const string ErrorKey = "step_error";
 
     private readonly IEnvironment<TAction>[] _envs;
+    private readonly Func<int, IEnvironment<TAction>>? _factory;
+    private readonly EnvironmentCallGuard _guard;
     private float[][]? _observations;
+    private int _seed;
+    private long _replacements;
 
+    /// <summary>These environments, called inline (no time budget, nothing to replace a hung one with).</summary>
     public VectorEnvironment(IReadOnlyList<IEnvironment<TAction>> environments)
+        : this(environments, null, null)
+    {
+    }
+
+    /// <summary>
+    /// These environments; <paramref name="factory"/> builds a replacement for sub-environment i when one hangs under
+    /// <paramref name="guard"/> (a guard with a budget needs a factory).
+    /// </summary>
+    public VectorEnvironment(IReadOnlyList<IEnvironment<TAction>> environments, Func<int, IEnvironment<TAction>>? factory, EnvironmentCallGuard? guard)
     {
         ArgumentNullException.ThrowIfNull(environments);
         if (environments.Count == 0) throw new ArgumentException("a vector environment needs at least one environment.");
+        _guard = guard ?? EnvironmentCallGuard.Unguarded;
+        if (_guard.Budget is not null && factory is null)
+            throw new ArgumentException("a guarded vector environment needs a factory to replace an environment that hangs.", nameof(factory));
+        _factory = factory;
         _envs = environments.ToArray();
         int dim = _envs[0].ObservationSpace.Dimension;
         for (int i = 1; i < _envs.Length; i++)
@@ -45,9 +72,9 @@ public sealed class VectorEnvironment<TAction> : IStatefulTechnique where TActio
                 throw new ArgumentException($"environment {i} has {_envs[i].ObservationSpace.Dimension} observation coordinates; environment 0 has {dim}.");
     }
 
-    /// <summary><paramref name="count"/> environments from <paramref name="factory"/> (called with 0..count-1).</summary>
-    public VectorEnvironment(Func<int, IEnvironment<TAction>> factory, int count)
-        : this(Enumerable.Range(0, count > 0 ? count : throw new ArgumentOutOfRangeException(nameof(count), count, "give at least one environment.")).Select(factory).ToArray())
+    /// <summary><paramref name="count"/> environments from <paramref name="factory"/> (called with 0..count-1), which also builds replacements for hung ones.</summary>
+    public VectorEnvironment(Func<int, IEnvironment<TAction>> factory, int count, EnvironmentCallGuard? guard = null)
+        : this(Enumerable.Range(0, count > 0 ? count : throw new ArgumentOutOfRangeException(nameof(count), count, "give at least one environment.")).Select(factory).ToArray(), factory, guard)
     {
     }
 
@@ -55,6 +82,12 @@ public sealed class VectorEnvironment<TAction> : IStatefulTechnique where TActio
 
     /// <summary>Steps that threw (counted, reported, never fatal).</summary>
     public long StepFailures { get; private set; }
+
+    /// <summary>Step and Reset calls that ran past the guard's budget (counted, reported; the instance was replaced).</summary>
+    public long StepTimeouts { get; private set; }
+
+    /// <summary>Hung instances replaced by new ones from the factory.</summary>
+    public long Replacements => _replacements;
 
     public IReadOnlyList<IEnvironment<TAction>> Environments => _envs;
 
@@ -68,8 +101,9 @@ public sealed class VectorEnvironment<TAction> : IStatefulTechnique where TActio
     /// <summary>Resets every sub-environment (sub-environment i with seed + i when a seed is given).</summary>
     public float[][] Reset(int? seed = null)
     {
+        if (seed is { } first) _seed = first;
         var obs = new float[_envs.Length][];
-        for (int i = 0; i < _envs.Length; i++) obs[i] = _envs[i].Reset(seed is { } s ? unchecked(s + i) : null).Observation;
+        for (int i = 0; i < _envs.Length; i++) obs[i] = ResetSlot(i, seed is { } s ? unchecked(s + i) : null).Observation;
         _observations = obs;
         return (float[][])obs.Clone();
     }
@@ -89,8 +123,23 @@ public sealed class VectorEnvironment<TAction> : IStatefulTechnique where TActio
         for (int i = 0; i < n; i++)
         {
             StepResult r;
-            try { r = _envs[i].Step(actions[i]); }
-            catch (Exception e) when (e is not OutOfMemoryException)
+            int? nextSeed = null;
+            var env = _envs[i];
+            var action = actions[i];
+            try
+            {
+                if (!_guard.TryCall(() => env.Step(action), out r))
+                {
+                    StepTimeouts++;
+                    _guard.ThrowIfAtLimit($"Step of sub-environment {i} ('{env.Name}')");
+                    r = new StepResult(_observations[i], 0.0, false, true, new Dictionary<string, object>(StringComparer.Ordinal)
+                    {
+                        [ErrorKey] = $"Step ran past its time budget of {_guard.Budget!.Value.TotalMilliseconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)} ms; the instance was abandoned and replaced",
+                    });
+                    nextSeed = Replace(i);
+                }
+            }
+            catch (Exception e) when (e is not OutOfMemoryException and not EnvironmentHangException)
             {
                 StepFailures++;
                 r = new StepResult(_observations[i], 0.0, false, true,
@@ -101,7 +150,7 @@ public sealed class VectorEnvironment<TAction> : IStatefulTechnique where TActio
             trunc[i] = r.Truncated;
             if (r.Done)
             {
-                var reset = _envs[i].Reset();
+                var reset = ResetSlot(i, nextSeed);
                 obs[i] = reset.Observation;
                 var info = new Dictionary<string, object>(r.Info, StringComparer.Ordinal)
                 {
@@ -120,6 +169,32 @@ public sealed class VectorEnvironment<TAction> : IStatefulTechnique where TActio
         return new VectorStepResult((float[][])obs.Clone(), rewards, term, trunc, infos);
     }
 
+    /// <summary>Resets sub-environment i; one that hangs is replaced and the new one reset with the next seed, until the guard's limit.</summary>
+    private ResetResult ResetSlot(int i, int? seed)
+    {
+        while (true)
+        {
+            var env = _envs[i];
+            var s = seed;
+            if (_guard.TryCall(() => env.Reset(s), out var r)) return r;
+            StepTimeouts++;
+            _guard.ThrowIfAtLimit($"Reset of sub-environment {i} ('{env.Name}')");
+            seed = Replace(i);
+        }
+    }
+
+    /// <summary>Puts a new instance from the factory in slot i (the old one is never called again); returns the seed to reset it with.</summary>
+    private int Replace(int i)
+    {
+        var fresh = _factory!(i);
+        if (fresh.ObservationSpace.Dimension != _envs[i].ObservationSpace.Dimension)
+            throw new InvalidOperationException($"the factory built a replacement for environment {i} with {fresh.ObservationSpace.Dimension} observation coordinates; the environment it replaces has {_envs[i].ObservationSpace.Dimension}.");
+        _envs[i] = fresh;
+        int seed = unchecked(_seed + _envs.Length + (int)_replacements);
+        _replacements++;
+        return seed;
+    }
+
     /// <summary>Every sub-environment's state (each must be stateful) and the current observations.</summary>
     public JsonObject SaveState()
     {
@@ -129,7 +204,8 @@ public sealed class VectorEnvironment<TAction> : IStatefulTechnique where TActio
                 : throw new InvalidOperationException($"environment '{e.Name}' cannot save its state (implement IStatefulTechnique) so the run cannot be resumed exactly."));
         var obs = new JsonArray();
         foreach (var o in _observations ?? []) obs.Add(new JsonArray(o.Select(v => (JsonNode)JsonValue.Create(v)).ToArray()));
-        return new JsonObject { ["envs"] = envs, ["observations"] = obs, ["step_failures"] = StepFailures };
+        return new JsonObject { ["envs"] = envs, ["observations"] = obs, ["step_failures"] = StepFailures,
+            ["step_timeouts"] = StepTimeouts, ["replacements"] = _replacements, ["seed"] = _seed };
     }
 
     public void RestoreState(JsonObject state)
@@ -140,6 +216,9 @@ public sealed class VectorEnvironment<TAction> : IStatefulTechnique where TActio
         for (int i = 0; i < _envs.Length; i++)
             ((IStatefulTechnique)_envs[i]).RestoreState(envs[i]!.AsObject());
         StepFailures = state["step_failures"]?.GetValue<long>() ?? 0;
+        StepTimeouts = state["step_timeouts"]?.GetValue<long>() ?? 0;
+        _replacements = state["replacements"]?.GetValue<long>() ?? 0;
+        _seed = state["seed"]?.GetValue<int>() ?? 0;
         var obs = state["observations"]!.AsArray();
         _observations = obs.Count == 0 ? null : obs.Select(o => o!.AsArray().Select(v => v!.GetValue<float>()).ToArray()).ToArray();
     }

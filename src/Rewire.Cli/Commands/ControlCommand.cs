@@ -18,15 +18,17 @@ namespace Rewire.Cli.Commands;
 public sealed record ControlSummary(
     bool Completed, string Run, string Env, string Algo, string RewardDesign, int Seed, long EnvSteps, long StepBudget, long Updates, long Episodes,
     [property: JsonPropertyName("mean_return_last_100")] double? MeanReturnLast100, double? EvalMeanReturn, int EvalEpisodes, double Seconds,
-    long EnvironmentFailures, string? StopReason);
+    long StepFailures, long StepTimeouts, string? StopReason);
 
 /// <summary>
 /// `rewire control --env NAME --algo ppo|dqn [key=value ...]`: trains a control learner in a run folder (config.json,
 /// metrics.jsonl with one line per update, checkpoints/ for exact resume with --resume, summary.json), then evaluates the
 /// deterministic policy. Keys: run.* and eval.episodes (<see cref="ControlRunConfig.RunKeys"/>), the algorithm's
 /// parameters as ppo.* / dqn.*, and reward.design=NAME with its reward.* parameters, the hook through which reward
-/// designs wrap the training environments. Bad input exits 2 before any work; a failure while running 1; Ctrl-C
-/// writes a checkpoint and exits 130.
+/// designs wrap the training environments, and env.step_timeout_ms / env.max_abandoned, the time budget of the training
+/// environments' calls (see <see cref="EnvironmentCallGuard"/>). Bad input exits 2 before any work; a failure while
+/// running 1 (an environment that keeps hanging until env.max_abandoned calls are stuck is one); Ctrl-C writes a
+/// checkpoint and exits 130.
 /// </summary>
 public sealed class ControlCommand : Command<ControlCommand.Settings>
 {
@@ -158,19 +160,32 @@ public sealed class ControlCommand : Command<ControlCommand.Settings>
         return (config, created, created.Lock(holder));
     }
 
-    /// <summary>The training loop: updates until the budget is spent or <paramref name="cancel"/> fires, checkpoints, then evaluates.</summary>
-    public static ControlSummary Train(ControlRunConfig config, RunDirectory run, bool resume, Action<ControlUpdate, double?>? progress, TextWriter? log, CancellationToken cancel)
+    /// <summary>
+    /// The training loop: updates until the budget is spent or <paramref name="cancel"/> fires, checkpoints, then evaluates.
+    /// <paramref name="environment"/> replaces the registry's spec of <c>config.Environment</c> (a program or test that
+    /// does not register its environment). An environment that keeps hanging (<see cref="EnvironmentHangException"/>)
+    /// ends it with <see cref="ControlRunException"/> after summary.json records why.
+    /// </summary>
+    public static ControlSummary Train(ControlRunConfig config, RunDirectory run, bool resume, Action<ControlUpdate, double?>? progress, TextWriter? log, CancellationToken cancel,
+        ControlEnvironmentSpec? environment = null)
     {
         Rewire.Torch.Runtime.TorchRuntime.EnsureLoaded();
         TorchSharp.torch.set_num_threads(config.Threads);
-        var spec = ControlEnvironments.Spec(config.Environment);
+        var spec = environment ?? ControlEnvironments.Spec(config.Environment);
         var designContext = new RewardDesignContext(config.RewardDesign, config.Environment, config.Seed,
             config.Algorithm.Descriptor.Parameter("gamma") is not null ? config.Algorithm.Double("gamma") : 0.99);
         var design = RewardDesigns.Create(designContext);
-        var environments = ControlEnvironmentSet.From(spec.Create, spec.MaxEpisodeSteps, (e, i) => RewardDesigns.Wrap(design, e, i, designContext));
+        var environments = ControlEnvironmentSet.From(spec.Create, spec.MaxEpisodeSteps, (e, i) => RewardDesigns.Wrap(design, e, i, designContext))
+            with { Guard = config.EnvironmentGuard() };
         var clock = Stopwatch.StartNew();
         double previousSeconds = 0;
-        using var learner = ControlAlgorithms.Create(config.Algorithm, environments, config.Steps, config.Seed);
+        IControlLearner created;
+        try { created = ControlAlgorithms.Create(config.Algorithm, environments, config.Steps, config.Seed); }
+        catch (EnvironmentHangException e)
+        {
+            throw new ControlRunException($"the environment '{config.Environment}' kept hanging before training started: {e.Message}");
+        }
+        using var learner = created;
         if (resume && run.ResumeCheckpoint() is { } checkpoint)
         {
             learner.Load(checkpoint);
@@ -192,7 +207,20 @@ public sealed class ControlCommand : Command<ControlCommand.Settings>
         {
             while (!learner.Done && !cancel.IsCancellationRequested)
             {
-                var u = learner.Update();
+                ControlUpdate u;
+                try { u = learner.Update(); }
+                catch (EnvironmentHangException e)
+                {
+                    // No checkpoint from here: the update is half done and the hung instance's state cannot be read
+                    // safely while its thread still runs. The last checkpoint (an update boundary) stays the resume point.
+                    string resumePoint = run.Checkpoints.Latest() is not null
+                        ? $"The last checkpoint (written at update {LastCheckpointUpdate(run)}) is kept; resume with: rewire control --resume {run.Path}"
+                        : "No checkpoint had been written yet (run.checkpoint_every).";
+                    run.WriteSummary(new ControlSummary(false, run.Path, config.Environment, config.Algorithm.Name, config.RewardDesign.Name, config.Seed,
+                        learner.EnvSteps, config.Steps, learner.Updates, learner.Episodes, learner.MeanReturnLast100, null, 0, Math.Round(Seconds(), 3),
+                        learner.EnvironmentFailures, learner.EnvironmentTimeouts, "environment hung: " + e.Message));
+                    throw new ControlRunException($"the environment '{config.Environment}' kept hanging: {e.Message} {resumePoint}");
+                }
                 var line = new JsonObject
                 {
                     ["update"] = u.Update,
@@ -201,7 +229,8 @@ public sealed class ControlCommand : Command<ControlCommand.Settings>
                     ["episodes_this_update"] = u.EpisodesFinished,
                     ["mean_return_last_100"] = u.MeanReturnLast100,
                     ["seconds"] = Seconds(),
-                    ["env_failures"] = learner.EnvironmentFailures,
+                    ["step_failures"] = learner.EnvironmentFailures,
+                    ["step_timeouts"] = learner.EnvironmentTimeouts,
                 };
                 foreach (var (k, v) in u.Metrics) line[k] = double.IsFinite(v) ? v : null;
                 foreach (var (k, v) in design.Report()) line["reward/" + k] = double.IsFinite(v) ? v : null;
@@ -223,10 +252,23 @@ public sealed class ControlCommand : Command<ControlCommand.Settings>
         }
         var summary = new ControlSummary(completed, run.Path, config.Environment, config.Algorithm.Name, config.RewardDesign.Name, config.Seed, learner.EnvSteps,
             config.Steps, learner.Updates, learner.Episodes, learner.MeanReturnLast100, eval, completed ? config.EvalEpisodes : 0, Math.Round(Seconds(), 3),
-            learner.EnvironmentFailures, completed ? null : "interrupted");
+            learner.EnvironmentFailures, learner.EnvironmentTimeouts, completed ? null : "interrupted");
         run.WriteSummary(summary);
         if (learner.MeanReturnLast100 is { } mr && !double.IsFinite(mr)) throw new ControlRunException($"training produced a non-finite mean return ({mr}); see {run.MetricsFile}");
         return summary;
+    }
+
+    private static long? LastCheckpointUpdate(RunDirectory run)
+    {
+        try
+        {
+            var dir = run.Checkpoints.Latest();
+            return dir is null ? null : JsonNode.Parse(File.ReadAllText(Path.Combine(dir, RunStateFile)))?["updates"]?.GetValue<long>();
+        }
+        catch (Exception e) when (e is IOException or System.Text.Json.JsonException or InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     private static void Report(ControlSummary s, Settings settings)
@@ -244,7 +286,8 @@ public sealed class ControlCommand : Command<ControlCommand.Settings>
         table.AddRow("mean return (last 100 episodes)", s.MeanReturnLast100 is { } m ? m.ToString("F2", c) : "-");
         table.AddRow("evaluation mean return", s.EvalMeanReturn is { } e ? $"{e.ToString("F2", c)} over {s.EvalEpisodes.ToString(c)} episodes" : "-");
         table.AddRow("seconds", s.Seconds.ToString("F1", c));
-        if (s.EnvironmentFailures > 0) table.AddRow("environment steps that threw", s.EnvironmentFailures.ToString(c));
+        if (s.StepFailures > 0) table.AddRow("environment steps that threw", s.StepFailures.ToString(c));
+        if (s.StepTimeouts > 0) table.AddRow("environment calls past env.step_timeout_ms (instance replaced)", s.StepTimeouts.ToString(c));
         if (!s.Completed) table.AddRow("stopped", $"{Markup.Escape(s.StopReason ?? "")} — resume with: rewire control --resume {Markup.Escape(s.Run)}");
         AnsiConsole.Write(table);
     }

@@ -16,6 +16,16 @@ public sealed record ControlRunConfig(
     string Environment, ResolvedTechnique Algorithm, ResolvedTechnique RewardDesign, int Seed, long Steps, string Output, string Name,
     int CheckpointEvery, int EvalEpisodes, int Threads, IReadOnlyList<KeyValuePair<string, string>> Overrides)
 {
+    /// <summary><c>env.step_timeout_ms</c>: the time budget of one training-environment Step or Reset; 0 = no guard.</summary>
+    public int StepTimeoutMs { get; init; } = EnvironmentCallGuard.DefaultStepTimeoutMs;
+
+    /// <summary><c>env.max_abandoned</c>: hung environment calls still running at which the run stops (exit 1).</summary>
+    public int MaxAbandoned { get; init; } = EnvironmentCallGuard.DefaultMaxAbandoned;
+
+    /// <summary>The guard of the training environments, null when <see cref="StepTimeoutMs"/> is 0.</summary>
+    public EnvironmentCallGuard? EnvironmentGuard() =>
+        StepTimeoutMs > 0 ? new EnvironmentCallGuard(TimeSpan.FromMilliseconds(StepTimeoutMs), MaxAbandoned) : null;
+
     /// <summary>The run keys and what they mean (for messages and docs).</summary>
     public static readonly IReadOnlyDictionary<string, string> RunKeys = new Dictionary<string, string>(StringComparer.Ordinal)
     {
@@ -26,6 +36,8 @@ public sealed record ControlRunConfig(
         ["run.checkpoint_every"] = "updates between checkpoints (0 = only at the end; default 50)",
         ["run.threads"] = "LibTorch CPU threads (1 to 256; default 1, the fastest for these small networks)",
         ["eval.episodes"] = "evaluation episodes after training with the deterministic policy (0 to 10000; default 10)",
+        ["env.step_timeout_ms"] = "time budget of one training-environment Step or Reset in ms; a call past it is a truncation and the hung instance is replaced (0 = no guard, calls run inline; 0 to 3600000; default 10000)",
+        ["env.max_abandoned"] = "hung environment calls still running at which the run stops with exit 1 (1 to 64; default 4)",
     };
 
     public static ControlRunConfig Resolve(string environment, string algorithm, IReadOnlyList<KeyValuePair<string, string>> overrides)
@@ -41,6 +53,7 @@ public sealed record ControlRunConfig(
         var rewardKeys = new Dictionary<string, string>(StringComparer.Ordinal);
         string design = "none";
         int seed = 0, checkpointEvery = 50, evalEpisodes = 10, threads = 1;
+        int stepTimeoutMs = EnvironmentCallGuard.DefaultStepTimeoutMs, maxAbandoned = EnvironmentCallGuard.DefaultMaxAbandoned;
         long? steps = null;
         string output = "runs", name = "control";
         foreach (var (key, value) in overrides)
@@ -50,6 +63,14 @@ public sealed record ControlRunConfig(
             string rest = dot < 0 ? "" : key[(dot + 1)..];
             switch (section)
             {
+                case "env":
+                    switch (key)
+                    {
+                        case "env.step_timeout_ms": stepTimeoutMs = Int(key, value, 0, 3_600_000, errors) ?? stepTimeoutMs; break;
+                        case "env.max_abandoned": maxAbandoned = Int(key, value, 1, 64, errors) ?? maxAbandoned; break;
+                        default: errors.Add($"'{key}' is not an environment key; valid: env.step_timeout_ms, env.max_abandoned"); break;
+                    }
+                    break;
                 case "run" or "eval":
                     switch (key)
                     {
@@ -81,7 +102,7 @@ public sealed record ControlRunConfig(
                     else rewardKeys[rest] = value;
                     break;
                 default:
-                    errors.Add($"'{key}' is not a key of `rewire control`; keys are run.*, eval.episodes, {algorithm}.* (the algorithm's parameters) and reward.design / reward.*");
+                    errors.Add($"'{key}' is not a key of `rewire control`; keys are run.*, eval.episodes, env.step_timeout_ms, env.max_abandoned, {algorithm}.* (the algorithm's parameters) and reward.design / reward.*");
                     break;
             }
         }
@@ -104,7 +125,8 @@ public sealed record ControlRunConfig(
         }
         if (errors.Count > 0) throw new ConfigurationException(errors);
         return new ControlRunConfig(environment, algo!, designResolved!, seed, steps ?? ControlAlgorithms.DefaultSteps(algorithm), output, name,
-            checkpointEvery, evalEpisodes, threads, overrides.ToList());
+            checkpointEvery, evalEpisodes, threads, overrides.ToList())
+        { StepTimeoutMs = stepTimeoutMs, MaxAbandoned = maxAbandoned };
     }
 
     /// <summary>What config.json holds: the inputs (to resolve again on resume) and the resolved values (to read).</summary>
@@ -118,6 +140,7 @@ public sealed record ControlRunConfig(
         {
             ["run"] = new JsonObject { ["seed"] = Seed, ["steps"] = Steps, ["output"] = Output, ["name"] = Name, ["checkpoint_every"] = CheckpointEvery, ["threads"] = Threads },
             ["eval"] = new JsonObject { ["episodes"] = EvalEpisodes },
+            ["env"] = new JsonObject { ["step_timeout_ms"] = StepTimeoutMs, ["max_abandoned"] = MaxAbandoned },
             [Algorithm.Name] = Algorithm.ToJson(),
             ["reward"] = RewardDesign.ToJson(),
         },

@@ -4,7 +4,8 @@ namespace Rewire.Core.Rewards;
 
 /// <summary>
 /// Dedicated threads that run synchronous reward calls with a time budget, so that a call which hangs can be given up on
-/// without starving anything else.
+/// without starving anything else. Any other synchronous call that may hang (a control environment's <c>Step</c> or
+/// <c>Reset</c>) runs through <see cref="Run{T}"/> under the same rules.
 /// </summary>
 /// <remarks>
 /// Why dedicated threads and not the thread pool or a worker process: .NET cannot abort a thread, so a synchronous
@@ -74,7 +75,35 @@ public sealed class RewardWorkerPool : IDisposable
     /// Runs <paramref name="function"/> on a worker and waits at most <paramref name="budget"/> once it has started.
     /// Never throws for the function's sake; only a cancelled <paramref name="cancellationToken"/> propagates.
     /// </summary>
-    internal PooledCall Invoke(IRewardFunction function, Rollout rollout, TimeSpan budget, RewardCallGuard guard, int abandonedLimit, CancellationToken cancellationToken)
+    internal PooledCall Invoke(IRewardFunction function, Rollout rollout, TimeSpan budget, RewardCallGuard guard, int abandonedLimit, CancellationToken cancellationToken) =>
+        Invoke(
+            token => function is ICancellableRewardFunction c ? c.Score(rollout, token) : function.Score(rollout),
+            function is ICancellableRewardFunction, budget, guard, abandonedLimit, cancellationToken);
+
+    /// <summary>
+    /// Runs any synchronous <paramref name="call"/> on a worker under the rules of the class remarks: waits at most
+    /// <paramref name="budget"/> once it has started (and, when <paramref name="honoursCancellation"/>, cancels the token
+    /// it passes and waits one more budget); a call past its budget is abandoned and counted in <paramref name="guard"/>;
+    /// while <paramref name="guard"/> holds <paramref name="abandonedLimit"/> abandoned calls (or the pool
+    /// <see cref="MaxAbandoned"/>) the call is not run and comes back <see cref="RewardCallOutcome.Quarantined"/>.
+    /// Never throws for the call's sake (its exception comes back as <see cref="PooledResult{T}.Error"/>); only a
+    /// cancelled <paramref name="cancellationToken"/> propagates.
+    /// </summary>
+    public PooledResult<T> Run<T>(Func<CancellationToken, T> call, bool honoursCancellation, TimeSpan budget, RewardCallGuard guard, int abandonedLimit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        ArgumentNullException.ThrowIfNull(guard);
+        var r = Invoke(token => call(token), honoursCancellation, budget, guard, abandonedLimit, cancellationToken);
+        return r.Outcome switch
+        {
+            RewardCallOutcome.TimedOut => new PooledResult<T>(RewardCallOutcome.TimedOut, default, null, null),
+            RewardCallOutcome.Quarantined => new PooledResult<T>(RewardCallOutcome.Quarantined, default, null, r.Reason),
+            _ when r.Error is { } e => new PooledResult<T>(RewardCallOutcome.Threw, default, e, null),
+            _ => new PooledResult<T>(RewardCallOutcome.Ok, (T?)r.Value, null, null),
+        };
+    }
+
+    private PooledCall Invoke(Func<CancellationToken, object?> call, bool honoursCancellation, TimeSpan budget, RewardCallGuard guard, int abandonedLimit, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         if (guard.AbandonedRunning >= abandonedLimit)
@@ -84,16 +113,16 @@ public sealed class RewardWorkerPool : IDisposable
 
         if (AbandonedRunning >= MaxAbandoned)
         {
-            return PooledCall.Quarantine($"the process holds {AbandonedRunning} reward calls running past their time budget (limit {MaxAbandoned}); every reward call is quarantined until they return");
+            return PooledCall.Quarantine($"the pool holds {AbandonedRunning} calls running past their time budget (limit {MaxAbandoned}); every guarded call is quarantined until they return");
         }
 
-        var item = new WorkItem(function, rollout, guard);
+        var item = new WorkItem(call, honoursCancellation, guard);
         _queue.Add(item, CancellationToken.None);
         try
         {
             item.Started.Wait(cancellationToken);
             var done = item.Done.Wait(budget, cancellationToken);
-            if (!done && function is ICancellableRewardFunction)
+            if (!done && honoursCancellation)
             {
                 // Over budget: ask it to stop and give it one more budget to do so. Whatever it returns now is late.
                 item.Cancel();
@@ -197,18 +226,20 @@ public sealed class RewardWorkerPool : IDisposable
         }
     }
 
-    internal readonly record struct PooledCall(RewardCallOutcome? Outcome, RewardResult? Result, Exception? Error, string? Reason)
+    internal readonly record struct PooledCall(RewardCallOutcome? Outcome, object? Value, Exception? Error, string? Reason)
     {
+        public RewardResult? Result => Value as RewardResult;
+
         public static PooledCall TimedOut => new(RewardCallOutcome.TimedOut, null, null, null);
 
         public static PooledCall Quarantine(string reason) => new(RewardCallOutcome.Quarantined, null, null, reason);
 
         public static PooledCall Threw(Exception error) => new(null, null, error, null);
 
-        public static PooledCall Returned(RewardResult? result) => new(null, result, null, null);
+        public static PooledCall Returned(object? value) => new(null, value, null, null);
     }
 
-    private sealed class WorkItem(IRewardFunction function, Rollout rollout, RewardCallGuard guard)
+    private sealed class WorkItem(Func<CancellationToken, object?> call, bool honoursCancellation, RewardCallGuard guard)
     {
         private const int Queued = 0, Running = 1, Completed = 2, Abandoned = 3, Withdrawn = 4;
         private readonly CancellationTokenSource _cancel = new();
@@ -225,7 +256,7 @@ public sealed class RewardWorkerPool : IDisposable
 
         public RewardCallGuard Guard => guard;
 
-        public RewardResult? Result { get; private set; }
+        public object? Result { get; private set; }
 
         public Exception? Error { get; private set; }
 
@@ -246,7 +277,7 @@ public sealed class RewardWorkerPool : IDisposable
         {
             try
             {
-                Result = function is ICancellableRewardFunction c ? c.Score(rollout, _cancel.Token) : function.Score(rollout);
+                Result = call(honoursCancellation ? _cancel.Token : CancellationToken.None);
             }
             catch (Exception ex)
             {

@@ -43,7 +43,7 @@ public sealed class DqnLearner : IControlLearner
         _environments = _o.NormalizeObservations ? environments.WithObservationNormalization() : environments;
         TotalSteps = totalSteps;
         TorchRuntime.EnsureLoaded();
-        _vec = VectorAdapter.Create(Enumerable.Range(0, _o.NEnvs).Select(_environments.Training).ToArray());
+        _vec = VectorAdapter.Create(_environments, _o.NEnvs);
         if (_vec.Continuous) throw new ArgumentException($"DQN needs discrete actions, and this environment's actions are continuous; use PPO (--algo ppo).");
         _obsSize = _vec.ObservationSpace.Dimension;
         _actions = _vec.ActionSize;
@@ -68,6 +68,7 @@ public sealed class DqnLearner : IControlLearner
     public double? MeanReturnLast100 => _tracker.MeanReturn;
     public long Episodes => _tracker.Episodes;
     public long EnvironmentFailures => _vec.StepFailures;
+    public long EnvironmentTimeouts => _vec.StepTimeouts;
 
     /// <summary>The replay buffer (for tests).</summary>
     internal ReplayBuffer Replay => _replay;

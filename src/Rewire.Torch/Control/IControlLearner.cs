@@ -13,10 +13,15 @@ public sealed record ControlUpdate(long Update, long EnvSteps, int EpisodesFinis
 /// <summary>
 /// How a learner gets its environments: <see cref="Training"/> builds sub-environment i of the vectorised training
 /// environment (already wrapped: time limit, episode statistics of the true reward, reward design), and
-/// <see cref="Evaluation"/> builds one unshaped copy for evaluation. Both must have the same spaces.
+/// <see cref="Evaluation"/> builds one unshaped copy for evaluation. Both must have the same spaces. <see cref="Guard"/>
+/// gives the training environments' Step and Reset calls a time budget (a hung sub-environment is replaced by a new one
+/// from <see cref="Training"/>); null calls them inline.
 /// </summary>
 public sealed record ControlEnvironmentSet(Func<int, IEnvironment> Training, Func<IEnvironment> Evaluation)
 {
+    /// <summary>The time budget of the training environments' calls (see <see cref="VectorEnvironment{TAction}"/>); null: none.</summary>
+    public EnvironmentCallGuard? Guard { get; init; }
+
     /// <summary>
     /// The usual stack for an environment factory: <c>EpisodeStatistics(TimeLimit(make()))</c> for training, then
     /// <paramref name="wrap"/> (a reward design) on top; <c>TimeLimit(make())</c> for evaluation.
@@ -47,7 +52,7 @@ public sealed record ControlEnvironmentSet(Func<int, IEnvironment> Training, Fun
                 _ => throw new ArgumentException($"'{e.Name}' implements neither IEnvironment<int> nor IEnvironment<float[]>."),
             };
         }
-        return new ControlEnvironmentSet(i => Normalize(Training(i), true), () => Normalize(Evaluation(), false));
+        return this with { Training = i => Normalize(Training(i), true), Evaluation = () => Normalize(Evaluation(), false) };
     }
 
     /// <summary>Wraps an environment of either action type in <see cref="EpisodeStatistics{TAction}"/>.</summary>
@@ -83,6 +88,12 @@ public interface IControlLearner : IDisposable
 
     /// <summary>Environment steps that threw (counted and reported; the sub-environment was reset and training went on).</summary>
     long EnvironmentFailures { get; }
+
+    /// <summary>
+    /// Environment Step/Reset calls that ran past <see cref="ControlEnvironmentSet.Guard"/>'s budget (counted and reported;
+    /// the step was a truncation, the hung instance was replaced by a new one and training went on).
+    /// </summary>
+    long EnvironmentTimeouts { get; }
 
     /// <summary>One iteration.</summary>
     ControlUpdate Update();

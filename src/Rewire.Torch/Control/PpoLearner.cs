@@ -42,7 +42,7 @@ public sealed class PpoLearner : IControlLearner
         _environments = _o.NormalizeObservations ? environments.WithObservationNormalization() : environments;
         TotalSteps = totalSteps;
         TorchRuntime.EnsureLoaded();
-        _vec = VectorAdapter.Create(Enumerable.Range(0, _o.NEnvs).Select(_environments.Training).ToArray());
+        _vec = VectorAdapter.Create(_environments, _o.NEnvs);
         int obs = _vec.ObservationSpace.Dimension;
         _model = new ActorCritic(obs, _vec.ActionSize, _vec.Continuous, Enumerable.Repeat(_o.HiddenSize, _o.HiddenLayers).ToArray(), _o.LogStdInit,
             (long)Xoshiro256StarStar.Derive((ulong)seed, 1));
@@ -60,6 +60,7 @@ public sealed class PpoLearner : IControlLearner
     public double? MeanReturnLast100 => _tracker.MeanReturn;
     public long Episodes => _tracker.Episodes;
     public long EnvironmentFailures => _vec.StepFailures;
+    public long EnvironmentTimeouts => _vec.StepTimeouts;
 
     /// <summary>The policy and value networks.</summary>
     public ActorCritic Model => _model;

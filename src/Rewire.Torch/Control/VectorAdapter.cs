@@ -21,20 +21,29 @@ internal abstract class VectorAdapter
 
     /// <summary>Steps that threw (see <see cref="VectorEnvironment{TAction}"/>).</summary>
     public abstract long StepFailures { get; }
+
+    /// <summary>Step/Reset calls past the guard's budget (see <see cref="VectorEnvironment{TAction}"/>).</summary>
+    public abstract long StepTimeouts { get; }
     public abstract void Reset(int seed);
     public abstract VectorStepResult Step(long[] discrete, float[] continuous);
     public abstract JsonObject SaveState();
     public abstract void RestoreState(JsonObject state);
 
-    public static VectorAdapter Create(IReadOnlyList<IEnvironment> environments)
+    /// <summary><paramref name="count"/> training environments of <paramref name="set"/>, which also builds the replacement of one that hangs under its guard.</summary>
+    public static VectorAdapter Create(ControlEnvironmentSet set, int count)
     {
-        if (environments.Count == 0) throw new ArgumentException("no environments.");
+        ArgumentNullException.ThrowIfNull(set);
+        var environments = Enumerable.Range(0, count).Select(set.Training).ToArray();
+        if (environments.Length == 0) throw new ArgumentException("no environments.");
         if (environments.All(e => e is IEnvironment<int>))
-            return new Discrete(new VectorEnvironment<int>(environments.Cast<IEnvironment<int>>().ToArray()));
+            return new Discrete(new VectorEnvironment<int>(environments.Cast<IEnvironment<int>>().ToArray(), i => Typed<int>(set.Training(i)), set.Guard));
         if (environments.All(e => e is IEnvironment<float[]>))
-            return new Box(new VectorEnvironment<float[]>(environments.Cast<IEnvironment<float[]>>().ToArray()));
+            return new Box(new VectorEnvironment<float[]>(environments.Cast<IEnvironment<float[]>>().ToArray(), i => Typed<float[]>(set.Training(i)), set.Guard));
         throw new ArgumentException($"'{environments[0].Name}': every sub-environment must implement IEnvironment<int> (discrete actions) or every one IEnvironment<float[]> (continuous actions).");
     }
+
+    private static IEnvironment<TAction> Typed<TAction>(IEnvironment e) where TAction : notnull =>
+        e as IEnvironment<TAction> ?? throw new InvalidOperationException($"the replacement '{e.Name}' does not implement IEnvironment<{typeof(TAction).Name}> like the environment it replaces.");
 
     private sealed class Discrete(VectorEnvironment<int> vec) : VectorAdapter
     {
@@ -44,6 +53,7 @@ internal abstract class VectorAdapter
         public override int ActionSize => vec.ActionSpace is DiscreteSpace d ? d.N : throw new ArgumentException("a discrete environment needs a DiscreteSpace.");
         public override IReadOnlyList<float[]> Observations => vec.Observations;
         public override long StepFailures => vec.StepFailures;
+        public override long StepTimeouts => vec.StepTimeouts;
         public override void Reset(int seed) => vec.Reset(seed);
         public override VectorStepResult Step(long[] discrete, float[] continuous) => vec.Step(discrete.Select(a => (int)a).ToArray());
         public override JsonObject SaveState() => vec.SaveState();
@@ -59,6 +69,7 @@ internal abstract class VectorAdapter
         public override int ActionSize => _space.Dimension;
         public override IReadOnlyList<float[]> Observations => vec.Observations;
         public override long StepFailures => vec.StepFailures;
+        public override long StepTimeouts => vec.StepTimeouts;
         public override void Reset(int seed) => vec.Reset(seed);
 
         public override VectorStepResult Step(long[] discrete, float[] continuous)

@@ -80,6 +80,8 @@ public sealed class PolicySession : IDisposable
     public static IReadOnlyList<Prompt> Prompts(ITask task, TrainOptions o, Split split)
     {
         int count = split == Split.Train ? o.Task.TrainSize : o.Task.TestSize;
+        // A file holds what it holds: its split's records in file order, at most task.train_size / task.test_size of them.
+        if (TrainingComponents.DatasetOf(task) is { } dataset) return dataset.Prompts(split).Take(count).ToArray();
         int low = o.Task.MinDifficulty == 0 ? o.Task.Difficulty : o.Task.MinDifficulty, levels = o.Task.Difficulty - low + 1;
         return levels == 1 ? task.GenerateMany(split, o.Run.Seed, count, o.Task.Difficulty)
             : Enumerable.Range(0, count).Select(i => task.Generate(split, o.Run.Seed, i, low + i % levels)).ToArray();
@@ -96,9 +98,9 @@ public sealed class PolicySession : IDisposable
         var task = TrainingComponents.CreateTask(o);
         var template = new PromptTemplate();
         var tokenizer = new CharTokenizer(task.Alphabet);
-        int longest = Prompts(task, o, Split.Train).Concat(Prompts(task, o, Split.Test))
-            .Max(p => template.Encode(p, tokenizer).Length);
-        TrainingPreflight.CheckContext(o, longest);
+        var longest = Prompts(task, o, Split.Train).Concat(Prompts(task, o, Split.Test))
+            .Select(p => (Prompt: p, Length: template.Encode(p, tokenizer).Length)).MaxBy(x => x.Length);
+        TrainingPreflight.CheckContext(o, longest.Length, TrainingComponents.DatasetOf(task) is null ? null : longest.Prompt.Meta("source"));
     }
 
     /// <summary>model.init_from must hold weights of exactly the configured model (vocabulary of the task, width, layers, heads).</summary>

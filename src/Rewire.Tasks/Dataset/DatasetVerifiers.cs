@@ -15,7 +15,7 @@ public static class DatasetVerifiers
         if (!(o.Tolerance >= 0) || !double.IsFinite(o.Tolerance))
             throw new ArgumentException($"'task.tolerance' = {o.Tolerance} must be a finite number of 0 or more");
         var tolerance = new NumericToleranceOptions { RelativeTolerance = o.Tolerance, AbsoluteTolerance = o.Tolerance };
-        return o.Verifier switch
+        IRewardFunction verifier = o.Verifier switch
         {
             "exact" => new ExactMatchVerifier(new VerifierOptions
             {
@@ -27,5 +27,18 @@ public static class DatasetVerifiers
             "code" => new CodeTestsVerifier((sandbox ?? (() => new PythonSandbox()))()),
             _ => throw new ArgumentException($"'task.verifier' = '{o.Verifier}' is not a verifier; use one of: {string.Join(", ", Names)}"),
         };
+        return new Reasoned(verifier);
+    }
+
+    /// <summary>Every result that is not correct says why (the answer verifiers leave a plain wrong answer without a reason).</summary>
+    private sealed class Reasoned(IRewardFunction inner) : IRewardFunction
+    {
+        public string Name => inner.Name;
+
+        public RewardResult Score(Rollout rollout)
+        {
+            var r = inner.Score(rollout);
+            return r.Correct == true || !string.IsNullOrWhiteSpace(r.FailureReason) ? r : r with { FailureReason = "wrong answer" };
+        }
     }
 }

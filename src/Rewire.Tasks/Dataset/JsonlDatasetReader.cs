@@ -28,7 +28,17 @@ public static class JsonlDatasetReader
             }
             using (doc)
             {
-                var record = parser.Parse(doc.RootElement, location, out var problem);
+                DatasetRecord? record;
+                string? problem;
+                try
+                {
+                    record = parser.Parse(doc.RootElement, location, out problem);
+                }
+                catch (InvalidOperationException e)
+                {
+                    // System.Text.Json refuses to turn an escaped unpaired surrogate ("\ud800") into a string.
+                    throw new DatasetFormatException(path, location, $"holds an unpaired surrogate escape, which is not text ({e.Message})");
+                }
                 yield return record ?? throw new DatasetFormatException(path, location, problem!);
             }
         }

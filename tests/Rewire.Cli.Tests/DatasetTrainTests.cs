@@ -79,6 +79,13 @@ public sealed class DatasetTrainTests
             (code, _, err) = CliHarness.Run("train", "task.name=dataset", $"task.path={path}", "task.format=latex", "--dry-run");
             Assert.Equal(2, code);
             Assert.Contains("'task.format' = 'latex'", err);
+            // An answer longer than the generation budget is named (in the boxed format "\boxed{17}" and its end token need 11).
+            (code, _, err) = CliHarness.Run("train", "task.name=dataset", $"task.path={path}", "task.format=boxed", "--dry-run");
+            Assert.Equal(2, code);
+            Assert.Contains("'rl.max_new_tokens' = 10 is too short for the dataset's answers", err);
+            Assert.Contains("set rl.max_new_tokens=11 or more", err);
+            (code, _, err) = CliHarness.Run("train", "task.name=dataset", $"task.path={path}", "task.format=boxed", "rl.max_new_tokens=11", "--dry-run");
+            Assert.True(code == 0, err);
             // A record longer than the context is named.
             File.AppendAllLines(path, ["""{"prompt": "1+1+1+1+1+1+1+1+1+1+1+1+1+1+1+1+1+1+1+1=", "answer": 20}"""]);
             (code, _, err) = CliHarness.Run("train", "task.name=dataset", $"task.path={path}", "model.context=32", "rl.steps=1", "sft.steps=1");

@@ -101,6 +101,19 @@ public sealed class PolicySession : IDisposable
         var longest = Prompts(task, o, Split.Train).Concat(Prompts(task, o, Split.Test))
             .Select(p => (Prompt: p, Length: template.Encode(p, tokenizer).Length)).MaxBy(x => x.Length);
         TrainingPreflight.CheckContext(o, longest.Length, TrainingComponents.DatasetOf(task) is null ? null : longest.Prompt.Meta("source"));
+        if (TrainingComponents.DatasetOf(task) is not null) CheckAnswersFit(o, task, tokenizer);
+    }
+
+    /// <summary>
+    /// A file's answers (in the task's format, with the end token) must fit rl.max_new_tokens: the policy could never write
+    /// a longer one, and its demonstration would overflow the context in the warm start. The longest is named.
+    /// </summary>
+    private static void CheckAnswersFit(TrainOptions o, ITask task, CharTokenizer tokenizer)
+    {
+        var longest = Prompts(task, o, Split.Train).Concat(Prompts(task, o, Split.Test))
+            .Select(p => (Prompt: p, Length: tokenizer.Encode(task.Demonstrate(p, 0, new Random(0))).Length + 1)).MaxBy(x => x.Length);
+        if (longest.Length > o.Rl.MaxNewTokens)
+            throw new ConfigurationException([$"'rl.max_new_tokens' = {o.Rl.MaxNewTokens} is too short for the dataset's answers: the record at {longest.Prompt.Meta("source")} has an answer of {longest.Length} tokens with its end token (in task.format={o.Task.Format}); set rl.max_new_tokens={longest.Length} or more"]);
     }
 
     /// <summary>model.init_from must hold weights of exactly the configured model (vocabulary of the task, width, layers, heads).</summary>

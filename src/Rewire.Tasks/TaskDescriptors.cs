@@ -27,6 +27,31 @@ public static class TaskDescriptors
         T("reverse", "List reversal only: a copying rule a small transformer learns in minutes (the default task).", Synthetic),
         T("reasoning", "Rule-based reasoning over family, graph, ordering and set domains.",
             "RuleReasoner: Reinforced Rule-based Reasoning via Domain-aware Dynamic Sampling (arXiv 2506.08672)"),
+        new()
+        {
+            Kind = TechniqueKinds.Task,
+            Name = "dataset",
+            Summary = "Your own data: JSONL or Parquet records with a prompt (or chat messages) and a reference answer, graded by a verifier chosen by name.",
+            Paper = "Rewire's file-backed task (no paper); the answer formats follow DeepSeek-R1's <answer> tags and the MATH benchmark's \\boxed{} convention",
+            Parameters =
+            [
+                TechniqueParameter.Text("path", "", "The .jsonl or .parquet file (relative to the current directory)."),
+                TechniqueParameter.Text("prompt_field", "prompt", "Field holding the prompt text."),
+                TechniqueParameter.Text("messages_field", "messages", "Field holding chat messages [{role, content}]; the last user turn is the prompt."),
+                TechniqueParameter.Text("answer_field", "answer", "Field holding the reference answer (a string or a number)."),
+                TechniqueParameter.Text("tests_field", "tests", "Field holding a code record's Python tests (a list of strings)."),
+                TechniqueParameter.Text("domain_field", "domain", "Field holding the domain (optional)."),
+                TechniqueParameter.Text("difficulty_field", "difficulty", "Field holding the difficulty 1..10 (optional)."),
+                TechniqueParameter.Text("split_field", "split", "Field holding train or test (optional; when every record has it, it decides the split)."),
+                TechniqueParameter.Choice("verifier", "exact", "How answers are graded: normalised exact match, numbers within task.tolerance, math answers from \\boxed{}/<answer>/the final line, task.pattern's capture group, or the record's tests in the Python sandbox.", "exact", "numeric", "math", "regex", "code"),
+                TechniqueParameter.Number("tolerance", 1e-6, "Relative and absolute tolerance of the numeric and math verifiers.", 0, 1e6),
+                TechniqueParameter.Text("pattern", "", "The regex verifier's pattern, with a capture group (named answer, or the first) around the answer."),
+                TechniqueParameter.Number("test_fraction", 0.2, "Share held out for testing when the file has no split column.", 0, 0.99),
+                TechniqueParameter.Integer("split_seed", 0, "Seed of the train/test shuffle.", 0, int.MaxValue),
+                TechniqueParameter.Choice("format", "plain", "How completions mark the final answer.", "plain", "boxed", "answer_tag"),
+            ],
+            Example = TechniqueExamples.Train("task.name=dataset", "task.path=examples/datasets/addition.jsonl", "task.verifier=numeric"),
+        },
         T("programs", "Program synthesis in a small language, graded by unit tests (per-test outcomes for dense code rewards).",
             "VeRPO: Verifiable Dense Reward Policy Optimization for Code Generation (arXiv 2601.03525)"),
     ];

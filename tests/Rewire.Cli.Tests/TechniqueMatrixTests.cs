@@ -16,19 +16,21 @@ public sealed class WarmStartFixture : IDisposable
 
     public string Root { get; } = Directory.CreateTempSubdirectory("rewire-matrix").FullName;
 
-    /// <summary>The sft checkpoint folder of <paramref name="task"/>, made on first use.</summary>
-    public string CheckpointFor(string task)
+    /// <summary>The sft checkpoint folder of <paramref name="task"/> (with its other task.* settings, such as a dataset's file), made on first use.</summary>
+    public string CheckpointFor(string task, IReadOnlyList<string>? taskSettings = null)
     {
+        taskSettings ??= [];
+        string key = string.Join(' ', [task, .. taskSettings]);
         lock (_checkpoints)
         {
-            if (_checkpoints.TryGetValue(task, out var path)) return path;
-            var (code, output, err) = TechniqueMatrixTests.Rewire(["train", $"task.name={task}", "sft.steps=250", "rl.steps=0", "task.test_size=8",
+            if (_checkpoints.TryGetValue(key, out var path)) return path;
+            var (code, output, err) = TechniqueMatrixTests.Rewire(["train", $"task.name={task}", .. taskSettings, "sft.steps=250", "rl.steps=0", "task.test_size=8",
                 "eval.samples=1", "eval.pass_k=1", "-o", Path.Combine(Root, "warm"), "--json"]);
             Assert.True(code == 0, $"warm start of {task} exited {code}: {err}");
             string run = JsonNode.Parse(output)!["run"]!.GetValue<string>();
             path = Path.Combine(run, "checkpoints", "sft");
             Assert.True(File.Exists(Path.Combine(path, "model.safetensors")), $"no warm-start weights in {path}");
-            _checkpoints[task] = path;
+            _checkpoints[key] = path;
             return path;
         }
     }
@@ -69,7 +71,10 @@ public sealed class TechniqueMatrixTests(WarmStartFixture warm) : IClassFixture<
         var args = d.Example.Where(a => a != "--json").ToList();
         string task = args.Concat(extra).Select(a => a.Split('=', 2)).Where(kv => kv[0] == "task.name").Select(kv => kv[1]).LastOrDefault() ?? "reverse";
         bool setsPrompts = args.Any(a => a.StartsWith("rl.prompts_per_step=", StringComparison.Ordinal));
-        args.AddRange(["rl.steps=2", "sft.steps=0", $"model.init_from={warm.CheckpointFor(task)}", "task.test_size=8", "eval.samples=2", "eval.pass_k=2",
+        // A task's other settings (a dataset's file and verifier) shape its tokenizer, so the warm start uses them too.
+        var taskSettings = args.Concat(extra).Where(a => a.StartsWith("task.", StringComparison.Ordinal)
+            && !a.StartsWith("task.name=", StringComparison.Ordinal) && !a.StartsWith("task.test_size=", StringComparison.Ordinal)).ToArray();
+        args.AddRange(["rl.steps=2", "sft.steps=0", $"model.init_from={warm.CheckpointFor(task, taskSettings)}", "task.test_size=8", "eval.samples=2", "eval.pass_k=2",
             "run.samples_per_step=10000"]);
         if (!setsPrompts) args.Add("rl.prompts_per_step=12");
         args.AddRange(extra);

@@ -28,6 +28,8 @@ public sealed class ArithmeticTask : TaskBase
     }
 
     public override string Name => _name;
+
+    protected override string Instruction => "Compute the value of the integer expression before the '=' sign.";
     public override IReadOnlyList<string> Domains => _ops;
     public override int MaxDifficulty => 5;
     public override string Alphabet => "*+-0123456789=";

@@ -1,4 +1,5 @@
 using Rewire.Core.Rewards;
+using Rewire.Tasks.Chat;
 
 namespace Rewire.Tasks.Common;
 
@@ -6,7 +7,7 @@ namespace Rewire.Tasks.Common;
 /// The shared machinery of a task suite: argument checks, seeded rejection sampling into the requested split, prompt ids,
 /// and a verifier wrapper that rejects over-long or non-ASCII text before the task's own parser sees it.
 /// </summary>
-public abstract class TaskBase : ITask
+public abstract class TaskBase : IChatTask
 {
     private const int MaxAttempts = 100_000;
 
@@ -17,6 +18,20 @@ public abstract class TaskBase : ITask
     public abstract int MaxDifficulty { get; }
     public abstract string Alphabet { get; }
     public IRewardFunction Verifier { get; }
+
+    /// <summary>Plain: the verifier reads the whole completion (wrap the task in <see cref="FormattedTask"/> for another format).</summary>
+    public AnswerFormat Format => AnswerFormat.Plain;
+
+    /// <summary>What the task asks, in words, for the system message of its chat form.</summary>
+    protected abstract string Instruction { get; }
+
+    /// <summary>A system message with the task's instruction, and the prompt text as the user's turn.</summary>
+    public ChatForm Chat(Prompt prompt)
+    {
+        ArgumentNullException.ThrowIfNull(prompt);
+        CheckOwn(prompt);
+        return AnswerFormats.Form(AnswerFormat.Plain, Instruction, null, [new ChatMessage("user", prompt.Text)]);
+    }
 
     /// <summary>The longest completion (after trimming) the verifier will parse; longer text gets zero.</summary>
     protected abstract int MaxCompletionLength { get; }

@@ -14,6 +14,8 @@ public sealed class CountdownTask : TaskBase
     private static readonly (int Count, int Max)[] Levels = [(3, 10), (4, 25), (5, 50), (6, 100)];
 
     public override string Name => "countdown";
+
+    protected override string Instruction => "Combine the numbers before the '|' with + - * / and parentheses, each number at most once, to reach the target after it; reply with the expression.";
     public override IReadOnlyList<string> Domains => ["countdown"];
     public override int MaxDifficulty => Levels.Length;
     public override string Alphabet => " ()*+-/0123456789:|";

@@ -31,6 +31,8 @@ public sealed class ListOpsTask : TaskBase
     private const int MaxItems = 32;
 
     public override string Name => _name;
+
+    protected override string Instruction => "Apply the list operation named first (sort, rev, uniq or the k-th element) to the numbers that follow and reply with the resulting numbers separated by spaces.";
     public override IReadOnlyList<string> Domains => _ops;
     public override int MaxDifficulty => Levels.Length;
     public override string Alphabet => " 0123456789=ehiknoqrstuv";

@@ -20,6 +20,8 @@ public sealed class ProgramSynthesisTask : TaskBase
     public const int ShownExamples = 3;
 
     public override string Name => "programs";
+
+    protected override string Instruction => "Write a program in the small language described that passes the given input/output examples.";
     public override IReadOnlyList<string> Domains => ["programs"];
     public override int MaxDifficulty => 3;
     public override string Alphabet => " %()*+,-/0123456789:;<=?fimsux";

@@ -25,6 +25,8 @@ public sealed class ReasoningTask : TaskBase
     }
 
     public override string Name => "reasoning";
+
+    protected override string Instruction => "Apply the rules and facts given to decide whether the question holds; reply yes or no.";
     public override IReadOnlyList<string> Domains => [.. _domains.Select(d => d.Name)];
     public override int MaxDifficulty => 3;
     public override string Alphabet => new([.. string.Concat(_domains.Select(d => d.Alphabet)).Concat("yesno").Distinct().Order()]);

@@ -80,6 +80,8 @@ public sealed class PolicySession : IDisposable
     public static IReadOnlyList<Prompt> Prompts(ITask task, TrainOptions o, Split split)
     {
         int count = split == Split.Train ? o.Task.TrainSize : o.Task.TestSize;
+        // A file holds what it holds: its split's records in file order, at most task.train_size / task.test_size of them.
+        if (TrainingComponents.DatasetOf(task) is { } dataset) return dataset.Prompts(split).Take(count).ToArray();
         int low = o.Task.MinDifficulty == 0 ? o.Task.Difficulty : o.Task.MinDifficulty, levels = o.Task.Difficulty - low + 1;
         return levels == 1 ? task.GenerateMany(split, o.Run.Seed, count, o.Task.Difficulty)
             : Enumerable.Range(0, count).Select(i => task.Generate(split, o.Run.Seed, i, low + i % levels)).ToArray();
@@ -96,9 +98,22 @@ public sealed class PolicySession : IDisposable
         var task = TrainingComponents.CreateTask(o);
         var template = new PromptTemplate();
         var tokenizer = new CharTokenizer(task.Alphabet);
-        int longest = Prompts(task, o, Split.Train).Concat(Prompts(task, o, Split.Test))
-            .Max(p => template.Encode(p, tokenizer).Length);
-        TrainingPreflight.CheckContext(o, longest);
+        var longest = Prompts(task, o, Split.Train).Concat(Prompts(task, o, Split.Test))
+            .Select(p => (Prompt: p, Length: template.Encode(p, tokenizer).Length)).MaxBy(x => x.Length);
+        TrainingPreflight.CheckContext(o, longest.Length, TrainingComponents.DatasetOf(task) is null ? null : longest.Prompt.Meta("source"));
+        if (TrainingComponents.DatasetOf(task) is not null) CheckAnswersFit(o, task, tokenizer);
+    }
+
+    /// <summary>
+    /// A file's answers (in the task's format, with the end token) must fit rl.max_new_tokens: the policy could never write
+    /// a longer one, and its demonstration would overflow the context in the warm start. The longest is named.
+    /// </summary>
+    private static void CheckAnswersFit(TrainOptions o, ITask task, CharTokenizer tokenizer)
+    {
+        var longest = Prompts(task, o, Split.Train).Concat(Prompts(task, o, Split.Test))
+            .Select(p => (Prompt: p, Length: tokenizer.Encode(task.Demonstrate(p, 0, new Random(0))).Length + 1)).MaxBy(x => x.Length);
+        if (longest.Length > o.Rl.MaxNewTokens)
+            throw new ConfigurationException([$"'rl.max_new_tokens' = {o.Rl.MaxNewTokens} is too short for the dataset's answers: the record at {longest.Prompt.Meta("source")} has an answer of {longest.Length} tokens with its end token (in task.format={o.Task.Format}); set rl.max_new_tokens={longest.Length} or more"]);
     }
 
     /// <summary>model.init_from must hold weights of exactly the configured model (vocabulary of the task, width, layers, heads).</summary>

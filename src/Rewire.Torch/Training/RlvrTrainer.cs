@@ -132,6 +132,7 @@ public sealed class RlvrTrainer : IDisposable
     public RunSummary Run(bool resume = false, CancellationToken cancel = default)
     {
         var clock = Stopwatch.StartNew();
+        if (TrainingComponents.DatasetOf(_session.Task) is { } dataset) _observer.Stage("data", dataset.Summary);
         bool resumed = resume && TryResume();
         if (!resumed)
         {

@@ -61,6 +61,54 @@ public sealed class TaskOptions
 
     /// <summary>Share of deliberately wrong demonstrations in the supervised warm start, so RL has something to improve.</summary>
     [Range(0.0, 1.0)] public double DemoErrorRate { get; set; } = 0.5;
+
+    /// <summary>The answer format: plain (the completion is the answer), boxed (\boxed{...}) or answer_tag (&lt;answer&gt;...&lt;/answer&gt;).</summary>
+    public string Format { get; set; } = "plain";
+
+    /// <summary>A system message for the task's chat form, replacing the task's own instruction; empty: the task's.</summary>
+    public string System { get; set; } = "";
+
+    /// <summary>The dataset task's file (task.name=dataset): JSONL or Parquet records with a prompt or messages and an answer.</summary>
+    public string Path { get; set; } = "";
+
+    /// <summary>Dataset field holding the prompt text.</summary>
+    public string PromptField { get; set; } = "prompt";
+
+    /// <summary>Dataset field holding chat messages [{role, content}] (used when a record has no prompt field).</summary>
+    public string MessagesField { get; set; } = "messages";
+
+    /// <summary>Dataset field holding the reference answer.</summary>
+    public string AnswerField { get; set; } = "answer";
+
+    /// <summary>Dataset field holding a code record's Python tests.</summary>
+    public string TestsField { get; set; } = "tests";
+
+    /// <summary>Dataset field holding the domain (optional).</summary>
+    public string DomainField { get; set; } = "domain";
+
+    /// <summary>Dataset field holding the difficulty 1..10 (optional).</summary>
+    public string DifficultyField { get; set; } = "difficulty";
+
+    /// <summary>Dataset field holding the split, train or test (optional; when every record has it, it decides the split).</summary>
+    public string SplitField { get; set; } = "split";
+
+    /// <summary>The dataset's verifier: exact, numeric, math, regex or code.</summary>
+    public string Verifier { get; set; } = "exact";
+
+    /// <summary>Tolerance (relative and absolute) of the numeric and math verifiers.</summary>
+    [Range(0.0, 1e6)] public double Tolerance { get; set; } = 1e-6;
+
+    /// <summary>The regex verifier's pattern, with a capture group (named answer, or the first) around the answer.</summary>
+    public string Pattern { get; set; } = "";
+
+    /// <summary>Share of a dataset held out for testing when it has no split column.</summary>
+    [Range(0.0, 0.99)] public double TestFraction { get; set; } = 0.2;
+
+    /// <summary>Seed of a dataset's train/test shuffle (fixed, so every run seed has the same split).</summary>
+    [Range(0, int.MaxValue)] public int SplitSeed { get; set; }
+
+    /// <summary>Most distinct characters a dataset may bring to the character tokenizer.</summary>
+    [Range(1, 65_536)] public int MaxAlphabet { get; set; } = 512;
 }
 
 /// <summary>The policy network (a small decoder-only transformer over characters).</summary>

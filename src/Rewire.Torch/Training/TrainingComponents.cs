@@ -9,6 +9,8 @@ using Rewire.Core.Sampling;
 using Rewire.Core.Shaping;
 using Rewire.Core.Techniques;
 using Rewire.Tasks;
+using Rewire.Tasks.Chat;
+using Rewire.Tasks.Dataset;
 using Rewire.Torch.Generation;
 using Rewire.Torch.Objectives;
 using Rewire.Torch.Objectives.Aggregation;
@@ -28,7 +30,44 @@ public static class TrainingComponents
 
     public static ulong Derive(int seed, ulong stream) => Xoshiro256StarStar.Derive((ulong)seed, stream);
 
-    public static ITask CreateTask(TrainOptions o) => TaskRegistry.CreateDefault().Create(o.Task.Name);
+    /// <summary>
+    /// The run's task, with its answer format and (task.name=dataset) its file read and checked. A bad setting or a
+    /// malformed record is a <see cref="ConfigurationException"/> (exit code 2) naming the file and line or row.
+    /// </summary>
+    public static ITask CreateTask(TrainOptions o)
+    {
+        var t = o.Task;
+        try
+        {
+            var settings = new TaskSettings
+            {
+                Format = AnswerFormats.Parse(t.Format),
+                System = t.System,
+                Dataset = t.Name == DatasetTask.TaskName && t.Path.Length > 0
+                    ? new DatasetOptions
+                    {
+                        Path = t.Path, PromptField = t.PromptField, MessagesField = t.MessagesField, AnswerField = t.AnswerField,
+                        TestsField = t.TestsField, DomainField = t.DomainField, DifficultyField = t.DifficultyField, SplitField = t.SplitField,
+                        Verifier = t.Verifier, Tolerance = t.Tolerance, Pattern = t.Pattern, TestFraction = t.TestFraction,
+                        SplitSeed = t.SplitSeed, MaxAlphabet = t.MaxAlphabet,
+                    }
+                    : null,
+            };
+            return TaskRegistry.CreateDefault().Create(t.Name, settings);
+        }
+        catch (Exception e) when (e is ArgumentException or DatasetFormatException or IOException or UnauthorizedAccessException or Rewire.Tasks.Sandbox.SandboxUnavailableException)
+        {
+            throw new ConfigurationException([e.Message]);
+        }
+    }
+
+    /// <summary>The fixed records of a file-backed task, or null for a generated task.</summary>
+    public static DatasetTask? DatasetOf(ITask task) => task switch
+    {
+        DatasetTask d => d,
+        FormattedTask f => DatasetOf(f.Inner),
+        _ => null,
+    };
 
     public static IPromptSampler CreateSampler(ResolvedTrainConfig c, IReadOnlyList<Prompt> pool) =>
         SamplerRegistry.Create(c.Sampler, pool, Derive(c.Options.Run.Seed, Streams.Sampler));

@@ -54,10 +54,12 @@ public static class TrainingPreflight
     }
 
     /// <summary>Refuses a `model.context` shorter than the longest prompt plus `rl.max_new_tokens`.</summary>
-    public static void CheckContext(TrainOptions o, int longestPrompt)
+    /// <param name="longestRecord">Where the longest prompt is (a dataset's file and line), named in the message; null for generated tasks.</param>
+    public static void CheckContext(TrainOptions o, int longestPrompt, string? longestRecord = null)
     {
         int need = longestPrompt + o.Rl.MaxNewTokens;
+        string where = longestRecord is null ? "" : $" (the longest is the record at {longestRecord}: shorten it or leave it out)";
         if (need > o.Model.Context)
-            throw new ConfigurationException([$"'model.context' = {o.Model.Context} is too short: prompts of {longestPrompt} tokens plus 'rl.max_new_tokens' = {o.Rl.MaxNewTokens} need {need}; set model.context={need} or more, or lower rl.max_new_tokens"]);
+            throw new ConfigurationException([$"'model.context' = {o.Model.Context} is too short: prompts of {longestPrompt} tokens plus 'rl.max_new_tokens' = {o.Rl.MaxNewTokens} need {need}; set model.context={need} or more, or lower rl.max_new_tokens{where}"]);
     }
 }

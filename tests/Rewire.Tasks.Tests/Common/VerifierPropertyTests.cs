@@ -10,7 +10,7 @@ namespace Rewire.Tasks.Tests.Common;
 public sealed class VerifierPropertyTests
 {
     private static readonly TaskRegistry Registry = TaskRegistry.CreateDefault();
-    private static readonly ITask[] Tasks = [.. Registry.Names.Select(Registry.Create)];
+    private static readonly ITask[] Tasks = [.. TestTasks.Generated.Select(Registry.Create)];
 
     [Property(MaxTest = 300)]
     public Property Any_text_gets_a_reward_in_range_with_the_declared_components(string? completion, PositiveInt seed, NonNegativeInt which)

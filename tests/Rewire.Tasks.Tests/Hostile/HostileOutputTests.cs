@@ -22,7 +22,7 @@ public sealed class HostileOutputTests(ITestOutputHelper output)
 
     private static IEnumerable<(ITask Task, Prompt Prompt)> Targets()
     {
-        foreach (var name in Registry.Names)
+        foreach (var name in TestTasks.Generated)
         {
             var t = Registry.Create(name);
             for (var d = 1; d <= t.MaxDifficulty; d++)

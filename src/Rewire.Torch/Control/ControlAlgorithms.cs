@@ -16,7 +16,7 @@ public static class ControlAlgorithms
     public const string DoubleDqnPaper = "Deep Reinforcement Learning with Double Q-learning (van Hasselt, Guez, Silver, AAAI 2016, arXiv 1509.06461)";
 
     /// <summary>The environment-step budget when <c>run.steps</c> is not given: rl-baselines3-zoo's CartPole-v1 n_timesteps.</summary>
-    public static long DefaultSteps(string algorithm) => algorithm == "dqn" ? 200_000 : 100_000;
+    public static long DefaultSteps(string algorithm) => algorithm == "dqn" ? 50_000 : 100_000;
 
     public static IReadOnlyList<TechniqueDescriptor> Descriptors { get; } =
     [
@@ -57,26 +57,26 @@ public static class ControlAlgorithms
             Name = "dqn",
             Summary = "DQN with experience replay, a target network, a linear ε-greedy schedule and the Huber loss; double_q=true gives double DQN (van Hasselt et al. 2016).",
             Paper = DqnPaper,
-            DefaultsNote = "rl-baselines3-zoo's CartPole-v1 hyper-parameters (2e5 steps); the rest Stable-Baselines3's DQN defaults. double_q follows " + DoubleDqnPaper + ".",
+            DefaultsNote = "rl-baselines3-zoo's CartPole-v1 hyper-parameters (hyperparams/dqn.yml, 5e4 steps); the rest Stable-Baselines3's DQN defaults. double_q follows " + DoubleDqnPaper + ".",
             Parameters =
             [
                 Integer("n_envs", 1, "Parallel environments.", 1, 1024),
-                Number("learning_rate", 2.5e-4, "Adam learning rate.", 1e-12, 1),
-                Integer("batch_size", 512, "Minibatch size.", 1, 1_000_000),
+                Number("learning_rate", 2.3e-3, "Adam learning rate.", 1e-12, 1),
+                Integer("batch_size", 64, "Minibatch size.", 1, 1_000_000),
                 Integer("buffer_size", 100_000, "Replay capacity (transitions).", 1, 100_000_000),
-                Integer("learning_starts", 0, "Steps of uniformly random actions before learning.", 0, int.MaxValue),
+                Integer("learning_starts", 1000, "Steps of uniformly random actions before learning.", 0, int.MaxValue),
                 Number("gamma", 0.99, "Discount γ.", 0, 1),
-                Integer("target_update_interval", 5000, "Environment steps between target updates.", 1, int.MaxValue),
+                Integer("target_update_interval", 10, "Environment steps between target updates.", 1, int.MaxValue),
                 Number("tau", 1.0, "Target update rate (1 = copy).", 0, 1),
-                Integer("train_freq", 16, "Steps per environment between training phases.", 1, 1_000_000),
-                Integer("gradient_steps", 4, "Gradient steps per training phase.", 0, 1_000_000),
-                Number("exploration_fraction", 0.06, "Fraction of the budget over which ε decays.", 0, 1),
+                Integer("train_freq", 256, "Steps per environment between training phases.", 1, 1_000_000),
+                Integer("gradient_steps", 128, "Gradient steps per training phase.", 0, 1_000_000),
+                Number("exploration_fraction", 0.16, "Fraction of the budget over which ε decays.", 0, 1),
                 Number("exploration_initial_eps", 1.0, "Initial ε.", 0, 1),
-                Number("exploration_final_eps", 0.11, "Final ε.", 0, 1),
+                Number("exploration_final_eps", 0.04, "Final ε.", 0, 1),
                 Number("max_grad_norm", 10, "Gradient-norm clip; 0 = none.", 0, 1e6),
                 Boolean("double_q", false, "Double Q-learning targets (van Hasselt et al. 2016)."),
                 Boolean("normalize_observations", false, "Normalise observations by running statistics shared by all environments, clipped at ±10."),
-                Integer("hidden_size", 64, "Width of each hidden layer.", 1, 4096),
+                Integer("hidden_size", 256, "Width of each hidden layer.", 1, 4096),
                 Integer("hidden_layers", 2, "Hidden layers of the Q-network.", 1, 16),
             ],
             Example = ["control", "--env", "cartpole", "--algo", "dqn", "run.steps=3000", "run.seed=1", "--json"],

@@ -1,48 +1,48 @@
 namespace Rewire.Torch.Control;
 
 /// <summary>
-/// DQN's settings. The defaults are rl-baselines3-zoo's CartPole-v1 hyper-parameters (learning rate 2.5e-4, batch 512,
-/// buffer 1e5, learning from the first step, γ 0.99, target update every 5000 steps, 4 gradient steps every 16 steps,
-/// ε from 1 to 0.11 over the first 6 % of 2e5 steps); the rest are Stable-Baselines3's DQN defaults (Huber loss,
-/// gradient norm 10, hard target updates τ = 1, two ReLU hidden layers of 64, one environment). Double Q-learning
-/// (van Hasselt et al. 2016) is off by default, as in the Nature DQN.
+/// DQN's settings. The defaults are rl-baselines3-zoo's CartPole-v1 hyper-parameters (`hyperparams/dqn.yml`: 5e4 steps,
+/// learning rate 2.3e-3, batch 64, buffer 1e5, 1000 random steps before learning, γ 0.99, target update every 10
+/// environment steps, 128 gradient steps every 256 steps, ε from 1 to 0.04 over the first 16 % of the budget, two ReLU
+/// hidden layers of 256); the rest are Stable-Baselines3's DQN defaults (Huber loss, gradient norm 10, hard target
+/// updates τ = 1, one environment). Double Q-learning (van Hasselt et al. 2016) is off by default, as in the Nature DQN.
 /// </summary>
 public sealed record DqnOptions
 {
     /// <value>The default value is 1.</value>
     public int NEnvs { get; init; } = 1;
-    /// <value>The default value is 2.5e-4.</value>
-    public double LearningRate { get; init; } = 2.5e-4;
-    /// <value>The default value is 512.</value>
-    public int BatchSize { get; init; } = 512;
+    /// <value>The default value is 2.3e-3.</value>
+    public double LearningRate { get; init; } = 2.3e-3;
+    /// <value>The default value is 64.</value>
+    public int BatchSize { get; init; } = 64;
     /// <value>Transitions kept; the default value is 100000.</value>
     public int BufferSize { get; init; } = 100_000;
-    /// <value>Environment steps of uniformly random actions before learning; the default value is 0.</value>
-    public int LearningStarts { get; init; }
+    /// <value>Environment steps of uniformly random actions before learning; the default value is 1000.</value>
+    public int LearningStarts { get; init; } = 1000;
     /// <value>The default value is 0.99.</value>
     public double Gamma { get; init; } = 0.99;
-    /// <value>Environment steps between target-network updates; the default value is 5000.</value>
-    public int TargetUpdateInterval { get; init; } = 5000;
+    /// <value>Environment steps between target-network updates; the default value is 10.</value>
+    public int TargetUpdateInterval { get; init; } = 10;
     /// <value>τ of the target update (1 = copy); the default value is 1.</value>
     public double Tau { get; init; } = 1.0;
-    /// <value>Environment steps (per environment) between training phases; the default value is 16.</value>
-    public int TrainFreq { get; init; } = 16;
-    /// <value>Gradient steps per training phase; the default value is 4.</value>
-    public int GradientSteps { get; init; } = 4;
-    /// <value>The default value is 0.06.</value>
-    public double ExplorationFraction { get; init; } = 0.06;
+    /// <value>Environment steps (per environment) between training phases; the default value is 256.</value>
+    public int TrainFreq { get; init; } = 256;
+    /// <value>Gradient steps per training phase; the default value is 128.</value>
+    public int GradientSteps { get; init; } = 128;
+    /// <value>The default value is 0.16.</value>
+    public double ExplorationFraction { get; init; } = 0.16;
     /// <value>The default value is 1.</value>
     public double ExplorationInitialEps { get; init; } = 1.0;
-    /// <value>The default value is 0.11.</value>
-    public double ExplorationFinalEps { get; init; } = 0.11;
+    /// <value>The default value is 0.04.</value>
+    public double ExplorationFinalEps { get; init; } = 0.04;
     /// <value>The default value is 10.</value>
     public double MaxGradNorm { get; init; } = 10;
     /// <value>Double Q-learning targets; the default value is false.</value>
     public bool DoubleQ { get; init; }
     /// <value>Normalise observations by running statistics shared by all environments (clipped at ±10); the default value is false.</value>
     public bool NormalizeObservations { get; init; }
-    /// <value>The default value is 64.</value>
-    public int HiddenSize { get; init; } = 64;
+    /// <value>The default value is 256.</value>
+    public int HiddenSize { get; init; } = 256;
     /// <value>The default value is 2.</value>
     public int HiddenLayers { get; init; } = 2;
 

@@ -20,7 +20,7 @@ public sealed class ControlMemoryTests : SingleThreadedTorchTest
         var set = ControlEnvironmentSet.From(spec.Create, spec.MaxEpisodeSteps);
         using IControlLearner learner = algo == "ppo"
             ? new PpoLearner(new PpoOptions { NEnvs = 2, NSteps = 16, BatchSize = 16, NEpochs = 2 }, set, 100_000, 1)
-            : new DqnLearner(new DqnOptions { BatchSize = 16, TargetUpdateInterval = 20 }, set, 100_000, 1);
+            : new DqnLearner(new DqnOptions { BatchSize = 16, TargetUpdateInterval = 20, LearningStarts = 0, TrainFreq = 16, GradientSteps = 4 }, set, 100_000, 1);
         learner.Update();
         learner.Update();
         long warm = Live();

@@ -83,7 +83,7 @@ public sealed class ScoreCommandTests : IDisposable
         File.WriteAllText(_file, "1");
         var (code, _, err) = Run("score", "--task", "algebra", "--completion-file", _file);
         Assert.Equal(2, code);
-        Assert.Contains("arithmetic, countdown, lists, programs, reasoning", err);
+        Assert.Contains("arithmetic, countdown, dataset, lists, programs, reasoning", err);
     }
 
     [Fact]

@@ -261,8 +261,11 @@
     var shares = {};
     d.runs.forEach(function (r) { Object.keys(r.metrics).forEach(function (k) { if (/^sampler\//.test(k) || /domain/.test(k)) shares[k] = true; }); });
     var keys = Object.keys(shares).sort();
-    if (keys.length) multiChart(grid, d.runs, keys, 'sampler shares per domain');
-    else note(s, 'No per-domain sampler shares in these runs\' metrics (only domain-aware samplers log them).');
+    var accuracy = keys.filter(function (k) { return /domain_accuracy/.test(k); });
+    var other = keys.filter(function (k) { return !/domain_accuracy/.test(k); });
+    if (other.length) multiChart(grid, d.runs, other, 'sampler shares per domain (share of the trained groups)');
+    if (accuracy.length) multiChart(grid, d.runs, accuracy, 'accuracy per domain (trained rollouts)');
+    if (!keys.length) note(s, 'No per-domain sampler shares in these runs\' metrics (the trainer logs them when the training pool spans several domains).');
   }
 
   function timeSection(main, d) {

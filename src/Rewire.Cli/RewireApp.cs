@@ -31,6 +31,7 @@ public static class RewireApp
         "generate",
         "logprobs",
         "export",
+        "export",
         "model",
         "bench",
         "samplers",

@@ -31,7 +31,6 @@ public static class RewireApp
         "generate",
         "logprobs",
         "export",
-        "export",
         "model",
         "bench",
         "samplers",

@@ -156,6 +156,13 @@ public sealed class RlOptions : IValidatableOptions
     /// <summary>Rollouts per gradient update (mini-batch); the step's rollouts are split into mini-batches.</summary>
     [Range(1, 1_000_000)] public int MiniBatchSize { get; set; } = 128;
 
+    /// <summary>
+    /// Rollouts per forward/backward pass inside a mini-batch (gradient accumulation); 0 (the default): the whole
+    /// mini-batch at once. The loss is normalised by the mini-batch's token (or sequence) count, not the micro-batch's,
+    /// so the accumulated gradient equals the one-pass gradient; only memory changes.
+    /// </summary>
+    [Range(0, 1_000_000)] public int MicroBatchSize { get; set; }
+
     [Range(1e-8, 1.0)] public double LearningRate { get; set; } = 1e-3;
     [Range(0.0, 1e6)] public double MaxGradNorm { get; set; } = 1.0;
     [Range(0, 1_000_000)] public int WarmupSteps { get; set; } = 5;

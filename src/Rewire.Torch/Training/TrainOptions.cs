@@ -126,6 +126,17 @@ public sealed class ModelOptions
     /// sft.steps=0 the run starts RL from exactly those weights.
     /// </summary>
     public string InitFrom { get; set; } = "";
+
+    /// <summary>
+    /// A Hugging Face causal-LM folder (config.json, tokenizer.json, safetensors weights, a chat template) to train instead
+    /// of the small GPT: its tokenizer, chat template and EOS ids are used, the supervised warm start is skipped (an
+    /// instruct model starts RL as it is), and model.layers/width/heads/context/init_from are refused (the folder's
+    /// config.json defines the architecture). Empty (the default): the small GPT.
+    /// </summary>
+    public string Path { get; set; } = "";
+
+    /// <summary>True when <see cref="Path"/> names a Hugging Face model.</summary>
+    public bool IsHuggingFace => Path.Length > 0;
 }
 
 /// <summary>The supervised warm start on the task's (imperfect) demonstrations.</summary>
@@ -294,7 +305,20 @@ public sealed class TrainOptions : IValidatableOptions
             errors.Add($"'run.device' = '{Run.Device}' is not allowed; allowed: cpu, cuda, auto");
         if (Task.MinDifficulty > Task.Difficulty)
             errors.Add($"'task.min_difficulty' = {Task.MinDifficulty} is above 'task.difficulty' = {Task.Difficulty}; the pool spans min_difficulty..difficulty");
-        if (Model.Width % Model.Heads != 0)
+        if (Model.IsHuggingFace)
+        {
+            var gpt = new ModelOptions();
+            void Refuse(string key, bool changed)
+            {
+                if (changed) errors.Add($"'model.{key}' is a setting of the small GPT that rewire builds; with 'model.path' = '{Model.Path}' the architecture comes from that folder's config.json: remove model.{key}");
+            }
+            Refuse("layers", Model.Layers != gpt.Layers);
+            Refuse("width", Model.Width != gpt.Width);
+            Refuse("heads", Model.Heads != gpt.Heads);
+            Refuse("context", Model.Context != gpt.Context);
+            Refuse("init_from", Model.InitFrom != gpt.InitFrom);
+        }
+        else if (Model.Width % Model.Heads != 0)
             errors.Add($"'model.width' = {Model.Width} must be a multiple of 'model.heads' = {Model.Heads}");
         if (Eval.PassK > Eval.Samples)
             errors.Add($"'eval.pass_k' = {Eval.PassK} exceeds 'eval.samples' = {Eval.Samples}; pass@k needs at least k samples");

@@ -80,7 +80,7 @@ public sealed class HfTextSide
 
     private int[] Encode(ITask task, Prompt prompt)
     {
-        var messages = task is IChatTask chat ? chat.Chat(prompt).Messages : [new Rewire.Tasks.Chat.ChatMessage("user", prompt.Text)];
+        IReadOnlyList<Rewire.Tasks.Chat.ChatMessage> messages = task is IChatTask chat ? chat.Chat(prompt).Messages : [new Rewire.Tasks.Chat.ChatMessage("user", prompt.Text)];
         try
         {
             return ChatPrompt.Build(Template, HfTokenizer, messages.Select(m => new Rewire.HuggingFace.ChatTemplates.ChatMessage(m.Role, m.Content)), addGenerationPrompt: true).Ids.ToArray();

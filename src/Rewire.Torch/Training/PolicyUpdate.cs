@@ -262,6 +262,7 @@ public sealed class PolicyUpdate(IPolicy policy, AdamW optimizer, UpdateSettings
     private Dictionary<string, double>? MiniBatch(IReadOnlyList<RolloutRecord> rows, int[] idx, TokenMatrix advantages, TokenMatrix mask,
         TokenMatrix? refLogProbs, double[] passRate, int step, double learningRate)
     {
+        using var scope = NewDisposeScope();   // the clipping's and the optimiser's temporaries
         var metrics = Backward(rows, idx, advantages, mask, refLogProbs, passRate, step);
         if (metrics is null) return null;
         double gradNorm = optimizer.ClipGradNorm(Settings.MaxGradNorm);

@@ -30,6 +30,7 @@ public static class RewireApp
         "score",
         "generate",
         "logprobs",
+        "export",
         "model",
         "bench",
         "samplers",
@@ -73,6 +74,8 @@ public static class RewireApp
                 .WithDescription("Continue a prompt with a Hugging Face model folder (greedy at temperature 0; stops at its EOS ids).");
             config.AddCommand<LogprobsCommand>("logprobs")
                 .WithDescription("Teacher-forced log-probabilities of a completion given a prompt, from a Hugging Face model folder.");
+            config.AddCommand<ExportCommand>("export")
+                .WithDescription("Write a Hugging Face folder (safetensors, config, tokenizer) from a model.path= run (LoRA merged, or the adapter alone) or a model folder.");
             config.AddCommand<ScoreCommand>("score")
                 .WithDescription("Grade a completion of one task prompt and print the reward breakdown.");
             config.AddBranch("bench", b =>

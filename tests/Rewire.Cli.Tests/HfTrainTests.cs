@@ -57,7 +57,7 @@ public sealed class HfTrainTests
             Assert.Equal(Path.GetFullPath(model), config["model"]!["path"]!.GetValue<string>());
             // The checkpoint's weights moved away from the source model's.
             string latest = Path.Combine(run, "checkpoints", File.ReadAllText(Path.Combine(run, "checkpoints", "latest")).Trim());
-            Assert.True(File.Exists(Path.Combine(latest, "model.safetensors")), latest);
+            Assert.True(File.Exists(Path.Combine(latest, "hf", "model.safetensors")), latest);
 
             var (code, outText, err) = CliHarness.Run("eval", run, "--json");
             Assert.True(code == 0, err);

@@ -14,7 +14,10 @@ logits = RMSNorm_final(h)·Wᵀ  (W = E when tied). RMSNorm(x) = g ⊙ x / sqrt(
 Everything is computed in float32 from the weights as stored (BF16 weights are widened exactly).
 
   reference_model.py make OUT_DIR     writes OUT_DIR/{llama,qwen2,qwen3}/ (checkpoint + reference.json)
-  reference_model.py logits DIR TOKENS_JSON   prints the logits of a model folder for token lists (for ad-hoc checks)
+  reference_model.py --check-folder DIR --tokens 1,2,3 [--adapter ADAPTER_DIR]
+      reads a Hugging Face folder (config.json, model.safetensors or shards + model.safetensors.index.json) with its own
+      safetensors reader and prints {"logits": [[...], ...]} (float32, every vocab row) for the tokens as JSON; with
+      --adapter, a PEFT LoRA adapter (adapter_config.json + adapter_model.safetensors) is applied as W + (alpha/r)*B@A
 """
 import json
 import math
@@ -23,7 +26,11 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import torch  # noqa: E402
+try:
+    import torch  # noqa: E402
+except ImportError:
+    print("torch cannot be imported (apt-get install -y python3-torch)")
+    sys.exit(3)
 from make_rope_fixtures import default_inv_freq, linear_inv_freq, llama3_inv_freq  # noqa: E402
 from make_safetensors_fixtures import write_safetensors  # noqa: E402
 
@@ -323,9 +330,73 @@ def make(out_root):
         print(name, sum(os.path.getsize(os.path.join(out, f)) for f in os.listdir(out)), "bytes")
 
 
+# ---------------------------------------------------------------- reading a folder back (exports)
+
+def read_safetensors(path):
+    """{name: tensor} of one safetensors file, parsed by hand (no safetensors package)."""
+    with open(path, "rb") as f:
+        data = f.read()
+    n = int.from_bytes(data[:8], "little")
+    header = json.loads(data[8:8 + n])
+    body = bytearray(data[8 + n:])
+    raw = torch.frombuffer(body, dtype=torch.uint8) if body else torch.empty(0, dtype=torch.uint8)
+    out = {}
+    for name, info in header.items():
+        if name == "__metadata__":
+            continue
+        b, e = info["data_offsets"]
+        out[name] = raw[b:e].clone().view(DTYPES[info["dtype"]]).reshape(info["shape"])
+    return out
+
+
+def read_folder(folder):
+    """(config, weights) of a Hugging Face folder, one file or shards listed by the index."""
+    with open(os.path.join(folder, "config.json")) as f:
+        cfg = json.load(f)
+    index = os.path.join(folder, "model.safetensors.index.json")
+    w = {}
+    if os.path.exists(index):
+        with open(index) as f:
+            shards = sorted(set(json.load(f)["weight_map"].values()))
+        for shard in shards:
+            w.update(read_safetensors(os.path.join(folder, shard)))
+    else:
+        w.update(read_safetensors(os.path.join(folder, "model.safetensors")))
+    cfg.setdefault("num_key_value_heads", cfg["num_attention_heads"])
+    return cfg, w
+
+
+def apply_adapter(w, adapter_dir):
+    """W + (lora_alpha / r) * B @ A for every lora_A/lora_B pair of a PEFT adapter folder."""
+    with open(os.path.join(adapter_dir, "adapter_config.json")) as f:
+        ac = json.load(f)
+    scale = ac["lora_alpha"] / ac["r"]
+    lora = read_safetensors(os.path.join(adapter_dir, "adapter_model.safetensors"))
+    prefix = "base_model.model."
+    w = {k: v.float() for k, v in w.items()}
+    for name, a in lora.items():
+        if not name.endswith(".lora_A.weight"):
+            continue
+        module = name[len(prefix):-len(".lora_A.weight")]
+        b = lora[prefix + module + ".lora_B.weight"]
+        w[module + ".weight"] = w[module + ".weight"] + scale * (b.float() @ a.float())
+    return w
+
+
+def check_folder(args):
+    folder = args[args.index("--check-folder") + 1]
+    tokens = [int(t) for t in args[args.index("--tokens") + 1].split(",")]
+    cfg, w = read_folder(folder)
+    if "--adapter" in args:
+        w = apply_adapter(w, args[args.index("--adapter") + 1])
+    json.dump({"logits": forward(cfg, w, tokens).tolist()}, sys.stdout)
+
+
 if __name__ == "__main__":
     if len(sys.argv) == 3 and sys.argv[1] == "make":
         make(sys.argv[2])
+    elif "--check-folder" in sys.argv and "--tokens" in sys.argv:
+        check_folder(sys.argv)
     else:
         print(__doc__)
         sys.exit(2)

@@ -93,6 +93,9 @@ public sealed class PolicySession : IDisposable
         catch (Rewire.HuggingFace.HuggingFaceInputException e) { throw new ConfigurationException([$"'model.path': {e.Message}"]); }
         try
         {
+            // Adapters drawn from the run's init stream; the base weights freeze and HfPolicy.Parameters() is the adapters.
+            if (o.Model.UsesLora)
+                model.Network.ApplyLora(o.Model.Lora.ToOptions(), (long)(TrainingComponents.Derive(o.Run.Seed, TrainingComponents.Streams.Init) >> 1));
             if (o.Run.Device == "cuda" || (o.Run.Device == "auto" && torch.cuda.is_available()))
                 model.Network.to(DeviceType.CUDA); // untested here: no GPU on the machines this project runs on
             return new PolicySession(o, task, text.Tokenizer, text.PromptsOf(task), new HfPolicy(model.Network), text.EosIds, null, model);
@@ -200,25 +203,50 @@ public sealed class PolicySession : IDisposable
     /// <summary>The Hugging Face model (model.path), or null for the small GPT.</summary>
     public HfModel? HuggingFace => _hf;
 
-    /// <summary>Writes the policy's weights (and their config) into a checkpoint folder being built.</summary>
+    /// <summary>
+    /// Writes the policy's weights into a checkpoint folder being built: the small GPT's model.safetensors + config.json,
+    /// or a Hugging Face run's <c>hf/</c> folder (<see cref="HfRunCheckpoint"/>: the PEFT adapter under LoRA, else every
+    /// weight in float32, and the source folder's path), which `rewire export` reads.
+    /// </summary>
     public void SaveModel(string directory)
     {
-        if (_network is not null) { PolicyCheckpoint.Save(_network, directory); return; }
-        Directory.CreateDirectory(directory);
-        AtomicFile.WriteAllBytes(Path.Combine(directory, PolicyCheckpoint.WeightsFile),
-            SafeTensors.Encode(PolicyCheckpoint.ExportWeights(_hf!.Network), new Dictionary<string, string> { ["format"] = "pt", ["rewire_model"] = "huggingface" }));
-        AtomicFile.WriteAllText(Path.Combine(directory, HfSourceFile),
-            new System.Text.Json.Nodes.JsonObject { ["model_path"] = Path.GetFullPath(Options.Model.Path), ["model_type"] = _hf.Config.ModelType }.ToJsonString());
+        if (_network is not null) PolicyCheckpoint.Save(_network, directory);
+        else HfRunCheckpoint.Write(_hf!.Network, directory, Options.Model.Path);
     }
 
-    /// <summary>In a Hugging Face run's checkpoint: the source folder the weights belong to.</summary>
-    public const string HfSourceFile = "hf_source.json";
+    /// <summary>Loads a checkpoint folder's weights into the policy (a Hugging Face run's adapter, or its full weights).</summary>
+    public void LoadWeights(string checkpointDir)
+    {
+        if (_network is not null)
+        {
+            PolicyCheckpoint.LoadWeights(_network.Model, Path.Combine(checkpointDir, PolicyCheckpoint.WeightsFile));
+            return;
+        }
+        string hfDir = Path.Combine(checkpointDir, HfRunCheckpoint.FolderName);
+        if (!Directory.Exists(hfDir))
+            throw new CheckpointException($"{checkpointDir} holds no {HfRunCheckpoint.FolderName}/ folder; it is not a checkpoint of a model.path run");
+        bool adapter = HfRunCheckpoint.HoldsAdapter(hfDir);
+        if (adapter != Options.Model.UsesLora)
+            throw new CheckpointException($"{hfDir} holds {(adapter ? "a LoRA adapter" : "full weights")}, but the run's configuration {(Options.Model.UsesLora ? "uses" : "does not use")} LoRA");
+        try
+        {
+            if (adapter) HfAdapterWeights.Load(_hf!.Network, hfDir);
+            else
+            {
+                using var checkpoint = Rewire.HuggingFace.Safetensors.SafetensorsCheckpoint.Open(hfDir);
+                HfCheckpointLoader.Load(_hf!.Network, checkpoint);
+            }
+        }
+        catch (Rewire.HuggingFace.HuggingFaceInputException e)
+        {
+            throw new CheckpointException($"{hfDir}: {e.Message}", e);
+        }
+    }
 
-    /// <summary>Loads a checkpoint folder's weights into the policy.</summary>
-    public void LoadWeights(string checkpointDir) =>
-        PolicyCheckpoint.LoadWeights(_network is not null ? _network.Model : _hf!.Network, Path.Combine(checkpointDir, PolicyCheckpoint.WeightsFile));
-
-    /// <summary>A frozen policy with a checkpoint folder's weights (the KL reference), of this session's architecture.</summary>
+    /// <summary>
+    /// The frozen KL reference with a checkpoint folder's weights: the small GPT's copy; under LoRA the policy's own
+    /// network with adapters switched off (no second copy); a fully fine-tuned Hugging Face model's frozen copy.
+    /// </summary>
     public IPolicy LoadFrozen(string checkpointDir)
     {
         if (_network is not null)
@@ -226,9 +254,9 @@ public sealed class PolicySession : IDisposable
             using var loaded = PolicyCheckpoint.Load(checkpointDir);
             return loaded.CloneFrozen();
         }
-        using var network = new HfCausalLm(_hf!.Config, _hf.Network.VocabSize);
-        PolicyCheckpoint.LoadWeights(network, Path.Combine(checkpointDir, PolicyCheckpoint.WeightsFile));
-        using var policy = new HfPolicy(network);
+        if (Options.Model.UsesLora) return new AdapterFreeReference((HfPolicy)_policy);
+        using var start = HfRunCheckpoint.Load(Path.Combine(checkpointDir, HfRunCheckpoint.FolderName));
+        using var policy = new HfPolicy(start.Network);
         return policy.CloneFrozen();
     }
 

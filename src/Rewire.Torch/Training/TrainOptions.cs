@@ -137,6 +137,34 @@ public sealed class ModelOptions
 
     /// <summary>True when <see cref="Path"/> names a Hugging Face model.</summary>
     public bool IsHuggingFace => Path.Length > 0;
+
+    /// <summary>model.lora.*: low-rank adapters on a Hugging Face model (rank 0: full fine-tuning).</summary>
+    public LoraSettings Lora { get; set; } = new();
+
+    /// <summary>True when LoRA adapters are configured.</summary>
+    public bool UsesLora => Lora.Rank > 0;
+}
+
+/// <summary>
+/// LoRA (Hu et al. 2021, "LoRA: Low-Rank Adaptation of Large Language Models") on a model.path model: the base weights
+/// are frozen, the optimiser updates the adapters only, and the KL reference is the same network with its adapters off.
+/// </summary>
+public sealed class LoraSettings
+{
+    /// <summary>r, the adapters' rank; 0 (the default): no adapters, every weight trains.</summary>
+    [Range(0, 4096)] public int Rank { get; set; }
+
+    /// <summary>α; the adapter's product B·A is scaled by α/r.</summary>
+    [Range(0.0, 1e6)] public double Alpha { get; set; } = 16;
+
+    /// <summary>Dropout on the adapter's input, in [0, 1).</summary>
+    [Range(0.0, 0.99)] public double Dropout { get; set; }
+
+    /// <summary>Hugging Face names of the linear layers that get adapters (every decoder layer's).</summary>
+    public IReadOnlyList<string> TargetModules { get; set; } = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"];
+
+    /// <summary>These settings as the model's LoRA options.</summary>
+    public Rewire.HuggingFace.Lora.LoraOptions ToOptions() => new(Rank, Alpha, Dropout, TargetModules);
 }
 
 /// <summary>The supervised warm start on the task's (imperfect) demonstrations.</summary>
@@ -317,7 +345,12 @@ public sealed class TrainOptions : IValidatableOptions
             Refuse("heads", Model.Heads != gpt.Heads);
             Refuse("context", Model.Context != gpt.Context);
             Refuse("init_from", Model.InitFrom != gpt.InitFrom);
+            if (Model.UsesLora)
+                foreach (var problem in Model.Lora.ToOptions().Problems())
+                    errors.Add($"'model.lora.*': {problem}");
         }
+        else if (Model.UsesLora)
+            errors.Add($"'model.lora.rank' = {Model.Lora.Rank} needs 'model.path': adapters are for a Hugging Face model; drop model.lora.* or give model.path=DIR");
         else if (Model.Width % Model.Heads != 0)
             errors.Add($"'model.width' = {Model.Width} must be a multiple of 'model.heads' = {Model.Heads}");
         if (Eval.PassK > Eval.Samples)

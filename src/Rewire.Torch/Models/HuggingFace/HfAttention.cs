@@ -14,10 +14,10 @@ namespace Rewire.Torch.Models.HuggingFace;
 /// </summary>
 internal sealed class HfAttention : nn.Module
 {
-    private readonly Linear q_proj;
-    private readonly Linear k_proj;
-    private readonly Linear v_proj;
-    private readonly Linear o_proj;
+    private readonly HfLinear q_proj;
+    private readonly HfLinear k_proj;
+    private readonly HfLinear v_proj;
+    private readonly HfLinear o_proj;
     private readonly RmsNorm? q_norm;
     private readonly RmsNorm? k_norm;
     private readonly int _layer;
@@ -31,10 +31,10 @@ internal sealed class HfAttention : nn.Module
         _heads = c.NumAttentionHeads;
         _kvHeads = c.NumKeyValueHeads;
         _headDim = c.HeadDim;
-        q_proj = nn.Linear(c.HiddenSize, _heads * _headDim, hasBias: c.QkvBias);
-        k_proj = nn.Linear(c.HiddenSize, _kvHeads * _headDim, hasBias: c.QkvBias);
-        v_proj = nn.Linear(c.HiddenSize, _kvHeads * _headDim, hasBias: c.QkvBias);
-        o_proj = nn.Linear(_heads * _headDim, c.HiddenSize, hasBias: c.OutputProjectionBias);
+        q_proj = new HfLinear(c.HiddenSize, _heads * _headDim, hasBias: c.QkvBias);
+        k_proj = new HfLinear(c.HiddenSize, _kvHeads * _headDim, hasBias: c.QkvBias);
+        v_proj = new HfLinear(c.HiddenSize, _kvHeads * _headDim, hasBias: c.QkvBias);
+        o_proj = new HfLinear(_heads * _headDim, c.HiddenSize, hasBias: c.OutputProjectionBias);
         if (c.QkNorm)
         {
             q_norm = new RmsNorm(_headDim, c.RmsNormEps);

@@ -1,4 +1,5 @@
 using Rewire.HuggingFace.Config;
+using Rewire.HuggingFace.Lora;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -56,6 +57,87 @@ public sealed class HfCausalLm : nn.Module, ICausalLanguageModel
             if (name.Contains("norm", StringComparison.Ordinal)) p.fill_(1.0);
             else if (name.EndsWith(".bias", StringComparison.Ordinal)) p.zero_();
             else p.copy_(randn(p.shape, generator: g) * std);
+        }
+    }
+
+    /// <summary>The adapters attached by <see cref="ApplyLora"/>; null for a fully trainable model.</summary>
+    public LoraOptions? Lora { get; private set; }
+
+    /// <summary>
+    /// Attaches LoRA adapters (Hu et al. 2021) to every linear layer named in <paramref name="options"/>'s target modules,
+    /// in model order, A drawn from a generator seeded by <paramref name="seed"/> (so the same seed gives the same adapters),
+    /// B = 0; then freezes every base weight (<c>requires_grad = false</c>). Only <see cref="AdapterParameters"/> train.
+    /// </summary>
+    public void ApplyLora(LoraOptions options, long seed)
+    {
+        options.Validate();
+        if (Lora is not null) throw new InvalidOperationException("this model already has LoRA adapters");
+        var targets = new HashSet<string>(options.TargetModules, StringComparer.Ordinal);
+        using var g = new Generator((ulong)seed);
+        foreach (var (name, layer) in LinearLayers())
+            if (targets.Contains(name[(name.LastIndexOf('.') + 1)..]))
+                layer.AttachAdapter(options.Rank, options.Alpha, options.Dropout, g);
+        foreach (var (name, p) in named_parameters())
+            p.requires_grad = IsAdapterParameter(name);
+        Lora = options;
+    }
+
+    /// <summary>Every linear layer (attention and MLP projections; not the head) with its module path, e.g.
+    /// <c>model.layers.0.self_attn.q_proj</c>, in model order.</summary>
+    public IEnumerable<(string Name, HfLinear Layer)> LinearLayers()
+    {
+        foreach (var (name, module) in named_modules())
+            if (module is HfLinear layer) yield return (name, layer);
+    }
+
+    /// <summary>The adapter weights (<c>...q_proj.lora_A.weight</c>, <c>...q_proj.lora_B.weight</c>, ...): what the
+    /// optimiser updates under LoRA. Empty without adapters.</summary>
+    public IEnumerable<(string Name, Parameter Parameter)> AdapterParameters() =>
+        named_parameters().Where(p => IsAdapterParameter(p.name));
+
+    /// <summary>True for the name of an adapter weight.</summary>
+    public static bool IsAdapterParameter(string name) =>
+        name.EndsWith(".lora_A.weight", StringComparison.Ordinal) || name.EndsWith(".lora_B.weight", StringComparison.Ordinal);
+
+    /// <summary>Switches every adapter off until disposed (then restores each to what it was): the same weights compute
+    /// the base model, e.g. the KL reference under LoRA, without a second copy.</summary>
+    public IDisposable AdaptersDisabled()
+    {
+        var layers = LinearLayers().Select(l => l.Layer).Where(l => l.HasAdapter).ToArray();
+        var previous = layers.Select(l => l.AdapterEnabled).ToArray();
+        foreach (var l in layers) l.AdapterEnabled = false;
+        return new Restore(() =>
+        {
+            for (int i = 0; i < layers.Length; i++) layers[i].AdapterEnabled = previous[i];
+        });
+    }
+
+    /// <summary>Every tensor of the Hugging Face layout (<see cref="HfTensorLayout.Expected"/>) as float32, with each
+    /// adapter merged into its base weight (W + (α/r)·B·A): the weights a merged export writes. Detached copies; the
+    /// caller disposes them.</summary>
+    public IEnumerable<(string Name, Tensor Value)> MergedWeights()
+    {
+        var layers = LinearLayers().ToDictionary(l => l.Name + ".weight", l => l.Layer, StringComparer.Ordinal);
+        var parameters = named_parameters().ToDictionary(p => p.name, p => p.parameter, StringComparer.Ordinal);
+        foreach (var name in HfTensorLayout.Expected(Config).Keys)
+        {
+            if (layers.TryGetValue(name, out var layer)) yield return (name, layer.MergedWeight());
+            else
+            {
+                using var noGrad = no_grad();
+                yield return (name, parameters[name].detach().clone());
+            }
+        }
+    }
+
+    private sealed class Restore(Action action) : IDisposable
+    {
+        private Action? _action = action;
+
+        public void Dispose()
+        {
+            _action?.Invoke();
+            _action = null;
         }
     }
 

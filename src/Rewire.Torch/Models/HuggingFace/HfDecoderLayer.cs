@@ -8,15 +8,15 @@ namespace Rewire.Torch.Models.HuggingFace;
 /// <summary>The SwiGLU MLP (Shazeer 2020, "GLU Variants Improve Transformer"): down(silu(gate(x)) ⊙ up(x)).</summary>
 internal sealed class HfMlp : nn.Module
 {
-    private readonly Linear gate_proj;
-    private readonly Linear up_proj;
-    private readonly Linear down_proj;
+    private readonly HfLinear gate_proj;
+    private readonly HfLinear up_proj;
+    private readonly HfLinear down_proj;
 
     public HfMlp(HfModelConfig c) : base("mlp")
     {
-        gate_proj = nn.Linear(c.HiddenSize, c.IntermediateSize, hasBias: c.MlpBias);
-        up_proj = nn.Linear(c.HiddenSize, c.IntermediateSize, hasBias: c.MlpBias);
-        down_proj = nn.Linear(c.IntermediateSize, c.HiddenSize, hasBias: c.MlpBias);
+        gate_proj = new HfLinear(c.HiddenSize, c.IntermediateSize, hasBias: c.MlpBias);
+        up_proj = new HfLinear(c.HiddenSize, c.IntermediateSize, hasBias: c.MlpBias);
+        down_proj = new HfLinear(c.IntermediateSize, c.HiddenSize, hasBias: c.MlpBias);
         RegisterComponents();
     }
 

@@ -44,8 +44,10 @@ public sealed class HfModel : IDisposable
     public int PadId =>
         (Generation?.PadTokenId ?? Config.PadTokenId) is { } p && p >= 0 && p < Network.VocabSize ? p : EosTokenIds.Count > 0 ? EosTokenIds[0] : 0;
 
-    /// <summary>Opens <paramref name="directory"/>: config, generation config, tokenizer, then the weights.</summary>
-    public static HfModel Load(string directory)
+    /// <summary>Opens <paramref name="directory"/>: config, generation config, tokenizer, then the weights; with
+    /// <paramref name="weightsDirectory"/>, the weights come from that folder instead (a fine-tuned run's checkpoint,
+    /// <see cref="HfRunCheckpoint"/>), while <see cref="StoredDType"/> stays the source folder's.</summary>
+    public static HfModel Load(string directory, string? weightsDirectory = null)
     {
         if (!System.IO.Directory.Exists(directory))
             throw new Rewire.HuggingFace.HuggingFaceInputException($"{directory}: no such model folder");
@@ -55,7 +57,13 @@ public sealed class HfModel : IDisposable
         if (tokenizer.VocabularySize > config.VocabSize)
             throw new Rewire.HuggingFace.HuggingFaceInputException(
                 $"{Path.Combine(directory, HfTokenizer.FileName)}: the tokenizer has {tokenizer.VocabularySize} ids but config.json's vocab_size is {config.VocabSize}; the tokenizer does not belong to this model");
-        using var checkpoint = SafetensorsCheckpoint.Open(directory);
+        using var checkpoint = SafetensorsCheckpoint.Open(weightsDirectory ?? directory);
+        var dtype = checkpoint.Tensors.Values.Select(t => t.DType).FirstOrDefault();
+        if (weightsDirectory is not null)
+        {
+            using var source = SafetensorsCheckpoint.Open(directory);
+            dtype = source.Tensors.Values.Select(t => t.DType).FirstOrDefault();
+        }
         HfCausalLm network;
         try
         {
@@ -68,7 +76,6 @@ public sealed class HfModel : IDisposable
         try
         {
             var plan = HfCheckpointLoader.Load(network, checkpoint);
-            var dtype = checkpoint.Tensors.Values.Select(t => t.DType).FirstOrDefault();
             network.eval();
             return new HfModel(directory, config, generation, tokenizer, network, plan, dtype);
         }

@@ -47,12 +47,21 @@ public sealed class HfPolicy : IPolicy
 
     public Tensor Forward(Tensor tokens) => Model.Forward(tokens);
 
-    public IEnumerable<Parameter> Parameters() => Model.parameters();
+    /// <summary>The trainable parameters: the adapter weights under LoRA, otherwise every parameter.</summary>
+    public IEnumerable<Parameter> Parameters() =>
+        Model.Lora is null ? Model.parameters() : Model.AdapterParameters().Select(p => p.Parameter);
 
     public IPolicy CloneFrozen()
     {
+        // Under LoRA the copy is the base model (adapters are not copied); HfCausalLm.AdaptersDisabled gives the same
+        // reference without a second copy.
         var copy = new HfCausalLm(Model.Config, Model.VocabSize);
-        TransformerPolicy.CopyWeights(Model, copy);
+        using (no_grad())
+        {
+            var target = copy.named_parameters().ToDictionary(p => p.name, p => p.parameter, StringComparer.Ordinal);
+            foreach (var (name, p) in Model.named_parameters())
+                if (!HfCausalLm.IsAdapterParameter(name)) target[name].copy_(p);
+        }
         foreach (var p in copy.parameters()) p.requires_grad = false;
         copy.eval();
         return new HfPolicy(copy) { Frozen = true };

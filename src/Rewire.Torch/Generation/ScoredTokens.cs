@@ -39,4 +39,8 @@ public sealed class ScoredTokens : IDisposable
 /// <param name="WithGradient">Keep the autograd graph (for the loss); false for old and reference log-probs.</param>
 /// <param name="WithEntropy">Also return per-token entropies of the policy.</param>
 /// <param name="PadId">Padding id.</param>
-public sealed record ScoreOptions(int MiniBatchSize = 0, bool WithGradient = false, bool WithEntropy = false, int PadId = 0, bool WithSumPiSquared = false);
+/// <param name="ChunkTokens">Row-positions whose logits the output head computes at once (0 = automatic: at most
+/// <see cref="Scorer.DefaultChunkLogits"/> logit entries). With a 150k vocabulary the [rows, length, V] logits of a whole
+/// batch never exist at once. Without gradient this bounds memory; with gradient each chunk's log-softmax is kept for the
+/// backward pass, so memory is bounded by the micro-batch (rl.micro_batch_size).</param>
+public sealed record ScoreOptions(int MiniBatchSize = 0, bool WithGradient = false, bool WithEntropy = false, int PadId = 0, bool WithSumPiSquared = false, int ChunkTokens = 0);

@@ -25,4 +25,11 @@ public interface ICausalLanguageModel
 
     /// <summary>An empty KV cache for <paramref name="batch"/> rows of up to <paramref name="capacity"/> positions.</summary>
     KvCache NewCache(long batch, int capacity);
+
+    /// <summary>The final hidden states [B,T,width] (after the last norm) that the output head reads, with the arguments of
+    /// <see cref="Logits"/>. With <see cref="HeadLogits"/>, scoring applies the head to a few positions at a time.</summary>
+    Tensor Hidden(Tensor tokens, Tensor? positions, Tensor? attentionBias, KvCache? cache);
+
+    /// <summary>The output head on hidden states [..., width]: logits [..., VocabSize]. Logits(x) = HeadLogits(Hidden(x)).</summary>
+    Tensor HeadLogits(Tensor hidden);
 }

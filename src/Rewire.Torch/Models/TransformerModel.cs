@@ -83,9 +83,11 @@ public sealed class TransformerModel : nn.Module, ICausalLanguageModel
     {
         using var scope = NewDisposeScope();
         var x = Hidden(tokens, positions, attentionBias, cache);
-        var logits = lm_head is not null ? lm_head.forward(x) : nn.functional.linear(x, wte.weight!);
-        return logits.MoveToOuterDisposeScope();
+        return HeadLogits(x).MoveToOuterDisposeScope();
     }
+
+    /// <summary>The output head: logits [..., V] of hidden states [..., width].</summary>
+    public Tensor HeadLogits(Tensor hidden) => lm_head is not null ? lm_head.forward(hidden) : nn.functional.linear(hidden, wte.weight!);
 
     /// <summary>The final hidden states [B,T,width] (after the last norm) that the output head reads; a value head reads them too.</summary>
     public Tensor Hidden(Tensor tokens, Tensor? positions, Tensor? attentionBias, KvCache? cache)

@@ -19,9 +19,16 @@ public sealed record PromptTemplate(string Template = "{text}", bool AddBos = tr
             .Replace("{domain}", prompt.Domain, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Encodes a whole prompt itself instead of the template text (a chat template's rendering for a Hugging Face model);
+    /// null: the template text, encoded, with bos when <see cref="AddBos"/>.
+    /// </summary>
+    public Func<Prompt, int[]>? Encoder { get; init; }
+
     /// <summary>Prompt token ids for the policy.</summary>
     public int[] Encode(Prompt prompt, ITokenizer tokenizer)
     {
+        if (Encoder is not null) return Encoder(prompt);
         var body = tokenizer.Encode(Render(prompt));
         return AddBos ? [tokenizer.BosId, .. body] : body;
     }

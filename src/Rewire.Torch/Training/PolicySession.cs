@@ -4,10 +4,12 @@
 // network (its weights file).
 using Rewire.Core.Configuration;
 using Rewire.Core.Rewards;
+using Rewire.Core.Runs;
 using Rewire.Tasks;
 using Rewire.Torch.Checkpoints;
 using Rewire.Torch.Generation;
 using Rewire.Torch.Models;
+using Rewire.Torch.Models.HuggingFace;
 using Rewire.Torch.Runtime;
 using Rewire.Torch.Tokenizers;
 using TorchSharp;
@@ -18,33 +20,41 @@ namespace Rewire.Torch.Training;
 /// <summary>Task, data, tokenizer, policy and generation settings of one run.</summary>
 public sealed class PolicySession : IDisposable
 {
-    private readonly TransformerPolicy _network;
+    private readonly TransformerPolicy? _network;
+    private readonly HfModel? _hf;
+    private readonly IPolicy _policy;
 
-    private PolicySession(TrainOptions o, ITask task, ITokenizer tokenizer, TransformerPolicy network)
+    private PolicySession(TrainOptions o, ITask task, ITokenizer tokenizer, PromptTemplate template, IPolicy policy,
+        IReadOnlyList<int> stopTokens, TransformerPolicy? network, HfModel? hf)
     {
         Options = o;
         Task = task;
         Tokenizer = tokenizer;
+        Template = template;
+        _policy = policy;
         _network = network;
+        _hf = hf;
         TrainPool = Prompts(task, o, Split.Train);
         TestSet = Prompts(task, o, Split.Test);
         Generation = new GenerationOptions
         {
             MaxNewTokens = o.Rl.MaxNewTokens,
             Temperature = o.Rl.Temperature,
-            StopTokens = [tokenizer.EosId],
+            StopTokens = stopTokens,
             PadId = tokenizer.PadId,
-        }.Validate(tokenizer.VocabSize);
+        }.Validate(policy.VocabSize);
     }
 
     /// <summary>
     /// The session of <paramref name="o"/>: the task's character tokenizer and a freshly initialised GPT of the configured
-    /// size. Checks that prompts plus the generation budget fit the context before anything is allocated.
+    /// size, or (model.path) the Hugging Face model of that folder with its tokenizer, chat template and EOS ids. Checks
+    /// that prompts plus the generation budget fit the context before anything is allocated.
     /// </summary>
     public static PolicySession Create(TrainOptions o)
     {
         CheckFits(o);
         TorchRuntime.EnsureLoaded();
+        if (o.Model.IsHuggingFace) return CreateHuggingFace(o);
         var task = TrainingComponents.CreateTask(o);
         var tokenizer = new CharTokenizer(task.Alphabet);
         var network = new TransformerPolicy(new TransformerConfig
@@ -70,7 +80,31 @@ public sealed class PolicySession : IDisposable
         }
         if (o.Run.Device == "cuda" || (o.Run.Device == "auto" && torch.cuda.is_available()))
             network.Model.to(DeviceType.CUDA); // untested here: no GPU on the machines this project runs on
-        return new PolicySession(o, task, tokenizer, network);
+        return new PolicySession(o, task, tokenizer, new PromptTemplate(), network, [tokenizer.EosId], network, null);
+    }
+
+    /// <summary>model.path: the folder's network (all weights trainable), its tokenizer and the task's chat prompts.</summary>
+    private static PolicySession CreateHuggingFace(TrainOptions o)
+    {
+        var task = TrainingComponents.CreateTask(o);
+        var text = HfTextSide.Load(o.Model.Path);
+        HfModel model;
+        try { model = HfModel.Load(o.Model.Path); }
+        catch (Rewire.HuggingFace.HuggingFaceInputException e) { throw new ConfigurationException([$"'model.path': {e.Message}"]); }
+        try
+        {
+            // Adapters drawn from the run's init stream; the base weights freeze and HfPolicy.Parameters() is the adapters.
+            if (o.Model.UsesLora)
+                model.Network.ApplyLora(o.Model.Lora.ToOptions(), (long)(TrainingComponents.Derive(o.Run.Seed, TrainingComponents.Streams.Init) >> 1));
+            if (o.Run.Device == "cuda" || (o.Run.Device == "auto" && torch.cuda.is_available()))
+                model.Network.to(DeviceType.CUDA); // untested here: no GPU on the machines this project runs on
+            return new PolicySession(o, task, text.Tokenizer, text.PromptsOf(task), new HfPolicy(model.Network), text.EosIds, null, model);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
     }
 
     /// <summary>
@@ -94,6 +128,7 @@ public sealed class PolicySession : IDisposable
     /// </summary>
     public static void CheckFits(TrainOptions o)
     {
+        if (o.Model.IsHuggingFace) { CheckFitsHuggingFace(o); return; }
         if (o.Model.InitFrom.Length > 0) CheckInitFrom(o);
         var task = TrainingComponents.CreateTask(o);
         var template = new PromptTemplate();
@@ -104,11 +139,28 @@ public sealed class PolicySession : IDisposable
         if (TrainingComponents.DatasetOf(task) is not null) CheckAnswersFit(o, task, tokenizer);
     }
 
+    /// <summary>model.path: every prompt, rendered with the chat template and encoded, plus rl.max_new_tokens must fit the model's context.</summary>
+    private static void CheckFitsHuggingFace(TrainOptions o)
+    {
+        var text = HfTextSide.Load(o.Model.Path);
+        var task = TrainingComponents.CreateTask(o);
+        var template = text.PromptsOf(task);
+        var longest = Prompts(task, o, Split.Train).Concat(Prompts(task, o, Split.Test))
+            .Select(p => (Prompt: p, Length: template.Encode(p, text.Tokenizer).Length)).MaxBy(x => x.Length);
+        int need = longest.Length + o.Rl.MaxNewTokens;
+        if (need > text.ContextLength)
+        {
+            string where = TrainingComponents.DatasetOf(task) is null ? "" : $" (the longest is the record at {longest.Prompt.Meta("source")})";
+            throw new ConfigurationException([$"the chat prompts of '{o.Model.Path}' are up to {longest.Length} tokens; with 'rl.max_new_tokens' = {o.Rl.MaxNewTokens} they need {need}, more than the model's context of {text.ContextLength} (max_position_embeddings): lower rl.max_new_tokens{where}"]);
+        }
+        if (TrainingComponents.DatasetOf(task) is not null) CheckAnswersFit(o, task, text.Tokenizer);
+    }
+
     /// <summary>
     /// A file's answers (in the task's format, with the end token) must fit rl.max_new_tokens: the policy could never write
     /// a longer one, and its demonstration would overflow the context in the warm start. The longest is named.
     /// </summary>
-    private static void CheckAnswersFit(TrainOptions o, ITask task, CharTokenizer tokenizer)
+    private static void CheckAnswersFit(TrainOptions o, ITask task, ITokenizer tokenizer)
     {
         var longest = Prompts(task, o, Split.Train).Concat(Prompts(task, o, Split.Test))
             .Select(p => (Prompt: p, Length: tokenizer.Encode(task.Demonstrate(p, 0, new Random(0))).Length + 1)).MaxBy(x => x.Length);
@@ -138,17 +190,75 @@ public sealed class PolicySession : IDisposable
     public TrainOptions Options { get; }
     public ITask Task { get; }
     public ITokenizer Tokenizer { get; }
-    public PromptTemplate Template { get; } = new();
-    public IPolicy Policy => _network;
+    public PromptTemplate Template { get; }
+    public IPolicy Policy => _policy;
     public IReadOnlyList<Prompt> TrainPool { get; }
     public IReadOnlyList<Prompt> TestSet { get; }
     public GenerationOptions Generation { get; }
 
-    /// <summary>The concrete network, for checkpoints (weights files).</summary>
-    public TransformerPolicy Network => _network;
+    /// <summary>The concrete small GPT, for checkpoints and the critic; a Hugging Face session has none.</summary>
+    public TransformerPolicy Network => _network
+        ?? throw new InvalidOperationException($"this session trains the Hugging Face model of '{Options.Model.Path}', not the small GPT");
 
-    /// <summary>Loads a checkpoint folder's weights into the policy.</summary>
-    public void LoadWeights(string checkpointDir) => PolicyCheckpoint.LoadWeights(_network.Model, Path.Combine(checkpointDir, PolicyCheckpoint.WeightsFile));
+    /// <summary>The Hugging Face model (model.path), or null for the small GPT.</summary>
+    public HfModel? HuggingFace => _hf;
+
+    /// <summary>
+    /// Writes the policy's weights into a checkpoint folder being built: the small GPT's model.safetensors + config.json,
+    /// or a Hugging Face run's <c>hf/</c> folder (<see cref="HfRunCheckpoint"/>: the PEFT adapter under LoRA, else every
+    /// weight in float32, and the source folder's path), which `rewire export` reads.
+    /// </summary>
+    public void SaveModel(string directory)
+    {
+        if (_network is not null) PolicyCheckpoint.Save(_network, directory);
+        else HfRunCheckpoint.Write(_hf!.Network, directory, Options.Model.Path);
+    }
+
+    /// <summary>Loads a checkpoint folder's weights into the policy (a Hugging Face run's adapter, or its full weights).</summary>
+    public void LoadWeights(string checkpointDir)
+    {
+        if (_network is not null)
+        {
+            PolicyCheckpoint.LoadWeights(_network.Model, Path.Combine(checkpointDir, PolicyCheckpoint.WeightsFile));
+            return;
+        }
+        string hfDir = Path.Combine(checkpointDir, HfRunCheckpoint.FolderName);
+        if (!Directory.Exists(hfDir))
+            throw new CheckpointException($"{checkpointDir} holds no {HfRunCheckpoint.FolderName}/ folder; it is not a checkpoint of a model.path run");
+        bool adapter = HfRunCheckpoint.HoldsAdapter(hfDir);
+        if (adapter != Options.Model.UsesLora)
+            throw new CheckpointException($"{hfDir} holds {(adapter ? "a LoRA adapter" : "full weights")}, but the run's configuration {(Options.Model.UsesLora ? "uses" : "does not use")} LoRA");
+        try
+        {
+            if (adapter) HfAdapterWeights.Load(_hf!.Network, hfDir);
+            else
+            {
+                using var checkpoint = Rewire.HuggingFace.Safetensors.SafetensorsCheckpoint.Open(hfDir);
+                HfCheckpointLoader.Load(_hf!.Network, checkpoint);
+            }
+        }
+        catch (Rewire.HuggingFace.HuggingFaceInputException e)
+        {
+            throw new CheckpointException($"{hfDir}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// The frozen KL reference with a checkpoint folder's weights: the small GPT's copy; under LoRA the policy's own
+    /// network with adapters switched off (no second copy); a fully fine-tuned Hugging Face model's frozen copy.
+    /// </summary>
+    public IPolicy LoadFrozen(string checkpointDir)
+    {
+        if (_network is not null)
+        {
+            using var loaded = PolicyCheckpoint.Load(checkpointDir);
+            return loaded.CloneFrozen();
+        }
+        if (Options.Model.UsesLora) return new AdapterFreeReference((HfPolicy)_policy);
+        using var start = HfRunCheckpoint.Load(Path.Combine(checkpointDir, HfRunCheckpoint.FolderName));
+        using var policy = new HfPolicy(start.Network);
+        return policy.CloneFrozen();
+    }
 
     /// <summary>Held-out evaluation with the task's verifier.</summary>
     public EvalResult Evaluate() =>
@@ -170,5 +280,9 @@ public sealed class PolicySession : IDisposable
         }).ToArray();
     }
 
-    public void Dispose() => _network.Dispose();
+    public void Dispose()
+    {
+        _network?.Dispose();
+        _hf?.Dispose();
+    }
 }

@@ -35,6 +35,9 @@ public sealed record UpdateSettings
     public double KlCoef { get; init; }
     public int Epochs { get; init; } = 1;
     public int MiniBatchSize { get; init; } = 128;
+
+    /// <summary>Rows per forward/backward pass within a mini-batch (gradient accumulation); 0: the whole mini-batch.</summary>
+    public int MicroBatchSize { get; init; }
     public double MaxGradNorm { get; init; } = 1.0;
     public int PadId { get; init; }
     public int Seed { get; init; } = 1;
@@ -210,7 +213,7 @@ public sealed class PolicyUpdate(IPolicy policy, AdamW optimizer, UpdateSettings
 
     /// <summary>The loss (and its diagnostics) of the rows <paramref name="idx"/> under the current policy, with gradients.</summary>
     private Objectives.Policy.PolicyLossResult Loss(IReadOnlyList<RolloutRecord> rows, int[] idx, TokenMatrix advantages, TokenMatrix mask,
-        TokenMatrix? refLogProbs, double[] passRate)
+        TokenMatrix? refLogProbs, double[] passRate, AggregationContext? aggregation = null)
     {
         int n = idx.Length;
         int l = Math.Max(1, idx.Max(i => rows[i].ResponseTokens.Length));
@@ -243,25 +246,87 @@ public sealed class PolicyUpdate(IPolicy policy, AdamW optimizer, UpdateSettings
             RefLogProb = Settings.KlMode == "loss" && refLogProbs is not null ? Slice(refLogProbs) : null,
             Entropy = Pad(r => r.Entropies),
             PassRate = tensor(idx.Select(i => passRate[i]).ToArray(), device: device),
-            Aggregation = Settings.Aggregation,
+            Aggregation = aggregation ?? Settings.Aggregation,
         };
         return Settings.Loss.Compute(input, needEntropy ? scored.Entropies!.to(ScalarType.Float64) : null);
     }
 
-    /// <summary>One optimiser step on the rows <paramref name="idx"/>; null when the loss or gradient was not finite (skipped).</summary>
+    /// <summary>
+    /// One optimiser step on the rows <paramref name="idx"/>; null when the loss or gradient was not finite (skipped).
+    /// With <see cref="UpdateSettings.MicroBatchSize"/> the rows are scored and back-propagated in micro-batches whose
+    /// gradients accumulate; each micro-batch's loss is aggregated over the whole mini-batch's token and sequence counts
+    /// (and its padded width for seq-mean-token-sum-norm), so the sum of the micro-batch losses is the mini-batch loss and
+    /// the accumulated gradient is the one-pass gradient. Objectives that take statistics over the batch (Clip-Cov,
+    /// KL-Cov's covariance selection) see each micro-batch's statistics.
+    /// </summary>
     private Dictionary<string, double>? MiniBatch(IReadOnlyList<RolloutRecord> rows, int[] idx, TokenMatrix advantages, TokenMatrix mask,
         TokenMatrix? refLogProbs, double[] passRate, int step, double learningRate)
     {
-        using var scope = NewDisposeScope();
-        var result = Loss(rows, idx, advantages, mask, refLogProbs, passRate);
-        double lossValue = PoisonLossHook?.Invoke(step) == true ? double.NaN : result.Loss.item<double>();
-        optimizer.ZeroGrad();
-        if (!double.IsFinite(lossValue)) return null;
-        result.Loss.backward();
+        using var scope = NewDisposeScope();   // the clipping's and the optimiser's temporaries
+        var metrics = Backward(rows, idx, advantages, mask, refLogProbs, passRate, step);
+        if (metrics is null) return null;
         double gradNorm = optimizer.ClipGradNorm(Settings.MaxGradNorm);
         if (!double.IsFinite(gradNorm)) { optimizer.ZeroGrad(); return null; }
         optimizer.Step(learningRate);
-        return new Dictionary<string, double>(result.Metrics, StringComparer.Ordinal) { ["grad_norm"] = gradNorm };
+        metrics["grad_norm"] = gradNorm;
+        return metrics;
+    }
+
+    /// <summary>
+    /// Zeroes the gradients and accumulates the mini-batch loss's gradient over its micro-batches; the diagnostics, or
+    /// null (gradients zeroed) when a loss was not finite.
+    /// </summary>
+    internal Dictionary<string, double>? Backward(IReadOnlyList<RolloutRecord> rows, int[] idx, TokenMatrix advantages, TokenMatrix mask,
+        TokenMatrix? refLogProbs, double[] passRate, int step)
+    {
+        int micro = Settings.MicroBatchSize <= 0 ? idx.Length : Math.Min(Settings.MicroBatchSize, idx.Length);
+        var aggregation = micro >= idx.Length ? Settings.Aggregation : GlobalAggregation(rows, idx, mask);
+        double totalTokens = idx.Sum(i => RowTokens(rows, i, mask));
+        var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
+        optimizer.ZeroGrad();
+        for (int start = 0; start < idx.Length; start += micro)
+        {
+            var part = idx[start..Math.Min(idx.Length, start + micro)];
+            using var scope = NewDisposeScope();
+            var result = Loss(rows, part, advantages, mask, refLogProbs, passRate, aggregation);
+            double lossValue = PoisonLossHook?.Invoke(step) == true ? double.NaN : result.Loss.item<double>();
+            if (!double.IsFinite(lossValue)) { optimizer.ZeroGrad(); return null; }
+            result.Loss.backward();
+            // Losses aggregated over the global counts add up; other diagnostics are averaged by token share.
+            double share = part.Length == idx.Length ? 1.0 : totalTokens > 0 ? part.Sum(i => RowTokens(rows, i, mask)) / totalTokens : part.Length / (double)idx.Length;
+            foreach (var (k, v) in result.Metrics)
+                metrics[k] = metrics.GetValueOrDefault(k) + (AdditiveMetrics.Contains(k) ? v : v * share);
+        }
+        return metrics;
+    }
+
+    /// <summary>Diagnostics that are aggregated losses (over the global counts), so micro-batch values add up.</summary>
+    private static readonly HashSet<string> AdditiveMetrics = new(StringComparer.Ordinal) { "pg_loss", "kl_loss", "entropy" };
+
+    private static double RowTokens(IReadOnlyList<RolloutRecord> rows, int i, TokenMatrix mask)
+    {
+        double sum = 0;
+        var row = mask.Row(i);
+        for (int t = 0; t < Math.Min(rows[i].ResponseTokens.Length, row.Length); t++) sum += row[t];
+        return sum;
+    }
+
+    /// <summary>
+    /// The aggregation context of the mini-batch <paramref name="idx"/> for its micro-batches: token-mean divides by the
+    /// mini-batch's Σ mask, the seq-mean modes by its count of non-empty responses, seq-mean-token-sum-norm by its padded
+    /// width (unless a constant is configured).
+    /// </summary>
+    internal AggregationContext GlobalAggregation(IReadOnlyList<RolloutRecord> rows, int[] idx, TokenMatrix mask)
+    {
+        double tokens = idx.Sum(i => RowTokens(rows, i, mask));
+        int sequences = idx.Count(i => RowTokens(rows, i, mask) > 0);
+        int width = Math.Max(1, idx.Max(i => rows[i].ResponseTokens.Length));
+        return Settings.Aggregation with
+        {
+            BatchNumTokens = tokens > 0 ? tokens : null,
+            GlobalBatchSize = sequences > 0 ? sequences : null,
+            LossScaleFactor = Settings.Aggregation.LossScaleFactor ?? width,
+        };
     }
 
     /// <summary>k(log π_old, log π_ref) per token with the configured estimator (k1 when none is set).</summary>

@@ -137,7 +137,10 @@ public sealed class RlvrTrainer : IDisposable
         if (!resumed)
         {
             _run.WriteConfig(OptionsBinder.ToJson(_o));
-            WarmStart(cancel);
+            // A Hugging Face model (an instruct model) starts RL as it is: the task's demonstrations are written for the
+            // small GPT's character-level prompts, not the chat form, so there is no warm start and sft.* is not used.
+            if (_o.Model.IsHuggingFace) _observer.Stage("sft", $"skipped: the model of {_o.Model.Path} starts RL as it is");
+            else WarmStart(cancel);
             if (cancel.IsCancellationRequested)
             {
                 // Interrupted during the warm start: no checkpoint of a partial warm start; the stop is recorded.
@@ -388,7 +391,7 @@ public sealed class RlvrTrainer : IDisposable
             ["config_hash"] = OptionsBinder.Hash(_o),
         };
         state["critic_optimizer_steps"] = _critic?.OptimizerSteps;
-        TrainingCheckpoint.Save(_run.CheckpointDir, name, _session.Network, _optimizer, state, _critic is null ? null : _critic.Save);
+        TrainingCheckpoint.Save(_run.CheckpointDir, name, _session.SaveModel, _optimizer, state, _critic is null ? null : _critic.Save);
     }
 
     /// <summary>Resumes from the newest checkpoint; a file of it that cannot be understood is named in a <see cref="CheckpointException"/>.</summary>
@@ -455,7 +458,7 @@ public sealed class RlvrTrainer : IDisposable
     private void LoadReference()
     {
         string sft = Path.Combine(_run.CheckpointDir, TrainingCheckpoint.SftFolder);
-        using (var loaded = PolicyCheckpoint.Load(sft)) _reference = loaded.CloneFrozen();
+        _reference = _session.LoadFrozen(sft);
         _update.Reference = _o.Rl.KlMode != "none" || _config.Techniques().Any(t => t.Descriptor.Requires.Contains(BatchColumns.RefLogProbs)) ? _reference : null;
         if (_config.Techniques().Any(t => t.Descriptor.Requires.Contains(BatchColumns.ReferenceRewards)))
         {

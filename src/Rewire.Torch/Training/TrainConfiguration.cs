@@ -182,7 +182,15 @@ public static class TrainConfiguration
             Sources = Sources(options, recipe, user, resolvedSections),
         };
         var task = TrainingComponents.CreateTask(options);
-        if (options.Model.Context == 0)
+        if (options.Model.IsHuggingFace)
+        {
+            // The folder's config.json gives the context; the trainer's critic (GAE) is a head on the small GPT only.
+            // The folder is kept as a full path, so `rewire eval`/`sample`/--resume find it from any working directory.
+            options.Model.Path = System.IO.Path.GetFullPath(options.Model.Path);
+            if (resolved.Techniques().Any(t => t.Descriptor.Requires.Contains(BatchColumns.Values)))
+                errors.Add($"'model.path' = '{options.Model.Path}': a critic (GAE, the ppo recipe) is only built for the small GPT; choose a critic-free estimator (grpo, rloo, reinforce_plus_plus, ...) with a Hugging Face model");
+        }
+        else if (options.Model.Context == 0)
         {
             // The model's context follows the task: the longest prompt (in tokens) plus the generation budget.
             var tokenizer = new Tokenizers.CharTokenizer(task.Alphabet);

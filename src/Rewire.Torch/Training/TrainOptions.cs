@@ -126,6 +126,45 @@ public sealed class ModelOptions
     /// sft.steps=0 the run starts RL from exactly those weights.
     /// </summary>
     public string InitFrom { get; set; } = "";
+
+    /// <summary>
+    /// A Hugging Face causal-LM folder (config.json, tokenizer.json, safetensors weights, a chat template) to train instead
+    /// of the small GPT: its tokenizer, chat template and EOS ids are used, the supervised warm start is skipped (an
+    /// instruct model starts RL as it is), and model.layers/width/heads/context/init_from are refused (the folder's
+    /// config.json defines the architecture). Empty (the default): the small GPT.
+    /// </summary>
+    public string Path { get; set; } = "";
+
+    /// <summary>True when <see cref="Path"/> names a Hugging Face model.</summary>
+    public bool IsHuggingFace => Path.Length > 0;
+
+    /// <summary>model.lora.*: low-rank adapters on a Hugging Face model (rank 0: full fine-tuning).</summary>
+    public LoraSettings Lora { get; set; } = new();
+
+    /// <summary>True when LoRA adapters are configured.</summary>
+    public bool UsesLora => Lora.Rank > 0;
+}
+
+/// <summary>
+/// LoRA (Hu et al. 2021, "LoRA: Low-Rank Adaptation of Large Language Models") on a model.path model: the base weights
+/// are frozen, the optimiser updates the adapters only, and the KL reference is the same network with its adapters off.
+/// </summary>
+public sealed class LoraSettings
+{
+    /// <summary>r, the adapters' rank; 0 (the default): no adapters, every weight trains.</summary>
+    [Range(0, 4096)] public int Rank { get; set; }
+
+    /// <summary>α; the adapter's product B·A is scaled by α/r.</summary>
+    [Range(0.0, 1e6)] public double Alpha { get; set; } = 16;
+
+    /// <summary>Dropout on the adapter's input, in [0, 1).</summary>
+    [Range(0.0, 0.99)] public double Dropout { get; set; }
+
+    /// <summary>Hugging Face names of the linear layers that get adapters (every decoder layer's).</summary>
+    public IReadOnlyList<string> TargetModules { get; set; } = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"];
+
+    /// <summary>These settings as the model's LoRA options.</summary>
+    public Rewire.HuggingFace.Lora.LoraOptions ToOptions() => new(Rank, Alpha, Dropout, TargetModules);
 }
 
 /// <summary>The supervised warm start on the task's (imperfect) demonstrations.</summary>
@@ -155,6 +194,13 @@ public sealed class RlOptions : IValidatableOptions
 
     /// <summary>Rollouts per gradient update (mini-batch); the step's rollouts are split into mini-batches.</summary>
     [Range(1, 1_000_000)] public int MiniBatchSize { get; set; } = 128;
+
+    /// <summary>
+    /// Rollouts per forward/backward pass inside a mini-batch (gradient accumulation); 0 (the default): the whole
+    /// mini-batch at once. The loss is normalised by the mini-batch's token (or sequence) count, not the micro-batch's,
+    /// so the accumulated gradient equals the one-pass gradient; only memory changes.
+    /// </summary>
+    [Range(0, 1_000_000)] public int MicroBatchSize { get; set; }
 
     [Range(1e-8, 1.0)] public double LearningRate { get; set; } = 1e-3;
     [Range(0.0, 1e6)] public double MaxGradNorm { get; set; } = 1.0;
@@ -287,7 +333,25 @@ public sealed class TrainOptions : IValidatableOptions
             errors.Add($"'run.device' = '{Run.Device}' is not allowed; allowed: cpu, cuda, auto");
         if (Task.MinDifficulty > Task.Difficulty)
             errors.Add($"'task.min_difficulty' = {Task.MinDifficulty} is above 'task.difficulty' = {Task.Difficulty}; the pool spans min_difficulty..difficulty");
-        if (Model.Width % Model.Heads != 0)
+        if (Model.IsHuggingFace)
+        {
+            var gpt = new ModelOptions();
+            void Refuse(string key, bool changed)
+            {
+                if (changed) errors.Add($"'model.{key}' is a setting of the small GPT that rewire builds; with 'model.path' = '{Model.Path}' the architecture comes from that folder's config.json: remove model.{key}");
+            }
+            Refuse("layers", Model.Layers != gpt.Layers);
+            Refuse("width", Model.Width != gpt.Width);
+            Refuse("heads", Model.Heads != gpt.Heads);
+            Refuse("context", Model.Context != gpt.Context);
+            Refuse("init_from", Model.InitFrom != gpt.InitFrom);
+            if (Model.UsesLora)
+                foreach (var problem in Model.Lora.ToOptions().Problems())
+                    errors.Add($"'model.lora.*': {problem}");
+        }
+        else if (Model.UsesLora)
+            errors.Add($"'model.lora.rank' = {Model.Lora.Rank} needs 'model.path': adapters are for a Hugging Face model; drop model.lora.* or give model.path=DIR");
+        else if (Model.Width % Model.Heads != 0)
             errors.Add($"'model.width' = {Model.Width} must be a multiple of 'model.heads' = {Model.Heads}");
         if (Eval.PassK > Eval.Samples)
             errors.Add($"'eval.pass_k' = {Eval.PassK} exceeds 'eval.samples' = {Eval.Samples}; pass@k needs at least k samples");

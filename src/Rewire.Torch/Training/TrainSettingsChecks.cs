@@ -35,6 +35,7 @@ public static class TrainSettingsChecks
         }
 
         // Sequence length: one generated prompt, doubled for the template and longer prompts, plus the completion budget.
+        if (o.Model.IsHuggingFace) return errors;   // the small GPT's estimate; `rewire doctor --model DIR` sizes a Hugging Face model
         var example = task.Generate(Split.Train, o.Run.Seed, 0, Math.Min(o.Task.Difficulty, task.MaxDifficulty));
         int sequence = 2 * example.Text.Length + 16 + o.Rl.MaxNewTokens;
         var estimate = ModelMemoryEstimate.For(o, new CharTokenizer(task.Alphabet).VocabSize, sequence);

@@ -27,9 +27,13 @@ public static class TrainingCheckpoint
 
     /// <param name="extra">Writes further files into the folder being built (a critic's weights), before state.json.</param>
     public static string Save(string checkpointsDir, string name, TransformerPolicy policy, AdamW? optimizer, JsonObject state, Action<string>? extra = null) =>
+        Save(checkpointsDir, name, dir => PolicyCheckpoint.Save(policy, dir), optimizer, state, extra);
+
+    /// <param name="writeModel">Writes the policy's weights into the folder being built (the small GPT's, or a Hugging Face model's).</param>
+    public static string Save(string checkpointsDir, string name, Action<string> writeModel, AdamW? optimizer, JsonObject state, Action<string>? extra = null) =>
         new CheckpointStore(checkpointsDir).Commit(name, dir =>
         {
-            PolicyCheckpoint.Save(policy, dir);
+            writeModel(dir);
             FaultHook?.Invoke("model-written");
             KillPoint.Reached("checkpoint");
             if (optimizer is not null)

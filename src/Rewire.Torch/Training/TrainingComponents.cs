@@ -151,6 +151,7 @@ public static class TrainingComponents
             KlCoef = rl.KlCoef,
             Epochs = rl.Epochs,
             MiniBatchSize = rl.MiniBatchSize,
+            MicroBatchSize = rl.MicroBatchSize,
             MaxGradNorm = rl.MaxGradNorm,
             PadId = padId,
             Seed = c.Options.Run.Seed,

@@ -26,21 +26,24 @@ public static class TrainingPreflight
         }
 
         var task = TrainingComponents.CreateTask(o);
-        var tokenizer = new CharTokenizer(task.Alphabet);
+        // model.path: the folder's tokenizer and EOS ids (its architecture is checked when the weights are loaded).
+        var hf = o.Model.IsHuggingFace ? HfTextSide.Load(o.Model.Path) : null;
+        ITokenizer tokenizer = hf is not null ? hf.Tokenizer : new CharTokenizer(task.Alphabet);
         var train = PolicySession.Prompts(task, o, Split.Train);
-        Try(() => new TransformerConfig
-        {
-            VocabSize = tokenizer.VocabSize,
-            Layers = o.Model.Layers,
-            Heads = o.Model.Heads,
-            Width = o.Model.Width,
-            ContextLength = o.Model.Context,
-        }.Validate());
+        if (hf is null)
+            Try(() => new TransformerConfig
+            {
+                VocabSize = tokenizer.VocabSize,
+                Layers = o.Model.Layers,
+                Heads = o.Model.Heads,
+                Width = o.Model.Width,
+                ContextLength = o.Model.Context,
+            }.Validate());
         Try(() => new GenerationOptions
         {
             MaxNewTokens = o.Rl.MaxNewTokens,
             Temperature = o.Rl.Temperature,
-            StopTokens = [tokenizer.EosId],
+            StopTokens = hf is not null ? hf.EosIds : [tokenizer.EosId],
             PadId = tokenizer.PadId,
         }.Validate(tokenizer.VocabSize));
         Try(() => TrainingComponents.CreateSampler(c, train));

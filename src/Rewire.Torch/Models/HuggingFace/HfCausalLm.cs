@@ -170,9 +170,32 @@ public sealed class HfCausalLm : nn.Module, ICausalLanguageModel
         var x = model.Forward(tokens, _rotary.Tables(positions, t), bias, cache);
         cache?.Advance((int)t);
         if (lastOnly) x = x.narrow(1, t - 1, 1);
+        return Project(x, rows).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The final hidden states [B,T,hidden_size] (after the last RMSNorm) that the head reads.</summary>
+    public Tensor Hidden(Tensor tokens, Tensor? positions, Tensor? attentionBias, KvCache? cache)
+    {
+        if (cache is not null && (attentionBias is null || positions is null))
+            throw new ArgumentException("a KV-cache pass needs explicit positions and an attention bias over the cached keys");
+        long t = tokens.shape[1];
+        long reach = (cache?.Length ?? 0) + t;
+        if (reach > ContextLength)
+            throw new ArgumentException($"a sequence of {reach} tokens exceeds the model's context length {ContextLength} (max_position_embeddings); shorten the input");
+        using var scope = NewDisposeScope();
+        var x = model.Forward(tokens, _rotary.Tables(positions, t), attentionBias, cache);
+        cache?.Advance((int)t);
+        return x.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Logits [..., <see cref="VocabSize"/>] of hidden states [..., hidden_size] (the head on a few positions at a time).</summary>
+    public Tensor HeadLogits(Tensor hidden) => Project(hidden, VocabSize);
+
+    private Tensor Project(Tensor x, int rows)
+    {
         var weight = lm_head is not null ? lm_head.weight! : model.EmbeddingWeight;
         if (rows < weight.shape[0]) weight = weight.narrow(0, 0, rows);
-        return nn.functional.linear(x, weight).MoveToOuterDisposeScope();
+        return nn.functional.linear(x, weight);
     }
 
     protected override void Dispose(bool disposing)

@@ -1,0 +1,142 @@
+using Rewire.Core.Configuration;
+using Rewire.Core.Runs;
+using Rewire.Tests.Shared;
+using Rewire.Torch.Models.HuggingFace;
+using Rewire.Torch.Tests.Generation;
+using Rewire.Torch.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Rewire.Torch.Tests.Training;
+
+/// <summary>
+/// RL with LoRA on a tiny Hugging Face checkpoint (its byte-level tokenizer, a chat template added to a copy): the
+/// adapters change, the base weights do not, the KL reference is the network with adapters off, and an interrupted run
+/// resumes to exactly the weights of an uninterrupted one.
+/// </summary>
+[Collection("torch")]
+public sealed class HfLoraTrainingTests : SingleThreadedTorchTest, IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("rewire-hflora").FullName;
+
+    public new void Dispose()
+    {
+        Directory.Delete(_root, recursive: true);
+        base.Dispose();
+    }
+
+    private string Model()
+    {
+        string model = Path.Combine(_root, "qwen3");
+        if (Directory.Exists(model)) return model;
+        Directory.CreateDirectory(model);
+        foreach (var f in Directory.GetFiles(HfFixtures.Directory("qwen3")))
+            File.Copy(f, Path.Combine(model, Path.GetFileName(f)));
+        File.WriteAllText(Path.Combine(model, "chat_template.jinja"),
+            "{% for m in messages %}{% if m['role'] == 'user' %}Q:{{ m['content'] }}{% endif %}{% endfor %}{% if add_generation_prompt %}A:{% endif %}");
+        return model;
+    }
+
+    private string Sums()
+    {
+        string path = Path.Combine(_root, "sums.jsonl");
+        if (!File.Exists(path))
+            File.WriteAllLines(path, Enumerable.Range(0, 20).Select(i => $$"""{"prompt": "{{i % 5}}+{{i / 5}}=", "answer": {{i % 5 + i / 5}}}"""));
+        return path;
+    }
+
+    private TrainOptions Options(params string[] overrides) => OptionsBinder.Bind<TrainOptions>(OptionsBinder.ParseOverrides(
+    [
+        $"model.path={Model()}", "model.lora.rank=8", "task.name=dataset", $"task.path={Sums()}", "task.verifier=numeric", "task.format=boxed",
+        "rl.steps=2", "rl.sampler=uniform", "rl.prompts_per_step=2", "rl.group_size=2", "rl.mini_batch_size=4", "rl.micro_batch_size=2",
+        "rl.max_new_tokens=12", "rl.entropy_coef=0.05", "rl.kl_mode=loss", "rl.kl_coef=0.01", "rl.learning_rate=0.01", "rl.warmup_steps=0",
+        "eval.samples=1", "eval.pass_k=1", "run.checkpoint_every=1", .. overrides,
+    ]));
+
+    private sealed class CancelAfter(int step, CancellationTokenSource cts) : ITrainingObserver
+    {
+        public void Stage(string stage, string detail) { }
+        public void SftStep(int s, int total, double loss) { }
+        public void RlStep(StepMetrics metrics, int total) { if (metrics.Step == step) cts.Cancel(); }
+        public void Evaluated(string label, EvalResult result) { }
+        public void Warning(string message) { }
+    }
+
+    private static Dictionary<string, float[]> Weights(HfCausalLm network) =>
+        network.named_parameters().ToDictionary(p => p.name, p => p.parameter.detach().contiguous().data<float>().ToArray(), StringComparer.Ordinal);
+
+    [Fact]
+    public void LoraRlStepsChangeTheAdaptersOnlyAndResumeExactly()
+    {
+        var whole = RunDirectory.Create(_root, "whole", DateTimeOffset.UnixEpoch);
+        Dictionary<string, float[]> trained;
+        using (var trainer = new RlvrTrainer(Options(), whole))
+        {
+            var summary = trainer.Run();
+            Assert.Equal(2, summary.Steps);
+            var network = trainer.Session.HuggingFace!.Network;
+            Assert.NotNull(network.Lora);
+            // The optimiser's parameters are the adapters.
+            Assert.All(trainer.Session.Policy.Parameters(), p => Assert.True(p.requires_grad));
+            Assert.Equal(network.AdapterParameters().Count(), trainer.Session.Policy.Parameters().Count());
+            trained = Weights(network);
+        }
+        using (var source = HfModel.Load(Model()))
+        {
+            foreach (var (name, value) in Weights(source.Network))
+                Assert.True(value.SequenceEqual(trained[name]), $"base weight {name} changed");
+        }
+        var adapterB = trained.Where(kv => kv.Key.EndsWith(".lora_B.weight", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(adapterB);
+        Assert.Contains(adapterB, kv => kv.Value.Any(v => v != 0));   // B starts at zero: the adapters trained
+        Assert.All(trained.Values, v => Assert.All(v, x => Assert.True(float.IsFinite(x))));
+        var metrics = File.ReadAllLines(whole.MetricsFile);
+        Assert.Equal(2, metrics.Length);
+        Assert.True(File.Exists(Path.Combine(whole.CheckpointDir, "step-000002", HfRunCheckpoint.FolderName, "adapter_model.safetensors")));
+
+        var interrupted = RunDirectory.Create(_root, "interrupted", DateTimeOffset.UnixEpoch);
+        using (var cts = new CancellationTokenSource())
+        using (var trainer = new RlvrTrainer(Options(), interrupted, new CancelAfter(1, cts)))
+            Assert.Equal(1, trainer.Run(cancel: cts.Token).Steps);
+        using (var trainer = new RlvrTrainer(Options(), RunDirectory.Open(interrupted.Path)))
+        {
+            Assert.Equal(2, trainer.Run(resume: true).Steps);
+            var resumed = Weights(trainer.Session.HuggingFace!.Network);
+            foreach (var (name, value) in trained)
+                Assert.True(value.SequenceEqual(resumed[name]), $"{name} differs after resume");
+        }
+        Assert.Equal(2, File.ReadAllLines(interrupted.MetricsFile).Length);
+    }
+
+    /// <summary>The reference scores with adapters off: equal to the source model's log-probs even after training.</summary>
+    [Fact]
+    public void TheLoraReferenceIsTheBaseModel()
+    {
+        using var model = HfModel.Load(Model());
+        using var source = HfModel.Load(Model());
+        model.Network.ApplyLora(new Rewire.HuggingFace.Lora.LoraOptions(4, 8, 0, ["q_proj", "v_proj"]), seed: 3);
+        using (no_grad())
+            foreach (var (_, a) in model.Network.AdapterParameters()) a.add_(0.5);
+        var policy = new HfPolicy(model.Network);
+        var reference = new AdapterFreeReference(policy);
+        using var scope = NewDisposeScope();
+        int[][] prompts = [[1, 2, 3], [4, 5]];
+        int[][] responses = [[6, 7], [8, 9, 10]];
+        using var r = reference.Score(prompts, responses, new Rewire.Torch.Generation.ScoreOptions());
+        using var s = new HfPolicy(source.Network).Score(prompts, responses, new Rewire.Torch.Generation.ScoreOptions());
+        using var p = policy.Score(prompts, responses, new Rewire.Torch.Generation.ScoreOptions());
+        Assert.True(r.LogProbs.allclose(s.LogProbs, rtol: 0, atol: 1e-5));
+        Assert.False(p.LogProbs.allclose(s.LogProbs, rtol: 0, atol: 1e-3), "the adapters should change the policy");
+        Assert.Empty(reference.Parameters());
+        Assert.Throws<InvalidOperationException>(() => reference.Score(prompts, responses, new Rewire.Torch.Generation.ScoreOptions(WithGradient: true)));
+    }
+
+    [Fact]
+    public void LoraWithoutAModelPathAndBadLoraSettingsAreRefused()
+    {
+        var e = Assert.Throws<ConfigurationException>(() => OptionsBinder.Bind<TrainOptions>(OptionsBinder.ParseOverrides(["model.lora.rank=8"])));
+        Assert.Contains("needs 'model.path'", string.Join("\n", e.Errors));
+        e = Assert.Throws<ConfigurationException>(() => Options("model.lora.target_modules=q_proj,lm_head"));
+        Assert.Contains("lm_head", string.Join("\n", e.Errors));
+    }
+}

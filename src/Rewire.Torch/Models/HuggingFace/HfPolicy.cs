@@ -21,20 +21,11 @@ public sealed class HfPolicy : IPolicy
     /// <summary>True for a frozen copy made by <see cref="CloneFrozen"/>.</summary>
     public bool Frozen { get; private set; }
 
-    public IReadOnlyList<GeneratedSequence> Generate(IReadOnlyList<IReadOnlyList<int>> prompts, GenerationOptions options, Generator generator)
-    {
-        bool wasTraining = Model.training;
-        Model.eval();
-        try { return TokenGenerator.Generate(Model, prompts, options, generator); }
-        finally { if (wasTraining) Model.train(); }
-    }
+    public IReadOnlyList<GeneratedSequence> Generate(IReadOnlyList<IReadOnlyList<int>> prompts, GenerationOptions options, Generator generator) =>
+        CausalLmPolicyCalls.Generate(Model, prompts, options, generator);
 
-    public ScoredTokens Score(IReadOnlyList<IReadOnlyList<int>> prompts, IReadOnlyList<IReadOnlyList<int>> responses, ScoreOptions options)
-    {
-        if (Frozen && options.WithGradient)
-            throw new InvalidOperationException("this policy is a frozen reference copy; score it with WithGradient = false");
-        return Scorer.Score(Model, prompts, responses, options);
-    }
+    public ScoredTokens Score(IReadOnlyList<IReadOnlyList<int>> prompts, IReadOnlyList<IReadOnlyList<int>> responses, ScoreOptions options) =>
+        CausalLmPolicyCalls.Score(Model, Frozen, prompts, responses, options);
 
     public Tensor NextTokenLogits(IReadOnlyList<IReadOnlyList<int>> sequences, int padId)
     {

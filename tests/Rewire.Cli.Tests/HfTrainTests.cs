@@ -59,6 +59,12 @@ public sealed class HfTrainTests
             string latest = Path.Combine(run, "checkpoints", File.ReadAllText(Path.Combine(run, "checkpoints", "latest")).Trim());
             Assert.True(File.Exists(Path.Combine(latest, "hf", "model.safetensors")), latest);
 
+            // The completed run exported the trained model as a Hugging Face folder that the model commands load.
+            string exported = summary["exported_model"]!.GetValue<string>();
+            Assert.Equal(Path.Combine(run, "model"), exported);
+            var generated = CliHarness.Run("generate", "--model", exported, "--prompt", "1+2=", "--max-new-tokens", "3", "--json");
+            Assert.True(generated.Code == 0, generated.Err);
+
             var (code, outText, err) = CliHarness.Run("eval", run, "--json");
             Assert.True(code == 0, err);
             Assert.NotNull(JsonNode.Parse(outText)!["result"]);

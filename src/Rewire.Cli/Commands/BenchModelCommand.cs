@@ -32,6 +32,10 @@ public sealed class BenchModelCommand : Command<BenchModelCommand.Settings>
         [Description("Seed of the random model and prompts (default 0).")]
         public long Seed { get; init; }
 
+        [CommandOption("--dtype <DTYPE>")]
+        [Description(HfCommandSupport.DTypeHelp + " A bfloat16 model measures inference only.")]
+        public string? DType { get; init; }
+
         [CommandOption("--json")]
         [Description("Print the figures as one JSON document.")]
         public bool Json { get; init; }
@@ -41,6 +45,7 @@ public sealed class BenchModelCommand : Command<BenchModelCommand.Settings>
             if ((Model is null) == (Preset is null)) return ValidationResult.Error("give exactly one of --model DIR or --preset NAME");
             if (Preset is not null && !HfModelBenchmark.Presets.ContainsKey(Preset))
                 return ValidationResult.Error($"--preset \"{Preset}\" is unknown; choose one of {string.Join(", ", HfModelBenchmark.Presets.Keys)}");
+            if (HfCommandSupport.ParseDType(DType) is null) return ValidationResult.Error(HfCommandSupport.DTypeError(DType!));
             if (PromptTokens < 1 || NewTokens < 2) return ValidationResult.Error("--prompt-tokens must be at least 1 and --new-tokens at least 2");
             return ValidationResult.Success();
         }
@@ -49,8 +54,9 @@ public sealed class BenchModelCommand : Command<BenchModelCommand.Settings>
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         TorchRuntime.EnsureLoaded();
-        HfModel? folder = settings.Model is null ? null : HfModel.Load(settings.Model);
-        using var model = folder?.Network ?? HfModelBenchmark.RandomPreset(settings.Preset!, settings.Seed);
+        var dtype = HfCommandSupport.ParseDType(settings.DType)!.Value;
+        HfModel? folder = settings.Model is null ? null : HfModel.Load(settings.Model, dtype: dtype);
+        using var model = folder?.Network ?? HfModelBenchmark.RandomPreset(settings.Preset!, settings.Seed, dtype);
         var run = new HfBenchSettings(settings.PromptTokens, settings.NewTokens, settings.PromptTokens, Seed: settings.Seed);
         var r = HfModelBenchmark.Run(model, settings.Model ?? settings.Preset!, run, settings.Json ? null : step => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(step)}...[/]"));
         if (settings.Json)
@@ -60,11 +66,13 @@ public sealed class BenchModelCommand : Command<BenchModelCommand.Settings>
                 model = r.Model,
                 parameters = r.Parameters,
                 threads = r.Threads,
-                compute_dtype = "F32",
+                compute_dtype = r.ComputeDType,
                 prompt_tokens = settings.PromptTokens,
                 new_tokens = settings.NewTokens,
                 batches = r.Batches.Select(b => new { batch = b.Batch, prefill_tokens_per_s = b.PrefillTokensPerS, decode_tokens_per_s = b.DecodeTokensPerS }),
                 train_tokens_per_s = r.TrainTokensPerS,
+                lora_train_tokens_per_s = r.LoraTrainTokensPerS,
+                inference_peak_rss_mb = r.InferencePeakRssMb,
                 peak_rss_mb = r.PeakRssMb,
             });
             return ExitCodes.Done;
@@ -72,13 +80,15 @@ public sealed class BenchModelCommand : Command<BenchModelCommand.Settings>
         string F(double x) => x.ToString("0.##", CultureInfo.InvariantCulture);
         var table = new Table().AddColumn("figure").AddColumn("value");
         table.AddRow("model", Markup.Escape(r.Model));
-        table.AddRow("parameters / threads", $"{r.Parameters} / {r.Threads}");
+        table.AddRow("parameters / threads / dtype", $"{r.Parameters} / {r.Threads} / {r.ComputeDType}");
         foreach (var b in r.Batches)
         {
             table.AddRow($"prefill tokens/s, batch {b.Batch}", F(b.PrefillTokensPerS));
             table.AddRow($"cached decode tokens/s, batch {b.Batch}", F(b.DecodeTokensPerS));
         }
-        table.AddRow("training tokens/s (full, batch 1)", F(r.TrainTokensPerS));
+        table.AddRow("training tokens/s (full, batch 1)", r.TrainTokensPerS is { } full ? F(full) : "- (float32 only)");
+        table.AddRow("training tokens/s (LoRA r16, batch 1)", r.LoraTrainTokensPerS is { } lora ? F(lora) : "- (float32 only)");
+        table.AddRow("peak RSS after inference (MB)", F(r.InferencePeakRssMb));
         table.AddRow("peak RSS (MB)", F(r.PeakRssMb));
         AnsiConsole.Write(table);
         return ExitCodes.Done;

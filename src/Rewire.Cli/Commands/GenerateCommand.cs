@@ -49,6 +49,10 @@ public sealed class GenerateCommand : Command<GenerateCommand.Settings>
         [Description("Seed of the sampling generator (default 0).")]
         public long Seed { get; init; }
 
+        [CommandOption("--dtype <DTYPE>")]
+        [Description(HfCommandSupport.DTypeHelp)]
+        public string? DType { get; init; }
+
         [CommandOption("--json")]
         [Description("Print {prompt_tokens, tokens, text, finish} as one JSON document.")]
         public bool Json { get; init; }
@@ -57,6 +61,7 @@ public sealed class GenerateCommand : Command<GenerateCommand.Settings>
         {
             if (string.IsNullOrEmpty(Model)) return ValidationResult.Error("--model DIR is required (a Hugging Face model folder)");
             if (Prompt is null) return ValidationResult.Error("--prompt TEXT is required");
+            if (HfCommandSupport.ParseDType(DType) is null) return ValidationResult.Error(HfCommandSupport.DTypeError(DType!));
             if (System is not null && !Chat) return ValidationResult.Error("--system needs --chat (it is a message of the chat template)");
             if (MaxNewTokens is < 1) return ValidationResult.Error($"--max-new-tokens is {MaxNewTokens}; give at least 1");
             if (Temperature is { } t && (!(t >= 0) || !double.IsFinite(t))) return ValidationResult.Error($"--temperature is {t}; give 0 (greedy) or a positive number");
@@ -67,7 +72,7 @@ public sealed class GenerateCommand : Command<GenerateCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        using var model = HfCommandSupport.Open(settings.Model!);
+        using var model = HfCommandSupport.Open(settings.Model!, settings.DType);
         var prompt = settings.Chat ? ChatIds(model, settings) : HfCommandSupport.EncodePrompt(model, settings.Prompt!);
         var g = model.Generation;
         double temperature = settings.Temperature ?? (g is { DoSample: true, Temperature: { } gt } ? gt : 0);

@@ -27,6 +27,10 @@ public sealed class LogprobsCommand : Command<LogprobsCommand.Settings>
         [Description("The completion, raw text; encoded without special tokens.")]
         public string? Completion { get; init; }
 
+        [CommandOption("--dtype <DTYPE>")]
+        [Description(HfCommandSupport.DTypeHelp)]
+        public string? DType { get; init; }
+
         [CommandOption("--json")]
         [Description("Print {prompt_tokens, completion_tokens, logprobs} as one JSON document.")]
         public bool Json { get; init; }
@@ -35,6 +39,7 @@ public sealed class LogprobsCommand : Command<LogprobsCommand.Settings>
         {
             if (string.IsNullOrEmpty(Model)) return ValidationResult.Error("--model DIR is required (a Hugging Face model folder)");
             if (Prompt is null) return ValidationResult.Error("--prompt TEXT is required");
+            if (HfCommandSupport.ParseDType(DType) is null) return ValidationResult.Error(HfCommandSupport.DTypeError(DType!));
             if (string.IsNullOrEmpty(Completion)) return ValidationResult.Error("--completion TEXT is required and must not be empty");
             return ValidationResult.Success();
         }
@@ -42,7 +47,7 @@ public sealed class LogprobsCommand : Command<LogprobsCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        using var model = HfCommandSupport.Open(settings.Model!);
+        using var model = HfCommandSupport.Open(settings.Model!, settings.DType);
         var prompt = HfCommandSupport.EncodePrompt(model, settings.Prompt!);
         var completion = model.Tokenizer.Encode(settings.Completion!, addSpecialTokens: false);
         if (prompt.Count + completion.Count - 1 > model.Network.ContextLength)

@@ -111,6 +111,9 @@ public sealed class SafetensorsCheckpoint : IDisposable
     /// <summary>Reads a tensor as float32 (see <see cref="SafetensorsFile.ReadAsSingle(string, Span{float})"/>).</summary>
     public void ReadAsSingle(string name, Span<float> destination) => FileOf(name).ReadAsSingle(name, destination);
 
+    /// <summary>Reads elements [start, start + destination length) of a tensor as float32 (see <see cref="SafetensorsFile.ReadAsSingle(string, long, Span{float})"/>).</summary>
+    public void ReadAsSingle(string name, long start, Span<float> destination) => FileOf(name).ReadAsSingle(name, start, destination);
+
     /// <summary>Reads a tensor as a new float32 array.</summary>
     public float[] ReadAsSingle(string name) => FileOf(name).ReadAsSingle(name);
 

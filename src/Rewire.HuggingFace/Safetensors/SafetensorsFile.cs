@@ -81,6 +81,21 @@ public sealed unsafe class SafetensorsFile : IDisposable
         }
     }
 
+    /// <summary>Copies elements [<paramref name="start"/>, start + destination length) of the tensor (in storage order),
+    /// converted to float32, into <paramref name="destination"/>: a slice of a tensor too large to hold twice.</summary>
+    public void ReadAsSingle(string name, long start, Span<float> destination)
+    {
+        var info = Get(name);
+        if (start < 0 || start + destination.Length > info.ElementCount)
+            throw new ArgumentException($"elements [{start}, {start + destination.Length}) are outside tensor '{name}' of {info.ElementCount} elements");
+        int size = info.DType.ElementSize();
+        for (int done = 0; done < destination.Length; done += ChunkElements)
+        {
+            int count = Math.Min(ChunkElements, destination.Length - done);
+            FloatConversions.Decode(info.DType, Bytes(info, (start + done) * size, count * size), destination.Slice(done, count));
+        }
+    }
+
     /// <summary>The tensor's values as a new float32 array.</summary>
     public float[] ReadAsSingle(string name)
     {

@@ -6,7 +6,8 @@ namespace Rewire.Torch.Models;
 
 /// <summary>
 /// RMSNorm ("Root Mean Square Layer Normalization", Zhang and Sennrich 2019): y = x / sqrt(mean(x²) + ε) · g,
-/// with a learned gain g initialised to one and no bias.
+/// with a learned gain g initialised to one and no bias. Statistics are taken in float32 whatever the input's dtype; a
+/// bfloat16 input is normalised in float32, cast back, then scaled (Hugging Face's Llama/Qwen order).
 /// </summary>
 public sealed class RmsNorm : nn.Module<Tensor, Tensor>
 {
@@ -23,7 +24,9 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var y = x * rsqrt(x.pow(2).mean([-1], keepdim: true) + _eps) * weight;
-        return y.MoveToOuterDisposeScope();
+        if (x.dtype == ScalarType.Float32)
+            return (x * rsqrt(x.pow(2).mean([-1], keepdim: true) + _eps) * weight).MoveToOuterDisposeScope();
+        var h = x.to(ScalarType.Float32);
+        return (weight * (h * rsqrt(h.pow(2).mean([-1], keepdim: true) + _eps)).to(x.dtype)).MoveToOuterDisposeScope();
     }
 }

@@ -154,6 +154,8 @@ public sealed class PolicySession : IDisposable
             throw new ConfigurationException([$"the chat prompts of '{o.Model.Path}' are up to {longest.Length} tokens; with 'rl.max_new_tokens' = {o.Rl.MaxNewTokens} they need {need}, more than the model's context of {text.ContextLength} (max_position_embeddings): lower rl.max_new_tokens{where}"]);
         }
         if (TrainingComponents.DatasetOf(task) is not null) CheckAnswersFit(o, task, text.Tokenizer);
+        if (HfTrainingMemory.For(text.Config, o, need).Refusal(o.Model.Path, ModelMemoryEstimate.AvailableBytes()) is { } refusal)
+            throw new ConfigurationException([refusal]);
     }
 
     /// <summary>
@@ -212,6 +214,23 @@ public sealed class PolicySession : IDisposable
     {
         if (_network is not null) PolicyCheckpoint.Save(_network, directory);
         else HfRunCheckpoint.Write(_hf!.Network, directory, Options.Model.Path);
+    }
+
+    /// <summary>The folder of a run that holds the final model of a model.path run (model.export).</summary>
+    public const string ExportFolder = "model";
+
+    /// <summary>
+    /// At the end of a completed model.path run, writes the trained model to <c>RUN/model/</c> as model.export says
+    /// (<see cref="HfExporter"/>: atomic, the folder is complete or absent); a folder from an earlier attempt of the same run
+    /// is replaced. Returns the folder, or null for the small GPT and model.export=none.
+    /// </summary>
+    public string? ExportFinal(string runDirectory)
+    {
+        if (_hf is null || Options.Model.Export == "none") return null;
+        string target = Path.Combine(runDirectory, ExportFolder);
+        if (Directory.Exists(target)) Directory.Delete(target, recursive: true);
+        HfExporter.Export(_hf, target, new HfExportOptions(AdapterOnly: Options.Model.Export == "adapter"));
+        return target;
     }
 
     /// <summary>Loads a checkpoint folder's weights into the policy (a Hugging Face run's adapter, or its full weights).</summary>

@@ -185,6 +185,8 @@ public sealed class RlvrTrainer : IDisposable
         if (stopReason is not null) SaveCheckpoint(StepName(_step));
 
         var after = EvaluateNow("after RL");
+        string? exported = stopReason is null ? _session.ExportFinal(_run.Path) : null;
+        if (exported is not null) _observer.Stage("export", $"wrote {exported} (model.export={_o.Model.Export})");
         var summary = new RunSummary
         {
             Steps = _step,
@@ -207,6 +209,7 @@ public sealed class RlvrTrainer : IDisposable
             RewardFailures = _totalRewardFailures,
             Completed = stopReason is null,
             StopReason = stopReason,
+            ExportedModel = exported,
         };
         _run.WriteSummary(summary);
         return summary;

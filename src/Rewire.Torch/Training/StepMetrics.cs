@@ -113,4 +113,7 @@ public sealed record RunSummary
     public int RewardFailures { get; init; }
     public bool Completed { get; init; }
     public string? StopReason { get; init; }
+
+    /// <summary>The Hugging Face folder a completed model.path run wrote (model.export); null otherwise.</summary>
+    public string? ExportedModel { get; init; }
 }

@@ -138,6 +138,14 @@ public sealed class ModelOptions
     /// <summary>True when <see cref="Path"/> names a Hugging Face model.</summary>
     public bool IsHuggingFace => Path.Length > 0;
 
+    /// <summary>
+    /// What a model.path run that completes leaves in <c>RUN/model/</c>: <c>merged</c> (the default: a whole Hugging Face
+    /// folder, adapters merged, in the source's dtype, with its tokenizer and templates, so transformers, vLLM or
+    /// llama.cpp's converter load it as they load the source), <c>adapter</c> (the LoRA adapter alone in PEFT's layout;
+    /// needs model.lora.rank), or <c>none</c>. `rewire export RUN` writes other forms from any checkpoint.
+    /// </summary>
+    public string Export { get; set; } = "merged";
+
     /// <summary>model.lora.*: low-rank adapters on a Hugging Face model (rank 0: full fine-tuning).</summary>
     public LoraSettings Lora { get; set; } = new();
 
@@ -333,6 +341,12 @@ public sealed class TrainOptions : IValidatableOptions
             errors.Add($"'run.device' = '{Run.Device}' is not allowed; allowed: cpu, cuda, auto");
         if (Task.MinDifficulty > Task.Difficulty)
             errors.Add($"'task.min_difficulty' = {Task.MinDifficulty} is above 'task.difficulty' = {Task.Difficulty}; the pool spans min_difficulty..difficulty");
+        if (Model.Export is not ("merged" or "adapter" or "none"))
+            errors.Add($"'model.export' = '{Model.Export}' is not allowed; allowed: merged, adapter, none");
+        else if (Model.Export != "merged" && !Model.IsHuggingFace)
+            errors.Add($"'model.export' = '{Model.Export}' needs 'model.path': only a Hugging Face model's run exports a model folder; drop model.export");
+        else if (Model.Export == "adapter" && !Model.UsesLora)
+            errors.Add("'model.export' = 'adapter' needs LoRA adapters (model.lora.rank=8, for example); a full fine-tune exports with model.export=merged");
         if (Model.IsHuggingFace)
         {
             var gpt = new ModelOptions();

@@ -93,12 +93,34 @@ public sealed class HfLoraTrainingTests : SingleThreadedTorchTest, IDisposable
         var metrics = File.ReadAllLines(whole.MetricsFile);
         Assert.Equal(2, metrics.Length);
         Assert.True(File.Exists(Path.Combine(whole.CheckpointDir, "step-000002", HfRunCheckpoint.FolderName, "adapter_model.safetensors")));
+        // The completed run exported the merged model (model.export=merged, the default): a Hugging Face folder whose
+        // weights are the trained network's with the adapters merged, in the source's dtype.
+        using (var exported = HfModel.Load(Path.Combine(whole.Path, PolicySession.ExportFolder)))
+        using (var reloaded = HfModel.Load(Model()))
+        {
+            Assert.Null(exported.Network.Lora);
+            Assert.Equal(reloaded.StoredDType, exported.StoredDType);
+            var trainedNetwork = HfModel.Load(Model());
+            trainedNetwork.Network.ApplyLora(Options().Model.Lora.ToOptions(), seed: 0);
+            using (no_grad())
+                foreach (var (name, p) in trainedNetwork.Network.named_parameters())
+                    p.copy_(tensor(trained[name], p.shape));
+            var merged = Weights(exported.Network);
+            foreach (var (name, value) in trainedNetwork.Network.MergedWeights())
+                using (value)
+                {
+                    var expected = value.contiguous().data<float>().ToArray();
+                    Assert.True(expected.Zip(merged[name]).All(x => Math.Abs(x.First - x.Second) <= 1e-6 + 4e-3 * Math.Abs(x.First)), $"exported {name} is not the merged trained weight");
+                }
+            trainedNetwork.Dispose();
+        }
 
         var interrupted = RunDirectory.Create(_root, "interrupted", DateTimeOffset.UnixEpoch);
         using (var cts = new CancellationTokenSource())
-        using (var trainer = new RlvrTrainer(Options(), interrupted, new CancelAfter(1, cts)))
+        using (var trainer = new RlvrTrainer(Options("model.export=adapter"), interrupted, new CancelAfter(1, cts)))
             Assert.Equal(1, trainer.Run(cancel: cts.Token).Steps);
-        using (var trainer = new RlvrTrainer(Options(), RunDirectory.Open(interrupted.Path)))
+        Assert.False(Directory.Exists(Path.Combine(interrupted.Path, PolicySession.ExportFolder)), "an interrupted run exported a model");
+        using (var trainer = new RlvrTrainer(Options("model.export=adapter"), RunDirectory.Open(interrupted.Path)))
         {
             Assert.Equal(2, trainer.Run(resume: true).Steps);
             var resumed = Weights(trainer.Session.HuggingFace!.Network);
@@ -106,6 +128,9 @@ public sealed class HfLoraTrainingTests : SingleThreadedTorchTest, IDisposable
                 Assert.True(value.SequenceEqual(resumed[name]), $"{name} differs after resume");
         }
         Assert.Equal(2, File.ReadAllLines(interrupted.MetricsFile).Length);
+        // model.export=adapter: the PEFT adapter alone.
+        Assert.Equal(["adapter_config.json", "adapter_model.safetensors"],
+            Directory.GetFiles(Path.Combine(interrupted.Path, PolicySession.ExportFolder)).Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
 
     /// <summary>The reference scores with adapters off: equal to the source model's log-probs even after training.</summary>
@@ -138,5 +163,39 @@ public sealed class HfLoraTrainingTests : SingleThreadedTorchTest, IDisposable
         Assert.Contains("needs 'model.path'", string.Join("\n", e.Errors));
         e = Assert.Throws<ConfigurationException>(() => Options("model.lora.target_modules=q_proj,lm_head"));
         Assert.Contains("lm_head", string.Join("\n", e.Errors));
+    }
+
+    [Fact]
+    public void ExportSettingsOutsideTheirUseAreRefused()
+    {
+        string Errors(params string[] overrides) => string.Join("\n",
+            Assert.Throws<ConfigurationException>(() => OptionsBinder.Bind<TrainOptions>(OptionsBinder.ParseOverrides(overrides))).Errors);
+        Assert.Contains("allowed: merged, adapter, none", Errors($"model.path={Model()}", "model.export=safetensors"));
+        Assert.Contains("needs LoRA adapters", Errors($"model.path={Model()}", "model.export=adapter"));
+        Assert.Contains("needs 'model.path'", Errors("model.export=none"));
+        Assert.Equal("adapter", Options("model.export=adapter").Model.Export);
+    }
+
+    [Fact]
+    public void ARunThatCannotFitInMemoryIsRefusedBeforeTheWeightsLoad()
+    {
+        // 65,536 prompts x 1,024 rollouts: their generation cache alone is far beyond any machine's memory.
+        var e = Assert.Throws<ConfigurationException>(() => PolicySession.CheckFits(Options("rl.prompts_per_step=65536", "rl.group_size=1024")));
+        string message = string.Join("\n", e.Errors);
+        Assert.Contains("would need about", message);
+        Assert.Contains("model.lora.rank", message);
+        PolicySession.CheckFits(Options());   // the test's own small run fits
+
+        // The estimate by hand for the fixture's shape, full fine-tuning with KL: 20 bytes per parameter of state.
+        var config = Rewire.HuggingFace.Config.HfModelConfig.Load(Model());
+        var o = Options("model.lora.rank=0");
+        var estimate = HfTrainingMemory.For(config, o, sequence: 40);
+        long parameters = Rewire.HuggingFace.Config.HfTensorLayout.ParameterCount(config);
+        Assert.Equal(20.0 * parameters, estimate.StateBytes);
+        double perToken = config.NumHiddenLayers * (12.0 * config.HiddenSize + 4.0 * config.IntermediateSize + config.NumAttentionHeads * 40);
+        Assert.Equal(4.0 * 2 * (40 * perToken + 12 * 3.0 * config.VocabSize), estimate.ActivationBytes, 6);
+        Assert.Equal(4.0 * 4 * (2.0 * config.NumHiddenLayers * config.NumKeyValueHeads * config.HeadDim * 40 + config.VocabSize), estimate.CacheBytes, 6);
+        Assert.Null(estimate.Refusal("m", estimate.TotalBytes));
+        Assert.NotNull(estimate.Refusal("m", estimate.TotalBytes - 1));
     }
 }

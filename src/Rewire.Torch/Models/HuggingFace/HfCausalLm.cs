@@ -10,7 +10,9 @@ namespace Rewire.Torch.Models.HuggingFace;
 /// A Hugging Face decoder-only causal LM of model type llama, qwen2, qwen3 or mistral, in TorchSharp:
 /// h = E[x]; per layer h += Attn(RMSNorm(h)), h += SwiGLU(RMSNorm(h)); logits = RMSNorm(h)·Wᵀ, with W the embedding
 /// when <c>tie_word_embeddings</c> is set. Parameter names equal the checkpoint's (<c>model.layers.0.self_attn.q_proj.weight</c>, ...),
-/// so <see cref="HfCheckpointLoader"/> fills them by name. Computes in float32 (weights of any stored dtype are widened).
+/// so <see cref="HfCheckpointLoader"/> fills them by name. Computes in float32 (weights of any stored dtype are widened)
+/// or, for inference, in bfloat16 (<see cref="ComputeDType"/>): weights, activations and the KV cache in bfloat16, with
+/// RMSNorm statistics, rotary angles and the output log-softmax in float32, as Hugging Face's implementation does.
 /// <para><see cref="Logits"/> covers only the first <see cref="VocabSize"/> rows of the head: the ids the tokenizer knows.
 /// Published checkpoints pad their embedding beyond the tokenizer (Qwen2.5: 151,936 rows for 151,665 ids); those rows
 /// are never sampled and never enter a softmax. <see cref="FullLogits"/> gives every row.</para>
@@ -29,18 +31,36 @@ public sealed class HfCausalLm : nn.Module, ICausalLanguageModel
     /// <summary><c>max_position_embeddings</c>, or a smaller Mistral <c>sliding_window</c> (within it, windowed and full attention agree).</summary>
     public int ContextLength { get; }
 
+    /// <summary>The dtype of the weights and of the computation: float32 (training and exact inference) or bfloat16
+    /// (inference at half the memory). Logits are float32 either way.</summary>
+    public ScalarType ComputeDType { get; }
+
     /// <param name="config">The architecture.</param>
     /// <param name="usableVocab">The tokenizer's size; null: every row of the head.</param>
-    public HfCausalLm(HfModelConfig config, int? usableVocab = null) : base("HfCausalLm")
+    /// <param name="dtype">Float32 or BFloat16 (see <see cref="ComputeDType"/>); the weights are created in it, never
+    /// as a float32 copy first.</param>
+    public HfCausalLm(HfModelConfig config, int? usableVocab = null, ScalarType dtype = ScalarType.Float32) : base("HfCausalLm")
     {
+        if (dtype is not (ScalarType.Float32 or ScalarType.BFloat16))
+            throw new ArgumentException($"compute dtype {dtype} is not supported; use float32 or bfloat16");
         Config = config;
+        ComputeDType = dtype;
         int usable = usableVocab ?? config.VocabSize;
         if (usable <= 0 || usable > config.VocabSize)
             throw new ArgumentException($"the tokenizer has {usable} ids but the model's vocab_size is {config.VocabSize}; the tokenizer does not belong to this model");
         VocabSize = usable;
         ContextLength = config.SlidingWindow is { } w ? Math.Min(w, config.MaxPositionEmbeddings) : config.MaxPositionEmbeddings;
-        model = new HfBackbone(config);
-        if (!config.TieWordEmbeddings) lm_head = nn.Linear(config.HiddenSize, config.VocabSize, hasBias: false);
+        var previous = get_default_dtype();
+        set_default_dtype(dtype);
+        try
+        {
+            model = new HfBackbone(config);
+            if (!config.TieWordEmbeddings) lm_head = nn.Linear(config.HiddenSize, config.VocabSize, hasBias: false);
+        }
+        finally
+        {
+            set_default_dtype(previous);
+        }
         _rotary = new HfRotary(config);
         RegisterComponents();
     }
@@ -56,7 +76,7 @@ public sealed class HfCausalLm : nn.Module, ICausalLanguageModel
         {
             if (name.Contains("norm", StringComparison.Ordinal)) p.fill_(1.0);
             else if (name.EndsWith(".bias", StringComparison.Ordinal)) p.zero_();
-            else p.copy_(randn(p.shape, generator: g) * std);
+            else p.normal_(0, std, g); // in place, in the model's dtype: no float32 copy of a large embedding
         }
     }
 
@@ -71,6 +91,8 @@ public sealed class HfCausalLm : nn.Module, ICausalLanguageModel
     public void ApplyLora(LoraOptions options, long seed)
     {
         options.Validate();
+        if (ComputeDType != ScalarType.Float32)
+            throw new InvalidOperationException($"LoRA training needs float32 weights; this model computes in {ComputeDType}");
         if (Lora is not null) throw new InvalidOperationException("this model already has LoRA adapters");
         var targets = new HashSet<string>(options.TargetModules, StringComparer.Ordinal);
         using var g = new Generator((ulong)seed);
@@ -142,7 +164,7 @@ public sealed class HfCausalLm : nn.Module, ICausalLanguageModel
     }
 
     public KvCache NewCache(long batch, int capacity) =>
-        new(Config.NumHiddenLayers, batch, Config.NumKeyValueHeads, capacity, Config.HeadDim);
+        new(Config.NumHiddenLayers, batch, Config.NumKeyValueHeads, capacity, Config.HeadDim, ComputeDType);
 
     /// <summary>Logits [B,T,<see cref="VocabSize"/>] (see <see cref="ICausalLanguageModel.Logits"/>).</summary>
     public Tensor Logits(Tensor tokens, Tensor? positions, Tensor? attentionBias, KvCache? cache) =>
@@ -160,42 +182,47 @@ public sealed class HfCausalLm : nn.Module, ICausalLanguageModel
 
     private Tensor Head(Tensor tokens, Tensor? positions, Tensor? bias, KvCache? cache, int rows, bool lastOnly)
     {
+        using var scope = NewDisposeScope();
+        var x = Body(tokens, positions, bias, cache);
+        if (lastOnly) x = x.narrow(1, x.shape[1] - 1, 1);
+        return Project(x, rows).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The final hidden states [B,T,hidden_size] (after the last RMSNorm) that the head reads, in <see cref="ComputeDType"/>.</summary>
+    public Tensor Hidden(Tensor tokens, Tensor? positions, Tensor? attentionBias, KvCache? cache)
+    {
+        using var scope = NewDisposeScope();
+        return Body(tokens, positions, attentionBias, cache).MoveToOuterDisposeScope();
+    }
+
+    private Tensor Body(Tensor tokens, Tensor? positions, Tensor? bias, KvCache? cache)
+    {
         if (cache is not null && (bias is null || positions is null))
             throw new ArgumentException("a KV-cache pass needs explicit positions and an attention bias over the cached keys");
         long t = tokens.shape[1];
         long reach = (cache?.Length ?? 0) + t;
         if (reach > ContextLength)
             throw new ArgumentException($"a sequence of {reach} tokens exceeds the model's context length {ContextLength} (max_position_embeddings); shorten the input");
-        using var scope = NewDisposeScope();
-        var x = model.Forward(tokens, _rotary.Tables(positions, t), bias, cache);
+        var (cos, sin) = _rotary.Tables(positions, t);
+        if (ComputeDType != ScalarType.Float32)
+        {
+            (cos, sin) = (cos.to(ComputeDType), sin.to(ComputeDType));
+            bias = bias?.to(ComputeDType);
+        }
+        var x = model.Forward(tokens, (cos, sin), bias, cache);
         cache?.Advance((int)t);
-        if (lastOnly) x = x.narrow(1, t - 1, 1);
-        return Project(x, rows).MoveToOuterDisposeScope();
+        return x;
     }
 
-    /// <summary>The final hidden states [B,T,hidden_size] (after the last RMSNorm) that the head reads.</summary>
-    public Tensor Hidden(Tensor tokens, Tensor? positions, Tensor? attentionBias, KvCache? cache)
-    {
-        if (cache is not null && (attentionBias is null || positions is null))
-            throw new ArgumentException("a KV-cache pass needs explicit positions and an attention bias over the cached keys");
-        long t = tokens.shape[1];
-        long reach = (cache?.Length ?? 0) + t;
-        if (reach > ContextLength)
-            throw new ArgumentException($"a sequence of {reach} tokens exceeds the model's context length {ContextLength} (max_position_embeddings); shorten the input");
-        using var scope = NewDisposeScope();
-        var x = model.Forward(tokens, _rotary.Tables(positions, t), attentionBias, cache);
-        cache?.Advance((int)t);
-        return x.MoveToOuterDisposeScope();
-    }
-
-    /// <summary>Logits [..., <see cref="VocabSize"/>] of hidden states [..., hidden_size] (the head on a few positions at a time).</summary>
+    /// <summary>Logits [..., <see cref="VocabSize"/>] (float32) of hidden states [..., hidden_size] (the head on a few positions at a time).</summary>
     public Tensor HeadLogits(Tensor hidden) => Project(hidden, VocabSize);
 
     private Tensor Project(Tensor x, int rows)
     {
         var weight = lm_head is not null ? lm_head.weight! : model.EmbeddingWeight;
         if (rows < weight.shape[0]) weight = weight.narrow(0, 0, rows);
-        return nn.functional.linear(x, weight);
+        var logits = nn.functional.linear(x, weight);
+        return ComputeDType == ScalarType.Float32 ? logits : logits.to(ScalarType.Float32);
     }
 
     protected override void Dispose(bool disposing)

@@ -9,7 +9,8 @@ namespace Rewire.Torch.Models.HuggingFace;
 /// Copies a safetensors checkpoint into a <see cref="HfCausalLm"/> by name. Every name and shape is checked first
 /// (<see cref="WeightLoadPlan"/> against <see cref="HfTensorLayout.Expected"/>): missing, unexpected and mis-shaped
 /// tensors are all named in one <see cref="SafetensorsException"/> before anything is copied. Stored rotary
-/// <c>inv_freq</c> buffers and a stored head of a tied model are skipped. Values are widened to float32 exactly.
+/// <c>inv_freq</c> buffers and a stored head of a tied model are skipped. Values are widened to float32 exactly, then
+/// stored in the parameter's dtype, a slice at a time (no second copy of any tensor is ever held).
 /// </summary>
 public static class HfCheckpointLoader
 {
@@ -26,10 +27,18 @@ public static class HfCheckpointLoader
         if (parameters.Count != expected.Count)
             throw new InvalidOperationException($"the model has {parameters.Count} parameters, the layout expects {expected.Count}");
         using var noGrad = no_grad();
-        return WeightLoader.Load(checkpoint, expected, (info, values) =>
+        var slice = new float[WeightLoader.SliceElements];
+        return WeightLoader.Load(checkpoint, expected, (info, start, values) =>
         {
             using var scope = NewDisposeScope();
-            parameters[info.Name].copy_(tensor(values.ToArray(), info.Shape));
+            using var source = values.Length == slice.Length ? tensor(CopyInto(values, slice)) : tensor(values.ToArray());
+            parameters[info.Name].view(-1).narrow(0, start, values.Length).copy_(source);
         }, HfTensorLayout.Ignorable(model.Config));
+    }
+
+    private static float[] CopyInto(ReadOnlySpan<float> values, float[] destination)
+    {
+        values.CopyTo(destination);
+        return destination;
     }
 }

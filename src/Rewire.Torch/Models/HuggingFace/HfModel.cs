@@ -1,6 +1,7 @@
 using Rewire.HuggingFace.Config;
 using Rewire.HuggingFace.Safetensors;
 using Rewire.HuggingFace.Tokenization;
+using static TorchSharp.torch;
 
 namespace Rewire.Torch.Models.HuggingFace;
 
@@ -47,7 +48,8 @@ public sealed class HfModel : IDisposable
     /// <summary>Opens <paramref name="directory"/>: config, generation config, tokenizer, then the weights; with
     /// <paramref name="weightsDirectory"/>, the weights come from that folder instead (a fine-tuned run's checkpoint,
     /// <see cref="HfRunCheckpoint"/>), while <see cref="StoredDType"/> stays the source folder's.</summary>
-    public static HfModel Load(string directory, string? weightsDirectory = null)
+    /// <param name="dtype">The compute dtype (<see cref="HfCausalLm.ComputeDType"/>): float32, or bfloat16 for inference.</param>
+    public static HfModel Load(string directory, string? weightsDirectory = null, ScalarType dtype = ScalarType.Float32)
     {
         if (!System.IO.Directory.Exists(directory))
             throw new Rewire.HuggingFace.HuggingFaceInputException($"{directory}: no such model folder");
@@ -58,16 +60,16 @@ public sealed class HfModel : IDisposable
             throw new Rewire.HuggingFace.HuggingFaceInputException(
                 $"{Path.Combine(directory, HfTokenizer.FileName)}: the tokenizer has {tokenizer.VocabularySize} ids but config.json's vocab_size is {config.VocabSize}; the tokenizer does not belong to this model");
         using var checkpoint = SafetensorsCheckpoint.Open(weightsDirectory ?? directory);
-        var dtype = checkpoint.Tensors.Values.Select(t => t.DType).FirstOrDefault();
+        var stored = checkpoint.Tensors.Values.Select(t => t.DType).FirstOrDefault();
         if (weightsDirectory is not null)
         {
             using var source = SafetensorsCheckpoint.Open(directory);
-            dtype = source.Tensors.Values.Select(t => t.DType).FirstOrDefault();
+            stored = source.Tensors.Values.Select(t => t.DType).FirstOrDefault();
         }
         HfCausalLm network;
         try
         {
-            network = new HfCausalLm(config, tokenizer.VocabularySize);
+            network = new HfCausalLm(config, tokenizer.VocabularySize, dtype);
         }
         catch (ArgumentException e)
         {
@@ -77,7 +79,7 @@ public sealed class HfModel : IDisposable
         {
             var plan = HfCheckpointLoader.Load(network, checkpoint);
             network.eval();
-            return new HfModel(directory, config, generation, tokenizer, network, plan, dtype);
+            return new HfModel(directory, config, generation, tokenizer, network, plan, stored);
         }
         catch
         {

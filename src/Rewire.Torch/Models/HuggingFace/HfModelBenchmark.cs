@@ -17,14 +17,19 @@ public sealed record HfBenchSettings(int PromptTokens = 128, int NewTokens = 32,
 /// <summary>One batch size's inference figures.</summary>
 public sealed record HfBatchFigures(int Batch, double PrefillTokensPerS, double DecodeTokensPerS);
 
-/// <summary>The figures of <see cref="HfModelBenchmark.Run"/>.</summary>
-public sealed record HfBenchResult(string Model, long Parameters, int Threads, IReadOnlyList<HfBatchFigures> Batches, double TrainTokensPerS, double PeakRssMb);
+/// <summary>The figures of <see cref="HfModelBenchmark.Run"/>. The training figures are null for a bfloat16 model
+/// (training computes in float32). <paramref name="InferencePeakRssMb"/> is the process's peak resident memory after
+/// loading and the inference measurements, before any training allocates gradients and optimiser state.</summary>
+public sealed record HfBenchResult(string Model, long Parameters, int Threads, string ComputeDType, IReadOnlyList<HfBatchFigures> Batches,
+    double? TrainTokensPerS, double? LoraTrainTokensPerS, double InferencePeakRssMb, double PeakRssMb);
 
 /// <summary>
-/// Throughput of a Hugging Face causal LM in Rewire (float32 compute): prefill tokens/s (one pass over a batch of
-/// prompts, head on the last position only), cached decode tokens/s (greedy generation with the KV cache, prefill time
-/// subtracted) at batch 1 and 16, full fine-tuning tokens/s (forward, next-token cross-entropy, backward, AdamW step at
-/// batch 1), and the peak resident memory of the process (VmHWM). A benchmark, not a test: run it on an idle machine.
+/// Throughput of a Hugging Face causal LM in Rewire (in the model's compute dtype): prefill tokens/s (one pass over a
+/// batch of prompts, head on the last position only), cached decode tokens/s (greedy generation with the KV cache,
+/// prefill time subtracted) at batch 1 and 16, the peak resident memory after inference, then (float32 models only)
+/// training tokens/s (forward, next-token cross-entropy, backward, AdamW step at batch 1) with every weight trained and
+/// with LoRA adapters (rank 16, α 32, every linear layer), and the process's final peak resident memory (VmHWM).
+/// <c>bench/python/hf_model_bench.py</c> does the same work in plain PyTorch. A benchmark, not a test: run it on an idle machine.
 /// </summary>
 public static class HfModelBenchmark
 {
@@ -46,11 +51,11 @@ public static class HfModelBenchmark
     };
 
     /// <summary>A random model (N(0, 0.02) weights, seeded) of a preset's exact shape.</summary>
-    public static HfCausalLm RandomPreset(string preset, long seed)
+    public static HfCausalLm RandomPreset(string preset, long seed, ScalarType dtype = ScalarType.Float32)
     {
         if (!Presets.TryGetValue(preset, out var json))
             throw new ArgumentException($"unknown preset \"{preset}\"; choose one of {string.Join(", ", Presets.Keys)}");
-        var model = new HfCausalLm(HfModelConfig.Parse(json, preset));
+        var model = new HfCausalLm(HfModelConfig.Parse(json, preset), dtype: dtype);
         model.InitialiseRandom(seed);
         model.eval();
         return model;
@@ -73,9 +78,18 @@ public static class HfModelBenchmark
             double decodeSeconds = Math.Max(1e-9, generate - prefill);
             batches.Add(new HfBatchFigures(b, b * s.PromptTokens / prefill, b * (s.NewTokens - 1) / decodeSeconds));
         }
-        progress?.Invoke("training step (full fine-tuning)");
-        double train = TrainStep(model, s);
-        return new HfBenchResult(name, model.parameters().Sum(p => p.numel()), get_num_threads(), batches, s.TrainTokens / train, PeakRssMb());
+        double inferencePeak = PeakRssMb();
+        long parameters = model.parameters().Sum(p => p.numel());
+        double? full = null, lora = null;
+        if (model.ComputeDType == ScalarType.Float32)
+        {
+            progress?.Invoke("training step (full fine-tuning)");
+            full = s.TrainTokens / TrainStep(model, model.parameters().ToList(), s);
+            progress?.Invoke("training step (LoRA)");
+            model.ApplyLora(new Rewire.HuggingFace.Lora.LoraOptions(16, 32, 0, Rewire.HuggingFace.Lora.LoraOptions.KnownModules), s.Seed);
+            lora = s.TrainTokens / TrainStep(model, [.. model.AdapterParameters().Select(p => p.Parameter)], s);
+        }
+        return new HfBenchResult(name, parameters, get_num_threads(), model.ComputeDType.ToString(), batches, full, lora, inferencePeak, PeakRssMb());
     }
 
     private static void Prefill(HfCausalLm model, IReadOnlyList<IReadOnlyList<int>> prompts)
@@ -87,12 +101,11 @@ public static class HfModelBenchmark
         model.LastLogits(batch.Tokens, batch.Positions, batch.Bias, cache);
     }
 
-    private static double TrainStep(HfCausalLm model, HfBenchSettings s)
+    private static double TrainStep(HfCausalLm model, IReadOnlyList<TorchSharp.Modules.Parameter> parameters, HfBenchSettings s)
     {
         model.train();
         try
         {
-            var parameters = model.parameters().ToList();
             foreach (var p in parameters) p.requires_grad = true;
             using var optimiser = optim.AdamW(parameters, lr: 1e-6);
             var tokens = RandomPrompts(1, s.TrainTokens + 1, model.VocabSize, s.Seed + 99)[0];

@@ -17,10 +17,15 @@ Attention is written out (PyTorch 1.13 has no scaled_dot_product_attention). Run
 
   LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp /usr/bin/python3 bench/python/hf_model_bench.py \
       --preset smollm2-135m --threads 2
+
+With --write-folder DIR it instead writes the random model as a Hugging Face folder in BF16 (config.json,
+model.safetensors, a byte-level tokenizer.json), for measuring what loading a real checkpoint costs:
+`rewire bench model --model DIR --dtype bfloat16`.
 """
 import argparse
 import json
 import math
+import os
 import resource
 import statistics
 import sys
@@ -134,6 +139,33 @@ class Model(torch.nn.Module):
         return F.linear(h, self.embed.weight).float()
 
 
+def write_folder(model, c, preset, out):
+    """The model as a Hugging Face folder: parameter names of the llama/qwen2 layout, BF16, tied head."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools", "hf-fixtures"))
+    from make_safetensors_fixtures import write_safetensors
+    from reference_model import tokenizer_json
+    os.makedirs(out, exist_ok=True)
+    names = {"q": "self_attn.q_proj", "k": "self_attn.k_proj", "v": "self_attn.v_proj", "o": "self_attn.o_proj",
+             "gate": "mlp.gate_proj", "up": "mlp.up_proj", "down": "mlp.down_proj", "n1": "input_layernorm", "n2": "post_attention_layernorm"}
+    tensors = [("model.embed_tokens.weight", model.embed.weight), ("model.norm.weight", model.norm.weight)]
+    for i, layer in enumerate(model.layers):
+        for short, hf in names.items():
+            module = getattr(layer, short)
+            tensors.append((f"model.layers.{i}.{hf}.weight", module.weight))
+            if getattr(module, "bias", None) is not None:
+                tensors.append((f"model.layers.{i}.{hf}.bias", module.bias))
+    write_safetensors(os.path.join(out, "model.safetensors"), [(n, t.detach().to(torch.bfloat16).contiguous()) for n, t in tensors], {"format": "pt"})
+    config = {"model_type": "qwen2" if c["qkv_bias"] else "llama", "vocab_size": c["vocab"], "hidden_size": c["hidden"],
+              "intermediate_size": c["inter"], "num_hidden_layers": c["layers"], "num_attention_heads": c["heads"],
+              "num_key_value_heads": c["kv_heads"], "head_dim": c["head_dim"], "max_position_embeddings": 4096,
+              "rms_norm_eps": c["eps"], "rope_theta": c["theta"], "tie_word_embeddings": True, "torch_dtype": "bfloat16",
+              "hidden_act": "silu", "bos_token_id": 256, "eos_token_id": 257, "_name_or_path": "random " + preset}
+    with open(os.path.join(out, "config.json"), "w") as f:
+        json.dump(config, f, indent=2)
+    with open(os.path.join(out, "tokenizer.json"), "w") as f:
+        json.dump(tokenizer_json(["<s>", "</s>"], "<s>"), f)
+
+
 def median_seconds(repeats, fn):
     fn()
     times = []
@@ -157,6 +189,7 @@ def main():
     p.add_argument("--repeats", type=int, default=3)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--write-folder", metavar="DIR", help="write the random model as a BF16 Hugging Face folder and stop")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
@@ -172,6 +205,9 @@ def main():
             else:
                 w.normal_(0, 0.02)
     model.eval()
+    if a.write_folder:
+        write_folder(model, c, a.preset, a.write_folder)
+        return
     gen = torch.Generator().manual_seed(a.seed)
     batches = []
     for b in (1, 16):

@@ -1,15 +1,20 @@
+using System.Buffers;
 using System.IO.MemoryMappedFiles;
+using Microsoft.Win32.SafeHandles;
 
 namespace Rewire.HuggingFace.Safetensors;
 
 /// <summary>A memory-mapped safetensors file. Offsets are 64-bit throughout, so files over 2 GB work; a tensor is read
-/// in chunks, so only its destination has to fit in memory. Dispose to unmap.</summary>
+/// in chunks, so only its destination has to fit in memory. Values decoded to float32 are read through the file handle
+/// (<see cref="RandomAccess"/>) rather than the mapping: pages of a mapping that has been read count in the process's
+/// resident memory until it is unmapped, which would double a BF16 model's peak while it loads. Dispose to unmap.</summary>
 public sealed unsafe class SafetensorsFile : IDisposable
 {
     private const int ChunkElements = 1 << 20;
     private readonly MemoryMappedFile? _map;
     private readonly MemoryMappedViewAccessor? _view;
     private readonly byte* _base;
+    private readonly SafeFileHandle _file;
     private readonly Dictionary<string, SafetensorsTensorInfo> _byName;
     private bool _disposed;
 
@@ -24,6 +29,7 @@ public sealed unsafe class SafetensorsFile : IDisposable
 
     private SafetensorsFile(string path, MemoryMappedFile? map, MemoryMappedViewAccessor? view, byte* basePointer, SafetensorsHeader header)
     {
+        _file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
         Path = path;
         _map = map;
         _view = view;
@@ -73,12 +79,7 @@ public sealed unsafe class SafetensorsFile : IDisposable
         var info = Get(name);
         if (destination.Length != info.ElementCount)
             throw new ArgumentException($"tensor '{name}' has {info.ElementCount} elements ({info.ShapeText}); the destination holds {destination.Length}");
-        int size = info.DType.ElementSize();
-        for (long done = 0; done < destination.Length; done += ChunkElements)
-        {
-            int count = (int)Math.Min(ChunkElements, destination.Length - done);
-            FloatConversions.Decode(info.DType, Bytes(info, done * size, count * size), destination.Slice((int)done, count));
-        }
+        ReadAsSingle(name, 0, destination);
     }
 
     /// <summary>Copies elements [<paramref name="start"/>, start + destination length) of the tensor (in storage order),
@@ -88,11 +89,28 @@ public sealed unsafe class SafetensorsFile : IDisposable
         var info = Get(name);
         if (start < 0 || start + destination.Length > info.ElementCount)
             throw new ArgumentException($"elements [{start}, {start + destination.Length}) are outside tensor '{name}' of {info.ElementCount} elements");
+        ObjectDisposedException.ThrowIf(_disposed, this);
         int size = info.DType.ElementSize();
-        for (int done = 0; done < destination.Length; done += ChunkElements)
+        byte[] raw = ArrayPool<byte>.Shared.Rent(Math.Min(ChunkElements, Math.Max(1, destination.Length)) * size);
+        try
         {
-            int count = Math.Min(ChunkElements, destination.Length - done);
-            FloatConversions.Decode(info.DType, Bytes(info, (start + done) * size, count * size), destination.Slice(done, count));
+            for (int done = 0; done < destination.Length; done += ChunkElements)
+            {
+                int count = Math.Min(ChunkElements, destination.Length - done);
+                var bytes = raw.AsSpan(0, count * size);
+                long offset = Header.DataStart + info.Begin + (start + done) * size;
+                for (int read = 0; read < bytes.Length;)
+                {
+                    int n = RandomAccess.Read(_file, bytes[read..], offset + read);
+                    if (n == 0) throw new SafetensorsException($"{Path}: the file ended inside tensor '{name}'; it is truncated");
+                    read += n;
+                }
+                FloatConversions.Decode(info.DType, bytes, destination.Slice(done, count));
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(raw);
         }
     }
 
@@ -134,6 +152,7 @@ public sealed unsafe class SafetensorsFile : IDisposable
         if (_disposed)
             return;
         _disposed = true;
+        _file.Dispose();
         _view?.SafeMemoryMappedViewHandle.ReleasePointer();
         _view?.Dispose();
         _map?.Dispose();

@@ -64,10 +64,19 @@ internal sealed class HfBackbone : nn.Module
 
     public Tensor EmbeddingWeight => embed_tokens.weight!;
 
+    /// <summary>Each layer runs in its own dispose scope and hands only its output on, so a layer's intermediate tensors
+    /// (q, k, v, attention output, the MLP's intermediate-sized activations) are freed when it ends rather than all at
+    /// the end of the pass: without it a no-grad pass holds every layer's activations at once (measured: 5 GB at peak
+    /// for a 16 x 128 prefill of a 0.5B model in bfloat16, against 1 GB of weights). Under autograd the graph keeps
+    /// what backward needs by its own references.</summary>
     public Tensor Forward(Tensor tokens, (Tensor Cos, Tensor Sin) rope, Tensor? bias, KvCache? cache)
     {
         var x = embed_tokens.forward(tokens);
-        for (int l = 0; l < layers.Count; l++) x = layers[l].Forward(x, rope, bias, cache);
+        for (int l = 0; l < layers.Count; l++)
+        {
+            using var scope = NewDisposeScope();
+            x = layers[l].Forward(x, rope, bias, cache).MoveToOuterDisposeScope();
+        }
         return norm.forward(x);
     }
 }

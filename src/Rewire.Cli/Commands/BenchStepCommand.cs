@@ -47,13 +47,26 @@ public sealed class BenchStepCommand : Command<BenchStepCommand.Settings>
         }
     }
 
+    /// <summary>Tests only: shrinks a workload's sizes so the whole command runs in seconds (figures are not asserted).</summary>
+    internal static Func<StepWorkload, StepWorkload>? ResizeForTests { get; set; }
+
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         TorchRuntime.EnsureLoaded();
-        TorchSharp.torch.set_num_threads(settings.Threads);
         var workload = StepWorkload.All[settings.Workload!];
-        var r = StepBenchmark.Run(workload, new StepBenchSettings(settings.Repeats, settings.Seed),
-            settings.Json ? null : step => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(step)}...[/]"));
+        if (ResizeForTests is { } resize) workload = resize(workload);
+        int threads = TorchSharp.torch.get_num_threads();
+        StepBenchResult r;
+        TorchSharp.torch.set_num_threads(settings.Threads);
+        try
+        {
+            r = StepBenchmark.Run(workload, new StepBenchSettings(settings.Repeats, settings.Seed),
+                settings.Json ? null : step => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(step)}...[/]"));
+        }
+        finally
+        {
+            TorchSharp.torch.set_num_threads(threads);   // in-process callers (tests) keep their thread count
+        }
         if (settings.Json)
         {
             JsonOutput.Write(new

@@ -35,6 +35,7 @@ public static class RewireApp
         "bench",
         "samplers",
         "generation",
+        "step",
         "control",
         "rewards",
         "reward-design",
@@ -87,6 +88,8 @@ public static class RewireApp
                     .WithDescription("Generation (KV cache vs recompute, batch sizes), training throughput vs matmul peak, memory check.");
                 b.AddCommand<BenchControlCommand>("control")
                     .WithDescription("Environment steps per second of PPO or DQN on a control environment (or of the bare environment with --env-only).");
+                b.AddCommand<BenchStepCommand>("step")
+                    .WithDescription("A GRPO step (generate, score, update), training and generation throughput of a fixed workload, as bench/python/bench_step.py measures plain PyTorch.");
                 b.AddCommand<BenchModelCommand>("model")
                     .WithDescription("Prefill, cached decode and training throughput of a Hugging Face model (a folder, or a random model of a published shape).");
                 b.AddCommand<BenchRewardsCommand>("rewards")

@@ -8,12 +8,30 @@ namespace Rewire.Torch.Generation;
 /// real token) and an additive attention bias [B, 1, T, T]: position q attends to key k iff k is a real token and
 /// k ≤ q; padding positions attend only to themselves, so no row is ever fully masked.
 /// Left padding makes every row's response start at the same column, which keeps decoding and scoring aligned.
+/// The bias is built on first use: when no row is padded (<see cref="Unpadded"/>), a pass without a cache needs neither
+/// it nor the positions (<see cref="CausalBias"/>, <see cref="CausalPositions"/>), since plain causal attention at
+/// positions 0..T-1 is the same computation and lets attention run its causal kernel without a mask.
 /// </summary>
 internal sealed class PaddedBatch : IDisposable
 {
+    private readonly bool[] _valid;
+    private Tensor? _bias;
+
     public Tensor Tokens { get; }
     public Tensor Positions { get; }
-    public Tensor Bias { get; }
+
+    /// <summary>The additive attention bias [B, 1, T, T] (built on first use; owned by this batch).</summary>
+    public Tensor Bias => _bias ??= BuildBias();
+
+    /// <summary>True when every prefix has the longest prefix's length: no left padding.</summary>
+    public bool Unpadded { get; }
+
+    /// <summary>The bias for a pass without a KV cache: null (plain causal attention) when <see cref="Unpadded"/>.</summary>
+    public Tensor? CausalBias => Unpadded ? null : Bias;
+
+    /// <summary>The positions for a pass without a KV cache: null (0..T-1 in every row) when <see cref="Unpadded"/>.</summary>
+    public Tensor? CausalPositions => Unpadded ? null : Positions;
+
     public int[] PadCounts { get; }
     public int PromptWidth { get; }
     public int TotalWidth { get; }
@@ -30,6 +48,7 @@ internal sealed class PaddedBatch : IDisposable
         var tok = new long[b * t];
         var pos = new long[b * t];
         var valid = new bool[b * t];
+        _valid = valid;
         PadCounts = new int[b];
         for (int i = 0; i < b; i++)
         {
@@ -50,14 +69,22 @@ internal sealed class PaddedBatch : IDisposable
                 for (int j = 0; j < s.Count; j++) tok[i * t + PromptWidth + j] = s[j];
             }
         }
+        Unpadded = PadCounts.All(c => c == 0);
         using var scope = NewDisposeScope();
         Tokens = tensor(tok, [b, t]).MoveToOuterDisposeScope();
         Positions = tensor(pos, [b, t]).MoveToOuterDisposeScope();
-        var keyValid = tensor(valid, [b, t]).view(b, 1, 1, t);
+    }
+
+    private Tensor BuildBias()
+    {
+        long b = PadCounts.Length, t = TotalWidth;
+        using var scope = NewDisposeScope();
+        var keyValid = tensor(_valid, [b, t]).view(b, 1, 1, t);
         var causal = ones(t, t, dtype: ScalarType.Bool).tril().view(1, 1, t, t);
         var self = eye(t, dtype: ScalarType.Bool).view(1, 1, t, t);
         var allowed = (keyValid & causal) | self;
-        Bias = zeros(b, 1, t, t).masked_fill(allowed.logical_not(), double.NegativeInfinity).MoveToOuterDisposeScope();
+        // Detached: the batch owns it (it may be built inside a caller's shorter-lived scope, such as one decoding step).
+        return zeros(b, 1, t, t).masked_fill(allowed.logical_not(), double.NegativeInfinity).DetachFromDisposeScope();
     }
 
     /// <summary>Bias rows [q0, q1) over keys [0, q1).</summary>
@@ -67,6 +94,6 @@ internal sealed class PaddedBatch : IDisposable
     {
         Tokens.Dispose();
         Positions.Dispose();
-        Bias.Dispose();
+        _bias?.Dispose();
     }
 }

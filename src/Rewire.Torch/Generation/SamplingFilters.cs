@@ -50,17 +50,18 @@ public static class SamplingFilters
     public static Tensor Sample(Tensor logits, Generator generator)
     {
         using var scope = NewDisposeScope();
-        var u = rand(logits.shape, dtype: ScalarType.Float32, generator: generator).clamp_min(1e-30);
-        var gumbel = -(-u.log()).log();
-        return (logits + gumbel).argmax(-1).MoveToOuterDisposeScope();
+        // In place in one buffer (a [B, V] draw is the size of the logits: 150k entries per row for Qwen).
+        var gumbel = rand(logits.shape, dtype: ScalarType.Float32, generator: generator).clamp_min_(1e-30).log_().neg_().log_().neg_();
+        return gumbel.add_(logits).argmax(-1).MoveToOuterDisposeScope();
     }
 
     /// <summary>Entropy -Σ p log p of each row of log-probs [B, V] (0·log 0 counted as 0).</summary>
     public static Tensor Entropy(Tensor logProbs)
     {
         using var scope = NewDisposeScope();
-        var p = logProbs.exp();
-        var terms = where(p > 0, p * logProbs, zeros_like(p));
+        // log p is clamped to the lowest finite float, so a token at -inf adds 0·(finite) = 0 instead of 0·(−∞) = NaN;
+        // every other term is p·log p exactly (differentiable, for the entropy bonus).
+        var terms = logProbs.exp() * logProbs.clamp_min(float.MinValue);
         return (-terms.sum(-1)).MoveToOuterDisposeScope();
     }
 }

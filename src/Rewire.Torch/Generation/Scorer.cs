@@ -48,7 +48,7 @@ public static class Scorer
             var rs = Slice(responses, s, count);
             using var batch = new PaddedBatch(ps, l - 1, options.PadId, rs.Select(r => (IReadOnlyList<int>)r.Take(l - 1).ToArray()).ToArray());
             int p = batch.PromptWidth;
-            var hidden = model.Hidden(batch.Tokens, batch.Positions, batch.Bias, null).narrow(1, p - 1, l);
+            var hidden = model.Hidden(batch.Tokens, batch.CausalPositions, batch.CausalBias, null).narrow(1, p - 1, l);
             var target = new long[count * l];
             var mask = new float[count * l];
             for (int i = 0; i < count; i++)

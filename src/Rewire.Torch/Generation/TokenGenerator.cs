@@ -49,20 +49,21 @@ public static class TokenGenerator
             int end = promptWidth + s;
             int start = cache is null ? 0 : (s == 0 ? 0 : end - 1);
             var input = batch.Tokens.narrow(1, start, end - start);
-            var positions = batch.Positions.narrow(1, start, end - start);
-            var logits = model.LastLogits(input, positions, batch.BiasFor(start, end), cache);
+            // Without a cache and without padding, plain causal attention at positions 0..end-1 (no mask to build or add).
+            var logits = cache is null && batch.Unpadded
+                ? model.LastLogits(input, null, null, null)
+                : model.LastLogits(input, batch.Positions.narrow(1, start, end - start), batch.BiasFor(start, end), cache);
             var (next, lp, ent) = Choose(logits, options, generator);
-            var nextArr = next.data<long>().ToArray();
-            var lpArr = lp.data<float>().ToArray();
-            var entArr = ent.data<float>().ToArray();
+            // One read to the host per step: ids (exact in float64), log-probs and entropies side by side.
+            var host = stack([next.to_type(ScalarType.Float64), lp.to_type(ScalarType.Float64), ent.to_type(ScalarType.Float64)]).cpu().data<double>().ToArray();
             for (int i = 0; i < b; i++)
             {
                 if (finished[i]) { nextBuffer[i] = options.PadId; continue; }
-                int tok = (int)nextArr[i];
+                int tok = (int)host[i];
                 nextBuffer[i] = tok;
                 tokens[i].Add(tok);
-                logProbs[i].Add(lpArr[i]);
-                entropies[i].Add(entArr[i]);
+                logProbs[i].Add((float)host[b + i]);
+                entropies[i].Add((float)host[2 * b + i]);
                 if (stop.Contains(tok)) { finished[i] = true; live--; }
             }
             if (s + 1 < n) batch.Tokens.select(1, end).copy_(tensor(nextBuffer));

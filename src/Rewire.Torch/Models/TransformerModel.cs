@@ -26,8 +26,13 @@ public sealed class TransformerModel : nn.Module, ICausalLanguageModel
 
     public int ContextLength => Config.ContextLength;
 
-    public Tensor LastLogits(Tensor tokens, Tensor? positions, Tensor? attentionBias, KvCache? cache) =>
-        Logits(tokens, positions, attentionBias, cache).select(1, -1);
+    /// <summary>Logits [B,V] of the last position; the head reads only that position.</summary>
+    public Tensor LastLogits(Tensor tokens, Tensor? positions, Tensor? attentionBias, KvCache? cache)
+    {
+        using var scope = NewDisposeScope();
+        var x = Hidden(tokens, positions, attentionBias, cache);
+        return HeadLogits(x.select(1, -1)).MoveToOuterDisposeScope();
+    }
 
     public KvCache NewCache(long batch, int capacity) => new(Config.Layers, batch, Config.Heads, capacity, Config.HeadDim);
 

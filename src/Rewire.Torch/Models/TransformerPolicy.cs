@@ -35,7 +35,7 @@ public sealed class TransformerPolicy : IPolicy
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         using var batch = new PaddedBatch(sequences, 0, padId);
-        return Model.Logits(batch.Tokens, batch.Positions, batch.Bias, null).select(1, -1).MoveToOuterDisposeScope();
+        return Model.LastLogits(batch.Tokens, batch.CausalPositions, batch.CausalBias, null).MoveToOuterDisposeScope();
     }
 
     public Tensor Forward(Tensor tokens) => Model.Forward(tokens);

@@ -43,7 +43,7 @@ public sealed class ValueModel : nn.Module
         int l = Math.Max(1, responses.Max(r => r.Count));
         using var batch = new PaddedBatch(prompts, l - 1, padId, responses.Select(r => (IReadOnlyList<int>)r.Take(l - 1).ToArray()).ToArray());
         int p = batch.PromptWidth;
-        var hidden = trunk.Hidden(batch.Tokens, batch.Positions, batch.Bias, null).narrow(1, p - 1, l);
+        var hidden = trunk.Hidden(batch.Tokens, batch.CausalPositions, batch.CausalBias, null).narrow(1, p - 1, l);
         var mask = new float[b * l];
         for (int i = 0; i < b; i++)
             for (int j = 0; j < responses[i].Count; j++) mask[i * l + j] = 1;

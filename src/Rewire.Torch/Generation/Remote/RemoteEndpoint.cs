@@ -63,8 +63,9 @@ public sealed class RemoteEndpoint : IDisposable
                 string text = response.Content.ReadAsStringAsync(timeout.Token).GetAwaiter().GetResult();
                 if (response.IsSuccessStatusCode)
                 {
-                    try { return JsonNode.Parse(text) ?? throw new RemoteRolloutException($"{url} answered with an empty JSON document"); }
-                    catch (System.Text.Json.JsonException e) { throw new RemoteRolloutException($"{url} answered {(int)response.StatusCode} with a body that is not JSON: {Excerpt(text)}", e); }
+                    // vLLM answers its LoRA routes with plain text ("Success: LoRA adapter ... added successfully.").
+                    try { return JsonNode.Parse(text) ?? JsonValue.Create(text); }
+                    catch (System.Text.Json.JsonException) { return JsonValue.Create(text); }
                 }
                 lastProblem = $"HTTP {(int)response.StatusCode}: {ErrorMessage(text)}";
                 if ((int)response.StatusCode < 500 && response.StatusCode != HttpStatusCode.TooManyRequests)

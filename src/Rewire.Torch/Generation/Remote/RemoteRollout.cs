@@ -64,7 +64,12 @@ public sealed class RemoteRollout : IRolloutStrategy, IDisposable
         if (options.TopK > 0) body["top_k"] = options.TopK;
         long before = _endpoint.Retries;
         var answer = _endpoint.Post("v1/completions", body);
-        var responses = Parse(answer, prompts.Count, groupSize, policy.VocabSize, options.MaxNewTokens);
+        Response[] responses;
+        try { responses = Parse(answer, prompts.Count, groupSize, policy.VocabSize, options.MaxNewTokens); }
+        catch (Exception e) when (e is InvalidOperationException or FormatException)
+        {
+            throw new RemoteRolloutException($"{_endpoint.BaseAddress}v1/completions answered with a field of the wrong type ({e.Message})", e);
+        }
 
         var flatPrompts = new List<IReadOnlyList<int>>(prompts.Count * groupSize);
         foreach (var p in prompts)
@@ -95,7 +100,7 @@ public sealed class RemoteRollout : IRolloutStrategy, IDisposable
     public string ServedModelName()
     {
         var models = _endpoint.Get("v1/models");
-        return models["data"] is JsonArray { Count: > 0 } data && data[0]?["id"]?.GetValue<string>() is { Length: > 0 } id ? id
+        return (models as JsonObject)?["data"] is JsonArray { Count: > 0 } data && data[0]?["id"]?.GetValue<string>() is { Length: > 0 } id ? id
             : throw new RemoteRolloutException($"{_endpoint.BaseAddress}v1/models lists no model; set rollout.model=NAME");
     }
 
@@ -105,7 +110,7 @@ public sealed class RemoteRollout : IRolloutStrategy, IDisposable
     private Response[] Parse(JsonNode answer, int prompts, int n, int vocab, int maxTokens)
     {
         string where = $"{_endpoint.BaseAddress}v1/completions";
-        var choices = answer["choices"] as JsonArray ?? throw new RemoteRolloutException($"{where} answered without a choices array");
+        var choices = (answer as JsonObject)?["choices"] as JsonArray ?? throw new RemoteRolloutException($"{where} answered without a choices array");
         if (choices.Count != prompts * n)
             throw new RemoteRolloutException($"{where} returned {choices.Count} choices for {prompts} prompts with n = {n}; expected {prompts * n}");
         var result = new Response[prompts * n];

@@ -94,7 +94,7 @@ public sealed class TechniqueMatrixTests(WarmStartFixture warm) : IClassFixture<
 
     [Theory]
     [MemberData(nameof(Listed))]
-    public void Example_runs_to_the_end_and_the_technique_acts(string kind, string name)
+    public async Task Example_runs_to_the_end_and_the_technique_acts(string kind, string name)
     {
         var d = ListCommand.Techniques().Find(kind, name)!;
         if (d.Example[0] == "control")
@@ -126,9 +126,9 @@ public sealed class TechniqueMatrixTests(WarmStartFixture warm) : IClassFixture<
         {
             // Its example needs a server: a real `rewire serve` (in this process) on the shared warm start's run folder.
             string warmRun = Path.GetDirectoryName(Path.GetDirectoryName(warm.CheckpointFor("reverse"))!)!;
-            var server = Serving.TestServer.StartAsync(warmRun).GetAwaiter().GetResult();
+            var server = await Serving.TestServer.StartAsync(warmRun);
             try { r = RunExample(d, $"rollout.endpoint={server.Address}"); }
-            finally { server.DisposeAsync().AsTask().GetAwaiter().GetResult(); }
+            finally { await server.DisposeAsync(); }
         }
         else r = RunExample(d);
         // Techniques of the update itself must have moved the policy; a shaper or sampler shows its effect below instead

@@ -41,6 +41,14 @@ internal sealed class ServedModel : IDisposable
         _hfTokenizer = hfTokenizer;
         Gpt = gpt;
         Hf = hf;
+        EvalMode();
+    }
+
+    /// <summary>Inference only: no dropout (a LoRA adapter's included) in generation or in the top-log-prob pass.</summary>
+    private void EvalMode()
+    {
+        Gpt?.Model.eval();
+        Hf?.eval();
     }
 
     /// <summary>The name /v1/models lists (the folder's name); requests may name any model.</summary>
@@ -142,6 +150,7 @@ internal sealed class ServedModel : IDisposable
             HfAdapterWeights.Load(hf, directory);
         }
         ActiveAdapter = name;
+        EvalMode(); // adapters attached just now start in training mode
     }
 
     /// <summary>Unloads the active adapter <paramref name="name"/>: its B matrices are zeroed, so the base weights compute again.</summary>

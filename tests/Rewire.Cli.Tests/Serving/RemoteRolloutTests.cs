@@ -196,3 +196,51 @@ public sealed class RemoteRolloutTests(WarmRunFixture warm) : IClassFixture<Warm
         Assert.False(File.Exists(Path.Combine(run!, "summary.json")));
     }
 }
+
+/// <summary>
+/// A LoRA run of a Hugging Face model with <c>rl.rollout=remote</c> against `rewire serve` on the same folder: the
+/// trainer pushes a PEFT adapter through /v1/load_lora_adapter under a new name each version and names it in its requests.
+/// </summary>
+public sealed class RemoteLoraRolloutTests
+{
+    [Fact]
+    public async Task ALoraRunPushesEachVersionAsANewAdapterAndTheServerSamplesWithIt()
+    {
+        var dir = Directory.CreateTempSubdirectory("rewire-remote-lora").FullName;
+        try
+        {
+            string model = Path.Combine(dir, "model");
+            Directory.CreateDirectory(model);
+            foreach (string f in Directory.GetFiles(Rewire.Tests.Shared.HfFixtures.Directory("qwen3")))
+                if (Path.GetFileName(f) != "reference.json") File.Copy(f, Path.Combine(model, Path.GetFileName(f)));
+            File.WriteAllText(Path.Combine(model, "chat_template.jinja"),
+                "{% for m in messages %}{% if m['role'] == 'user' %}Q:{{ m['content'] }}{% endif %}{% endfor %}{% if add_generation_prompt %}A:{% endif %}");
+            string sums = Path.Combine(dir, "sums.jsonl");
+            File.WriteAllLines(sums, Enumerable.Range(0, 20).Select(i => $$"""{"prompt": "{{i % 5}}+{{i / 5}}=", "answer": {{i % 5 + i / 5}}}"""));
+
+            await using var server = await TestServer.StartAsync(model);
+            var o = RewireProcess.Run(["train", $"model.path={model}", "model.lora.rank=4", "task.name=dataset", $"task.path={sums}", "task.verifier=numeric",
+                "task.format=boxed", "task.test_fraction=0.25", "rl.steps=3", "rl.sampler=uniform", "rl.prompts_per_step=2", "rl.group_size=2",
+                "rl.mini_batch_size=4", "rl.max_new_tokens=8", "rl.learning_rate=0.05", "rl.warmup_steps=0", "eval.samples=1", "eval.pass_k=1",
+                "rl.rollout=remote", $"rollout.endpoint={server.Address}v1", "-o", Path.Combine(dir, "runs"), "--json"], timeout: TimeSpan.FromMinutes(10));
+            Assert.True(o.ExitCode == 0, o.ToString());
+            var summary = JsonNode.Parse(o.Out)!;
+            string run = summary["run"]!.GetValue<string>();
+            var metrics = File.ReadAllLines(Path.Combine(run, "metrics.jsonl")).Select(l => JsonNode.Parse(l)!).ToList();
+            Assert.Equal(3, metrics.Count);
+            Assert.True(metrics.Max(m => m["grad_norm"]?.GetValue<double>() ?? 0) > 0, "no step updated the adapter");
+            foreach (var m in metrics)
+            {
+                Assert.Equal(0, m["rollout/staleness"]!.GetValue<double>());
+                // The server's adapter is the trainer's: after the adapter moved, the two still agree.
+                Assert.True(m["rollout/logprob_diff"]!.GetValue<double>() < 1e-3, m.ToJsonString());
+            }
+            // Versions 0 (the start), 1 and 2 were pushed as adapters; the newest two stay on disk.
+            Assert.Equal("rewire-v2", server.Server.Model.ActiveAdapter);
+            string weights = Path.Combine(run, "rollout-weights");
+            Assert.Equal(["v000001", "v000002"], Directory.GetDirectories(weights).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+            Assert.True(File.Exists(Path.Combine(weights, "v000002", "adapter_config.json")));
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+}

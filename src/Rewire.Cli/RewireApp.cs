@@ -26,6 +26,7 @@ public static class RewireApp
         "list",
         "report",
         "dashboard",
+        "serve",
         "doctor",
         "score",
         "generate",
@@ -69,6 +70,8 @@ public static class RewireApp
                 .WithDescription("Write one self-contained HTML report of one or more runs: every metric over steps, rewards, timing, held-out accuracy, samples.");
             config.AddCommand<DashboardCommand>("dashboard")
                 .WithDescription("Serve a local dashboard (127.0.0.1) that lists runs, shows their reports and follows running ones live.");
+            config.AddCommand<ServeCommand>("serve")
+                .WithDescription("Serve a Hugging Face model folder or a run's policy over an OpenAI-compatible HTTP API on 127.0.0.1 (completions, chat, LoRA and weight updates).");
             config.AddCommand<DoctorCommand>("doctor")
                 .WithDescription("Check the .NET runtime, TorchSharp and LibTorch on this machine.");
             config.AddCommand<GenerateCommand>("generate")

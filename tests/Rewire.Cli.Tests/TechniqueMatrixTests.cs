@@ -94,7 +94,7 @@ public sealed class TechniqueMatrixTests(WarmStartFixture warm) : IClassFixture<
 
     [Theory]
     [MemberData(nameof(Listed))]
-    public void Example_runs_to_the_end_and_the_technique_acts(string kind, string name)
+    public async Task Example_runs_to_the_end_and_the_technique_acts(string kind, string name)
     {
         var d = ListCommand.Techniques().Find(kind, name)!;
         if (d.Example[0] == "control")
@@ -121,7 +121,16 @@ public sealed class TechniqueMatrixTests(WarmStartFixture warm) : IClassFixture<
             return;
         }
 
-        var r = RunExample(d);
+        Run r;
+        if (kind == TechniqueKinds.Rollout && name == "remote")
+        {
+            // Its example needs a server: a real `rewire serve` (in this process) on the shared warm start's run folder.
+            string warmRun = Path.GetDirectoryName(Path.GetDirectoryName(warm.CheckpointFor("reverse"))!)!;
+            var server = await Serving.TestServer.StartAsync(warmRun);
+            try { r = RunExample(d, $"rollout.endpoint={server.Address}"); }
+            finally { await server.DisposeAsync(); }
+        }
+        else r = RunExample(d);
         // Techniques of the update itself must have moved the policy; a shaper or sampler shows its effect below instead
         // (VeRPO on a weak policy, for one, can rightly give every rollout of a group the same reward).
         if (kind is TechniqueKinds.Objective or TechniqueKinds.Estimator or TechniqueKinds.LossAggregation or TechniqueKinds.KlEstimator
@@ -147,6 +156,10 @@ public sealed class TechniqueMatrixTests(WarmStartFixture warm) : IClassFixture<
                 Assert.True(Has(r, "critic/vf_loss"), "the critic did not train");
                 Assert.True(Math.Abs(r.Metrics[^1]["critic/values_mean"]!.GetValue<double>()) > 0, "the critic's values stayed at their zero start");
                 if (kind == TechniqueKinds.Recipe) Assert.Equal(name, r.Summary["recipe"]!.GetValue<string>());
+                break;
+            case TechniqueKinds.Rollout when name == "remote":
+                Assert.True(Has(r, "rollout/tis_mean") && Has(r, "rollout/staleness"), "remote rollouts report no importance weights or staleness");
+                Assert.True(Max(r, "rollout/logprob_diff") < 1e-3, "the server's log-probs differ from the trainer's on the same weights");
                 break;
             case TechniqueKinds.Rollout when name == "latr":
                 Assert.True(Max(r, "rollout/latr/branch_points") > 0, "LATR never branched");

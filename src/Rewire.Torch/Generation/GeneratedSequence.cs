@@ -13,6 +13,12 @@ public sealed record GeneratedSequence(
     float[] Entropies,
     FinishReason Finish)
 {
+    /// <summary>
+    /// The log-probs the rollout engine reported for the same tokens when it is not this policy (remote rollouts: an
+    /// inference server's, while <see cref="LogProbs"/> are recomputed by the trainer); null for local rollouts.
+    /// </summary>
+    public float[]? RolloutLogProbs { get; init; }
+
     /// <summary>Sum of the token log-probs.</summary>
     public double SequenceLogProb => LogProbs.Sum(x => (double)x);
 }

@@ -18,7 +18,9 @@ public interface IRolloutStrategy
     RolloutBatch Rollout(IPolicy policy, IReadOnlyList<IReadOnlyList<int>> prompts, int groupSize, GenerationOptions options, Generator generator);
 }
 
-/// <summary>The rollout-strategy registry: <c>sampling</c> (default) and <c>latr</c> (with default <see cref="LatrOptions"/>).</summary>
+/// <summary>The rollout-strategy registry of the strategies that need no settings: <c>sampling</c> (default) and
+/// <c>latr</c> (with default <see cref="LatrOptions"/>). <c>remote</c> needs an endpoint and is built from the
+/// configuration by <see cref="RolloutDescriptors.Create"/>.</summary>
 public static class RolloutStrategies
 {
     public static NamedRegistry<Func<IRolloutStrategy>> Registry { get; } = Build();

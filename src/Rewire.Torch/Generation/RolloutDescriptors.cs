@@ -35,13 +35,32 @@ public static class RolloutDescriptors
             ],
             Example = ["train", "rl.rollout=latr", "rl.steps=3", "sft.steps=150", "task.test_size=50", "--json"],
         },
+        new()
+        {
+            Kind = TechniqueKinds.Rollout, Name = "remote",
+            Summary = "G samples per prompt from an OpenAI-compatible server (rewire serve, vLLM, SGLang); the trainer recomputes log π_old, truncated importance sampling corrects the mismatch, weights are pushed after every step",
+            Paper = "Your Efficient RL Framework Secretly Brings You Off-Policy RL Training (Yao et al. 2025)",
+            DefaultsNote = "tis_cap 2 as verl's rollout_is_threshold and TRL's vllm_importance_sampling_cap; the example needs a server: start `rewire serve --model RUN --port 8000` on a run of the same task first (docs/serving.md)",
+            Parameters =
+            [
+                Text("endpoint", "", "base URL of the server, e.g. http://127.0.0.1:8000 (required)"),
+                Text("model", "", "the model name sent with each request (empty: the server's first /v1/models id; a pushed LoRA adapter's name after each step)"),
+                Number("timeout_seconds", 600, "seconds one HTTP attempt may take", 1, 86_400),
+                Integer("retries", 3, "retries of a request that failed to connect, timed out or got a 5xx/429 (then the run stops with a checkpoint)", 0, 100),
+                Number("backoff_seconds", 1, "wait before the first retry, doubled before each further one", 0, 600),
+                Number("tis_cap", 2, "C: per-token importance weight min(π_old/π_rollout, C)", 1, 1e6),
+                Text("weights_dir", "", "folder each weight version is written to for the server to read (empty: the run folder's rollout-weights/)"),
+            ],
+            Example = ["train", "rl.rollout=remote", "rollout.endpoint=http://127.0.0.1:8000", "rl.steps=3", "sft.steps=150", "task.test_size=50", "--json"],
+        },
     ];
 
     /// <summary>The strategy named by <paramref name="t"/> with its resolved parameters.</summary>
     public static IRolloutStrategy Create(ResolvedTechnique t)
     {
         if (t.Name == "sampling") return new SamplingRollout();
-        if (t.Name != "latr") throw new ArgumentException($"no rollout strategy '{t.Name}'; valid: sampling, latr");
+        if (t.Name == "remote") return new Remote.RemoteRollout(RemoteOptions(t));
+        if (t.Name != "latr") throw new ArgumentException($"no rollout strategy '{t.Name}'; valid: sampling, latr, remote");
         double edit = t.Double("tau_edit_distance");
         return new LatrRollout(new LatrOptions
         {
@@ -56,6 +75,18 @@ public static class RolloutDescriptors
             FillReturnSequences = t.Bool("fill_return_sequences"),
         });
     }
+
+    /// <summary>The options of <c>rl.rollout=remote</c>; a missing or malformed endpoint is refused with what to write.</summary>
+    public static Remote.RemoteRolloutOptions RemoteOptions(ResolvedTechnique t) => new()
+    {
+        Endpoint = Remote.RemoteRolloutOptions.ParseEndpoint(t.String("endpoint")),
+        Model = t.String("model"),
+        TimeoutSeconds = t.Double("timeout_seconds"),
+        Retries = t.Int("retries"),
+        BackoffSeconds = t.Double("backoff_seconds"),
+        TisCap = t.Double("tis_cap"),
+        WeightsDirectory = t.String("weights_dir"),
+    };
 
     private static int[] ParseWindows(string text)
     {

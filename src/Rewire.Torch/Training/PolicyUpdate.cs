@@ -54,6 +54,10 @@ public sealed record UpdateSettings
     /// <summary>The estimator reads Σπ² of π_old per token (the optimal-token baseline): one extra no-gradient scoring pass.</summary>
     public bool NeedsSumPiSquared { get; init; }
 
+    /// <summary>C of truncated importance sampling, applied to rows that carry the rollout engine's log-probs (remote
+    /// rollouts); null: no correction.</summary>
+    public double? TisCap { get; init; }
+
     /// <summary>A fresh estimator of the configured kind (for <see cref="GradientFeedback"/>).</summary>
     public Func<IAdvantageEstimator>? FreshEstimator { get; init; }
 }
@@ -78,6 +82,9 @@ public sealed class PolicyUpdate(IPolicy policy, AdamW optimizer, UpdateSettings
     public int ConsecutiveNonFinite { get; set; }
     public int TotalNonFinite { get; set; }
 
+    /// <summary>This step's truncated importance weights [B, L] (remote rollouts), multiplied into the per-token loss.</summary>
+    private TokenMatrix? _isWeights;
+
     /// <summary>Runs the update on <paramref name="rows"/>; <paramref name="groupOf"/>[i] is row i's group, labelled by <paramref name="labels"/>.</summary>
     public Dictionary<string, double> Run(IReadOnlyList<RolloutRecord> rows, int[] groupOf, IReadOnlyList<string> labels, int step, double learningRate)
     {
@@ -94,6 +101,27 @@ public sealed class PolicyUpdate(IPolicy policy, AdamW optimizer, UpdateSettings
             for (int t = 0; t < n; t++) { mask[i, t] = r.LossWeight; old[i, t] = r.OldLogProbs[t]; }
         }
         var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
+        _isWeights = null;
+        if (Settings.TisCap is { } cap && rows.Any(r => r.RolloutLogProbs is not null))
+        {
+            var rollout = new TokenMatrix(b, l);
+            var tokenMask = new TokenMatrix(b, l);
+            for (int i = 0; i < b; i++)
+            {
+                var r = rows[i];
+                // A row without the engine's log-probs (none here: every remote rollout has them) is taken as on-policy.
+                for (int t = 0; t < r.ResponseTokens.Length; t++)
+                {
+                    rollout[i, t] = r.RolloutLogProbs is { } lp ? lp[t] : r.OldLogProbs[t];
+                    tokenMask[i, t] = 1;
+                }
+            }
+            var tis = TruncatedImportanceSampling.Compute(old, rollout, tokenMask, cap);
+            _isWeights = tis.Weights;
+            metrics["rollout/tis_mean"] = tis.Mean;
+            metrics["rollout/tis_clipped_fraction"] = tis.ClippedFraction;
+            metrics["rollout/logprob_diff"] = tis.LogProbDiff;
+        }
         TokenMatrix? refLogProbs = Reference is null ? null : ScoreReference(rows, l);
         if (refLogProbs is not null)
         {
@@ -246,6 +274,7 @@ public sealed class PolicyUpdate(IPolicy policy, AdamW optimizer, UpdateSettings
             RefLogProb = Settings.KlMode == "loss" && refLogProbs is not null ? Slice(refLogProbs) : null,
             Entropy = Pad(r => r.Entropies),
             PassRate = tensor(idx.Select(i => passRate[i]).ToArray(), device: device),
+            RolloutIsWeights = _isWeights is null ? null : Slice(_isWeights),
             Aggregation = aggregation ?? Settings.Aggregation,
         };
         return Settings.Loss.Compute(input, needEntropy ? scored.Entropies!.to(ScalarType.Float64) : null);

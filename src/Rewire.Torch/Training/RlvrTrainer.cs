@@ -24,6 +24,7 @@ using Rewire.Core.Techniques;
 using Rewire.Tasks;
 using Rewire.Torch.Checkpoints;
 using Rewire.Torch.Generation;
+using Rewire.Torch.Generation.Remote;
 using Rewire.Torch.Models;
 using Rewire.Torch.Objectives.Policy;
 using Rewire.Torch.Tokenizers;
@@ -68,6 +69,7 @@ public sealed class RlvrTrainer : IDisposable
     private readonly RewardStage _reward;
     private readonly IReadOnlyList<ConfiguredShaper> _shapers;
     private readonly IRolloutStrategy _rollout;
+    private RemoteWeightSync? _weightSync;
     private readonly PolicyUpdate _update;
     private readonly IReadOnlyList<string> _testComponents;
     private readonly bool _needsReference;
@@ -156,6 +158,15 @@ public sealed class RlvrTrainer : IDisposable
         if (_needsCritic && _critic is null) _critic = new Critic(_session.Network, _o.Critic, _session.Tokenizer.PadId);
         _update.Critic = _critic;
         if (_reward.NeedsReference && !resumed) _reward.Initialise(InitialObjectiveScores());
+        // rl.rollout=remote: the server gets the policy the first step starts from (the warm start, or the resumed step).
+        if (_rollout is RemoteRollout remote)
+        {
+            string folder = remote.Options.WeightsDirectory.Length > 0 ? remote.Options.WeightsDirectory : Path.Combine(_run.Path, "rollout-weights");
+            Directory.CreateDirectory(folder);
+            _weightSync = new RemoteWeightSync(remote, _session, folder);
+            _observer.Stage("rollout", $"remote rollouts from {remote.Options.Endpoint}; weights of each step go through {folder}");
+            PushWeightsOrStop();
+        }
 
         string? stopReason = null;
         using var metrics = new JsonLinesWriter(_run.MetricsFile);
@@ -166,7 +177,19 @@ public sealed class RlvrTrainer : IDisposable
         {
             if (cancel.IsCancellationRequested) { stopReason = "interrupted"; break; }
             _step++;
-            var m = RlStep(samples);
+            StepMetrics m;
+            var before = _weightSync is null ? default : SnapshotState();
+            try { m = RlStep(samples); }
+            catch (RemoteRolloutException e)
+            {
+                // No update was made: put back what the partial step's rounds changed, keep the last completed step.
+                RestoreState(before);
+                _step--;
+                SaveCheckpoint(StepName(_step));
+                throw new TrainingAbortedException(
+                    $"stopped before step {_step + 1}: the rollout server failed after its retries ({e.Message}). The run folder keeps a checkpoint of step {_step} " +
+                    $"in {_run.CheckpointDir}; start the server again and continue with `rewire train --resume {_run.Path}`.");
+            }
             metrics.Write(m);
             _metricLines++;
             // The same numbers as the metrics line, one scalar each (run.tensorboard).
@@ -181,6 +204,7 @@ public sealed class RlvrTrainer : IDisposable
                     $"the last checkpoint is in {_run.CheckpointDir}.");
             }
             if (_step % _o.Run.CheckpointEvery == 0 || _step == _o.Rl.Steps) SaveCheckpoint(StepName(_step));
+            if (_weightSync is not null && _step < _o.Rl.Steps) PushWeightsOrStop();
         }
         if (stopReason is not null) SaveCheckpoint(StepName(_step));
 
@@ -284,6 +308,8 @@ public sealed class RlvrTrainer : IDisposable
             _sampleLines++;
         }
         var techniques = TechniqueMetrics(collector, updateMetrics);
+        // Policy versions between the trainer's π_old and the weights the server sampled with (0: synchronous push).
+        if (_weightSync is not null) techniques["rollout/staleness"] = _step - 1 - _weightSync.Version;
         AddDomainShares(techniques, batch);
         return StepMetrics.From(_step, rows, batch, collector, updateMetrics, update.Elapsed, LearningRate(), techniques);
     }
@@ -356,6 +382,30 @@ public sealed class RlvrTrainer : IDisposable
         }
         _observer.Stage("reward_weighting", $"reference point (initial scores): {string.Join(", ", _reward.Objectives.Select((o, k) => $"{o}={means[k]:0.###}"))}");
         return means;
+    }
+
+    /// <summary>Pushes the policy to the rollout server as version <see cref="_step"/>; a server that fails after its
+    /// retries stops the run with a checkpoint of this step.</summary>
+    private void PushWeightsOrStop()
+    {
+        try { _weightSync!.Push(_step); }
+        catch (RemoteRolloutException e)
+        {
+            SaveCheckpoint(StepName(_step));
+            throw new TrainingAbortedException(
+                $"stopped at step {_step}: the weights could not be pushed to the rollout server ({e.Message}). The run folder keeps a checkpoint of step {_step} " +
+                $"in {_run.CheckpointDir}; start the server again and continue with `rewire train --resume {_run.Path}`.");
+        }
+    }
+
+    /// <summary>The sampler's and the stateful techniques' states, to undo a step that failed part-way.</summary>
+    private (JsonObject Sampler, List<(IStatefulTechnique Technique, JsonObject State)> Techniques) SnapshotState() =>
+        (_sampler.SaveState(), StatefulTechniques().Select(t => (t.Technique, t.Technique.SaveState())).ToList());
+
+    private void RestoreState((JsonObject Sampler, List<(IStatefulTechnique Technique, JsonObject State)> Techniques) saved)
+    {
+        _sampler.RestoreState(saved.Sampler);
+        foreach (var (t, state) in saved.Techniques) t.RestoreState(state);
     }
 
     private double LearningRate() =>
@@ -474,6 +524,7 @@ public sealed class RlvrTrainer : IDisposable
     {
         _critic?.Dispose();
         _reference?.Dispose();
+        (_rollout as IDisposable)?.Dispose();
         _optimizer.Dispose();
         _session.Dispose();
     }

@@ -8,7 +8,8 @@ using TorchSharp;
 
 namespace Rewire.Torch.Training;
 
-/// <summary>One generated completion with everything the update needs: tokens, behaviour log-probs, reward.</summary>
+/// <summary>One generated completion with everything the update needs: tokens, behaviour log-probs, reward; with remote
+/// rollouts also the log-probs the inference server reported (<see cref="RolloutLogProbs"/>, for truncated importance sampling).</summary>
 public sealed record RolloutRecord(
     Prompt Prompt,
     int[] PromptTokens,
@@ -20,7 +21,8 @@ public sealed record RolloutRecord(
     RewardResult Reward,
     double ShapedReward,
     double LossWeight = 1.0,
-    double? Baseline = null)
+    double? Baseline = null,
+    float[]? RolloutLogProbs = null)
 {
     public bool Correct => Reward.Correct == true;
 }
@@ -79,7 +81,8 @@ public sealed class RolloutCollector(IPolicy policy, ITokenizer tokenizer, Promp
             string completion = tokenizer.Decode(seq.Tokens.Where(t => t != tokenizer.EosId));
             var result = reward.Score(new Rollout(prompt, completion, seq.Tokens.Length, seq.Finish, prompt.Id));
             if (result.Failed) RewardFailures++;
-            records[i] = new RolloutRecord(prompt, seq.PromptTokens, seq.Tokens, seq.LogProbs, seq.Entropies, seq.Finish, completion, result, result.Total);
+            records[i] = new RolloutRecord(prompt, seq.PromptTokens, seq.Tokens, seq.LogProbs, seq.Entropies, seq.Finish, completion, result, result.Total,
+                RolloutLogProbs: seq.RolloutLogProbs);
         }
         if (greedyBaseline) AddGreedyBaselines(prompts, encoded, records);
         shaping?.Apply(records, groupSize, ShapingCounts);

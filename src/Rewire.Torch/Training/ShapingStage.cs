@@ -83,6 +83,7 @@ public sealed class ShapingStage(IReadOnlyList<ConfiguredShaper> shapers, IRewar
             ResponseTokens = tokens,
             OldLogProbs = r.OldLogProbs[..length],
             Entropies = r.Entropies[..length],
+            RolloutLogProbs = r.RolloutLogProbs?[..length],
             Finish = FinishReason.Length,
             Completion = completion,
             Reward = result,

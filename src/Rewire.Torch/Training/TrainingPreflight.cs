@@ -49,7 +49,7 @@ public static class TrainingPreflight
         Try(() => TrainingComponents.CreateSampler(c, train));
         Try(() => TrainingComponents.CreateUpdate(c, tokenizer.PadId, TrainingComponents.CreateReward(c, task)));
         Try(() => TrainingComponents.CreateShapers(c));
-        Try(() => TrainingComponents.CreateRollout(c));
+        Try(() => { if (TrainingComponents.CreateRollout(c) is IDisposable built) built.Dispose(); });
         Try(() => PolicySession.CheckFits(o));
         if (o.Run.Device == "cuda" && !TorchSharp.torch.cuda.is_available())
             errors.Add("'run.device' = cuda, but LibTorch sees no CUDA device: this build uses the CPU LibTorch (build with -p:RewireTorchBackend=cuda on a machine with an NVIDIA GPU), or set run.device=cpu or auto");

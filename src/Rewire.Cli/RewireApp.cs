@@ -41,6 +41,7 @@ public static class RewireApp
         "analyze",
         "bandit",
         "bid",
+        "qd",
     };
 
     public static int Run(string[] args)
@@ -100,6 +101,8 @@ public static class RewireApp
                 .WithDescription("Simulate a bandit algorithm on a bandit environment and report regret.");
             config.AddCommand<ControlCommand>("control")
                 .WithDescription("Train PPO or DQN on a control environment (CartPole, MountainCar, Acrobot, Pendulum), optionally with a reward design.");
+            config.AddCommand<QdCommand>("qd")
+                .WithDescription("Quality-diversity search (MAP-Elites, novelty search, SERENE, TAXONS) of small controllers on a deceptive maze or key-door grid: coverage, best return, goal reached.");
             config.AddCommand<BidCommand>("bid")
                 .WithDescription("Compare optimal RTB bidding with constant and linear baselines on generated auction logs.");
         });

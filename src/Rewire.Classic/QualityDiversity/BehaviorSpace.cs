@@ -10,6 +10,30 @@ namespace Rewire.Classic.QualityDiversity;
 /// </summary>
 public sealed record BehaviorSpace(string Name, double[] Low, double[] High, int CellsPerDimension, Func<float[], double[]> Describe)
 {
+    /// <summary>
+    /// The final frame of an episode as an observer sees it (what TAXONS' autoencoder learns descriptors from), values in
+    /// [0, 1]; by default the final observation itself.
+    /// </summary>
+    public Func<float[], float[]> Frame { get; init; } = o => o;
+
+    /// <summary>Side of the maze's rendered top-down frame.</summary>
+    public const int MazeFrameSize = 16;
+
+    /// <summary>
+    /// A top-down frame of the maze: a <see cref="MazeFrameSize"/>² image in which the robot at (x, y) is a Gaussian blob
+    /// (σ = one pixel), row 0 at the top.
+    /// </summary>
+    public static float[] RenderMaze(float[] position)
+    {
+        int n = MazeFrameSize;
+        var image = new float[n * n];
+        double cx = position[0] * n - 0.5, cy = (1 - position[1]) * n - 0.5;
+        for (int r = 0; r < n; r++)
+            for (int c = 0; c < n; c++)
+                image[r * n + c] = (float)Math.Exp(-((c - cx) * (c - cx) + (r - cy) * (r - cy)) / 2);
+        return image;
+    }
+
     public int Dimension => Low.Length;
 
     /// <summary>Number of cells of the grid.</summary>
@@ -36,7 +60,7 @@ public sealed record BehaviorSpace(string Name, double[] Low, double[] High, int
     public static BehaviorSpace? For(string environment)
     {
         if (environment.StartsWith("deceptive-maze", StringComparison.OrdinalIgnoreCase))
-            return new BehaviorSpace("final_position", [0, 0], [1, 1], 10, o => [o[0], o[1]]);
+            return new BehaviorSpace("final_position", [0, 0], [1, 1], 10, o => [o[0], o[1]]) { Frame = RenderMaze };
         if (KeyDoorEnvironments.Contains(environment))
         {
             int size = KeyDoorEnvironments.Variants[environment].Options.Size;

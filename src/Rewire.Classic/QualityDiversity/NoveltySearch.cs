@@ -63,7 +63,7 @@ public class NoveltySearch : QdSearch
         OnOffspring();
         var candidates = Population.Concat(offspring).ToList();
         var reference = candidates.Concat(NoveltyArchive).Concat(ExtraReference).Select(DescriptorOf).ToList();
-        var novelty = candidates.Select((e, i) => Novelty.Score(DescriptorOf(e), reference, Options.NoveltyK, i)).ToArray();
+        var novelty = SelectionScores(candidates, reference);
         var order = Enumerable.Range(0, candidates.Count).OrderByDescending(i => novelty[i]).ThenBy(i => i).Take(Options.PopulationSize).ToList();
         var next = order.Select(i => candidates[i]).ToList();
         AddToArchive(offspring);
@@ -73,9 +73,13 @@ public class NoveltySearch : QdSearch
         {
             ["archive_size"] = NoveltyArchive.Count,
             ["evaluated"] = offspring.Count,
-            ["mean_novelty_population"] = order.Count > 0 ? order.Average(i => novelty[i]) : 0,
+            ["mean_selection_score"] = order.Count > 0 ? order.Average(i => novelty[i]) : 0,
         };
     }
+
+    /// <summary>The score the next population is selected by (highest first): the novelty of each candidate with respect to <paramref name="reference"/>, in which candidate i sits at index i.</summary>
+    protected virtual double[] SelectionScores(IReadOnlyList<Evaluation> candidates, List<double[]> reference) =>
+        candidates.Select((e, i) => Novelty.Score(DescriptorOf(e), reference, Options.NoveltyK, i)).ToArray();
 
     /// <summary>Adds <see cref="QdOptions.ArchiveAddPerGeneration"/> of <paramref name="offspring"/>, drawn at random without replacement.</summary>
     protected void AddToArchive(List<Evaluation> offspring)

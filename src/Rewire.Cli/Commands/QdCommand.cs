@@ -135,6 +135,12 @@ public sealed class QdCommand : Command<QdCommand.Settings>
         ArgumentNullException.ThrowIfNull(config);
         var options = config.Options;
         var space = BehaviorSpace.For(config.Environment)!;
+        if (config.Algorithm == "taxons")
+        {
+            // The autoencoder's small matrices: one thread is fastest, and the same thread count keeps runs reproducible.
+            Rewire.Torch.Runtime.TorchRuntime.EnsureLoaded();
+            TorchSharp.torch.set_num_threads(1);
+        }
         var evaluator = new EpisodeEvaluator(() => ControlEnvironments.Make(config.Environment), space, config.Seed, config.Guard(), options.HiddenLayers, options.HiddenSize);
         return QdAlgorithms.Create(config.Algorithm, evaluator, options, config.Budget, config.Seed);
     }

@@ -83,6 +83,23 @@ public static class QdAlgorithms
         new()
         {
             Kind = TechniqueKinds.QdAlgorithm,
+            Name = "taxons",
+            Summary = "TAXONS: novelty search in the latent space of an autoencoder trained on the episodes' final frames, selecting by latent novelty or by reconstruction error (surprise) with probability 0.5 each generation.",
+            Paper = TaxonsPaper,
+            Spec = "rewards-and-classic C20",
+            DefaultsNote = DefaultsNote + " RECONSTRUCTED: an MLP autoencoder (64 hidden units, latent 10, Adam 1e-3, 10 epochs every 10 generations) on a 16x16 rendered frame (the maze) or the final observation (grids), in place of the paper's convolutional autoencoder on 64x64 images.",
+            Parameters =
+            [
+                .. Common(offspring: true), .. NoveltyParameters,
+                Integer("latent_size", 10, "Latent size of the autoencoder (the learned descriptor).", 1, 1024),
+                Integer("autoencoder_every", 10, "Generations between autoencoder trainings.", 1, int.MaxValue),
+                Integer("autoencoder_epochs", 10, "Epochs per autoencoder training.", 1, 10_000),
+            ],
+            Example = ["qd", "--env", "deceptive-maze", "--algo", "taxons", "run.budget=1000", "run.seed=1", "--json"],
+        },
+        new()
+        {
+            Kind = TechniqueKinds.QdAlgorithm,
             Name = "greedy",
             Summary = "The objective-driven baseline: the same (mu + lambda) evolution as novelty search, selecting the highest returns (trapped by deceptive rewards).",
             Paper = NoveltyPaper,
@@ -130,6 +147,7 @@ public static class QdAlgorithms
         "map-elites" => new MapElites(evaluator, options, budget, seed),
         "novelty" => new NoveltySearch(evaluator, options, budget, seed),
         "serene" => new Serene(evaluator, options, budget, seed),
+        "taxons" => new Taxons(evaluator, options, budget, seed),
         "greedy" => new GreedySearch(evaluator, options, budget, seed),
         _ => throw new ArgumentException($"'{name}' is not a quality-diversity algorithm; valid: {string.Join(", ", Names)}."),
     };

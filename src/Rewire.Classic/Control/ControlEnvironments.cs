@@ -54,10 +54,11 @@ public static class ControlEnvironments
             GymnasiumPaper));
         KeyDoorEnvironments.RegisterAll(r);
         r.Register("deceptive-maze", new ControlEnvironmentSpec("deceptive-maze", "Rewire/deceptive-maze", () => new DeceptiveMaze(sparse: false), DeceptiveMaze.DefaultTimeLimit,
-            "A point robot in a two-wall maze whose straight-line progress reward leads into a dead end below the goal; +10 at the goal, 400-step limit (quality-diversity test bed).",
-            LehmanStanley2011));
+            "A point robot in a maze whose straight-line progress reward leads to a dead end under a wall below the goal; +10 at the goal, 400-step limit (quality-diversity test bed).",
+            LehmanStanley2011) { ExampleKeys = ["ppo.n_envs=2", "ppo.batch_size=64"] });
         r.Register("deceptive-maze-sparse", new ControlEnvironmentSpec("deceptive-maze-sparse", "Rewire/deceptive-maze-sparse", () => new DeceptiveMaze(sparse: true), DeceptiveMaze.DefaultTimeLimit,
-            "The deceptive maze with the sparse reward only: +10 at the goal, 0 elsewhere, 400-step limit.", Paolo2021));
+            "The deceptive maze with the sparse reward only: +10 at the goal, 0 elsewhere, 400-step limit.", Paolo2021)
+        { ExampleKeys = ["ppo.n_envs=2", "ppo.batch_size=64"] });
         return r;
     }
 

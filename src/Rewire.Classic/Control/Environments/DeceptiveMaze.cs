@@ -6,11 +6,11 @@ namespace Rewire.Classic.Control.Environments;
 /// A deceptive maze in the spirit of the "medium map" of "Abandoning Objectives: Evolution Through the Search for Novelty
 /// Alone" (Lehman and Stanley, Evolutionary Computation 2011) and the HardMaze of "Sparse Reward Exploration via
 /// Novelty Search and Emitters" (Paolo et al., GECCO 2021): a point robot moves in the unit square with a velocity
-/// action a ∈ [−1, 1]² (scaled by <see cref="MaxSpeed"/>) among two walls that trap greedy search.
-/// <para>Layout (x to the right, y up): start (0.1, 0.1); goal (0.9, 0.9), reached within <see cref="GoalRadius"/>. Wall 1
-/// spans y ∈ [0.48, 0.52] for x ∈ [0, 0.8] (gap on the right); wall 2 spans y ∈ [0.73, 0.77] for x ∈ [0.2, 1] (gap on the
-/// left). The straight-line gradient leads through the right gap into the corridor between the walls, to the dead end
-/// right below the goal (distance 0.15); the way to the goal first goes left along that corridor, away from it.</para>
+/// action a ∈ [−1, 1]² (scaled by <see cref="MaxSpeed"/>) around a wall that traps greedy search.
+/// <para>Layout (x to the right, y up): start (0.1, 0.1); goal (0.1, 0.9), reached within <see cref="GoalRadius"/>. The
+/// wall spans y ∈ [0.48, 0.52] for x ∈ [0, 0.8], leaving a gap on the right. The straight-line gradient leads straight up
+/// to the dead end under the wall (distance about 0.42); the way to the goal first goes right, away from it (to a
+/// distance of about 0.9), through the gap, and back left above the wall.</para>
 /// <para>Motion: each axis moves separately and a move into a wall or the border is cancelled on that axis (the robot
 /// slides along walls). Observation: (x, y) in [0, 1]². Reward: in the dense (deceptive) variant, the progress toward
 /// the goal in straight-line distance, d(s) − d(s'), so a return is the distance covered toward the goal (Lehman and
@@ -21,7 +21,7 @@ public sealed class DeceptiveMaze : EnvironmentBase<float[]>
 {
     public const double MaxSpeed = 0.02, GoalRadius = 0.05, GoalReward = 10.0, StartX = 0.1, StartY = 0.1, GoalX = 0.1, GoalY = 0.9;
 
-    /// <summary>The registry's episode limit (a shortest path takes about 160 steps).</summary>
+    /// <summary>The registry's episode limit (a shortest path takes about 120 steps).</summary>
     public const int DefaultTimeLimit = 400;
 
     /// <summary>The walls as axis-aligned rectangles (x0, y0, x1, y1).</summary>

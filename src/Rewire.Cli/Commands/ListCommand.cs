@@ -48,7 +48,8 @@ public sealed class ListCommand : Command<ListCommand.Settings>
         .AddRange(Rewire.Torch.Control.ControlAlgorithms.Descriptors)
         .AddRange(Rewire.Classic.Control.ControlEnvironments.Descriptors)
         .AddRange(Rewire.Classic.Control.RewardDesigns.Descriptors)
-        .AddRange(Rewire.Torch.QualityDiversity.QdAlgorithms.Descriptors);
+        .AddRange(Rewire.Torch.QualityDiversity.QdAlgorithms.Descriptors)
+        .AddRange(Rewire.Classic.Offline.OfflineAlgorithms.Descriptors);
 
     /// <summary>The per-family name lists of earlier versions (family → kind), kept for scripts that read them.</summary>
     private static readonly (string Family, string Kind, string Key)[] Families =
@@ -71,6 +72,7 @@ public sealed class ListCommand : Command<ListCommand.Settings>
         ("control_environments", TechniqueKinds.ControlEnvironment, "rewire control --env"),
         ("reward_designs", TechniqueKinds.RewardDesign, "reward.design"),
         ("qd_algorithms", TechniqueKinds.QdAlgorithm, "rewire qd --algo"),
+        ("offline_algorithms", TechniqueKinds.OfflineAlgorithm, "rewire offline --algo"),
     ];
 
     /// <summary>Family -> listed names.</summary>

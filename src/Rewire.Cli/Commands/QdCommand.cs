@@ -89,7 +89,7 @@ public sealed class QdCommand : Command<QdCommand.Settings>
             Report(summary, settings);
             return summary.Completed ? ExitCodes.Done : ExitCodes.Interrupted;
         }
-        catch (Exception e) when (e is EnvironmentHangException or QdRunException)
+        catch (Exception e) when (e is EnvironmentHangException or QdRunException or RunFolderException)
         {
             Console.Error.WriteLine(TerminalText.Clean(e.Message));
             return ExitCodes.Failed;
@@ -189,7 +189,14 @@ public sealed class QdCommand : Command<QdCommand.Settings>
         {
             while (!search.Done && !cancel.IsCancellationRequested)
             {
-                var g = search.Step();
+                QdGeneration g;
+                try { g = search.Step(); }
+                catch (EnvironmentHangException e)
+                {
+                    // The generation is half done: the last checkpoint (a generation boundary) stays the resume point.
+                    run.WriteSummary(Summarize(config, search, run, Seconds(), "environment hung: " + e.Message));
+                    throw new QdRunException($"the environment '{config.Environment}' kept hanging: {e.Message} Resume from the last checkpoint with: rewire qd --resume {run.Path}");
+                }
                 var line = new JsonObject
                 {
                     ["generation"] = g.Generation,
@@ -210,13 +217,15 @@ public sealed class QdCommand : Command<QdCommand.Settings>
             }
         }
         Checkpoint();
-        var summary = new QdSummary(search.Done, run.Path, config.Environment, config.Algorithm, config.Seed, search.Evaluations, config.Budget, search.Generation,
-            search.EnvSteps, search.Coverage, double.IsFinite(search.BestReturn) ? search.BestReturn : null, search.ReachedGoal, search.GoalEvaluations,
-            search.FirstGoalEvaluation, search.Archive.Count, search.Evaluator.Failures, search.Evaluator.Timeouts, Math.Round(Seconds(), 3),
-            search.Done ? null : "interrupted");
+        var summary = Summarize(config, search, run, Seconds(), search.Done ? null : "interrupted");
         run.WriteSummary(summary);
         return summary;
     }
+
+    private static QdSummary Summarize(QdRunConfig config, QdSearch search, RunDirectory run, double seconds, string? stopReason) =>
+        new(search.Done && stopReason is null, run.Path, config.Environment, config.Algorithm, config.Seed, search.Evaluations, config.Budget, search.Generation,
+            search.EnvSteps, search.Coverage, double.IsFinite(search.BestReturn) ? search.BestReturn : null, search.ReachedGoal, search.GoalEvaluations,
+            search.FirstGoalEvaluation, search.Archive.Count, search.Evaluator.Failures, search.Evaluator.Timeouts, Math.Round(seconds, 3), stopReason);
 
     private static void Report(QdSummary s, Settings settings)
     {

@@ -113,6 +113,17 @@ public sealed class TechniqueMatrixTests(WarmStartFixture warm) : IClassFixture<
             if (kind == TechniqueKinds.RewardDesign && name != "none") Assert.Contains($"reward_design/{name}/", metrics[^1], StringComparison.Ordinal);
             return;
         }
+        if (d.Example[0] == "qd")
+        {
+            var args = d.Example.Where(a => a != "--json").Append($"run.output={Path.Combine(warm.Root, "qd")}").Append("--json").ToList();
+            var (code, output, err) = CliHarness.Run([.. args]);
+            Assert.True(code == 0, $"rewire {string.Join(' ', args)} exited {code}: {err}");
+            var summary = JsonNode.Parse(output)!.AsObject();
+            Assert.True(summary["completed"]!.GetValue<bool>(), output);
+            Assert.Equal(summary["budget"]!.GetValue<long>(), summary["evaluations"]!.GetValue<long>());
+            Assert.True(summary["coverage"]!.GetValue<double>() > 0, output);
+            return;
+        }
         if (d.Example[0] != "train")
         {
             var (code, output, err) = CliHarness.Run([.. d.Example]);

@@ -30,6 +30,9 @@ public static class ControlEnvironments
     private const string Sutton1996 = "Generalization in Reinforcement Learning: Successful Examples Using Sparse Coarse Coding (Sutton, NeurIPS 1996)";
     private const string GymnasiumPaper = "Gymnasium: A Standard Interface for Reinforcement Learning Environments (Towers et al., arXiv 2407.17032)";
 
+    private const string LehmanStanley2011 = "Abandoning Objectives: Evolution Through the Search for Novelty Alone (Lehman, Stanley, Evolutionary Computation 2011)";
+    private const string Paolo2021 = "Sparse Reward Exploration via Novelty Search and Emitters (Paolo, Coninx, Doncieux, Sigaud, GECCO 2021, arXiv 2102.03140)";
+
     /// <summary>Every registered environment.</summary>
     public static NamedRegistry<ControlEnvironmentSpec> Registry { get; } = CreateDefault();
 
@@ -50,6 +53,12 @@ public static class ControlEnvironments
             "Gymnasium's Pendulum-v1: swing a pendulum up and hold it with a torque in [-2, 2]; reward -(angle^2 + 0.1 speed^2 + 0.001 torque^2), 200-step limit.",
             GymnasiumPaper));
         KeyDoorEnvironments.RegisterAll(r);
+        r.Register("deceptive-maze", new ControlEnvironmentSpec("deceptive-maze", "Rewire/deceptive-maze", () => new DeceptiveMaze(sparse: false), DeceptiveMaze.DefaultTimeLimit,
+            "A point robot in a maze whose straight-line progress reward leads to a dead end under a wall below the goal; +10 at the goal, 400-step limit (quality-diversity test bed).",
+            LehmanStanley2011) { ExampleKeys = ["ppo.n_envs=2", "ppo.batch_size=64"] });
+        r.Register("deceptive-maze-sparse", new ControlEnvironmentSpec("deceptive-maze-sparse", "Rewire/deceptive-maze-sparse", () => new DeceptiveMaze(sparse: true), DeceptiveMaze.DefaultTimeLimit,
+            "The deceptive maze with the sparse reward only: +10 at the goal, 0 elsewhere, 400-step limit.", Paolo2021)
+        { ExampleKeys = ["ppo.n_envs=2", "ppo.batch_size=64"] });
         return r;
     }
 

@@ -47,7 +47,9 @@ public sealed class ListCommand : Command<ListCommand.Settings>
         .AddRange(BanditDescriptors.All)
         .AddRange(Rewire.Torch.Control.ControlAlgorithms.Descriptors)
         .AddRange(Rewire.Classic.Control.ControlEnvironments.Descriptors)
-        .AddRange(Rewire.Classic.Control.RewardDesigns.Descriptors);
+        .AddRange(Rewire.Classic.Control.RewardDesigns.Descriptors)
+        .AddRange(Rewire.Torch.QualityDiversity.QdAlgorithms.Descriptors)
+        .AddRange(Rewire.Classic.Offline.OfflineAlgorithms.Descriptors);
 
     /// <summary>The per-family name lists of earlier versions (family → kind), kept for scripts that read them.</summary>
     private static readonly (string Family, string Kind, string Key)[] Families =
@@ -69,6 +71,8 @@ public sealed class ListCommand : Command<ListCommand.Settings>
         ("control_algorithms", TechniqueKinds.ControlAlgorithm, "rewire control --algo"),
         ("control_environments", TechniqueKinds.ControlEnvironment, "rewire control --env"),
         ("reward_designs", TechniqueKinds.RewardDesign, "reward.design"),
+        ("qd_algorithms", TechniqueKinds.QdAlgorithm, "rewire qd --algo"),
+        ("offline_algorithms", TechniqueKinds.OfflineAlgorithm, "rewire offline --algo"),
     ];
 
     /// <summary>Family -> listed names.</summary>

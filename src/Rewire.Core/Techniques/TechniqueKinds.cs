@@ -25,11 +25,14 @@ public static class TechniqueKinds
     public const string ControlEnvironment = "control_environment";
     public const string ControlAlgorithm = "control_algorithm";
     public const string RewardDesign = "reward_design";
+    public const string QdAlgorithm = "qd_algorithm";
+    public const string OfflineAlgorithm = "offline_algorithm";
 
     /// <summary>Every kind, in the order `rewire list` shows them.</summary>
     public static readonly IReadOnlyList<string> All =
     [
         Recipe, Task, Objective, Estimator, LossAggregation, KlEstimator, Shaper, AdvantageShaper, RewardWeighting, Reward,
         Sampler, Rollout, Environment, BanditAlgorithm, BanditEnvironment, ControlAlgorithm, ControlEnvironment, RewardDesign,
+        QdAlgorithm, OfflineAlgorithm,
     ];
 }

@@ -1,0 +1,82 @@
+using System.Text.Json.Nodes;
+using Rewire.Classic.QualityDiversity;
+
+namespace Rewire.Torch.QualityDiversity;
+
+/// <summary>
+/// TAXONS ("Unsupervised Learning and Exploration of Reachable Outcome Space", Paolo, Laflaquière, Coninx, Doncieux,
+/// ICRA 2020, arXiv 1909.05508; code GPaolo/taxons): novelty search whose behaviour descriptor is not designed but learned
+/// by an autoencoder (<see cref="FrameAutoencoder"/>) from the final frame of each episode. Each generation selects the
+/// next population either by novelty in the latent space (mean distance to the k nearest latent codes of population,
+/// offspring and archive) or by surprise (the autoencoder's reconstruction error), each with probability 0.5 (the
+/// NoveltySurprise optimiser). The autoencoder is trained on the frames of population and archive after the first
+/// population and then every <see cref="QdOptions.AutoencoderEvery"/> generations, and every latent descriptor is
+/// recomputed after each training. Coverage is still measured on the hand-designed grid, which TAXONS never sees.
+/// </summary>
+public sealed class Taxons : NoveltySearch, IDisposable
+{
+    private readonly FrameAutoencoder _autoencoder;
+    private readonly Dictionary<long, (double[] Latent, double Error)> _codes = [];
+    private double _lastLoss = double.NaN;
+    private bool _surpriseThisGeneration;
+
+    public Taxons(EpisodeEvaluator evaluator, QdOptions options, long budget, int seed) : base(evaluator, options, budget, seed)
+    {
+        int frame = evaluator.Space.Frame(new float[evaluator.Controller.Inputs]).Length;
+        _autoencoder = new FrameAutoencoder(frame, options.LatentSize, unchecked((uint)seed * 2654435761L + 17));
+    }
+
+    public override string Name => "taxons";
+
+    public FrameAutoencoder Autoencoder => _autoencoder;
+
+    protected override double[] DescriptorOf(Evaluation e) => Code(e).Latent;
+
+    private (double[] Latent, double Error) Code(Evaluation e)
+    {
+        if (_codes.TryGetValue(e.Id, out var c)) return c;
+        var (latent, error) = _autoencoder.Encode([Evaluator.Space.Frame(e.FinalObservation)]);
+        c = (latent[0], error[0]);
+        _codes[e.Id] = c;
+        return c;
+    }
+
+    protected override IReadOnlyDictionary<string, double> StepCore()
+    {
+        bool initial = Population.Count == 0;
+        if (!initial) _surpriseThisGeneration = Rng.NextDouble() < 0.5;
+        var metrics = new Dictionary<string, double>(NoveltyGeneration(Remaining));
+        if (initial || Generation % Options.AutoencoderEvery == 0) TrainAutoencoder();
+        metrics["selected_by_surprise"] = !initial && _surpriseThisGeneration ? 1 : 0;
+        metrics["autoencoder_loss"] = _lastLoss;
+        return metrics;
+    }
+
+    protected override double[] SelectionScores(IReadOnlyList<Evaluation> candidates, List<double[]> reference) =>
+        _surpriseThisGeneration ? candidates.Select(e => Code(e).Error).ToArray() : base.SelectionScores(candidates, reference);
+
+    private void TrainAutoencoder()
+    {
+        var frames = Population.Concat(NoveltyArchive).Select(e => Evaluator.Space.Frame(e.FinalObservation)).ToList();
+        _lastLoss = _autoencoder.Train(frames, Options.AutoencoderEpochs, order => Rng.Shuffle(order.AsSpan()));
+        _codes.Clear();
+    }
+
+    protected override JsonObject SaveCore()
+    {
+        var o = base.SaveCore();
+        o["autoencoder"] = _autoencoder.Save();
+        o["autoencoder_loss"] = double.IsFinite(_lastLoss) ? _lastLoss : null;
+        return o;
+    }
+
+    protected override void RestoreCore(JsonObject state)
+    {
+        base.RestoreCore(state);
+        _autoencoder.Restore(state["autoencoder"] as JsonArray ?? throw new ArgumentException("the saved TAXONS state has no 'autoencoder'."));
+        _lastLoss = state["autoencoder_loss"] is { } l ? l.GetValue<double>() : double.NaN;
+        _codes.Clear();
+    }
+
+    public void Dispose() => _autoencoder.Dispose();
+}

@@ -36,8 +36,14 @@ public sealed record BehaviorSpace(string Name, double[] Low, double[] High, int
 
     public int Dimension => Low.Length;
 
+    /// <summary>Cells per dimension when they differ (null: <see cref="CellsPerDimension"/> on every dimension).</summary>
+    public int[]? Cells { get; init; }
+
+    /// <summary>The number of cells along dimension <paramref name="d"/>.</summary>
+    public int CellsAlong(int d) => Cells?[d] ?? CellsPerDimension;
+
     /// <summary>Number of cells of the grid.</summary>
-    public int CellCount => (int)Math.Pow(CellsPerDimension, Dimension);
+    public int CellCount => Enumerable.Range(0, Dimension).Aggregate(1, (n, d) => n * CellsAlong(d));
 
     /// <summary>The grid cell of <paramref name="descriptor"/> (coordinates clipped into the space).</summary>
     public int Cell(ReadOnlySpan<double> descriptor)
@@ -47,15 +53,17 @@ public sealed record BehaviorSpace(string Name, double[] Low, double[] High, int
         for (int d = 0; d < Dimension; d++)
         {
             double u = (descriptor[d] - Low[d]) / (High[d] - Low[d]);
-            int i = Math.Clamp((int)Math.Floor(u * CellsPerDimension), 0, CellsPerDimension - 1);
-            cell = cell * CellsPerDimension + i;
+            int n = CellsAlong(d);
+            int i = Math.Clamp((int)Math.Floor(u * n), 0, n - 1);
+            cell = cell * n + i;
         }
         return cell;
     }
 
     /// <summary>
     /// The behaviour space of a registered environment: the final (x, y) position for the deceptive maze (a 10 × 10 grid)
-    /// and for the key–door grids ((x, y) / (Size − 1), one cell per grid cell). Other environments have none.
+    /// and for the key–door grids the final cell and whether the key is held (one grid cell per position, two for the key).
+    /// Other environments have none.
     /// </summary>
     public static BehaviorSpace? For(string environment)
     {
@@ -64,11 +72,12 @@ public sealed record BehaviorSpace(string Name, double[] Low, double[] High, int
         if (KeyDoorEnvironments.Contains(environment))
         {
             int size = KeyDoorEnvironments.Variants[environment].Options.Size;
-            return new BehaviorSpace("final_cell", [0, 0], [1, 1], size, o =>
+            return new BehaviorSpace("final_cell_and_key", [0, 0, 0], [1, 1, 1], size, o =>
             {
                 int at = Array.IndexOf(o, 1f, 0, size * size);
-                return at < 0 ? [0, 0] : [(at % size + 0.5) / size, (at / size + 0.5) / size];
-            });
+                double key = o[size * size] > 0.5f ? 0.75 : 0.25;
+                return at < 0 ? [0, 0, key] : [(at % size + 0.5) / size, (at / size + 0.5) / size, key];
+            }) { Cells = [size, size, 2] };
         }
         return null;
     }

@@ -30,6 +30,21 @@ public class QdCoreTests
     }
 
     [Fact]
+    public void Key_door_descriptor_is_the_final_cell_and_the_key()
+    {
+        var space = BehaviorSpace.For("keydoor")!;
+        Assert.Equal(7 * 7 * 2, space.CellCount);
+        var obs = new float[50];
+        obs[3 * 7 + 2] = 1;   // x = 2, y = 3
+        obs[49] = 1;          // key held
+        var d = space.Describe(obs);
+        Assert.Equal([2.5 / 7, 3.5 / 7, 0.75], d);
+        Assert.Equal((2 * 7 + 3) * 2 + 1, space.Cell(d));
+        obs[49] = 0;
+        Assert.Equal((2 * 7 + 3) * 2, space.Cell(space.Describe(obs)));
+    }
+
+    [Fact]
     public void Novelty_is_the_mean_distance_to_the_k_nearest()
     {
         var reference = new List<double[]> { new[] { 0.0, 0.0 }, new[] { 3.0, 4.0 }, new[] { 1.0, 0.0 }, new[] { 0.0, 2.0 } };

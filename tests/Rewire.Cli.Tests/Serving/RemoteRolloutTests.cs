@@ -221,7 +221,7 @@ public sealed class RemoteLoraRolloutTests
             await using var server = await TestServer.StartAsync(model);
             var o = RewireProcess.Run(["train", $"model.path={model}", "model.lora.rank=4", "task.name=dataset", $"task.path={sums}", "task.verifier=numeric",
                 "task.format=boxed", "task.test_fraction=0.25", "rl.steps=3", "rl.sampler=uniform", "rl.prompts_per_step=2", "rl.group_size=2",
-                "rl.mini_batch_size=4", "rl.max_new_tokens=8", "rl.learning_rate=0.05", "rl.warmup_steps=0", "eval.samples=1", "eval.pass_k=1",
+                "rl.mini_batch_size=4", "rl.max_new_tokens=12", "rl.learning_rate=0.05", "rl.warmup_steps=0", "eval.samples=1", "eval.pass_k=1",
                 "rl.rollout=remote", $"rollout.endpoint={server.Address}v1", "-o", Path.Combine(dir, "runs"), "--json"], timeout: TimeSpan.FromMinutes(10));
             Assert.True(o.ExitCode == 0, o.ToString());
             var summary = JsonNode.Parse(o.Out)!;

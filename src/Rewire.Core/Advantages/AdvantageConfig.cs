@@ -27,5 +27,6 @@ public sealed record AdvantageConfig
     /// <summary>The base estimator that GRPO-N filters to negative advantages. Default: "grpo".</summary>
     public string? BaseEstimator { get; init; }
 
+    /// <summary>A configuration with every key null, so each estimator uses its own defaults.</summary>
     public static AdvantageConfig Default { get; } = new();
 }

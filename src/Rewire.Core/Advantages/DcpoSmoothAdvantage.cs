@@ -19,20 +19,23 @@ public sealed class DcpoSmoothAdvantage : IAdvantageEstimator, Rewire.Core.Techn
 {
     private readonly Dictionary<string, DcpoPromptState> _state = new(StringComparer.Ordinal);
 
+    /// <summary>Creates a DCPO estimator with no prompt visited yet.</summary>
+    /// <param name="epsilon">ε added to each standard deviation before dividing; finite and ≥ 0 (default 1e-6).</param>
     public DcpoSmoothAdvantage(double epsilon = 1e-6)
     {
         if (!(epsilon >= 0) || double.IsInfinity(epsilon)) throw new ArgumentOutOfRangeException(nameof(epsilon), $"DCPO epsilon is {epsilon}; it must be a finite value >= 0 (default 1e-6).");
         Epsilon = epsilon;
     }
 
+    /// <summary>ε added to the group and running standard deviations before dividing (≥ 0).</summary>
     public double Epsilon { get; }
 
+    /// <inheritdoc />
     public string Name => "dcpo";
 
     /// <summary>Per-prompt state (visits, running mean, running std), e.g. to save with a checkpoint.</summary>
     public IReadOnlyDictionary<string, DcpoPromptState> ExportState() => new Dictionary<string, DcpoPromptState>(_state, StringComparer.Ordinal);
 
-    /// <summary>Replaces the per-prompt state (e.g. from a checkpoint). Prompts not in it start fresh.</summary>
     /// <summary>The per-prompt statistics as JSON: {prompt id: [visits, mean, std]} (for checkpoints).</summary>
     public System.Text.Json.Nodes.JsonObject SaveState()
     {
@@ -56,6 +59,7 @@ public sealed class DcpoSmoothAdvantage : IAdvantageEstimator, Rewire.Core.Techn
         ImportState(imported);
     }
 
+    /// <summary>Replaces the per-prompt state (e.g. from a checkpoint). Prompts not in it start fresh.</summary>
     public void ImportState(IReadOnlyDictionary<string, DcpoPromptState> state)
     {
         ArgumentNullException.ThrowIfNull(state);
@@ -66,6 +70,7 @@ public sealed class DcpoSmoothAdvantage : IAdvantageEstimator, Rewire.Core.Techn
         foreach (var (prompt, s) in state) _state[prompt] = s;
     }
 
+    /// <inheritdoc />
     public AdvantageResult Compute(AdvantageInput input)
     {
         ArgumentNullException.ThrowIfNull(input);

@@ -7,6 +7,7 @@ namespace Rewire.Core.Advantages;
 /// </summary>
 public static class DrGrpoAdvantage
 {
+    /// <summary>The registry name of Dr. GRPO, <c>dr_grpo</c>.</summary>
     public const string Name = "dr_grpo";
 
     /// <summary>A GRPO estimator with std normalisation off, registered as "dr_grpo".</summary>

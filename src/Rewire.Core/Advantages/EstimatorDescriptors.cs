@@ -11,9 +11,13 @@ namespace Rewire.Core.Advantages;
 /// </summary>
 public static class EstimatorDescriptors
 {
+    /// <summary>The paper that introduced GRPO (cited by the GRPO-family descriptors).</summary>
     public const string GrpoPaper = "DeepSeekMath: Pushing the Limits of Mathematical Reasoning in Open Language Models (arXiv 2402.03300)";
+    /// <summary>The paper that introduced REINFORCE++ (cited by both REINFORCE++ descriptors).</summary>
     public const string ReinforcePlusPlusPaper = "REINFORCE++: A Simple and Efficient Approach for Aligning Large Language Models (arXiv 2501.03262)";
+    /// <summary>The paper that introduced RLOO.</summary>
     public const string RlooPaper = "Back to Basics: Revisiting REINFORCE Style Optimization for Learning from Human Feedback in LLMs (arXiv 2402.14740)";
+    /// <summary>Where the optimal token baseline estimators come from (verl, which has no separate paper for them).</summary>
     public const string VerlOtb = "Optimal token baseline of verl (HybridFlow: A Flexible and Efficient RLHF Framework, arXiv 2409.19256)";
 
     /// <summary>The estimators GRPO-N may filter (every one except itself).</summary>

@@ -12,6 +12,9 @@ namespace Rewire.Core.Advantages;
 /// </summary>
 public sealed class GaeAdvantage : IAdvantageEstimator
 {
+    /// <summary>Creates a GAE estimator.</summary>
+    /// <param name="gamma">Discount γ in [0, 1] (default 1, undiscounted).</param>
+    /// <param name="lambda">GAE λ in [0, 1]: 0 is one-step TD, 1 is the Monte-Carlo return minus the value (default 1).</param>
     public GaeAdvantage(double gamma = 1.0, double lambda = 1.0)
     {
         if (!(gamma >= 0 && gamma <= 1)) throw new ArgumentOutOfRangeException(nameof(gamma), $"GAE gamma is {gamma}; it must lie in [0, 1] (default 1.0).");
@@ -20,11 +23,15 @@ public sealed class GaeAdvantage : IAdvantageEstimator
         Lambda = lambda;
     }
 
+    /// <summary>Discount factor γ in [0, 1].</summary>
     public double Gamma { get; }
+    /// <summary>GAE mixing factor λ in [0, 1] (bias–variance trade-off between one-step TD and Monte-Carlo).</summary>
     public double Lambda { get; }
 
+    /// <inheritdoc />
     public string Name => "gae";
 
+    /// <inheritdoc />
     public AdvantageResult Compute(AdvantageInput input)
     {
         ArgumentNullException.ThrowIfNull(input);

@@ -10,16 +10,21 @@ namespace Rewire.Core.Advantages;
 /// </summary>
 public sealed class GpgAdvantage : OutcomeAdvantageEstimator
 {
+    /// <summary>Creates a GPG estimator.</summary>
+    /// <param name="fNorm">The constant f_norm that divides every centred score; finite and &gt; 0 (default 1).</param>
     public GpgAdvantage(double fNorm = 1.0)
     {
         if (!(fNorm > 0) || double.IsInfinity(fNorm)) throw new ArgumentOutOfRangeException(nameof(fNorm), $"GPG f_norm is {fNorm}; it must be a finite value > 0 (default 1.0).");
         FNorm = fNorm;
     }
 
+    /// <summary>The constant f_norm that divides every centred score (&gt; 0).</summary>
     public double FNorm { get; }
 
+    /// <inheritdoc />
     public override string Name => "gpg";
 
+    /// <inheritdoc />
     public override void ComputeOutcome(ReadOnlySpan<double> scores, ReadOnlySpan<int> groupIds, int groupCount, Span<double> advantages)
     {
         Validate(scores, groupIds, groupCount, advantages);

@@ -13,16 +13,22 @@ namespace Rewire.Core.Advantages;
 /// </summary>
 public sealed class GrpoAdvantage : OutcomeAdvantageEstimator
 {
+    /// <summary>Creates a GRPO estimator.</summary>
+    /// <param name="options">Std normalisation, ε and variance flooring; null uses <see cref="GrpoOptions"/>' defaults. Validated here.</param>
+    /// <param name="name">The registry name this instance reports (e.g. "dr_grpo" for the variant without std division).</param>
     public GrpoAdvantage(GrpoOptions? options = null, string name = "grpo")
     {
         Options = (options ?? new GrpoOptions()).Validated();
         Name = name;
     }
 
+    /// <summary>The validated options this estimator uses.</summary>
     public GrpoOptions Options { get; }
 
+    /// <inheritdoc />
     public override string Name { get; }
 
+    /// <inheritdoc />
     public override void ComputeOutcome(ReadOnlySpan<double> scores, ReadOnlySpan<int> groupIds, int groupCount, Span<double> advantages)
     {
         Validate(scores, groupIds, groupCount, advantages);

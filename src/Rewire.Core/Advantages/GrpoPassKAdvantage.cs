@@ -12,6 +12,9 @@ namespace Rewire.Core.Advantages;
 /// </summary>
 public sealed class GrpoPassKAdvantage : OutcomeAdvantageEstimator
 {
+    /// <summary>Creates a GRPO pass@k estimator.</summary>
+    /// <param name="epsilon">ε added to the group std before dividing; finite and ≥ 0 (default 1e-6).</param>
+    /// <param name="normalizeByStd">Whether to divide the best-minus-second gap by the group std (default true).</param>
     public GrpoPassKAdvantage(double epsilon = 1e-6, bool normalizeByStd = true)
     {
         if (!(epsilon >= 0) || double.IsInfinity(epsilon)) throw new ArgumentOutOfRangeException(nameof(epsilon), $"pass@k epsilon is {epsilon}; it must be a finite value >= 0 (default 1e-6).");
@@ -19,11 +22,15 @@ public sealed class GrpoPassKAdvantage : OutcomeAdvantageEstimator
         NormalizeByStd = normalizeByStd;
     }
 
+    /// <summary>ε added to the group std before dividing (≥ 0).</summary>
     public double Epsilon { get; }
+    /// <summary>Whether the best-minus-second gap is divided by the group std.</summary>
     public bool NormalizeByStd { get; }
 
+    /// <inheritdoc />
     public override string Name => "grpo_passk";
 
+    /// <inheritdoc />
     public override void ComputeOutcome(ReadOnlySpan<double> scores, ReadOnlySpan<int> groupIds, int groupCount, Span<double> advantages)
     {
         Validate(scores, groupIds, groupCount, advantages);

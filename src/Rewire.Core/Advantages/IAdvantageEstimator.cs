@@ -13,6 +13,9 @@ public interface IAdvantageEstimator
     /// <summary>The registry name (e.g. "grpo").</summary>
     string Name { get; }
 
+    /// <summary>Computes advantages and returns for one batch.</summary>
+    /// <param name="input">Token-level rewards, the response mask and whatever optional inputs this estimator needs.</param>
+    /// <returns>Advantages and returns, both <c>[B, L]</c>.</returns>
     AdvantageResult Compute(AdvantageInput input);
 }
 
@@ -33,6 +36,9 @@ public interface IOutcomeAdvantageEstimator : IAdvantageEstimator
 /// <summary>Inputs of an advantage estimator; which optional ones are required depends on the estimator.</summary>
 public sealed record AdvantageInput
 {
+    /// <summary>Creates the input from the two matrices every estimator reads.</summary>
+    /// <param name="tokenLevelRewards"><c>[B, L]</c> reward of each response position (an outcome reward usually sits on the last valid token).</param>
+    /// <param name="responseMask"><c>[B, L]</c> 1 for a position the policy generated and 0 for padding or observation tokens; same shape as the rewards.</param>
     public AdvantageInput(TokenMatrix tokenLevelRewards, TokenMatrix responseMask)
     {
         ArgumentNullException.ThrowIfNull(tokenLevelRewards);
@@ -71,8 +77,11 @@ public sealed record AdvantageInput
     /// <summary>[B, L] 1 at the last token of each step (turn) and 0 elsewhere (OPRL).</summary>
     public TokenMatrix? StepEndMask { get; init; }
 
+    /// <summary>B, the number of responses (rows) in the batch.</summary>
     public int BatchSize => TokenLevelRewards.Rows;
 
+    /// <summary>Returns <see cref="Index"/>, or throws a message naming the estimator when it is missing or its size is not B.</summary>
+    /// <param name="estimator">The estimator's name, used in the error message.</param>
     public GroupIndex RequireIndex(string estimator)
     {
         var index = Index ?? throw new ArgumentException($"Estimator '{estimator}' groups responses by prompt and needs AdvantageInput.Index (one group label per row).", nameof(Index));
@@ -80,6 +89,10 @@ public sealed record AdvantageInput
         return index;
     }
 
+    /// <summary>Returns <paramref name="matrix"/> when it is present and <c>[B, L]</c>, or throws a message naming the estimator and the missing input.</summary>
+    /// <param name="matrix">The optional input to check.</param>
+    /// <param name="name">The input's property name, used in the error message.</param>
+    /// <param name="estimator">The estimator's name, used in the error message.</param>
     public TokenMatrix RequireMatrix(TokenMatrix? matrix, string name, string estimator)
     {
         if (matrix is null) throw new ArgumentException($"Estimator '{estimator}' needs AdvantageInput.{name} ([B, L] = [{BatchSize}, {TokenLevelRewards.Cols}]).", name);

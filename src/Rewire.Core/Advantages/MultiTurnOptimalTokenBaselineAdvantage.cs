@@ -13,6 +13,10 @@ namespace Rewire.Core.Advantages;
 /// </summary>
 public sealed class MultiTurnOptimalTokenBaselineAdvantage : IAdvantageEstimator
 {
+    /// <summary>Creates a multi-turn optimal token baseline estimator.</summary>
+    /// <param name="epsilon">ε added to the baseline's denominator; finite and ≥ 0 (default 1e-8).</param>
+    /// <param name="handleZeroTail">Whether to zero the baseline of a group's unique longest trajectory past the second-longest length (default true).</param>
+    /// <param name="name">The registry name this instance reports.</param>
     public MultiTurnOptimalTokenBaselineAdvantage(double epsilon = 1e-8, bool handleZeroTail = true, string name = "tir_optimal_token_baseline")
     {
         if (!(epsilon >= 0) || double.IsInfinity(epsilon)) throw new ArgumentOutOfRangeException(nameof(epsilon), $"OTB epsilon is {epsilon}; it must be a finite value >= 0 (default 1e-8).");
@@ -21,10 +25,14 @@ public sealed class MultiTurnOptimalTokenBaselineAdvantage : IAdvantageEstimator
         Name = name;
     }
 
+    /// <summary>ε added to the baseline's weight sum before dividing (≥ 0).</summary>
     public double Epsilon { get; }
+    /// <summary>Whether the baseline of a group's unique longest trajectory is zeroed from the second-longest length on (otherwise its tail would be compared with itself).</summary>
     public bool HandleZeroTail { get; }
+    /// <inheritdoc />
     public string Name { get; }
 
+    /// <inheritdoc />
     public AdvantageResult Compute(AdvantageInput input)
     {
         ArgumentNullException.ThrowIfNull(input);

@@ -12,6 +12,10 @@ namespace Rewire.Core.Advantages;
 /// </summary>
 public sealed class NegativeOnlyAdvantage : IAdvantageEstimator
 {
+    /// <summary>Creates GRPO-N on top of a base estimator.</summary>
+    /// <param name="baseEstimator">The estimator whose advantages are filtered (default in the registry: GRPO).</param>
+    /// <param name="selection">Which sign to keep: Negative (GRPO-N) or Positive (its complement).</param>
+    /// <param name="renormalizeNegatives">Whether to rescale each group's kept advantages by G / (responses with a kept token).</param>
     public NegativeOnlyAdvantage(IAdvantageEstimator baseEstimator, AdvantageSign selection = AdvantageSign.Negative, bool renormalizeNegatives = false)
     {
         ArgumentNullException.ThrowIfNull(baseEstimator);
@@ -21,12 +25,17 @@ public sealed class NegativeOnlyAdvantage : IAdvantageEstimator
         RenormalizeNegatives = renormalizeNegatives;
     }
 
+    /// <summary>The estimator whose advantages are filtered by sign.</summary>
     public IAdvantageEstimator Base { get; }
+    /// <summary>Which sign of advantage is kept; the other is set to 0.</summary>
     public AdvantageSign Selection { get; }
+    /// <summary>Whether each group's kept advantages are multiplied by G / (number of its responses with a kept token).</summary>
     public bool RenormalizeNegatives { get; }
 
+    /// <inheritdoc />
     public string Name => "grpo_n";
 
+    /// <inheritdoc />
     public AdvantageResult Compute(AdvantageInput input)
     {
         ArgumentNullException.ThrowIfNull(input);

@@ -10,8 +10,10 @@ namespace Rewire.Core.Advantages;
 /// </summary>
 public sealed class OpoAdvantage : IAdvantageEstimator
 {
+    /// <inheritdoc />
     public string Name => "opo";
 
+    /// <inheritdoc />
     public AdvantageResult Compute(AdvantageInput input)
     {
         ArgumentNullException.ThrowIfNull(input);

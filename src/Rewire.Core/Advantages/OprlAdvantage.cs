@@ -14,6 +14,9 @@ namespace Rewire.Core.Advantages;
 /// </summary>
 public sealed class OprlAdvantage : IAdvantageEstimator
 {
+    /// <summary>Creates an OPRL estimator.</summary>
+    /// <param name="alpha">Weight α ≥ 0 of the step advantage A^S (default 1; 0 gives episode advantages only).</param>
+    /// <param name="epsilon">ε added to both standard deviations; finite and ≥ 0 (default 1e-6).</param>
     public OprlAdvantage(double alpha = 1.0, double epsilon = 1e-6)
     {
         if (!double.IsFinite(alpha) || alpha < 0) throw new ArgumentOutOfRangeException(nameof(alpha), $"OPRL alpha is {alpha}; it must be a finite value >= 0 (default 1).");
@@ -22,11 +25,15 @@ public sealed class OprlAdvantage : IAdvantageEstimator
         Epsilon = epsilon;
     }
 
+    /// <summary>Weight α ≥ 0 of the step advantage A^S relative to the episode advantage A^E.</summary>
     public double Alpha { get; }
+    /// <summary>ε added to the episode and step standard deviations before dividing.</summary>
     public double Epsilon { get; }
 
+    /// <inheritdoc />
     public string Name => "oprl";
 
+    /// <inheritdoc />
     public AdvantageResult Compute(AdvantageInput input)
     {
         ArgumentNullException.ThrowIfNull(input);

@@ -14,6 +14,9 @@ namespace Rewire.Core.Advantages;
 /// </summary>
 public sealed class OptimalTokenBaselineAdvantage : IAdvantageEstimator
 {
+    /// <summary>Creates an optimal token baseline estimator.</summary>
+    /// <param name="epsilon">ε added to the baseline's denominator; finite and ≥ 0 (default 1e-8).</param>
+    /// <param name="handleZeroTail">Whether to zero the baseline of a group's unique longest trajectory past the second-longest length (default false).</param>
     public OptimalTokenBaselineAdvantage(double epsilon = 1e-8, bool handleZeroTail = false)
     {
         if (!(epsilon >= 0) || double.IsInfinity(epsilon)) throw new ArgumentOutOfRangeException(nameof(epsilon), $"OTB epsilon is {epsilon}; it must be a finite value >= 0 (default 1e-8).");
@@ -21,11 +24,15 @@ public sealed class OptimalTokenBaselineAdvantage : IAdvantageEstimator
         HandleZeroTail = handleZeroTail;
     }
 
+    /// <summary>ε added to the baseline's weight sum before dividing (≥ 0).</summary>
     public double Epsilon { get; }
+    /// <summary>Whether the baseline of a group's unique longest trajectory is zeroed from column (second-longest length) on.</summary>
     public bool HandleZeroTail { get; }
 
+    /// <inheritdoc />
     public string Name => "optimal_token_baseline";
 
+    /// <inheritdoc />
     public AdvantageResult Compute(AdvantageInput input)
     {
         ArgumentNullException.ThrowIfNull(input);

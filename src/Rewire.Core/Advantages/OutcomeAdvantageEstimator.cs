@@ -10,10 +10,13 @@ namespace Rewire.Core.Advantages;
 /// </summary>
 public abstract class OutcomeAdvantageEstimator : IOutcomeAdvantageEstimator
 {
+    /// <inheritdoc />
     public abstract string Name { get; }
 
+    /// <inheritdoc />
     public abstract void ComputeOutcome(ReadOnlySpan<double> scores, ReadOnlySpan<int> groupIds, int groupCount, Span<double> advantages);
 
+    /// <inheritdoc />
     public AdvantageResult Compute(AdvantageInput input)
     {
         ArgumentNullException.ThrowIfNull(input);

@@ -18,6 +18,8 @@ namespace Rewire.Core.Advantages;
 /// </summary>
 public sealed class PrimeAdvantage : IAdvantageEstimator
 {
+    /// <summary>Creates a PRIME estimator.</summary>
+    /// <param name="options">Coefficients, discount and leave-one-out form; null uses <see cref="PrimeOptions"/>' defaults (c_p = c_o = 5, γ = 1, code form).</param>
     public PrimeAdvantage(PrimeOptions? options = null)
     {
         Options = options ?? new PrimeOptions();
@@ -25,10 +27,13 @@ public sealed class PrimeAdvantage : IAdvantageEstimator
         if (!double.IsFinite(Options.ProcessCoef) || !double.IsFinite(Options.OutcomeCoef)) throw new ArgumentOutOfRangeException(nameof(options), "PRIME coefficients must be finite (defaults 5 and 5).");
     }
 
+    /// <summary>The options this estimator uses.</summary>
     public PrimeOptions Options { get; }
 
+    /// <inheritdoc />
     public string Name => "prime";
 
+    /// <inheritdoc />
     public AdvantageResult Compute(AdvantageInput input)
     {
         ArgumentNullException.ThrowIfNull(input);

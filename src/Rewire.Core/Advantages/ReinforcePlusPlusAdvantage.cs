@@ -11,16 +11,21 @@ namespace Rewire.Core.Advantages;
 /// </summary>
 public sealed class ReinforcePlusPlusAdvantage : IAdvantageEstimator
 {
+    /// <summary>Creates a REINFORCE++ estimator.</summary>
+    /// <param name="gamma">Discount γ in [0, 1] of the return-to-go (default 1).</param>
     public ReinforcePlusPlusAdvantage(double gamma = 1.0)
     {
         if (!(gamma >= 0 && gamma <= 1)) throw new ArgumentOutOfRangeException(nameof(gamma), $"REINFORCE++ gamma is {gamma}; it must lie in [0, 1] (default 1.0).");
         Gamma = gamma;
     }
 
+    /// <summary>Discount γ in [0, 1] of the per-token return-to-go.</summary>
     public double Gamma { get; }
 
+    /// <inheritdoc />
     public string Name => "reinforce_plus_plus";
 
+    /// <inheritdoc />
     public AdvantageResult Compute(AdvantageInput input)
     {
         ArgumentNullException.ThrowIfNull(input);

@@ -10,8 +10,10 @@ namespace Rewire.Core.Advantages;
 /// </summary>
 public sealed class ReinforcePlusPlusBaselineAdvantage : IAdvantageEstimator
 {
+    /// <inheritdoc />
     public string Name => "reinforce_plus_plus_baseline";
 
+    /// <inheritdoc />
     public AdvantageResult Compute(AdvantageInput input)
     {
         ArgumentNullException.ThrowIfNull(input);

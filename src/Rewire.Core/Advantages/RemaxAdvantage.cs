@@ -10,8 +10,10 @@ namespace Rewire.Core.Advantages;
 /// </summary>
 public sealed class RemaxAdvantage : IAdvantageEstimator
 {
+    /// <inheritdoc />
     public string Name => "remax";
 
+    /// <inheritdoc />
     public AdvantageResult Compute(AdvantageInput input)
     {
         ArgumentNullException.ThrowIfNull(input);

@@ -11,6 +11,9 @@ namespace Rewire.Core.Advantages;
 /// </summary>
 public sealed class RlooAdvantage : OutcomeAdvantageEstimator
 {
+    /// <summary>Creates an RLOO estimator.</summary>
+    /// <param name="singleton">What a group of one gets: 0 (default) or its raw score.</param>
+    /// <param name="name">The registry name this instance reports.</param>
     public RlooAdvantage(RlooSingleton singleton = RlooSingleton.Zero, string name = "rloo")
     {
         if (!Enum.IsDefined(singleton)) throw new ArgumentOutOfRangeException(nameof(singleton), $"Unknown RLOO singleton rule {singleton}; use Zero or RawScore.");
@@ -18,10 +21,13 @@ public sealed class RlooAdvantage : OutcomeAdvantageEstimator
         Name = name;
     }
 
+    /// <summary>What a group of one response gets, since it has no other sample to form a baseline.</summary>
     public RlooSingleton Singleton { get; }
 
+    /// <inheritdoc />
     public override string Name { get; }
 
+    /// <inheritdoc />
     public override void ComputeOutcome(ReadOnlySpan<double> scores, ReadOnlySpan<int> groupIds, int groupCount, Span<double> advantages)
     {
         Validate(scores, groupIds, groupCount, advantages);

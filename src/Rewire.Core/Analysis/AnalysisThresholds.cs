@@ -36,6 +36,8 @@ public sealed record AnalysisThresholds
     /// <summary>The multiplicative (KRC) attribution is exact over all subsets of components; above this many components it is left out. <value>The default value is 10.</value></summary>
     public int MaxCombinationComponents { get; init; } = 10;
 
+    /// <summary>Whether a reward component counts as a format component: its name contains one of <see cref="FormatComponentMarkers"/>, ignoring case.</summary>
+    /// <param name="name">The component's name as the reward pipeline logs it.</param>
     public bool IsFormatComponent(string name) =>
         FormatComponentMarkers.Any(m => name.Contains(m, StringComparison.OrdinalIgnoreCase));
 }

@@ -5,6 +5,10 @@ namespace Rewire.Core.Analysis;
 /// <summary>The per-component contributions of a run's sampled rewards (see <see cref="ComponentContribution"/>).</summary>
 public static class ComponentAnalysis
 {
+    /// <summary>One contribution per component of <paramref name="m"/>: its mean weight and value, its share of the total reward's variance, and its correlation with correctness (per sample and, against the step's <c>accuracy</c> metric, per step).</summary>
+    /// <param name="m">The weighted component matrix of the run's samples.</param>
+    /// <param name="run">The run, for its per-step <c>accuracy</c> series.</param>
+    /// <returns>The contributions in the matrix's component order.</returns>
     public static IReadOnlyList<ComponentContribution> Contributions(ComponentMatrix m, RunData run)
     {
         var totals = m.Totals;

@@ -35,7 +35,9 @@ public sealed class ComponentMatrix
     /// <summary>[sample][component] weighted values w·r.</summary>
     public double[][] Weighted { get; }
 
+    /// <summary>Per sample: the training step it was drawn at.</summary>
     public int[] Steps { get; }
+    /// <summary>Per sample: whether the verifier judged it correct, or null when the sample records no correctness.</summary>
     public bool?[] Correct { get; }
 
     /// <summary>Σ_k w_k·r_k per sample.</summary>
@@ -50,6 +52,7 @@ public sealed class ComponentMatrix
     /// <summary>Per component: its mean weight over the samples.</summary>
     public double[] MeanWeights { get; }
 
+    /// <summary>The number of samples (rows).</summary>
     public int Count => Totals.Length;
 
     /// <summary>The component matrix of <paramref name="run"/>'s samples with finite rewards.</summary>

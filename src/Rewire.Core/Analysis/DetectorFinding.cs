@@ -33,6 +33,7 @@ public sealed record DetectorFinding(
     string Message,
     IReadOnlyDictionary<string, double> Evidence)
 {
+    /// <summary>True when <see cref="Status"/> is <see cref="DetectorStatus.Fired"/>.</summary>
     public bool Fired => Status == DetectorStatus.Fired;
 
     internal static DetectorFinding NotApplicable(string detector, string statistic, double threshold, string why) =>

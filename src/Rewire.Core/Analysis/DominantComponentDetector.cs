@@ -10,9 +10,12 @@ namespace Rewire.Core.Analysis;
 /// </summary>
 public sealed class DominantComponentDetector : IRewardDetector
 {
+    /// <summary>The detector's name in reports and JSON, <c>dominant_component</c>.</summary>
     public const string DetectorName = "dominant_component";
+    /// <inheritdoc />
     public string Name => DetectorName;
 
+    /// <inheritdoc />
     public DetectorFinding Detect(DetectorInput input)
     {
         var t = input.Thresholds;

@@ -10,9 +10,12 @@ namespace Rewire.Core.Analysis;
 /// </summary>
 public sealed class FormatOnlyGainsDetector : IRewardDetector
 {
+    /// <summary>The detector's name in reports and JSON, <c>format_only_gains</c>.</summary>
     public const string DetectorName = "format_only_gains";
+    /// <inheritdoc />
     public string Name => DetectorName;
 
+    /// <inheritdoc />
     public DetectorFinding Detect(DetectorInput input)
     {
         var t = input.Thresholds;

@@ -14,9 +14,12 @@ namespace Rewire.Core.Analysis;
 /// </summary>
 public sealed class LengthDriftDetector : IRewardDetector
 {
+    /// <summary>The detector's name in reports and JSON, <c>length_drift</c>.</summary>
     public const string DetectorName = "length_drift";
+    /// <inheritdoc />
     public string Name => DetectorName;
 
+    /// <inheritdoc />
     public DetectorFinding Detect(DetectorInput input)
     {
         var t = input.Thresholds;

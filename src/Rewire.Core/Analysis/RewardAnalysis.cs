@@ -5,11 +5,12 @@ namespace Rewire.Core.Analysis;
 /// <summary>Held-out accuracy before and after RL (summary.json).</summary>
 public sealed record HeldOutAccuracy(double Before, double After)
 {
+    /// <summary>Accuracy after RL minus accuracy before (a fraction; positive means RL helped).</summary>
     public double Change => After - Before;
 }
 
 /// <summary>
-/// "What did my reward reward?": the result of <see cref="RewardAnalyzer.Analyze"/> on one run. `rewire analyze --json`
+/// "What did my reward reward?": the result of <see cref="RewardAnalyzer.Analyze(RunData, AnalysisThresholds?)"/> on one run. `rewire analyze --json`
 /// prints it (snake_case), and the run report shows it.
 /// </summary>
 public sealed record RewardAnalysis

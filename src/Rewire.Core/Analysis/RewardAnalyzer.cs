@@ -17,6 +17,9 @@ public static class RewardAnalyzer
     /// <exception cref="Runs.RunFolderException">The path is not a run folder.</exception>
     public static RewardAnalysis Analyze(string runFolder, AnalysisThresholds? thresholds = null) => Analyze(RunReader.Read(runFolder), thresholds);
 
+    /// <summary>Analyses an already read run: component contributions, the additive versus multiplicative comparison and every detector's finding.</summary>
+    /// <param name="run">The run's data as <see cref="RunReader"/> read it.</param>
+    /// <param name="thresholds">The detectors' thresholds; null uses the defaults of <see cref="AnalysisThresholds"/>.</param>
     public static RewardAnalysis Analyze(RunData run, AnalysisThresholds? thresholds = null)
     {
         var t = thresholds ?? new AnalysisThresholds();

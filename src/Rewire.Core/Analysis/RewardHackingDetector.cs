@@ -13,9 +13,12 @@ namespace Rewire.Core.Analysis;
 /// </summary>
 public sealed class RewardHackingDetector : IRewardDetector
 {
+    /// <summary>The detector's name in reports and JSON, <c>reward_hacking</c>.</summary>
     public const string DetectorName = "reward_hacking";
+    /// <inheritdoc />
     public string Name => DetectorName;
 
+    /// <inheritdoc />
     public DetectorFinding Detect(DetectorInput input)
     {
         var t = input.Thresholds;

@@ -3,6 +3,7 @@ namespace Rewire.Core.Analysis;
 /// <summary>The few plain statistics the analysis needs (population moments; nulls where a statistic is undefined).</summary>
 public static class Statistics
 {
+    /// <summary>Arithmetic mean of <paramref name="x"/>; 0 for an empty series.</summary>
     public static double Mean(IReadOnlyList<double> x) => x.Count == 0 ? 0 : x.Average();
 
     /// <summary>Population covariance of two equally long series.</summary>
@@ -15,6 +16,7 @@ public static class Statistics
         return s / x.Count;
     }
 
+    /// <summary>Population standard deviation of <paramref name="x"/> (divides by n); 0 for an empty or constant series.</summary>
     public static double StandardDeviation(IReadOnlyList<double> x) => Math.Sqrt(Math.Max(0, Covariance(x, x)));
 
     /// <summary>

@@ -26,9 +26,11 @@ public interface IValidatableOptions
 public sealed class ConfigurationException(IReadOnlyList<string> errors)
     : Exception("Invalid configuration:" + Environment.NewLine + string.Join(Environment.NewLine, errors.Select(e => "  - " + e)))
 {
+    /// <summary>Every problem found, one message per key, each saying what to change.</summary>
     public IReadOnlyList<string> Errors { get; } = errors;
 }
 
+/// <summary>Binds flat, dotted, snake_case configuration keys (<c>rl.learning_rate=1e-4</c>, from a JSON file or the command line) onto typed options objects and validates them ([Range] attributes and <see cref="IValidatableOptions"/>) before any work starts.</summary>
 public static class OptionsBinder
 {
     /// <summary>Creates <typeparamref name="T"/> with its defaults, applies <paramref name="values"/> in order, validates, and throws all problems at once.</summary>
@@ -150,7 +152,7 @@ public static class OptionsBinder
         return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes))[..16];
     }
 
-    /// <summary>Every dotted key <typeparamref name="T"/> accepts, with its type and default (for `rewire list` and docs).</summary>
+    /// <summary>Every dotted key the options type of <paramref name="defaults"/> accepts, with its type and default (for `rewire list` and docs).</summary>
     public static IEnumerable<(string Key, Type Type, object? Default)> Keys(object defaults, string prefix = "")
     {
         foreach (var p in Properties(defaults.GetType()))
@@ -328,8 +330,10 @@ public static class OptionsBinder
     private static bool IsNested(Type t) =>
         t.IsClass && t != typeof(string) && !typeof(System.Collections.IEnumerable).IsAssignableFrom(t) && t.GetConstructor(Type.EmptyTypes) is not null;
 
+    /// <summary>The configuration key segment of an options property: its name in snake_case (<c>LearningRate</c> → <c>learning_rate</c>).</summary>
     public static string KeyOf(PropertyInfo p) => SnakeCase(p.Name);
 
+    /// <summary>Converts a PascalCase identifier to snake_case (<c>MaxNewTokens</c> → <c>max_new_tokens</c>).</summary>
     public static string SnakeCase(string name)
     {
         var sb = new StringBuilder(name.Length + 4);

@@ -10,6 +10,10 @@ public sealed class AdaptiveKlController : IKlController
     /// <summary>Bound of the clipped proportional error (0.2 in the paper and verl).</summary>
     public const double ErrorClip = 0.2;
 
+    /// <summary>Creates an adaptive controller.</summary>
+    /// <param name="initKlCoef">The starting β, finite and ≥ 0.</param>
+    /// <param name="targetKl">The KL (nats per token) the controller steers towards, &gt; 0.</param>
+    /// <param name="horizon">The number of steps over which a full clipped error changes β by its own size, &gt; 0.</param>
     public AdaptiveKlController(double initKlCoef, double targetKl, double horizon)
     {
         if (!(initKlCoef >= 0) || double.IsInfinity(initKlCoef)) throw new ArgumentOutOfRangeException(nameof(initKlCoef), $"init_kl_coef is {initKlCoef}; it must be a finite value >= 0.");
@@ -20,10 +24,14 @@ public sealed class AdaptiveKlController : IKlController
         Horizon = horizon;
     }
 
+    /// <summary>The current KL coefficient β.</summary>
     public double Value { get; private set; }
+    /// <summary>The target KL (nats per token).</summary>
     public double Target { get; }
+    /// <summary>The horizon (in steps) that sets how fast β adapts.</summary>
     public double Horizon { get; }
 
+    /// <inheritdoc />
     public void Update(double currentKl, int steps)
     {
         if (double.IsNaN(currentKl)) throw new ArgumentException("The observed KL is NaN; check the log-probabilities fed to the KL estimate.", nameof(currentKl));

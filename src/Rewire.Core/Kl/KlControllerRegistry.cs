@@ -18,6 +18,7 @@ public sealed class KlControllerRegistry
 {
     private readonly NamedRegistry<Func<KlControllerConfig, IKlController>> _factories = new("KL controller");
 
+    /// <summary>The shared registry with the built-in controllers (see <see cref="CreateDefault"/>).</summary>
     public static KlControllerRegistry Default { get; } = CreateDefault();
 
     /// <summary>The registered names, sorted.</summary>
@@ -30,6 +31,7 @@ public sealed class KlControllerRegistry
     public IKlController Create(string name, KlControllerConfig? config = null) =>
         _factories.Get(name)(config ?? new KlControllerConfig());
 
+    /// <summary>A new registry holding <c>fixed</c> (<see cref="FixedKlController"/>) and <c>adaptive</c> (<see cref="AdaptiveKlController"/>); register more on it.</summary>
     public static KlControllerRegistry CreateDefault()
     {
         var registry = new KlControllerRegistry();

@@ -10,6 +10,7 @@ namespace Rewire.Core.MultiObjective;
 /// </summary>
 public sealed class GradientWeighting : IRewardWeighting, IGradientFeedback, Rewire.Core.Techniques.IStatefulTechnique
 {
+    /// <summary>The registry name, <c>gradient</c>.</summary>
     public const string RegistryName = "gradient";
 
     private double[] _weights;
@@ -37,16 +38,23 @@ public sealed class GradientWeighting : IRewardWeighting, IGradientFeedback, Rew
         _accumulated = new double[_weights.Length];
     }
 
+    /// <inheritdoc />
     public string Name => RegistryName;
+    /// <inheritdoc />
     public IReadOnlyList<string> Objectives { get; }
+    /// <inheritdoc />
     public IReadOnlyList<double> Weights => _weights;
+    /// <summary>Always 1: gradient weighting changes the weights, never the reward's scale.</summary>
     public double RewardScale => 1.0;
+    /// <summary>The regularisation factor λ of the mirror step <c>w ← softmax(log w + η·s/λ)</c>; smaller λ moves the weights faster.</summary>
     public double Regularization { get; }
+    /// <summary>How many <see cref="ObserveGradients"/> calls are averaged before the weights are updated.</summary>
     public int AccumulationSteps { get; }
 
     /// <summary>The influence scores of the last completed update.</summary>
     public IReadOnlyList<double> LastInfluence { get; private set; } = [];
 
+    /// <inheritdoc />
     public double Scalarise(ReadOnlySpan<double> objectiveRewards) => WeightingChecks.Dot(_weights, objectiveRewards, RegistryName);
 
     /// <summary>s_k = Σ_j ⟨g_k, g_j⟩ = ⟨g_k, Σ_j g_j⟩.</summary>
@@ -76,6 +84,7 @@ public sealed class GradientWeighting : IRewardWeighting, IGradientFeedback, Rew
         return s;
     }
 
+    /// <inheritdoc />
     public bool ObserveGradients(IReadOnlyList<double[]> gradients, double learningRate)
     {
         ArgumentNullException.ThrowIfNull(gradients);

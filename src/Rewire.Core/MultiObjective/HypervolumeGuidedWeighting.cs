@@ -11,6 +11,7 @@ namespace Rewire.Core.MultiObjective;
 /// </summary>
 public sealed class HypervolumeGuidedWeighting : IRewardWeighting, IValidationFeedback, Rewire.Core.Techniques.IStatefulTechnique
 {
+    /// <summary>The registry name, <c>hypervolume</c>.</summary>
     public const string RegistryName = "hypervolume";
 
     private readonly double[] _weights;
@@ -39,8 +40,11 @@ public sealed class HypervolumeGuidedWeighting : IRewardWeighting, IValidationFe
         if (_reference.Any(x => !double.IsFinite(x))) throw new ArgumentException("the reference point must be finite.", nameof(reference));
     }
 
+    /// <inheritdoc />
     public string Name => RegistryName;
+    /// <inheritdoc />
     public IReadOnlyList<string> Objectives { get; }
+    /// <inheritdoc />
     public IReadOnlyList<double> Weights => _weights;
 
     /// <summary>The meta-reward of the last validation (1 before any).</summary>
@@ -55,8 +59,10 @@ public sealed class HypervolumeGuidedWeighting : IRewardWeighting, IValidationFe
     /// <summary>m = 0.5 + 1.5·tanh(c).</summary>
     public static double MetaReward(double contribution) => 0.5 + 1.5 * Math.Tanh(Math.Max(0, contribution));
 
+    /// <inheritdoc />
     public double Scalarise(ReadOnlySpan<double> objectiveRewards) => RewardScale * WeightingChecks.Dot(_weights, objectiveRewards, RegistryName);
 
+    /// <inheritdoc />
     public HypervolumeStep ObserveValidation(long step, ReadOnlySpan<double> objectiveValues)
     {
         if (objectiveValues.Length != _weights.Length)

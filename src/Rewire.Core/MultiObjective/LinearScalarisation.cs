@@ -6,10 +6,14 @@ namespace Rewire.Core.MultiObjective;
 /// </summary>
 public sealed class LinearScalarisation : IRewardWeighting
 {
+    /// <summary>The registry name, <c>linear</c>.</summary>
     public const string RegistryName = "linear";
 
     private readonly double[] _weights;
 
+    /// <summary>Creates a fixed linear scalarisation.</summary>
+    /// <param name="objectives">The objective (reward component) names, in order.</param>
+    /// <param name="weights">One weight ≥ 0 per objective; they must sum to 1.</param>
     public LinearScalarisation(IReadOnlyList<string> objectives, IReadOnlyList<double> weights)
     {
         ArgumentNullException.ThrowIfNull(weights);
@@ -19,10 +23,15 @@ public sealed class LinearScalarisation : IRewardWeighting
         Objectives = [.. objectives];
     }
 
+    /// <inheritdoc />
     public string Name => RegistryName;
+    /// <inheritdoc />
     public IReadOnlyList<string> Objectives { get; }
+    /// <inheritdoc />
     public IReadOnlyList<double> Weights => _weights;
+    /// <summary>Always 1: the scalarised reward is not rescaled.</summary>
     public double RewardScale => 1.0;
 
+    /// <inheritdoc />
     public double Scalarise(ReadOnlySpan<double> objectiveRewards) => WeightingChecks.Dot(_weights, objectiveRewards, RegistryName);
 }

@@ -59,7 +59,9 @@ public sealed class MultiObjectiveLog
         _reference = reference?.ToArray();
     }
 
+    /// <summary>The Pareto front of the objective values recorded so far.</summary>
     public ParetoFrontTracker Front => _front;
+    /// <summary>Every recorded step, in order.</summary>
     public IReadOnlyList<MultiObjectiveRecord> History => _history;
 
     /// <summary>Records step <paramref name="step"/>'s weights and, when given, its objective values.</summary>

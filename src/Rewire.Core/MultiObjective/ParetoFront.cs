@@ -25,7 +25,9 @@ public sealed class ParetoFrontTracker
         _maximize = maximize is null ? Enumerable.Repeat(true, objectives.Count).ToArray() : [.. maximize];
     }
 
+    /// <summary>The objective names, in the order of each point's values.</summary>
     public IReadOnlyList<string> Objectives { get; }
+    /// <summary>Per objective: true when larger is better, false when it is minimised.</summary>
     public IReadOnlyList<bool> Maximize => _maximize;
 
     /// <summary>The current non-dominated points, in the order they joined.</summary>

@@ -12,6 +12,7 @@ namespace Rewire.Core.MultiObjective;
 /// </summary>
 public static class WeightingDescriptors
 {
+    /// <summary>The paper behind all three weightings (linear baseline, hypervolume-guided and gradient-based).</summary>
     public const string Paper = "Learning to Optimize Multi-Objective Alignment Through Dynamic Reward Weighting (arXiv 2509.11452)";
 
     private static TechniqueParameter Weights(string meaning) => Text("weights", "", meaning);

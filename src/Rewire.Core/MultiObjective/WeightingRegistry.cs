@@ -31,8 +31,10 @@ public sealed record WeightingOptions
 /// <summary>The reward-weighting registry: <c>linear</c>, <c>hypervolume</c>, <c>gradient</c>.</summary>
 public static class WeightingRegistry
 {
+    /// <summary>The shared registry with the built-in weightings (see <see cref="CreateDefault"/>).</summary>
     public static NamedRegistry<WeightingFactory> Default { get; } = CreateDefault();
 
+    /// <summary>A new registry holding <c>linear</c>, <c>hypervolume</c> and <c>gradient</c>; register more on it.</summary>
     public static NamedRegistry<WeightingFactory> CreateDefault()
     {
         var r = new NamedRegistry<WeightingFactory>("reward weighting");
@@ -55,6 +57,10 @@ public static class WeightingRegistry
         return r;
     }
 
+    /// <summary>Creates the weighting registered as <paramref name="name"/> in <see cref="Default"/>.</summary>
+    /// <param name="name">A registered name; an unknown one fails with the list of valid names.</param>
+    /// <param name="objectives">The objective (reward component) names, in order.</param>
+    /// <param name="options">The weighting's options in snake_case (see <see cref="WeightingOptions"/>); null for defaults.</param>
     public static IRewardWeighting Create(string name, IReadOnlyList<string> objectives, JsonObject? options = null) =>
         Default.Get(name)(objectives, options);
 

@@ -5,6 +5,9 @@ public sealed class DelegateReward : IRewardFunction
 {
     private readonly Func<Rollout, RewardResult> _score;
 
+    /// <summary>Wraps <paramref name="score"/> as a reward function.</summary>
+    /// <param name="name">The name its components and statistics are logged under; not blank.</param>
+    /// <param name="score">Scores one rollout; must be thread-safe.</param>
     public DelegateReward(string name, Func<Rollout, RewardResult> score)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);

@@ -6,12 +6,16 @@ public interface IRewardFunction
     /// <summary>The name its components and statistics are logged under.</summary>
     string Name { get; }
 
+    /// <summary>Scores one rollout.</summary>
+    /// <param name="rollout">The prompt and the model's completion (untrusted text).</param>
+    /// <returns>The total, its components and correctness; a failure is reported in the result, not thrown, when the function can tell.</returns>
     RewardResult Score(Rollout rollout);
 }
 
 /// <summary>The batched, asynchronous form for expensive verifiers (sandboxed code, remote reward models).</summary>
 public interface IBatchRewardFunction
 {
+    /// <summary>The name its components and statistics are logged under.</summary>
     string Name { get; }
 
     /// <summary>One result per rollout, in order.</summary>

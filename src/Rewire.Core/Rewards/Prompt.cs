@@ -20,6 +20,7 @@ public sealed record Prompt(
     int Difficulty = 1,
     IReadOnlyDictionary<string, string>? Metadata = null)
 {
+    /// <summary>The metadata value stored under <paramref name="key"/>; throws <see cref="KeyNotFoundException"/> naming the prompt and task when it is absent.</summary>
     public string Meta(string key) =>
         Metadata is not null && Metadata.TryGetValue(key, out var v)
             ? v
@@ -48,5 +49,6 @@ public sealed record Rollout(
     FinishReason Finish = FinishReason.Stop,
     string Group = "")
 {
+    /// <summary>True when generation stopped at the token limit (<see cref="FinishReason.Length"/>) rather than a stop token.</summary>
     public bool Truncated => Finish == FinishReason.Length;
 }

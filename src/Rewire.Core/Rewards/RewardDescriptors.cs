@@ -12,7 +12,9 @@ namespace Rewire.Core.Rewards;
 /// </summary>
 public static class RewardDescriptors
 {
+    /// <summary>The paper cited for verifiable (correctness) rewards.</summary>
     public const string RlvrPaper = "Tülu 3: Pushing Frontiers in Open Language Model Post-Training (verifiable rewards; arXiv 2411.15124)";
+    /// <summary>The paper cited for format rewards (required tags, answer layout).</summary>
     public const string FormatPaper = "DeepSeek-R1: Incentivizing Reasoning Capability in LLMs via Reinforcement Learning (format rewards; arXiv 2501.12948)";
 
     /// <summary>The answer-extraction and reward-level parameters every verifier shares.</summary>

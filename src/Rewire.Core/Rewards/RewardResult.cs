@@ -26,6 +26,9 @@ public sealed record RewardResult
 
     private static readonly IReadOnlyDictionary<string, double> Empty = new Dictionary<string, double>();
 
+    /// <summary>A result with only a total and, optionally, correctness (no named components, no failure).</summary>
+    /// <param name="total">The reward.</param>
+    /// <param name="correct">Whether the answer was correct; null where the task has no notion of correctness.</param>
     public static RewardResult Of(double total, bool? correct = null) => new() { Total = total, Correct = correct };
 
     /// <summary>A zero-credit result with a stated reason (the answer was wrong or malformed; the function worked).</summary>

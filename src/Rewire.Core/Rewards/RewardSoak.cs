@@ -69,7 +69,7 @@ public sealed record RewardSoakReport(
 /// </summary>
 public static class RewardSoak
 {
-    /// <summary>The planned kind of call <paramref name="index"/>: "ok", "throw" or "hang".</summary>
+    /// <summary>The planned kind of every call, by call index: "ok", "throw" or "hang", drawn from <paramref name="options"/>' seed and shares.</summary>
     public static string[] Plan(RewardSoakOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);

@@ -12,6 +12,9 @@ public sealed class TechniqueParameters
     private readonly Dictionary<string, string> _values;
     private readonly HashSet<string> _known = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>Wraps settings for one technique; keys are compared ignoring case.</summary>
+    /// <param name="values">The key/value settings as given; null means none.</param>
+    /// <param name="technique">The technique's name, used in error messages.</param>
     public TechniqueParameters(IReadOnlyDictionary<string, string>? values = null, string technique = "technique")
     {
         _values = new Dictionary<string, string>(values ?? new Dictionary<string, string>(), StringComparer.OrdinalIgnoreCase);

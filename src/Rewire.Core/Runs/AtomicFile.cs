@@ -8,8 +8,10 @@ namespace Rewire.Core.Runs;
 /// </summary>
 public static class AtomicFile
 {
+    /// <summary>Writes <paramref name="bytes"/> to <paramref name="path"/> atomically (temporary file, flush, rename), creating or replacing it.</summary>
     public static void WriteAllBytes(string path, ReadOnlySpan<byte> bytes) => WriteCore(path, bytes, write: null);
 
+    /// <summary>Writes <paramref name="text"/> as UTF-8 (no byte-order mark) to <paramref name="path"/> atomically.</summary>
     public static void WriteAllText(string path, string text) => WriteAllBytes(path, Encoding.UTF8.GetBytes(text));
 
     /// <summary>Writes through a stream callback (for large binary payloads such as checkpoints), atomically.</summary>

@@ -19,11 +19,14 @@ namespace Rewire.Core.Runs;
 /// </summary>
 public sealed class CheckpointStore(string directory)
 {
+    /// <summary>The name of the file that names the newest complete checkpoint, <c>latest</c>.</summary>
     public const string LatestFile = "latest";
     private const string TempPrefix = ".tmp-";
     private const string NextPrefix = ".next-";
 
+    /// <summary>The full path of the checkpoints folder.</summary>
     public string Directory { get; } = System.IO.Path.GetFullPath(directory);
+    /// <summary>The full path of the <c>latest</c> file.</summary>
     public string LatestPath => System.IO.Path.Combine(Directory, LatestFile);
 
     /// <summary>Writes an empty `latest` (a run folder with no checkpoint yet) into <paramref name="checkpointsDir"/>.</summary>
@@ -89,6 +92,8 @@ public sealed class CheckpointStore(string directory)
     /// Commits checkpoint <paramref name="name"/>: <paramref name="write"/> fills an empty folder, which then replaces any
     /// checkpoint of that name and becomes `latest`, in the crash-safe order above. Returns the checkpoint's folder.
     /// </summary>
+    /// <param name="name">The checkpoint's folder name, e.g. step-000004.</param>
+    /// <param name="write">Writes the checkpoint's files into the empty folder whose path it is given.</param>
     /// <param name="onPhase">Called with "built", "moved"/"switched" as the commit proceeds (tests simulate a crash there).</param>
     public string Commit(string name, Action<string> write, Action<string>? onPhase = null)
     {

@@ -14,6 +14,7 @@ public sealed class JsonLinesWriter : IDisposable
 
     private readonly FileStream _stream;
 
+    /// <summary>Opens <paramref name="path"/> for appending, creating it and its folder when missing.</summary>
     public JsonLinesWriter(string path)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".");
@@ -21,8 +22,10 @@ public sealed class JsonLinesWriter : IDisposable
         FilePath = path;
     }
 
+    /// <summary>The path of the file being appended to.</summary>
     public string FilePath { get; }
 
+    /// <summary>Serialises <paramref name="record"/> as one JSON line (snake_case keys) and flushes it to disk.</summary>
     public void Write<T>(T record)
     {
         byte[] line = JsonSerializer.SerializeToUtf8Bytes(record, Options);
@@ -45,5 +48,6 @@ public sealed class JsonLinesWriter : IDisposable
         AtomicFile.WriteAllText(path, kept.Count == 0 ? "" : string.Join('\n', kept) + "\n");
     }
 
+    /// <summary>Closes the file.</summary>
     public void Dispose() => _stream.Dispose();
 }

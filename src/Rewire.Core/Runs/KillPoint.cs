@@ -6,13 +6,14 @@ namespace Rewire.Core.Runs;
 /// <summary>
 /// A test hook for the kill harness: with the environment variable <c>REWIRE_TEST_KILL_AT=&lt;phase&gt;:&lt;n&gt;</c>, the
 /// process kills itself with SIGKILL (no finally blocks, no flushing, exactly as `kill -9` would) the <c>n</c>-th time
-/// (1-based) it reaches <paramref name="phase"/>. Phases: <c>generate</c> (a rollout batch is about to be generated),
+/// (1-based) it reaches the named phase (<see cref="Reached"/>). Phases: <c>generate</c> (a rollout batch is about to be generated),
 /// <c>update</c> (an optimiser step is about to be applied), <c>checkpoint</c> (inside a checkpoint write: after the
 /// model, before the folder is moved in, after <c>latest</c> is switched) and <c>append</c> (a JSON line is half on disk).
 /// Unset (the normal case), <see cref="Reached"/> costs one static read. Documented in docs/training.md.
 /// </summary>
 public static class KillPoint
 {
+    /// <summary>The environment variable that arms the hook, <c>REWIRE_TEST_KILL_AT</c> (value <c>phase:n</c>).</summary>
     public const string Variable = "REWIRE_TEST_KILL_AT";
 
     private static readonly (string Phase, int Count)? Target = Parse(Environment.GetEnvironmentVariable(Variable));

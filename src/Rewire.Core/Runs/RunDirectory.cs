@@ -10,6 +10,7 @@ namespace Rewire.Core.Runs;
 /// </summary>
 public sealed class RunDirectory
 {
+    /// <summary>The JSON settings of every file in a run folder: snake_case property names, indented, NaN and infinities written as named literals.</summary>
     public static readonly JsonSerializerOptions JsonOptions = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
@@ -19,11 +20,17 @@ public sealed class RunDirectory
 
     private RunDirectory(string path) => Path = path;
 
+    /// <summary>The run folder's path.</summary>
     public string Path { get; }
+    /// <summary>The path of <c>config.json</c>, the resolved configuration.</summary>
     public string ConfigFile => System.IO.Path.Combine(Path, "config.json");
+    /// <summary>The path of <c>metrics.jsonl</c>, one JSON line per training step.</summary>
     public string MetricsFile => System.IO.Path.Combine(Path, "metrics.jsonl");
+    /// <summary>The path of <c>samples.jsonl</c>, sampled rollouts with their rewards.</summary>
     public string SamplesFile => System.IO.Path.Combine(Path, "samples.jsonl");
+    /// <summary>The path of <c>summary.json</c>, written when the run ends.</summary>
     public string SummaryFile => System.IO.Path.Combine(Path, "summary.json");
+    /// <summary>The path of the <c>checkpoints/</c> folder (see <see cref="CheckpointStore"/>).</summary>
     public string CheckpointDir => System.IO.Path.Combine(Path, "checkpoints");
 
     /// <summary>
@@ -96,7 +103,9 @@ public sealed class RunDirectory
     /// <summary>Takes the run's lock (<see cref="RunLock"/>) for as long as the result is not disposed.</summary>
     public RunLock Lock(string purpose) => RunLock.Acquire(Path, purpose);
 
+    /// <summary>Writes the resolved configuration to <c>config.json</c> atomically.</summary>
     public void WriteConfig(JsonObject resolved) => AtomicFile.WriteAllText(ConfigFile, resolved.ToJsonString(JsonOptions));
 
+    /// <summary>Writes <paramref name="summary"/> to <c>summary.json</c> atomically, with <see cref="JsonOptions"/>.</summary>
     public void WriteSummary<T>(T summary) => AtomicFile.WriteAllText(SummaryFile, JsonSerializer.Serialize(summary, JsonOptions));
 }

@@ -13,7 +13,9 @@ namespace Rewire.Core.Runs;
 /// </summary>
 public sealed class RunLock : IDisposable
 {
+    /// <summary>The lock file's name inside the run folder, <c>run.lock</c>.</summary>
     public const string LockFile = "run.lock";
+    /// <summary>The name of the file that records who holds the lock, <c>run.holder</c>.</summary>
     public const string HolderFile = "run.holder";
 
     private readonly FileStream _stream;
@@ -23,6 +25,7 @@ public sealed class RunLock : IDisposable
     /// <summary>
     /// Takes the lock on <paramref name="runFolder"/> or throws <see cref="RunFolderException"/> naming the holder.
     /// </summary>
+    /// <param name="runFolder">The run folder to lock.</param>
     /// <param name="purpose">Recorded for a refused process to read, e.g. the command line.</param>
     public static RunLock Acquire(string runFolder, string purpose)
     {
@@ -64,5 +67,6 @@ public sealed class RunLock : IDisposable
         catch (UnauthorizedAccessException) { return "another process"; }
     }
 
+    /// <summary>Releases the lock.</summary>
     public void Dispose() => _stream.Dispose();
 }

@@ -33,6 +33,7 @@ public sealed record CurriculumOptions
 /// </summary>
 public sealed class CurriculumSampler : IPromptSampler
 {
+    /// <summary>The registry name, <c>curriculum</c>.</summary>
     public const string RegistryName = "curriculum";
 
     private readonly CurriculumOptions _options;
@@ -47,6 +48,10 @@ public sealed class CurriculumSampler : IPromptSampler
     private long _advancedAtStep;
     private long _step;
 
+    /// <summary>Creates a curriculum sampler that starts at the easiest difficulty level of <paramref name="pool"/>.</summary>
+    /// <param name="pool">The prompts to draw from (ids unique).</param>
+    /// <param name="seed">Seed of the sampler's own random stream; the same seed and observations give the same batches.</param>
+    /// <param name="options">Frontier window and advance threshold; null uses <see cref="CurriculumOptions"/>' defaults.</param>
     public CurriculumSampler(IReadOnlyList<Prompt> pool, ulong seed, CurriculumOptions? options = null)
     {
         _options = options ?? new CurriculumOptions();
@@ -65,7 +70,9 @@ public sealed class CurriculumSampler : IPromptSampler
         _cursors = new int[_orders.Length];
     }
 
+    /// <inheritdoc />
     public string Name => RegistryName;
+    /// <inheritdoc />
     public IReadOnlyList<Prompt> Pool { get; }
 
     /// <summary>The difficulty value of the frontier level.</summary>
@@ -83,6 +90,7 @@ public sealed class CurriculumSampler : IPromptSampler
     /// <summary>Mean pass rate of the recent frontier groups (NaN before any).</summary>
     public double FrontierPassRate => _window.Count == 0 ? double.NaN : _window.Average();
 
+    /// <inheritdoc />
     public IReadOnlyList<Prompt> Next(int batchSize)
     {
         if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "the batch size must be positive.");
@@ -101,6 +109,7 @@ public sealed class CurriculumSampler : IPromptSampler
         return batch;
     }
 
+    /// <inheritdoc />
     public void Observe(IReadOnlyList<GroupOutcome> outcomes)
     {
         ArgumentNullException.ThrowIfNull(outcomes);
@@ -119,6 +128,7 @@ public sealed class CurriculumSampler : IPromptSampler
         }
     }
 
+    /// <inheritdoc />
     public JsonObject SaveState() =>
         SamplerSupport.WriteState(RegistryName, Pool, new State
         {
@@ -131,6 +141,7 @@ public sealed class CurriculumSampler : IPromptSampler
             Step = _step,
         });
 
+    /// <inheritdoc />
     public void RestoreState(JsonObject state)
     {
         var s = SamplerSupport.ReadState<State>(state, RegistryName, Pool);

@@ -44,12 +44,16 @@ public sealed record DapoOptions
 /// </summary>
 public sealed class DapoSampler : IPromptSampler, IGroupFilterPolicy
 {
+    /// <summary>The registry name, <c>dapo</c>.</summary>
     public const string RegistryName = "dapo";
 
     private readonly DapoOptions _options;
     private readonly IPromptSampler _inner;
     private Counters _counters = new();
 
+    /// <summary>Wraps <paramref name="inner"/> with DAPO's dynamic-sampling filter.</summary>
+    /// <param name="inner">The sampler that proposes prompts (for example uniform).</param>
+    /// <param name="options">Oversampling, round limit, filter metric and short-batch policy; null uses <see cref="DapoOptions"/>' defaults.</param>
     public DapoSampler(IPromptSampler inner, DapoOptions? options = null)
     {
         _inner = inner ?? throw new ArgumentNullException(nameof(inner));
@@ -57,7 +61,9 @@ public sealed class DapoSampler : IPromptSampler, IGroupFilterPolicy
         _options.Validate(RegistryName);
     }
 
+    /// <inheritdoc />
     public string Name => RegistryName;
+    /// <inheritdoc />
     public IReadOnlyList<Prompt> Pool => _inner.Pool;
 
     /// <summary>The sampler that proposes prompts.</summary>
@@ -67,14 +73,19 @@ public sealed class DapoSampler : IPromptSampler, IGroupFilterPolicy
     public (long Batches, long Rounds, long Generated, long Dropped, long Surplus) Totals =>
         (_counters.Batches, _counters.Rounds, _counters.Generated, _counters.Dropped, _counters.Surplus);
 
+    /// <inheritdoc />
     public int MaxRounds => _options.MaxRounds;
+    /// <inheritdoc />
     public ShortBatchPolicy WhenShort => _options.WhenShort;
 
+    /// <inheritdoc />
     public int RoundSize(int batchSize, int kept, int round) => (int)Math.Ceiling(batchSize * _options.OversampleFactor - 1e-9);
 
+    /// <inheritdoc />
     public bool Keep(GroupOutcome outcome) =>
         (outcome.Size == 1 && _options.KeepSingletons) || outcome.HasVariance(_options.Metric);
 
+    /// <inheritdoc />
     public void BatchFinished(BatchStatistics statistics)
     {
         _counters.Batches++;
@@ -84,13 +95,17 @@ public sealed class DapoSampler : IPromptSampler, IGroupFilterPolicy
         _counters.Surplus += statistics.SurplusGroups;
     }
 
+    /// <inheritdoc />
     public IReadOnlyList<Prompt> Next(int batchSize) => _inner.Next(batchSize);
 
+    /// <inheritdoc />
     public void Observe(IReadOnlyList<GroupOutcome> outcomes) => _inner.Observe(outcomes);
 
+    /// <inheritdoc />
     public JsonObject SaveState() =>
         SamplerSupport.WriteState(RegistryName, Pool, new State { Inner = _inner.SaveState(), Counters = _counters with { } });
 
+    /// <inheritdoc />
     public void RestoreState(JsonObject state)
     {
         var s = SamplerSupport.ReadState<State>(state, RegistryName, Pool);

@@ -54,13 +54,31 @@ public sealed record DomainAwareOptions
 }
 
 /// <summary>Decay of older batches in the reward buffer.</summary>
-public enum DomainDecay { Harmonic, Geometric }
+public enum DomainDecay
+{
+    /// <summary>α_k = 1/(k+1) for the k-th most recent batch (k = 0 is the newest).</summary>
+    Harmonic,
+    /// <summary>α_k = 0.5^k for the k-th most recent batch.</summary>
+    Geometric,
+}
 
 /// <summary>Reward-history form of domain-aware sampling.</summary>
-public enum DomainUpdate { Buffer, Ewma }
+public enum DomainUpdate
+{
+    /// <summary>The decayed buffer of the last K update batches (RuleReasoner's <c>compute_weights</c>).</summary>
+    Buffer,
+    /// <summary>An exponentially weighted moving average of each domain's reward (RuleReasoner's <c>compute_weights_v2</c>).</summary>
+    Ewma,
+}
 
 /// <summary>Initial domain weights.</summary>
-public enum DomainInit { Average, InverseSqrtSize }
+public enum DomainInit
+{
+    /// <summary>Every domain starts with the same weight.</summary>
+    Average,
+    /// <summary>Each domain starts with a weight proportional to 1/sqrt(|D_d|), its prompt count's inverse square root.</summary>
+    InverseSqrtSize,
+}
 
 /// <summary>
 /// RuleReasoner's domain-aware dynamic sampling, DADS [T10] ("RuleReasoner: Reinforced Rule-based Reasoning via Domain-aware
@@ -72,6 +90,7 @@ public enum DomainInit { Average, InverseSqrtSize }
 /// </summary>
 public sealed class DomainAwareSampler : IPromptSampler
 {
+    /// <summary>The registry name, <c>domain_aware</c>.</summary>
     public const string RegistryName = "domain_aware";
 
     private readonly DomainAwareOptions _options;
@@ -89,6 +108,10 @@ public sealed class DomainAwareSampler : IPromptSampler
     private int _stepsSinceUpdate;
     private long _updates;
 
+    /// <summary>Creates a domain-aware sampler with the initial domain weights of <see cref="DomainAwareOptions.InitWeights"/>.</summary>
+    /// <param name="pool">The prompts to draw from (ids unique).</param>
+    /// <param name="seed">Seed of the sampler's own random stream; the same seed and observations give the same batches.</param>
+    /// <param name="options">Buffer, decay, temperature and update settings; null uses <see cref="DomainAwareOptions"/>' defaults.</param>
     public DomainAwareSampler(IReadOnlyList<Prompt> pool, ulong seed, DomainAwareOptions? options = null)
     {
         _options = options ?? new DomainAwareOptions();
@@ -115,7 +138,9 @@ public sealed class DomainAwareSampler : IPromptSampler
         _ewmaSeen = new bool[m];
     }
 
+    /// <inheritdoc />
     public string Name => RegistryName;
+    /// <inheritdoc />
     public IReadOnlyList<Prompt> Pool { get; }
 
     /// <summary>Domains in order of first appearance in the pool.</summary>
@@ -130,6 +155,7 @@ public sealed class DomainAwareSampler : IPromptSampler
     /// <summary>Decay factor α_k of the k-th most recent buffered batch.</summary>
     public double DecayFactor(int k) => _options.Decay == DomainDecay.Harmonic ? 1.0 / (k + 1) : Math.Pow(0.5, k);
 
+    /// <inheritdoc />
     public IReadOnlyList<Prompt> Next(int batchSize)
     {
         if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "the batch size must be positive.");
@@ -171,6 +197,7 @@ public sealed class DomainAwareSampler : IPromptSampler
         return counts;
     }
 
+    /// <inheritdoc />
     public void Observe(IReadOnlyList<GroupOutcome> outcomes)
     {
         ArgumentNullException.ThrowIfNull(outcomes);
@@ -282,6 +309,7 @@ public sealed class DomainAwareSampler : IPromptSampler
     /// <summary>One rollout's reward for a domain (by index into <see cref="Domains"/>).</summary>
     public readonly record struct Sample(int Domain, double Reward);
 
+    /// <inheritdoc />
     public JsonObject SaveState() =>
         SamplerSupport.WriteState(RegistryName, Pool, new State
         {
@@ -299,6 +327,7 @@ public sealed class DomainAwareSampler : IPromptSampler
             Updates = _updates,
         });
 
+    /// <inheritdoc />
     public void RestoreState(JsonObject state)
     {
         var s = SamplerSupport.ReadState<State>(state, RegistryName, Pool);

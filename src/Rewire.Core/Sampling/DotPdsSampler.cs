@@ -51,12 +51,16 @@ public sealed record DotPdsOptions
 /// </summary>
 public sealed class DotPdsSampler : IPromptSampler, IGroupFilterPolicy
 {
+    /// <summary>The registry name, <c>dot_pds</c>.</summary>
     public const string RegistryName = "dot_pds";
 
     private readonly DotPdsOptions _options;
     private readonly IPromptSampler _inner;
     private List<double> _passRates = [];
 
+    /// <summary>Wraps <paramref name="inner"/> with DOT's single-round pass-rate-driven oversampling and zero-variance filter.</summary>
+    /// <param name="inner">The sampler that proposes prompts.</param>
+    /// <param name="options">Pass-rate window, filter metric and short-batch policy; null uses <see cref="DotPdsOptions"/>' defaults.</param>
     public DotPdsSampler(IPromptSampler inner, DotPdsOptions? options = null)
     {
         _inner = inner ?? throw new ArgumentNullException(nameof(inner));
@@ -64,9 +68,13 @@ public sealed class DotPdsSampler : IPromptSampler, IGroupFilterPolicy
         _options.Validate(RegistryName);
     }
 
+    /// <inheritdoc />
     public string Name => RegistryName;
+    /// <inheritdoc />
     public IReadOnlyList<Prompt> Pool => _inner.Pool;
+    /// <summary>Always 1: DOT generates one oversampled round and never refills.</summary>
     public int MaxRounds => 1;
+    /// <inheritdoc />
     public ShortBatchPolicy WhenShort => _options.WhenShort;
 
     /// <summary>The pass-rate window, oldest first.</summary>
@@ -85,10 +93,13 @@ public sealed class DotPdsSampler : IPromptSampler, IGroupFilterPolicy
         }
     }
 
+    /// <inheritdoc />
     public int RoundSize(int batchSize, int kept, int round) => Math.Max(batchSize, (int)Math.Floor(batchSize * OversampleFactor + 1e-9));
 
+    /// <inheritdoc />
     public bool Keep(GroupOutcome outcome) => outcome.Size == 1 || outcome.HasVariance(_options.Metric);
 
+    /// <inheritdoc />
     public void BatchFinished(BatchStatistics statistics)
     {
         if (statistics.GeneratedGroups == 0) return;
@@ -96,13 +107,17 @@ public sealed class DotPdsSampler : IPromptSampler, IGroupFilterPolicy
         if (_passRates.Count > _options.Window) _passRates.RemoveAt(0);
     }
 
+    /// <inheritdoc />
     public IReadOnlyList<Prompt> Next(int batchSize) => _inner.Next(batchSize);
 
+    /// <inheritdoc />
     public void Observe(IReadOnlyList<GroupOutcome> outcomes) => _inner.Observe(outcomes);
 
+    /// <inheritdoc />
     public JsonObject SaveState() =>
         SamplerSupport.WriteState(RegistryName, Pool, new State { Inner = _inner.SaveState(), PassRates = _passRates.ToArray() });
 
+    /// <inheritdoc />
     public void RestoreState(JsonObject state)
     {
         var s = SamplerSupport.ReadState<State>(state, RegistryName, Pool);

@@ -41,6 +41,9 @@ public sealed class DynamicBatch
     private int _rounds, _generated, _zeroVariance, _dropped, _surplus, _rollouts;
     private CollectedBatch? _result;
 
+    /// <summary>Starts collecting one batch of <paramref name="batchSize"/> groups from <paramref name="sampler"/>.</summary>
+    /// <param name="sampler">The sampler; when it is an <see cref="IGroupFilterPolicy"/> its filter and round sizes apply.</param>
+    /// <param name="batchSize">Groups (prompts) in the training batch, &gt; 0.</param>
     public DynamicBatch(IPromptSampler sampler, int batchSize)
     {
         ArgumentNullException.ThrowIfNull(sampler);

@@ -29,8 +29,11 @@ public sealed record GroupOutcome
         Correct = correct;
     }
 
+    /// <summary>The prompt the group answers.</summary>
     public Prompt Prompt { get; }
+    /// <summary>One scalar reward per rollout, in rollout order.</summary>
     public IReadOnlyList<double> Rewards { get; }
+    /// <summary>One correctness flag per rollout, or null when the task has none.</summary>
     public IReadOnlyList<bool>? Correct { get; }
 
     /// <summary>Number of rollouts G.</summary>

@@ -52,6 +52,9 @@ public sealed class RecapObjectiveWeights
     private readonly RecapOptions _options;
     private readonly List<double>[] _history;
 
+    /// <summary>Creates the weights of <paramref name="objectives"/> objectives, all 1 until the history window fills.</summary>
+    /// <param name="objectives">K, the number of objectives (≥ 1).</param>
+    /// <param name="options">Window, ε, temperature and priority form; null uses <see cref="RecapOptions"/>' defaults.</param>
     public RecapObjectiveWeights(int objectives, RecapOptions? options = null)
     {
         if (objectives < 1) throw new ArgumentOutOfRangeException(nameof(objectives), objectives, "RECAP needs at least one objective.");
@@ -164,6 +167,7 @@ public sealed class RecapObjectiveWeights
 /// </summary>
 public sealed class RecapSampler : IPromptSampler
 {
+    /// <summary>The registry name, <c>recap</c>.</summary>
     public const string RegistryName = "recap";
 
     private readonly RecapOptions _options;
@@ -177,6 +181,10 @@ public sealed class RecapSampler : IPromptSampler
     private double[] _sum, _count, _last;
     private bool[] _hasLast;
 
+    /// <summary>Creates a RECAP sampler that treats each domain of <paramref name="pool"/> as an objective.</summary>
+    /// <param name="pool">The prompts to draw from (ids unique).</param>
+    /// <param name="seed">Seed of the sampler's own random stream; the same seed and observations give the same batches.</param>
+    /// <param name="options">Window, ε, temperature and priority form; null uses <see cref="RecapOptions"/>' defaults.</param>
     public RecapSampler(IReadOnlyList<Prompt> pool, ulong seed, RecapOptions? options = null)
     {
         _options = options ?? new RecapOptions();
@@ -195,7 +203,9 @@ public sealed class RecapSampler : IPromptSampler
         _hasLast = new bool[m];
     }
 
+    /// <inheritdoc />
     public string Name => RegistryName;
+    /// <inheritdoc />
     public IReadOnlyList<Prompt> Pool { get; }
 
     /// <summary>Domains (objectives) in order of first appearance.</summary>
@@ -211,6 +221,7 @@ public sealed class RecapSampler : IPromptSampler
         }
     }
 
+    /// <inheritdoc />
     public IReadOnlyList<Prompt> Next(int batchSize)
     {
         if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "the batch size must be positive.");
@@ -239,6 +250,7 @@ public sealed class RecapSampler : IPromptSampler
         Array.Clear(_count);
     }
 
+    /// <inheritdoc />
     public void Observe(IReadOnlyList<GroupOutcome> outcomes)
     {
         ArgumentNullException.ThrowIfNull(outcomes);
@@ -250,6 +262,7 @@ public sealed class RecapSampler : IPromptSampler
         }
     }
 
+    /// <inheritdoc />
     public JsonObject SaveState() =>
         SamplerSupport.WriteState(RegistryName, Pool, new State
         {
@@ -263,6 +276,7 @@ public sealed class RecapSampler : IPromptSampler
             History = _weights.Save(),
         });
 
+    /// <inheritdoc />
     public void RestoreState(JsonObject state)
     {
         var s = SamplerSupport.ReadState<State>(state, RegistryName, Pool);

@@ -23,6 +23,7 @@ public sealed record UniformOptions
 /// </summary>
 public sealed class UniformSampler : IPromptSampler
 {
+    /// <summary>The registry name, <c>uniform</c>.</summary>
     public const string RegistryName = "uniform";
 
     private readonly UniformOptions _options;
@@ -32,6 +33,10 @@ public sealed class UniformSampler : IPromptSampler
     private int _cursor;
     private int _epoch;
 
+    /// <summary>Creates a uniform sampler over a shuffled order of <paramref name="pool"/>.</summary>
+    /// <param name="pool">The prompts to draw from (ids unique).</param>
+    /// <param name="seed">Seed of the sampler's own random stream; the same seed and observations give the same batches.</param>
+    /// <param name="options">With or without replacement; null uses <see cref="UniformOptions"/>' defaults.</param>
     public UniformSampler(IReadOnlyList<Prompt> pool, ulong seed, UniformOptions? options = null)
     {
         _options = options ?? new UniformOptions();
@@ -43,12 +48,15 @@ public sealed class UniformSampler : IPromptSampler
         _rng.Shuffle(_order.AsSpan());
     }
 
+    /// <inheritdoc />
     public string Name => RegistryName;
+    /// <inheritdoc />
     public IReadOnlyList<Prompt> Pool { get; }
 
     /// <summary>Completed passes over the pool (without replacement).</summary>
     public int Epoch => _epoch;
 
+    /// <inheritdoc />
     public IReadOnlyList<Prompt> Next(int batchSize)
     {
         if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "the batch size must be positive.");
@@ -73,15 +81,18 @@ public sealed class UniformSampler : IPromptSampler
         return batch;
     }
 
+    /// <inheritdoc />
     public void Observe(IReadOnlyList<GroupOutcome> outcomes)
     {
         ArgumentNullException.ThrowIfNull(outcomes);
         foreach (var o in outcomes) SamplerSupport.Lookup(_index, o.Prompt, RegistryName);
     }
 
+    /// <inheritdoc />
     public JsonObject SaveState() =>
         SamplerSupport.WriteState(RegistryName, Pool, new State { Rng = _rng.SaveState(), Order = (int[])_order.Clone(), Cursor = _cursor, Epoch = _epoch });
 
+    /// <inheritdoc />
     public void RestoreState(JsonObject state)
     {
         var s = SamplerSupport.ReadState<State>(state, RegistryName, Pool);

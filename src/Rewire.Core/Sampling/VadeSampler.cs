@@ -59,6 +59,7 @@ public enum VadeSelection
 /// </summary>
 public sealed class VadeSampler : IPromptSampler
 {
+    /// <summary>The registry name, <c>vade</c>.</summary>
     public const string RegistryName = "vade";
 
     private readonly VadeOptions _options;
@@ -71,6 +72,10 @@ public sealed class VadeSampler : IPromptSampler
     private readonly int[] _candidates;
     private readonly double[] _keys;
 
+    /// <summary>Creates a VADE sampler with every prompt at its Beta prior.</summary>
+    /// <param name="pool">The prompts to draw from (ids unique).</param>
+    /// <param name="seed">Seed of the sampler's own random stream; the same seed and observations give the same batches.</param>
+    /// <param name="options">Beta prior, decays, candidate pool and selection rule; null uses <see cref="VadeOptions"/>' defaults.</param>
     public VadeSampler(IReadOnlyList<Prompt> pool, ulong seed, VadeOptions? options = null)
     {
         _options = options ?? new VadeOptions();
@@ -91,7 +96,9 @@ public sealed class VadeSampler : IPromptSampler
         _keys = new double[n];
     }
 
+    /// <inheritdoc />
     public string Name => RegistryName;
+    /// <inheritdoc />
     public IReadOnlyList<Prompt> Pool { get; }
 
     /// <summary>Steps taken (calls to <see cref="Next"/>).</summary>
@@ -114,6 +121,7 @@ public sealed class VadeSampler : IPromptSampler
     /// <summary>E[p(1 − p)] under Beta(α, β) = αβ / ((α + β)(α + β + 1)): the expected Bernoulli reward variance VADE's score estimates.</summary>
     public static double ExpectedInformation(double alpha, double beta) => alpha * beta / ((alpha + beta) * (alpha + beta + 1));
 
+    /// <inheritdoc />
     public IReadOnlyList<Prompt> Next(int batchSize)
     {
         var n = Pool.Count;
@@ -178,6 +186,7 @@ public sealed class VadeSampler : IPromptSampler
         return batch;
     }
 
+    /// <inheritdoc />
     public void Observe(IReadOnlyList<GroupOutcome> outcomes)
     {
         ArgumentNullException.ThrowIfNull(outcomes);
@@ -211,6 +220,7 @@ public sealed class VadeSampler : IPromptSampler
         _decayedAt[x] = _step;
     }
 
+    /// <inheritdoc />
     public JsonObject SaveState() =>
         SamplerSupport.WriteState(RegistryName, Pool, new State
         {
@@ -222,6 +232,7 @@ public sealed class VadeSampler : IPromptSampler
             LastSeen = (long[])_lastSeen.Clone(),
         });
 
+    /// <inheritdoc />
     public void RestoreState(JsonObject state)
     {
         var s = SamplerSupport.ReadState<State>(state, RegistryName, Pool);

@@ -36,10 +36,13 @@ public sealed class BoundedTransform : IRewardShaper
     /// <inheritdoc />
     public string Name => "bounded";
 
+    /// <summary>The squashing function f.</summary>
     public BoundedFunction Function { get; }
 
+    /// <summary>The positive divisor applied to the centred reward before squashing.</summary>
     public double Scale { get; }
 
+    /// <summary>The value subtracted from the reward before scaling.</summary>
     public double Center { get; }
 
     /// <summary>The transform of one value.</summary>

@@ -48,12 +48,16 @@ public sealed class DynamicOutlierTruncation : IRewardShaper
     /// <inheritdoc />
     public string Name => "dot";
 
+    /// <summary>α, the number of standard deviations above the group's mean length at which T(q) is set (≥ 0).</summary>
     public double Alpha { get; }
 
+    /// <summary>m, the minimum excess over T(q) (tokens, or a fraction of the response's length when 0 &lt; m &lt; 1) that triggers truncation.</summary>
     public double Margin { get; }
 
+    /// <summary>The minimum group success rate s ∈ [0, 1] for a group to be truncated at all.</summary>
     public double SuccessThreshold { get; }
 
+    /// <summary>The reward at or above which a response counts as correct when <see cref="ShapingBatch.Correct"/> is absent.</summary>
     public double CorrectReward { get; }
 
     /// <summary>Figures of the last <see cref="Apply"/>.</summary>

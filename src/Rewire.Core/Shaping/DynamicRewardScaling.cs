@@ -13,6 +13,10 @@ namespace Rewire.Core.Shaping;
 /// </summary>
 public sealed class DynamicRewardScaling : IRewardShaper
 {
+    /// <summary>Creates the scaling.</summary>
+    /// <param name="beta">β_ori, the base DPO temperature; positive (default 0.1, as in the authors' scripts).</param>
+    /// <param name="w">w ≥ 0, the largest relative increase of β at a large margin (default 0.1).</param>
+    /// <param name="k">k ≥ 0, how fast the increase saturates with the margin δ (default 0.5; not published).</param>
     public DynamicRewardScaling(double beta = 0.1, double w = 0.1, double k = 0.5)
     {
         if (!(beta > 0) || !(w >= 0) || !(k >= 0) || !double.IsFinite(beta + w + k))
@@ -31,8 +35,10 @@ public sealed class DynamicRewardScaling : IRewardShaper
     /// <summary>β_ori.</summary>
     public double Beta { get; }
 
+    /// <summary>w, the largest relative increase of β: the factor tends to 1 + w as the margin grows.</summary>
     public double W { get; }
 
+    /// <summary>k, the rate at which the factor saturates with the reward-model margin δ.</summary>
     public double K { get; }
 
     /// <summary>The scale factor <c>1 + w·(1 − e^{−kδ})</c>.</summary>

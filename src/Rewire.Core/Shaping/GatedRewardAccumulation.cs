@@ -26,8 +26,10 @@ public sealed class GatedRewardAccumulation : IRewardShaper
     /// <inheritdoc />
     public string Name => "gated";
 
+    /// <summary>δ, the outcome reward r_high at or above which step rewards count.</summary>
     public double Threshold { get; }
 
+    /// <summary>Whether the gate is applied; false is direct accumulation (D-RA), which always adds the step rewards.</summary>
     public bool Gate { get; }
 
     /// <summary>The K-channel priority form: channel k counts only if every higher-priority channel j &lt; k meets its threshold.</summary>

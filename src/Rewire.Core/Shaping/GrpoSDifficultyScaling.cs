@@ -36,12 +36,16 @@ public sealed class GrpoSDifficultyScaling : IRewardShaper
     /// <inheritdoc />
     public string Name => "grpo_s";
 
+    /// <summary>α ≥ 0, the weight of prompt hardness h in the scale factor.</summary>
     public double Alpha { get; }
 
+    /// <summary>γ ≥ 0, the weight of group responsiveness g in the scale factor.</summary>
     public double Gamma { get; }
 
+    /// <summary>R_range &gt; 0, the span of possible rewards used to normalise the group's reward gap.</summary>
     public double RewardRange { get; }
 
+    /// <summary>Whether the exponential form <c>exp(α·h + γ·g)</c> is used instead of the product form.</summary>
     public bool Exponential { get; }
 
     /// <summary>The scale factor for hardness <paramref name="h"/> and responsiveness <paramref name="g"/>.</summary>

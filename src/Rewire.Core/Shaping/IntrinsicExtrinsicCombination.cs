@@ -11,6 +11,10 @@ namespace Rewire.Core.Shaping;
 /// </summary>
 public sealed class IntrinsicExtrinsicCombination : IRewardShaper
 {
+    /// <summary>Creates the combination.</summary>
+    /// <param name="extrinsicCoefficient">c_ext, the weight of the environment's reward (default 1).</param>
+    /// <param name="intrinsicCoefficient">c_int, the weight of the LLM-feedback intrinsic reward (default 0.4).</param>
+    /// <param name="countExponent">β ≥ 0, the exponent of the per-episode message count that discounts repeated messages (default 3).</param>
     public IntrinsicExtrinsicCombination(double extrinsicCoefficient = 1.0, double intrinsicCoefficient = 0.4, double countExponent = 3.0)
     {
         if (!double.IsFinite(extrinsicCoefficient) || !double.IsFinite(intrinsicCoefficient) || !(countExponent >= 0))
@@ -26,10 +30,13 @@ public sealed class IntrinsicExtrinsicCombination : IRewardShaper
     /// <inheritdoc />
     public string Name => "oni";
 
+    /// <summary>c_ext, the weight of the environment's (extrinsic) reward.</summary>
     public double ExtrinsicCoefficient { get; }
 
+    /// <summary>c_int, the weight of the intrinsic reward.</summary>
     public double IntrinsicCoefficient { get; }
 
+    /// <summary>β, the exponent of the message count N(msg) that divides the intrinsic reward.</summary>
     public double CountExponent { get; }
 
     /// <summary>

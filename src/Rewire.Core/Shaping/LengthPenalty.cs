@@ -23,8 +23,10 @@ public sealed class LengthPenalty : IRewardShaper
     /// <inheritdoc />
     public string Name => "length_penalty";
 
+    /// <summary>c, the penalty per token beyond <see cref="ValidLength"/> (≥ 0).</summary>
     public double PerToken { get; }
 
+    /// <summary>L_valid, the number of tokens free of penalty.</summary>
     public int ValidLength { get; }
 
     /// <inheritdoc />

@@ -25,6 +25,7 @@ public sealed class LogSigmoidCentered : IRewardShaper
     /// <inheritdoc />
     public string Name => "lsc";
 
+    /// <summary>Φ⁻¹(q), the standard-normal quantile that places the reference point above the mean of the reference rewards.</summary>
     public double QuantileZ { get; }
 
     /// <summary>log σ(x), stable for large |x|.</summary>

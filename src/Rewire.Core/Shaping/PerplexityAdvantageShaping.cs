@@ -13,6 +13,10 @@ namespace Rewire.Core.Shaping;
 /// </summary>
 public sealed class PerplexityAdvantageShaping : ITokenAdvantageShaper
 {
+    /// <summary>Creates the shaper.</summary>
+    /// <param name="alpha">α ≥ 0, how strongly a perplexity z-score changes the weight (default 0.1).</param>
+    /// <param name="clamp">c ∈ [0, 1), the weight is clipped to [1 − c, 1 + c] (default 0.5; c &lt; 1 keeps signs).</param>
+    /// <param name="perGroup">Standardise perplexity within each group (true, default) or over the batch.</param>
     public PerplexityAdvantageShaping(double alpha = 0.1, double clamp = 0.5, bool perGroup = true)
     {
         if (!(alpha >= 0) || !(clamp is >= 0 and < 1))
@@ -28,8 +32,10 @@ public sealed class PerplexityAdvantageShaping : ITokenAdvantageShaper
     /// <inheritdoc />
     public string Name => "ppl_advantage";
 
+    /// <summary>α ≥ 0, how strongly a response's perplexity z-score changes its advantage weight.</summary>
     public double Alpha { get; }
 
+    /// <summary>c ∈ [0, 1): the weight is clipped to [1 − c, 1 + c].</summary>
     public double Clamp { get; }
 
     /// <summary>Standardise within groups (true) or over the batch (false). <value>The default value is true.</value></summary>

@@ -13,6 +13,9 @@ namespace Rewire.Core.Shaping;
 /// </summary>
 public sealed class PositionAdvantageShaping : ITokenAdvantageShaper
 {
+    /// <summary>Creates the shaper.</summary>
+    /// <param name="gamma">γ ≥ 0, the bonus at the last valid token (default 0.1).</param>
+    /// <param name="multiplicative">Use <c>Â·(1 + γ·p)</c> instead of the additive <c>Â + γ·sign(Â)·p</c> (default false).</param>
     public PositionAdvantageShaping(double gamma = 0.1, bool multiplicative = false)
     {
         if (!(gamma >= 0) || !double.IsFinite(gamma))
@@ -27,8 +30,10 @@ public sealed class PositionAdvantageShaping : ITokenAdvantageShaper
     /// <inheritdoc />
     public string Name => "position_advantage";
 
+    /// <summary>γ ≥ 0, the size of the position bonus at the last valid token (p = 1).</summary>
     public double Gamma { get; }
 
+    /// <summary>Whether the multiplicative form <c>Â·(1 + γ·p)</c> is used instead of the additive one.</summary>
     public bool Multiplicative { get; }
 
     /// <inheritdoc />

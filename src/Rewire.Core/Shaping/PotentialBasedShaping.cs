@@ -25,6 +25,7 @@ public sealed class PotentialBasedShaping : IRewardShaper
     /// <inheritdoc />
     public string Name => "potential";
 
+    /// <summary>γ ∈ [0, 1], the discount of the MDP being shaped.</summary>
     public double Gamma { get; }
 
     /// <summary>The shaping term F = γΦ(s') − Φ(s).</summary>

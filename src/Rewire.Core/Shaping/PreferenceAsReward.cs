@@ -43,10 +43,13 @@ public sealed class PreferenceAsReward : IRewardShaper
     /// <inheritdoc />
     public string Name => "par";
 
+    /// <summary>k &gt; 0, the slope applied to each reward difference before σ (or tanh/atan).</summary>
     public double K { get; }
 
+    /// <summary>M, the most reference rewards of the prompt that are compared against.</summary>
     public int MaxReferences { get; }
 
+    /// <summary>The function applied to each scaled difference.</summary>
     public RelativeFunction Function { get; }
 
     /// <summary>The shaped reward of one response with reward <paramref name="r"/> against <paramref name="references"/>.</summary>

@@ -5,6 +5,7 @@ public sealed class ShapingPipeline : IRewardShaper
 {
     private readonly IRewardShaper[] _stages;
 
+    /// <summary>Creates a pipeline that applies <paramref name="stages"/> in the given order, each to the output of the previous.</summary>
     public ShapingPipeline(IEnumerable<IRewardShaper> stages)
     {
         ArgumentNullException.ThrowIfNull(stages);

@@ -35,10 +35,13 @@ public sealed class SoftOverlongPunishment : IRewardShaper
     /// <inheritdoc />
     public string Name => "overlong_punishment";
 
+    /// <summary>L_max, the maximum generation length in tokens; longer responses get −factor.</summary>
     public int MaxLength { get; }
 
+    /// <summary>L_cache, the soft buffer in tokens below L_max over which the penalty ramps linearly from 0 to −factor.</summary>
     public int Buffer { get; }
 
+    /// <summary>The penalty scale (≥ 0); DAPO uses 1.</summary>
     public double Factor { get; }
 
     /// <summary>R_length for a response of <paramref name="length"/> tokens (times the factor).</summary>

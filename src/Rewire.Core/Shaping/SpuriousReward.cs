@@ -13,6 +13,11 @@ public sealed class SpuriousReward : IRewardShaper, Rewire.Core.Techniques.IStat
 {
     private Xoshiro _random;
 
+    /// <summary>Creates a seeded spurious reward.</summary>
+    /// <param name="seed">Seed of the random stream; the same seed gives the same rewards.</param>
+    /// <param name="probability">p ∈ [0, 1], the chance of <paramref name="high"/> (default 0.5).</param>
+    /// <param name="high">The reward drawn with probability p (default 1).</param>
+    /// <param name="low">The reward drawn otherwise (default 0).</param>
     public SpuriousReward(int seed, double probability = 0.5, double high = 1.0, double low = 0.0)
     {
         if (!(probability is >= 0 and <= 1) || !double.IsFinite(high) || !double.IsFinite(low))
@@ -30,12 +35,16 @@ public sealed class SpuriousReward : IRewardShaper, Rewire.Core.Techniques.IStat
     /// <inheritdoc />
     public string Name => "random";
 
+    /// <summary>The seed of the random stream.</summary>
     public int Seed { get; }
 
+    /// <summary>p ∈ [0, 1], the probability of drawing <see cref="High"/>.</summary>
     public double Probability { get; }
 
+    /// <summary>The reward drawn with probability p.</summary>
     public double High { get; }
 
+    /// <summary>The reward drawn with probability 1 − p.</summary>
     public double Low { get; }
 
     /// <summary>The next random reward.</summary>

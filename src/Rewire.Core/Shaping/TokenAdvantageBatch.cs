@@ -6,6 +6,12 @@ namespace Rewire.Core.Shaping;
 /// </summary>
 public sealed class TokenAdvantageBatch
 {
+    /// <summary>Wraps the arrays (not copied: shapers edit <paramref name="advantages"/> in place).</summary>
+    /// <param name="advantages"><c>[B, L]</c> token advantages, row-major.</param>
+    /// <param name="mask"><c>[B, L]</c> response mask, 1 for generated tokens and 0 otherwise.</param>
+    /// <param name="rows">B, the number of responses; must divide the array length.</param>
+    /// <param name="groups">One group label per row.</param>
+    /// <param name="oldLogProbs"><c>[B, L]</c> token log-probabilities under the old policy, when a shaper needs them.</param>
     public TokenAdvantageBatch(double[] advantages, double[] mask, int rows, int[] groups, double[]? oldLogProbs = null)
     {
         ArgumentNullException.ThrowIfNull(advantages);

@@ -27,6 +27,13 @@ public enum VerpoDifficulty
 /// </summary>
 public sealed class VerpoDenseReward : IRewardShaper
 {
+    /// <summary>Creates the VeRPO dense reward.</summary>
+    /// <param name="lambda">λ ≥ 0, the weight of the partial-success reward r_loc (default 0.5; λ &lt; 1 keeps a correct response above any partial one).</param>
+    /// <param name="difficulty">How a test's pass rate ρ becomes a difficulty (default linear, 1 − ρ).</param>
+    /// <param name="densityCalibration">Divide each test's difficulty by the number of tests in its pass-rate bin (default true).</param>
+    /// <param name="bins">B ≥ 1, the number of equal pass-rate bins on [0, 1] (default 5).</param>
+    /// <param name="epsilon">ε &gt; 0 of the log difficulty (default 1e-6).</param>
+    /// <param name="gateLocalWhenCorrect">Add the partial reward only to responses that do not pass every test (default false).</param>
     public VerpoDenseReward(
         double lambda = 0.5,
         VerpoDifficulty difficulty = VerpoDifficulty.Linear,
@@ -56,16 +63,22 @@ public sealed class VerpoDenseReward : IRewardShaper
     /// <inheritdoc />
     public string Name => "verpo";
 
+    /// <summary>λ ≥ 0, the weight of the partial-success reward r_loc.</summary>
     public double Lambda { get; }
 
+    /// <summary>How a test's pass rate becomes its raw difficulty.</summary>
     public VerpoDifficulty Difficulty { get; }
 
+    /// <summary>Whether each test's difficulty is divided by the number of tests in its pass-rate bin.</summary>
     public bool DensityCalibration { get; }
 
+    /// <summary>B, the number of equal pass-rate bins on [0, 1] used by the density calibration.</summary>
     public int Bins { get; }
 
+    /// <summary>ε &gt; 0 in the log difficulty <c>−log(ρ + ε)</c>.</summary>
     public double Epsilon { get; }
 
+    /// <summary>Whether the partial reward is gated off for responses that pass every test: <c>R = r_glob + λ·(1 − r_glob)·r_loc</c>.</summary>
     public bool GateLocalWhenCorrect { get; }
 
     /// <summary>

@@ -50,16 +50,19 @@ public sealed class GroupIndex
     /// <summary>Dense group id of every row (0..GroupCount−1).</summary>
     public ReadOnlySpan<int> Ids => _ids;
 
+    /// <summary>The dense group id (0..GroupCount−1) of row <paramref name="row"/>.</summary>
     public int GroupOf(int row) => _ids[row];
 
     /// <summary>The label a group was created from (prompt id / uid).</summary>
     public string Label(int group) => LabelsArray()[group];
 
+    /// <summary>The label of every group, indexed by dense group id.</summary>
     public IReadOnlyList<string> Labels => LabelsArray();
 
     /// <summary>The rows of a group, in increasing row order.</summary>
     public ReadOnlySpan<int> Members(int group) => _members.AsSpan(_offsets[group], _offsets[group + 1] - _offsets[group]);
 
+    /// <summary>The number of rows in group <paramref name="group"/>.</summary>
     public int Size(int group) => _offsets[group + 1] - _offsets[group];
 
     /// <summary>All rows, group after group (ascending within a group).</summary>

@@ -15,9 +15,10 @@ public static class MaskedStats
     /// <summary>The denominator guard of <see cref="Mean"/>: mean = sum / (mask.sum + MeanEpsilon).</summary>
     public const double MeanEpsilon = 1e-8;
 
-    /// <summary>The variance guard of <see cref="Whiten"/>: (x − mean) · rsqrt(var + WhitenEpsilon).</summary>
+    /// <summary>The variance guard of <see cref="Whiten(ReadOnlySpan{double}, ReadOnlySpan{double}, Span{double}, bool)"/>: (x − mean) · rsqrt(var + WhitenEpsilon).</summary>
     public const double WhitenEpsilon = 1e-8;
 
+    /// <summary>Σ values·mask over positions where the mask is non-zero (NaN at masked-out positions is ignored).</summary>
     public static double Sum(ReadOnlySpan<double> values, ReadOnlySpan<double> mask)
     {
         RequireSameLength(values, mask);
@@ -30,6 +31,7 @@ public static class MaskedStats
         return s;
     }
 
+    /// <summary>Σ mask, the number of valid positions when the mask is 0/1.</summary>
     public static double MaskCount(ReadOnlySpan<double> mask)
     {
         double s = 0;
@@ -37,6 +39,7 @@ public static class MaskedStats
         return s;
     }
 
+    /// <summary>The masked mean, <c>sum / (Σ mask + 1e-8)</c> (0 when nothing is valid).</summary>
     public static double Mean(ReadOnlySpan<double> values, ReadOnlySpan<double> mask) =>
         Sum(values, mask) / (MaskCount(mask) + MeanEpsilon);
 

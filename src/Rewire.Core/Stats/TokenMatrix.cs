@@ -28,18 +28,24 @@ public sealed class TokenMatrix
         Data = data;
     }
 
+    /// <summary>B, the number of rows (responses).</summary>
     public int Rows { get; }
+    /// <summary>L, the number of columns (response positions).</summary>
     public int Cols { get; }
 
     /// <summary>The row-major backing array (length Rows*Cols).</summary>
     public double[] Data { get; }
 
+    /// <summary>A reference to the element at (<paramref name="row"/>, <paramref name="col"/>), for reading or writing in place.</summary>
     public ref double this[int row, int col] => ref Data[row * Cols + col];
 
+    /// <summary>A writable span over row <paramref name="row"/> (Cols elements of <see cref="Data"/>).</summary>
     public Span<double> Row(int row) => Data.AsSpan(row * Cols, Cols);
 
+    /// <summary>A writable span over the whole backing array, row-major.</summary>
     public Span<double> AsSpan() => Data;
 
+    /// <summary>A copy of a rectangular array as a new matrix of the same shape.</summary>
     public static TokenMatrix From(double[,] values)
     {
         ArgumentNullException.ThrowIfNull(values);
@@ -50,6 +56,7 @@ public sealed class TokenMatrix
         return m;
     }
 
+    /// <summary>A copy of the matrix as a rectangular array.</summary>
     public double[,] ToArray2D()
     {
         var result = new double[Rows, Cols];
@@ -58,8 +65,10 @@ public sealed class TokenMatrix
         return result;
     }
 
+    /// <summary>A deep copy (its own backing array).</summary>
     public TokenMatrix Clone() => new(Rows, Cols, (double[])Data.Clone());
 
+    /// <summary>Whether <paramref name="other"/> has the same rows and columns.</summary>
     public bool SameShape(TokenMatrix other) => other.Rows == Rows && other.Cols == Cols;
 
     /// <summary>Throws when <paramref name="other"/> does not have this matrix's shape.</summary>
@@ -83,5 +92,6 @@ public sealed class TokenMatrix
         }
     }
 
+    /// <summary>The shape, <c>TokenMatrix[Rows, Cols]</c>.</summary>
     public override string ToString() => $"TokenMatrix[{Rows}, {Cols}]";
 }

@@ -11,6 +11,8 @@ public sealed class TechniqueCatalog
 {
     private readonly Dictionary<(string Kind, string Name), TechniqueDescriptor> _items = [];
 
+    /// <summary>Adds <paramref name="descriptor"/>; a second descriptor with the same kind and name is an error.</summary>
+    /// <returns>This catalogue, for chaining.</returns>
     public TechniqueCatalog Add(TechniqueDescriptor descriptor)
     {
         ArgumentNullException.ThrowIfNull(descriptor);
@@ -21,6 +23,8 @@ public sealed class TechniqueCatalog
         return this;
     }
 
+    /// <summary>Adds every descriptor of <paramref name="descriptors"/> (see <see cref="Add"/>).</summary>
+    /// <returns>This catalogue, for chaining.</returns>
     public TechniqueCatalog AddRange(IEnumerable<TechniqueDescriptor> descriptors)
     {
         foreach (var d in descriptors) Add(d);
@@ -31,9 +35,11 @@ public sealed class TechniqueCatalog
     public IReadOnlyList<TechniqueDescriptor> All =>
         _items.Values.OrderBy(d => TechniqueKinds.All.ToList().IndexOf(d.Kind)).ThenBy(d => d.Name, StringComparer.Ordinal).ToList();
 
+    /// <summary>The names of every technique of <paramref name="kind"/> (one of <see cref="TechniqueKinds"/>), sorted ordinally.</summary>
     public IReadOnlyList<string> Names(string kind) =>
         _items.Values.Where(d => d.Kind == kind).Select(d => d.Name).OrderBy(n => n, StringComparer.Ordinal).ToList();
 
+    /// <summary>The descriptor of technique <paramref name="name"/> of <paramref name="kind"/>, or null when there is none.</summary>
     public TechniqueDescriptor? Find(string kind, string name) => _items.GetValueOrDefault((kind, name));
 
     /// <summary>Every descriptor with this name, of any kind.</summary>
@@ -43,6 +49,9 @@ public sealed class TechniqueCatalog
     /// The technique's parameters: each one the user gave (checked against its type and range), the rest at the
     /// descriptor's defaults. Problems go to <paramref name="errors"/>, each naming the key and what to write.
     /// </summary>
+    /// <param name="descriptor">The technique whose parameters are resolved.</param>
+    /// <param name="given">The parameters the user set, by name (without the section prefix).</param>
+    /// <param name="errors">Receives one message per problem.</param>
     /// <param name="section">The configuration prefix of the parameters, e.g. "objective." or "shaping.dot.".</param>
     /// <param name="context">The run's facts; with it, parameters left at 0 that say how to derive themselves get their derived value.</param>
     public static ResolvedTechnique Resolve(TechniqueDescriptor descriptor, IReadOnlyDictionary<string, string> given, string section, ICollection<string> errors,
@@ -78,19 +87,30 @@ public sealed class TechniqueCatalog
 }
 
 /// <summary>A technique with every parameter resolved to a value, and which of them the user set.</summary>
+/// <param name="descriptor">The technique's descriptor.</param>
+/// <param name="values">Every parameter's canonical text value, by name.</param>
+/// <param name="userSet">The parameters the user set explicitly.</param>
 public sealed class ResolvedTechnique(TechniqueDescriptor descriptor, IReadOnlyDictionary<string, string> values, IReadOnlySet<string> userSet)
 {
+    /// <summary>The technique's descriptor.</summary>
     public TechniqueDescriptor Descriptor { get; } = descriptor;
+    /// <summary>The technique's registry name.</summary>
     public string Name => Descriptor.Name;
+    /// <summary>Every parameter's canonical text value, by parameter name.</summary>
     public IReadOnlyDictionary<string, string> Values { get; } = values;
+    /// <summary>The parameters the user set explicitly (the rest are defaults or derived).</summary>
     public IReadOnlySet<string> UserSet { get; } = userSet;
 
     /// <summary>Parameters whose value was derived from the run (their default is "0 = derived").</summary>
     public IReadOnlySet<string> Derived { get; init; } = new HashSet<string>();
 
+    /// <summary>The value of number parameter <paramref name="name"/>; throws naming the technique when it has no such parameter.</summary>
     public double Double(string name) => double.Parse(Get(name), System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>The value of integer parameter <paramref name="name"/>; throws naming the technique when it has no such parameter.</summary>
     public int Int(string name) => int.Parse(Get(name), System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>The value of boolean parameter <paramref name="name"/>; throws naming the technique when it has no such parameter.</summary>
     public bool Bool(string name) => Get(name) == "true";
+    /// <summary>The text of parameter <paramref name="name"/> (a choice or free text); throws naming the technique when it has no such parameter.</summary>
     public string String(string name) => Get(name);
 
     private string Get(string name) => Values.TryGetValue(name, out var v) ? v

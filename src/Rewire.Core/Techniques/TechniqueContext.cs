@@ -16,5 +16,6 @@ public sealed record TechniqueContext
     /// <summary>Seed of the run, for techniques with their own random streams.</summary>
     public ulong Seed { get; init; } = 1;
 
+    /// <summary>A context with every fact at its default (no run-specific values).</summary>
     public static TechniqueContext Default { get; } = new();
 }

@@ -10,9 +10,13 @@ namespace Rewire.Core.Techniques;
 /// </summary>
 public sealed record TechniqueDescriptor
 {
+    /// <summary>The technique's kind, one of <see cref="TechniqueKinds"/>; also the configuration section of its parameters.</summary>
     public required string Kind { get; init; }
+    /// <summary>The registry name the user selects it by (unique within its kind).</summary>
     public required string Name { get; init; }
+    /// <summary>One line saying what the technique does, for `rewire list`.</summary>
     public required string Summary { get; init; }
+    /// <summary>The paper it comes from: title and arXiv id or venue, as listed in docs/techniques.md.</summary>
     public required string Paper { get; init; }
 
     /// <summary>The technique's section in the project's specification (e.g. "rlvr T04"), or null.</summary>
@@ -21,6 +25,7 @@ public sealed record TechniqueDescriptor
     /// <summary>Where the defaults come from when it is not simply the paper (e.g. "RECONSTRUCTED: the paper gives no constant").</summary>
     public string? DefaultsNote { get; init; }
 
+    /// <summary>Its parameters, with the paper's defaults, ranges and meanings.</summary>
     public IReadOnlyList<TechniqueParameter> Parameters { get; init; } = [];
 
     /// <summary>Batch columns the technique reads (see <see cref="BatchColumns"/>).</summary>
@@ -32,6 +37,7 @@ public sealed record TechniqueDescriptor
     /// <summary>For a recipe: the configuration keys it sets (explicit keys override them).</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Sets { get; init; } = [];
 
+    /// <summary>The parameter named <paramref name="name"/> (ordinal match), or null when the technique has none.</summary>
     public TechniqueParameter? Parameter(string name) =>
         Parameters.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.Ordinal));
 

@@ -6,10 +6,15 @@ namespace Rewire.Core.Techniques;
 /// <summary>The value types a technique parameter can take.</summary>
 public enum ParameterType
 {
+    /// <summary>A finite floating-point number within [Min, Max].</summary>
     Number,
+    /// <summary>A whole number within [Min, Max].</summary>
     Integer,
+    /// <summary><c>true</c> or <c>false</c>.</summary>
     Boolean,
+    /// <summary>One of a fixed list of names (<see cref="TechniqueParameter.Choices"/>), matched ignoring case.</summary>
     Choice,
+    /// <summary>Free text (for example a comma-separated list), taken as given after trimming.</summary>
     Text,
 }
 
@@ -36,18 +41,43 @@ public sealed record TechniqueParameter(string Name, ParameterType Type, string 
     /// <summary>The allowed values of a <see cref="ParameterType.Choice"/>.</summary>
     public IReadOnlyList<string> Choices { get; init; } = [];
 
+    /// <summary>A number parameter.</summary>
+    /// <param name="name">The parameter's key under the kind's section (snake_case).</param>
+    /// <param name="default">The default (the paper's value unless the descriptor says otherwise).</param>
+    /// <param name="meaning">What the parameter means, with its unit, shown by `rewire list`.</param>
+    /// <param name="min">Smallest allowed value (default: unbounded).</param>
+    /// <param name="max">Largest allowed value (default: unbounded).</param>
     public static TechniqueParameter Number(string name, double @default, string meaning, double min = double.MinValue, double max = double.MaxValue) =>
         new(name, ParameterType.Number, Format(@default), meaning) { Min = min, Max = max };
 
+    /// <summary>An integer parameter.</summary>
+    /// <param name="name">The parameter's key under the kind's section (snake_case).</param>
+    /// <param name="default">The default (the paper's value unless the descriptor says otherwise).</param>
+    /// <param name="meaning">What the parameter means, with its unit, shown by `rewire list`.</param>
+    /// <param name="min">Smallest allowed value (default 0).</param>
+    /// <param name="max">Largest allowed value (default: unbounded).</param>
     public static TechniqueParameter Integer(string name, int @default, string meaning, int min = 0, int max = int.MaxValue) =>
         new(name, ParameterType.Integer, @default.ToString(CultureInfo.InvariantCulture), meaning) { Min = min, Max = max };
 
+    /// <summary>A true/false parameter.</summary>
+    /// <param name="name">The parameter's key under the kind's section (snake_case).</param>
+    /// <param name="default">The default.</param>
+    /// <param name="meaning">What the parameter means, with its unit, shown by `rewire list`.</param>
     public static TechniqueParameter Boolean(string name, bool @default, string meaning) =>
         new(name, ParameterType.Boolean, @default ? "true" : "false", meaning);
 
+    /// <summary>A parameter that takes one of <paramref name="choices"/>.</summary>
+    /// <param name="name">The parameter's key under the kind's section (snake_case).</param>
+    /// <param name="default">The default, one of the choices.</param>
+    /// <param name="meaning">What the parameter means, with its unit, shown by `rewire list`.</param>
+    /// <param name="choices">The allowed values, in the order they are listed.</param>
     public static TechniqueParameter Choice(string name, string @default, string meaning, params string[] choices) =>
         new(name, ParameterType.Choice, @default, meaning) { Choices = choices };
 
+    /// <summary>A free-text parameter.</summary>
+    /// <param name="name">The parameter's key under the kind's section (snake_case).</param>
+    /// <param name="default">The default text.</param>
+    /// <param name="meaning">What the parameter means, with its unit, shown by `rewire list`.</param>
     public static TechniqueParameter Text(string name, string @default, string meaning) =>
         new(name, ParameterType.Text, @default, meaning);
 
@@ -100,6 +130,7 @@ public sealed record TechniqueParameter(string Name, ParameterType Type, string 
         _ => JsonValue.Create(value),
     };
 
+    /// <summary>The parameter as JSON for `rewire list --json`: name, type, typed default, range and meaning.</summary>
     public JsonObject Describe() => new()
     {
         ["name"] = Name,
@@ -112,5 +143,6 @@ public sealed record TechniqueParameter(string Name, ParameterType Type, string 
     private static string Bound(double? b, string infinite) =>
         b is null || b.Value <= -1e300 || b.Value >= 1e300 || b.Value == int.MaxValue ? infinite : Format(b.Value);
 
+    /// <summary>The canonical text of a number: round-trip ("R") format, invariant culture.</summary>
     public static string Format(double d) => d.ToString("R", CultureInfo.InvariantCulture);
 }

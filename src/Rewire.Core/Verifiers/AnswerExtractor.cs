@@ -18,8 +18,10 @@ public enum AnswerSource
 /// <summary>The result of answer extraction: either a value and its source, or "no answer" with a reason.</summary>
 public readonly record struct ExtractedAnswer(bool Found, string Value, AnswerSource Source, string Reason)
 {
+    /// <summary>A found answer <paramref name="value"/> taken from <paramref name="source"/>.</summary>
     public static ExtractedAnswer Of(string value, AnswerSource source) => new(true, value, source, "");
 
+    /// <summary>No answer was found, for the reason given (reported back with the zero reward).</summary>
     public static ExtractedAnswer None(string reason) => new(false, "", default, reason);
 }
 

@@ -27,6 +27,9 @@ public sealed record NormalizationOptions
 /// <summary>Normalises an answer for exact-match comparison. Linear time, never throws.</summary>
 public static class AnswerNormalizer
 {
+    /// <summary>Normalises <paramref name="text"/> with the enabled steps of <paramref name="options"/>; null text gives the empty string.</summary>
+    /// <param name="text">The answer text (untrusted).</param>
+    /// <param name="options">Which steps to apply; null uses <see cref="NormalizationOptions.Default"/>.</param>
     public static string Normalize(string? text, NormalizationOptions? options = null)
     {
         options ??= NormalizationOptions.Default;

@@ -8,6 +8,10 @@ public sealed class ExactMatchVerifier : IRewardFunction
     private readonly VerifierOptions _options;
     private readonly NormalizationOptions _normalization;
 
+    /// <summary>Creates the verifier.</summary>
+    /// <param name="options">Answer extraction and reward levels; null uses <see cref="VerifierOptions.Default"/>.</param>
+    /// <param name="normalization">Which normalisation steps apply to both sides; null uses <see cref="NormalizationOptions.Default"/>.</param>
+    /// <param name="name">The name its results are logged under.</param>
     public ExactMatchVerifier(VerifierOptions? options = null, NormalizationOptions? normalization = null, string name = "exact_match")
     {
         _options = options ?? VerifierOptions.Default;

@@ -7,6 +7,7 @@ namespace Rewire.Core.Verifiers;
 /// <param name="Generate">Builds the text for a size scale (1 = the base size, about <see cref="HostileText.BaseLength"/> characters or more).</param>
 public sealed record HostileCase(string Name, Func<int, string> Generate)
 {
+    /// <summary>The case's <see cref="Name"/> (so test runners show it).</summary>
     public override string ToString() => Name;
 }
 

@@ -13,7 +13,9 @@ public sealed class MultipleChoiceVerifier : IRewardFunction
     private readonly VerifierOptions _options;
     private readonly string _letters;
 
+    /// <param name="options">Answer extraction and reward levels; null uses the defaults with the tag, boxed and answer-line sources, in that order.</param>
     /// <param name="letters">The allowed choices, upper case. <value>The default value is "ABCDEFGHIJ".</value></param>
+    /// <param name="name">The name its results are logged under.</param>
     public MultipleChoiceVerifier(VerifierOptions? options = null, string letters = "ABCDEFGHIJ", string name = "multiple_choice")
     {
         _options = options ?? VerifierOptions.Default with

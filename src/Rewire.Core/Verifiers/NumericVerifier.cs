@@ -12,6 +12,10 @@ public sealed class NumericVerifier : IRewardFunction
     private readonly VerifierOptions _options;
     private readonly NumericToleranceOptions _tolerance;
 
+    /// <summary>Creates the verifier.</summary>
+    /// <param name="options">Answer extraction and reward levels; null uses <see cref="VerifierOptions.Default"/>.</param>
+    /// <param name="tolerance">Relative and absolute tolerance for non-integers; null uses the defaults of <see cref="NumericToleranceOptions"/>.</param>
+    /// <param name="name">The name its results are logged under.</param>
     public NumericVerifier(VerifierOptions? options = null, NumericToleranceOptions? tolerance = null, string name = "numeric")
     {
         _options = options ?? VerifierOptions.Default;

@@ -17,6 +17,7 @@ public sealed class RegexFormatReward : IRewardFunction
     /// <param name="reward">Reward on a match. <value>The default value is 1.</value></param>
     /// <param name="timeout">Match timeout. <value>The default value is 100 ms.</value></param>
     /// <param name="backtracking">Use the backtracking engine (needed for back-references and look-arounds). <value>The default value is false.</value></param>
+    /// <param name="name">The name its results are logged under.</param>
     public RegexFormatReward(string pattern, bool fullMatch = false, double reward = 1.0, TimeSpan? timeout = null, bool backtracking = false, string name = "format_regex")
     {
         ArgumentException.ThrowIfNullOrEmpty(pattern);

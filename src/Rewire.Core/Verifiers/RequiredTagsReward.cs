@@ -14,6 +14,7 @@ public sealed class RequiredTagsReward : IRewardFunction
     /// <param name="tags">Tag names, for example <c>think</c>, <c>answer</c>.</param>
     /// <param name="partial">Give partial credit per tag. <value>The default value is false.</value></param>
     /// <param name="reward">Reward when every tag is present. <value>The default value is 1.</value></param>
+    /// <param name="name">The name its results are logged under.</param>
     public RequiredTagsReward(IEnumerable<string> tags, bool partial = false, double reward = 1.0, string name = "required_tags")
     {
         ArgumentNullException.ThrowIfNull(tags);

@@ -6,5 +6,6 @@ namespace Rewire.Core.Runs.Reading;
 /// </summary>
 public sealed record ReadIssue(string File, int Line, string Reason)
 {
+    /// <c>file:line: reason</c>, or <c>file: reason</c> when the issue concerns the whole file.
     public override string ToString() => Line > 0 ? $"{File}:{Line}: {Reason}" : $"{File}: {Reason}";
 }

@@ -18,6 +18,8 @@ public static class TolerantJsonLines
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 64 };
 
     /// <summary>The JSON objects of <paramref name="path"/>, each with its 1-based line number; <paramref name="issues"/> gets what was skipped.</summary>
+    /// <param name="path">The JSON Lines file to read.</param>
+    /// <param name="issues">Receives one issue per line skipped (torn, too long, not an object).</param>
     /// <param name="name">The file's name in issues (relative to the run folder).</param>
     public static List<(int Line, JsonObject Value)> Read(string path, string name, List<ReadIssue> issues)
     {

@@ -31,6 +31,7 @@ public sealed class TensorBoardWriter : IDisposable
     public string FilePath { get; }
 
     /// <summary>Starts a new event file in <paramref name="directory"/> (created if needed).</summary>
+    /// <param name="directory">The folder of the event file (usually the run folder).</param>
     /// <param name="time">Where wall_time comes from (tests pass a fixed clock).</param>
     public static TensorBoardWriter Create(string directory, TimeProvider? time = null)
     {
@@ -69,5 +70,6 @@ public sealed class TensorBoardWriter : IDisposable
 
     private double WallTime() => _time.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0;
 
+    /// <summary>Closes the event file.</summary>
     public void Dispose() => _stream.Dispose();
 }

@@ -94,7 +94,9 @@ public sealed class SimulatedLearner : ISamplerBenchmarkLearner
         _rollouts = new Xoshiro256StarStar(Xoshiro256StarStar.Derive(seed, 200));
     }
 
+    /// <inheritdoc />
     public string Kind => "simulated";
+    /// <inheritdoc />
     public IReadOnlyList<Prompt> TrainPool => _train;
 
     /// <summary>The held-out prompts.</summary>
@@ -131,6 +133,7 @@ public sealed class SimulatedLearner : ISamplerBenchmarkLearner
         return 1.0 / (1.0 + Math.Exp(-_options.Slope * (_skills[l.Domain] - l.Hardness)));
     }
 
+    /// <inheritdoc />
     public IReadOnlyList<GroupOutcome> Rollout(IReadOnlyList<Prompt> prompts)
     {
         ArgumentNullException.ThrowIfNull(prompts);
@@ -145,6 +148,7 @@ public sealed class SimulatedLearner : ISamplerBenchmarkLearner
         return result;
     }
 
+    /// <inheritdoc />
     public void Train(CollectedBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
@@ -158,6 +162,7 @@ public sealed class SimulatedLearner : ISamplerBenchmarkLearner
         }
     }
 
+    /// <inheritdoc />
     public double HeldOutAccuracy()
     {
         var sum = 0.0;

@@ -5,7 +5,9 @@ namespace Rewire.Tasks;
 /// <summary>Which half of a task's problem space a prompt comes from. A problem belongs to exactly one split, whatever the seed.</summary>
 public enum Split
 {
+    /// <summary>The training half of the problem space (1 − <see cref="Common.SplitAssignment.TestFraction"/> of all problems).</summary>
     Train,
+    /// <summary>The held-out half, for evaluation (<see cref="Common.SplitAssignment.TestFraction"/> of all problems).</summary>
     Test,
 }
 

@@ -35,8 +35,10 @@ public sealed class TaskRegistry
         return r;
     }
 
+    /// <summary>The registered names, sorted.</summary>
     public IReadOnlyList<string> Names => _factories.Names;
 
+    /// <summary>Whether <paramref name="name"/> is registered.</summary>
     public bool Contains(string name) => _factories.Contains(name);
 
     /// <summary>Adds <paramref name="factory"/> under <paramref name="name"/>; see <see cref="NamedRegistry{T}.Register"/>.</summary>

@@ -27,14 +27,21 @@ public sealed class ArithmeticTask : TaskBase
                 throw new ArgumentException($"unknown arithmetic operation '{op}'; valid: add, sub, mul", nameof(operations));
     }
 
+    /// <inheritdoc />
     public override string Name => _name;
 
+    /// <inheritdoc />
     protected override string Instruction => "Compute the value of the integer expression before the '=' sign.";
+    /// <summary>The operations this instance asks (<c>add</c>, <c>sub</c>, <c>mul</c>); each is a domain.</summary>
     public override IReadOnlyList<string> Domains => _ops;
+    /// <summary>5: operands have up to five digits.</summary>
     public override int MaxDifficulty => 5;
+    /// <inheritdoc />
     public override string Alphabet => "*+-0123456789=";
+    /// <inheritdoc />
     protected override int MaxCompletionLength => 24;
 
+    /// <inheritdoc />
     protected override Problem Create(Random random, int difficulty)
     {
         var lo = difficulty == 1 ? 0 : (long)Math.Pow(10, difficulty - 1);
@@ -53,6 +60,7 @@ public sealed class ArithmeticTask : TaskBase
         return new Problem(text, text, value.ToString(CultureInfo.InvariantCulture), op);
     }
 
+    /// <inheritdoc />
     protected override RewardResult Check(Prompt prompt, string completion)
     {
         if (!CompletionText.IsCanonicalInteger(completion, 12, allowNegative: true))
@@ -60,5 +68,6 @@ public sealed class ArithmeticTask : TaskBase
         return Grade.Checked(completion == prompt.Answer, "wrong value");
     }
 
+    /// <inheritdoc />
     protected override string Corrupt(Prompt prompt, Random random) => Perturb.IntegerText(prompt.Answer!, random);
 }

@@ -13,6 +13,10 @@ public sealed class FormattedTask : IChatTask
     private readonly ITask _inner;
     private readonly string? _system;
 
+    /// <summary>Wraps <paramref name="inner"/> so its answers are written in <paramref name="format"/>.</summary>
+    /// <param name="inner">The task whose prompts, splits and verifier are used.</param>
+    /// <param name="format">How the answer is written in the completion (tags, boxed, JSON, ...).</param>
+    /// <param name="system">An extra system message for the chat form, or null.</param>
     public FormattedTask(ITask inner, AnswerFormat format, string? system = null)
     {
         _inner = inner ?? throw new ArgumentNullException(nameof(inner));
@@ -27,20 +31,30 @@ public sealed class FormattedTask : IChatTask
     /// <summary>The task this one formats.</summary>
     public ITask Inner => _inner;
 
+    /// <summary>The format answers are written in.</summary>
     public AnswerFormat Format { get; }
+    /// <summary>The inner task's name.</summary>
     public string Name => _inner.Name;
+    /// <summary>The inner task's domains.</summary>
     public IReadOnlyList<string> Domains => _inner.Domains;
+    /// <summary>The inner task's highest difficulty.</summary>
     public int MaxDifficulty => _inner.MaxDifficulty;
+    /// <summary>The inner task's alphabet plus the characters of the format.</summary>
     public string Alphabet { get; }
+    /// <summary>Reads the answer out of the format, then grades it with the inner task's verifier.</summary>
     public IRewardFunction Verifier { get; }
 
+    /// <inheritdoc />
     public Prompt Generate(Split split, int seed, int index, int difficulty = 1) => _inner.Generate(split, seed, index, difficulty);
 
+    /// <inheritdoc />
     public IReadOnlyList<Prompt> GenerateMany(Split split, int seed, int count, int difficulty = 1) => _inner.GenerateMany(split, seed, count, difficulty);
 
+    /// <summary>The inner task's demonstration, rendered in <see cref="Format"/>.</summary>
     public string Demonstrate(Prompt prompt, double errorRate, Random random) =>
         AnswerFormats.Render(Format, _inner.Demonstrate(prompt, errorRate, random));
 
+    /// <inheritdoc />
     public ChatForm Chat(Prompt prompt)
     {
         var plain = _inner is IChatTask chat ? chat.Chat(prompt) : AnswerFormats.Form(AnswerFormat.Plain, "", null, [new ChatMessage("user", prompt.Text)]);

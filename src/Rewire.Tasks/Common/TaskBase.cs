@@ -11,12 +11,18 @@ public abstract class TaskBase : IChatTask
 {
     private const int MaxAttempts = 100_000;
 
+    /// <summary>Creates the task with its length- and character-checking verifier wrapper.</summary>
     protected TaskBase() => Verifier = new TaskVerifier(this);
 
+    /// <inheritdoc />
     public abstract string Name { get; }
+    /// <inheritdoc />
     public abstract IReadOnlyList<string> Domains { get; }
+    /// <inheritdoc />
     public abstract int MaxDifficulty { get; }
+    /// <inheritdoc />
     public abstract string Alphabet { get; }
+    /// <summary>Grades completions: over-long or non-ASCII text gets zero with a reason before the task's own parser (<see cref="Check"/>) runs.</summary>
     public IRewardFunction Verifier { get; }
 
     /// <summary>Plain: the verifier reads the whole completion (wrap the task in <see cref="FormattedTask"/> for another format).</summary>
@@ -48,6 +54,7 @@ public abstract class TaskBase : IChatTask
     /// <summary>The component names every result of this verifier carries (for documentation and tests).</summary>
     public virtual IReadOnlyList<string> ComponentNames => ["format", "correct"];
 
+    /// <inheritdoc />
     public Prompt Generate(Split split, int seed, int index, int difficulty = 1)
     {
         CheckDifficulty(difficulty);
@@ -69,6 +76,7 @@ public abstract class TaskBase : IChatTask
         throw new InvalidOperationException($"task '{Name}' found no {split} problem at difficulty {difficulty} in {MaxAttempts} attempts");
     }
 
+    /// <inheritdoc />
     public IReadOnlyList<Prompt> GenerateMany(Split split, int seed, int count, int difficulty = 1)
     {
         if (count < 0) throw new ArgumentOutOfRangeException(nameof(count), count, "count must be 0 or more");
@@ -77,6 +85,7 @@ public abstract class TaskBase : IChatTask
         return list;
     }
 
+    /// <inheritdoc />
     public string Demonstrate(Prompt prompt, double errorRate, Random random)
     {
         ArgumentNullException.ThrowIfNull(prompt);

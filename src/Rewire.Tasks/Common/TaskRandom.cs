@@ -11,6 +11,7 @@ public static class TaskRandom
         return (int)(h & 0x7FFFFFFF);
     }
 
+    /// <summary>One SplitMix64 step: a well-mixed 64-bit value from <paramref name="x"/> (the same on every platform and .NET version).</summary>
     public static ulong SplitMix(ulong x)
     {
         x += 0x9E3779B97F4A7C15UL;

@@ -11,10 +11,14 @@ namespace Rewire.Tasks.Countdown;
 /// <param name="Kind">Which check failed: <c>format</c>, <c>numbers</c> or <c>arithmetic</c>; null on success.</param>
 public readonly record struct CountdownEvaluation(Rational? Value, string? Error, string? Kind);
 
+/// <summary>The safe parser and exact evaluator of Countdown answers: integers, + − × ÷ and parentheses, each given number used at most once; never throws on model text.</summary>
 public static class CountdownExpression
 {
+    /// <summary>Longest expression accepted, in characters.</summary>
     public const int MaxLength = 96;
+    /// <summary>Deepest parenthesis nesting accepted.</summary>
     public const int MaxDepth = 16;
+    /// <summary>Most digits a number literal may have.</summary>
     public const int MaxLiteralDigits = 4;
 
     /// <summary>Parses and evaluates <paramref name="text"/>, using each of <paramref name="available"/> at most once.</summary>

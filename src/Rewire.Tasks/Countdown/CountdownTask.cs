@@ -9,23 +9,32 @@ using Rewire.Tasks.Common;
 
 namespace Rewire.Tasks.Countdown;
 
+/// <summary>Countdown (as in TinyZero-style RLVR): reach the target from the given numbers with + − × ÷ and parentheses, each number at most once, exact rational arithmetic. Difficulty 1..4: 3 numbers in 1..10 up to 6 numbers in 1..100. Components: format, numbers, correct.</summary>
 public sealed class CountdownTask : TaskBase
 {
     private static readonly (int Count, int Max)[] Levels = [(3, 10), (4, 25), (5, 50), (6, 100)];
 
+    /// <inheritdoc />
     public override string Name => "countdown";
 
+    /// <inheritdoc />
     protected override string Instruction => "Combine the numbers before the '|' with + - * / and parentheses, each number at most once, to reach the target after it; reply with the expression.";
+    /// <summary>One domain, <c>countdown</c>.</summary>
     public override IReadOnlyList<string> Domains => ["countdown"];
+    /// <summary>4 levels: 3, 4, 5 and 6 numbers.</summary>
     public override int MaxDifficulty => Levels.Length;
+    /// <inheritdoc />
     public override string Alphabet => " ()*+-/0123456789:|";
+    /// <c>format</c> (parses), <c>numbers</c> (only given numbers, each at most once) and <c>correct</c> (value equals the target).
     public override IReadOnlyList<string> ComponentNames => ["format", "numbers", "correct"];
+    /// <inheritdoc />
     protected override int MaxCompletionLength => CountdownExpression.MaxLength;
 
     /// <summary>The given numbers of a Countdown prompt.</summary>
     public static int[] Numbers(Prompt prompt) =>
         [.. prompt.Meta("numbers").Split(' ').Select(s => int.Parse(s, CultureInfo.InvariantCulture))];
 
+    /// <inheritdoc />
     protected override Problem Create(Random random, int difficulty)
     {
         var (count, max) = Levels[difficulty - 1];
@@ -70,6 +79,7 @@ public sealed class CountdownTask : TaskBase
         }
     }
 
+    /// <inheritdoc />
     protected override RewardResult Check(Prompt prompt, string completion)
     {
         var eval = CountdownExpression.Evaluate(completion, Numbers(prompt));
@@ -90,6 +100,7 @@ public sealed class CountdownTask : TaskBase
         return Grade.Checked(right, $"expression equals {eval.Value.Value}, target is {target}", new Dictionary<string, double> { ["numbers"] = 1 });
     }
 
+    /// <inheritdoc />
     protected override string Corrupt(Prompt prompt, Random random)
     {
         var answer = prompt.Answer!;

@@ -13,10 +13,12 @@ public sealed class CodeTestsVerifier(PythonSandbox sandbox) : IRewardFunction
 {
     private readonly PythonCodeReward _reward = new(sandbox, maxParallelism: 1);
 
+    /// <inheritdoc />
     public string Name => "code";
 
     /// <summary>The metadata that carries <paramref name="tests"/>.</summary>
     public static string Encode(IReadOnlyList<string> tests) => JsonSerializer.Serialize(tests);
 
+    /// <inheritdoc />
     public RewardResult Score(Rollout rollout) => _reward.ScoreAsync([rollout]).AsTask().GetAwaiter().GetResult()[0];
 }

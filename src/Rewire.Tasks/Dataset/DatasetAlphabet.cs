@@ -7,6 +7,10 @@ namespace Rewire.Tasks.Dataset;
 /// </summary>
 public static class DatasetAlphabet
 {
+    /// <summary>The sorted distinct characters of <paramref name="texts"/>; throws <see cref="DatasetFormatException"/> naming the record for a control character, an unpaired surrogate, or more than <paramref name="maxAlphabet"/> characters.</summary>
+    /// <param name="path">The dataset file, for messages.</param>
+    /// <param name="texts">Each text with its location (for example "line 12").</param>
+    /// <param name="maxAlphabet">The most distinct characters allowed (task.max_alphabet).</param>
     public static string Of(string path, IEnumerable<(string Location, string Text)> texts, int maxAlphabet)
     {
         var chars = new SortedSet<char>();

@@ -4,10 +4,12 @@ namespace Rewire.Tasks.Dataset;
 public sealed class DatasetFormatException(string path, string location, string problem)
     : Exception($"{path}: {location}: {problem}")
 {
+    /// <summary>The dataset file.</summary>
     public string Path { get; } = path;
 
     /// <summary>"line N" (JSONL) or "row N" (Parquet), or "file" for problems of the whole file.</summary>
     public string Location { get; } = location;
 
+    /// <summary>What is wrong and how to fix it.</summary>
     public string Problem { get; } = problem;
 }

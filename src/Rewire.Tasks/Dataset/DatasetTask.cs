@@ -15,12 +15,14 @@ namespace Rewire.Tasks.Dataset;
 /// </summary>
 public sealed class DatasetTask : IChatTask
 {
+    /// <summary>The registry name, <c>dataset</c>.</summary>
     public const string TaskName = "dataset";
 
     private const string MessagesKey = "messages";
     private readonly IReadOnlyList<Prompt> _train, _test;
     private readonly IReadOnlyList<string> _answers;
 
+    /// <param name="options">The file, its columns, the verifier and the split; every record is read and checked here.</param>
     /// <param name="sandbox">Where the code verifier runs programs (default: a new <see cref="PythonSandbox"/>).</param>
     public DatasetTask(DatasetOptions options, Func<PythonSandbox>? sandbox = null)
     {
@@ -58,12 +60,19 @@ public sealed class DatasetTask : IChatTask
             + $"{Domains.Count} domain(s), difficulty up to {MaxDifficulty}, verifier {options.Verifier}";
     }
 
+    /// <summary>The options the task was built from.</summary>
     public DatasetOptions Options { get; }
+    /// <inheritdoc />
     public string Name => TaskName;
+    /// <inheritdoc />
     public IReadOnlyList<string> Domains { get; }
+    /// <inheritdoc />
     public int MaxDifficulty { get; }
+    /// <inheritdoc />
     public string Alphabet { get; }
+    /// <inheritdoc />
     public IRewardFunction Verifier { get; }
+    /// <summary>Plain: the configured verifier reads the answer out of the completion itself.</summary>
     public AnswerFormat Format => AnswerFormat.Plain;
 
     /// <summary>Record counts per split, how the split was made, and the verifier, for the run's log.</summary>
@@ -80,6 +89,7 @@ public sealed class DatasetTask : IChatTask
         return list[index % list.Count];
     }
 
+    /// <inheritdoc />
     public IReadOnlyList<Prompt> GenerateMany(Split split, int seed, int count, int difficulty = 1)
     {
         if (count < 0) throw new ArgumentOutOfRangeException(nameof(count), count, "count must be 0 or more");

@@ -7,6 +7,7 @@ namespace Rewire.Tasks.Dataset;
 /// <summary>The verifiers task.verifier can name, built from the dataset options.</summary>
 public static class DatasetVerifiers
 {
+    /// <summary>The names <c>task.verifier</c> accepts: exact, numeric, math, regex and code.</summary>
     public static IReadOnlyList<string> Names { get; } = ["exact", "numeric", "math", "regex", "code"];
 
     /// <summary>Exact and numeric read the answer from an <c>&lt;answer&gt;</c> tag, a <c>\boxed{}</c>, an Answer: line, else the whole completion (exact) or its last number (numeric).</summary>

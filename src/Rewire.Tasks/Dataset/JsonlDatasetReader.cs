@@ -8,6 +8,9 @@ namespace Rewire.Tasks.Dataset;
 /// </summary>
 public static class JsonlDatasetReader
 {
+    /// <summary>The records of <paramref name="path"/>, read lazily line by line; throws <see cref="DatasetFormatException"/> naming the first bad line.</summary>
+    /// <param name="path">The JSONL file (UTF-8, byte-order mark allowed).</param>
+    /// <param name="parser">Turns each line's JSON object into a record.</param>
     public static IEnumerable<DatasetRecord> Read(string path, DatasetRecordParser parser)
     {
         using var reader = new StreamReader(path, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true);

@@ -15,8 +15,10 @@ public sealed class MathAnswerVerifier(double tolerance) : IRewardFunction
     private readonly NumericToleranceOptions _tolerance = new() { RelativeTolerance = tolerance, AbsoluteTolerance = tolerance };
     private const int MaxLength = 4096;
 
+    /// <inheritdoc />
     public string Name => "math";
 
+    /// <inheritdoc />
     public RewardResult Score(Rollout rollout)
     {
         ArgumentNullException.ThrowIfNull(rollout);

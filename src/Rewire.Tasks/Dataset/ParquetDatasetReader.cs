@@ -9,6 +9,9 @@ namespace Rewire.Tasks.Dataset;
 /// </summary>
 public static class ParquetDatasetReader
 {
+    /// <summary>The records of <paramref name="path"/>, one per row; throws <see cref="DatasetFormatException"/> naming the first bad row.</summary>
+    /// <param name="path">The Parquet file.</param>
+    /// <param name="parser">Turns each row (as a JSON object) into a record.</param>
     public static IEnumerable<DatasetRecord> Read(string path, DatasetRecordParser parser)
     {
         IList<Dictionary<string, object>> rows;

@@ -35,8 +35,10 @@ public sealed class RegexAnswerVerifier : IRewardFunction
         _maxLength = maxLength;
     }
 
+    /// <inheritdoc />
     public string Name => "regex";
 
+    /// <inheritdoc />
     public RewardResult Score(Rollout rollout)
     {
         ArgumentNullException.ThrowIfNull(rollout);

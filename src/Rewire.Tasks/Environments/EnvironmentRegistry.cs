@@ -7,6 +7,7 @@ public sealed class EnvironmentRegistry
 {
     private readonly NamedRegistry<Func<ITextEnvironment>> _factories = new("environment");
 
+    /// <summary>A new registry holding the built-in environments <c>guess</c> and <c>search</c>; register more on it.</summary>
     public static EnvironmentRegistry CreateDefault()
     {
         var r = new EnvironmentRegistry();
@@ -15,8 +16,10 @@ public sealed class EnvironmentRegistry
         return r;
     }
 
+    /// <summary>The registered names, sorted.</summary>
     public IReadOnlyList<string> Names => _factories.Names;
 
+    /// <summary>Whether <paramref name="name"/> is registered.</summary>
     public bool Contains(string name) => _factories.Contains(name);
 
     /// <summary>Adds <paramref name="factory"/> under <paramref name="name"/>; see <see cref="NamedRegistry{T}.Register"/>.</summary>

@@ -21,13 +21,20 @@ public sealed record GuessingOptions
     /// <summary>Maximum guesses. <value>The default value is 8 (binary search needs at most 7 for 64).</value></summary>
     public int MaxTurns { get; init; } = 8;
 
+    /// <summary>Immediate reward of a valid guess inside the interval still possible given the feedback so far. <value>The default value is 0.1.</value></summary>
     public double ConsistentGuess { get; init; } = 0.1;
+    /// <summary>Immediate reward of a valid guess that earlier feedback already ruled out. <value>The default value is 0.</value></summary>
     public double WastedGuess { get; init; }
+    /// <summary>Immediate reward of an action that is not a canonical integer in range. <value>The default value is −0.1.</value></summary>
     public double InvalidAction { get; init; } = -0.1;
+    /// <summary>Outcome reward when the secret is guessed. <value>The default value is 1.</value></summary>
     public double Found { get; init; } = 1.0;
+    /// <summary>Outcome reward when the turns run out after at least one valid guess. <value>The default value is −0.5.</value></summary>
     public double OutOfTurns { get; init; } = -0.5;
+    /// <summary>Outcome reward when the turns run out without any valid guess. <value>The default value is −1.</value></summary>
     public double NoValidGuess { get; init; } = -1.0;
 
+    /// <summary>Throws when Range or MaxTurns is out of bounds or the outcome levels are not ordered Found &gt; OutOfTurns ≥ NoValidGuess.</summary>
     public void Validate()
     {
         if (Range is < 2 or > 1_000_000) throw new ArgumentOutOfRangeException(nameof(Range), Range, "Range must be in 2..1000000");
@@ -37,6 +44,7 @@ public sealed record GuessingOptions
     }
 }
 
+/// <summary>Number guessing (<c>guess</c>) with higher/lower feedback: immediate per-turn rewards plus a separate episode outcome, the setting of gated reward accumulation ("Stabilizing Long-term Multi-turn Reinforcement Learning with Gated Rewards", Sun et al. 2025). Actions are integers; observations are "g higher", "g lower", "g correct" or "invalid".</summary>
 public sealed class GuessingEnvironment : ITextEnvironment
 {
     private readonly GuessingOptions _o;
@@ -48,19 +56,25 @@ public sealed class GuessingEnvironment : ITextEnvironment
     private bool _started;
     private bool _done;
 
+    /// <summary>Creates the environment.</summary>
+    /// <param name="options">Range, turns and reward levels; null uses <see cref="GuessingOptions"/>' defaults. Validated here.</param>
     public GuessingEnvironment(GuessingOptions? options = null)
     {
         _o = options ?? new GuessingOptions();
         _o.Validate();
     }
 
+    /// <inheritdoc />
     public string Name => "guess";
+    /// <inheritdoc />
     public string Alphabet => " -0123456789?acdeghilnortvw";
+    /// <summary>The validated options.</summary>
     public GuessingOptions Options => _o;
 
     /// <summary>The secret of the current episode (for tests and evaluation, never shown to the agent).</summary>
     public int Secret => _secret;
 
+    /// <inheritdoc />
     public string Reset(int seed)
     {
         _secret = new Random(TaskRandom.Mix(seed, 0x6E55)).Next(1, _o.Range + 1);
@@ -73,6 +87,7 @@ public sealed class GuessingEnvironment : ITextEnvironment
         return string.Create(CultureInfo.InvariantCulture, $"1-{_o.Range}?");
     }
 
+    /// <inheritdoc />
     public EnvironmentStep Step(string action)
     {
         if (!_started) throw new InvalidOperationException("call Reset(seed) before Step");

@@ -20,6 +20,7 @@ public sealed record EnvironmentStep(
 /// </summary>
 public interface ITextEnvironment
 {
+    /// <summary>The registry name.</summary>
     string Name { get; }
 
     /// <summary>Every character observations and demonstrated actions can contain.</summary>

@@ -17,6 +17,7 @@ using Rewire.Tasks.Common;
 
 namespace Rewire.Tasks.Environments;
 
+/// <summary>Options of <see cref="SearchEnvironment"/>; α, τ and the relevance score are RECONSTRUCTED design choices.</summary>
 public sealed record SearchOptions
 {
     /// <summary>Entities in the knowledge base. <value>The default value is 5.</value></summary>
@@ -37,6 +38,7 @@ public sealed record SearchOptions
     /// <summary>Reward of an action that cannot be parsed or applied. <value>The default value is 0.</value></summary>
     public double InvalidAction { get; init; }
 
+    /// <summary>Throws when a setting is out of its documented range.</summary>
     public void Validate()
     {
         if (Entities is < 2 or > 100) throw new ArgumentOutOfRangeException(nameof(Entities), Entities, "Entities must be in 2..100");
@@ -47,6 +49,7 @@ public sealed record SearchOptions
     }
 }
 
+/// <summary>Search-and-answer (<c>search</c>) over a generated knowledge base of fictional entities, the setting of ReSeek ("ReSeek: A Self-Correcting Framework for Search Agents with Instructive Rewards", Li et al. 2025). Actions: <c>search TERMS</c>, <c>read ID</c>, <c>judge good|bad</c> (rewarded ±α against the ideal judgment), <c>answer TEXT</c> (exact match ends the episode).</summary>
 public sealed class SearchEnvironment : ITextEnvironment
 {
     private static readonly string[] Relations = ["city", "color", "pet", "job"];
@@ -74,14 +77,19 @@ public sealed class SearchEnvironment : ITextEnvironment
     private bool _done;
     private readonly HashSet<int> _readDocs = [];
 
+    /// <summary>Creates the environment.</summary>
+    /// <param name="options">Knowledge-base size, α, τ and limits; null uses <see cref="SearchOptions"/>' defaults. Validated here.</param>
     public SearchEnvironment(SearchOptions? options = null)
     {
         _o = options ?? new SearchOptions();
         _o.Validate();
     }
 
+    /// <inheritdoc />
     public string Name => "search";
+    /// <inheritdoc />
     public string Alphabet => "\n 0123456789:?abcdefghijklmnopqrstuvwxyz";
+    /// <summary>The validated options.</summary>
     public SearchOptions Options => _o;
 
     /// <summary>The reference answer of the current episode.</summary>
@@ -108,6 +116,7 @@ public sealed class SearchEnvironment : ITextEnvironment
         }
     }
 
+    /// <inheritdoc />
     public string Reset(int seed)
     {
         var random = new Random(TaskRandom.Mix(seed, 0x5EA5C4));
@@ -144,6 +153,7 @@ public sealed class SearchEnvironment : ITextEnvironment
     /// <summary>Share of the question's terms (entity, relation) present in document <paramref name="id"/>: 0, 0.5 or 1.</summary>
     public double Relevance(int id) => ((_docs[id].Entity == _entity ? 1 : 0) + (_docs[id].Relation == _relation ? 1 : 0)) / 2.0;
 
+    /// <inheritdoc />
     public EnvironmentStep Step(string action)
     {
         if (!_started) throw new InvalidOperationException("call Reset(seed) before Step");

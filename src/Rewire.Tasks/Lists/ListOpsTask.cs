@@ -10,6 +10,7 @@ using Rewire.Tasks.Common;
 
 namespace Rewire.Tasks.Lists;
 
+/// <summary>List operations: sort (ascending), rev (reverse), uniq (drop repeats, keep first occurrences) and kth (the k-th largest). Difficulty 1..3: 3–4 items in 0..9 up to 7–9 items in 0..99. Components: format, length, correct.</summary>
 public sealed class ListOpsTask : TaskBase
 {
     private static readonly (int MinLen, int MaxLen, int MaxValue)[] Levels = [(3, 4, 9), (5, 6, 99), (7, 9, 99)];
@@ -30,15 +31,23 @@ public sealed class ListOpsTask : TaskBase
     }
     private const int MaxItems = 32;
 
+    /// <inheritdoc />
     public override string Name => _name;
 
+    /// <inheritdoc />
     protected override string Instruction => "Apply the list operation named first (sort, rev, uniq or the k-th element) to the numbers that follow and reply with the resulting numbers separated by spaces.";
+    /// <summary>The operations this instance asks; each is a domain.</summary>
     public override IReadOnlyList<string> Domains => _ops;
+    /// <summary>3 levels of list length and value range.</summary>
     public override int MaxDifficulty => Levels.Length;
+    /// <inheritdoc />
     public override string Alphabet => " 0123456789=ehiknoqrstuv";
+    /// <c>format</c> (space-separated canonical integers), <c>length</c> (as many items as the answer) and <c>correct</c> (exact match).
     public override IReadOnlyList<string> ComponentNames => ["format", "length", "correct"];
+    /// <inheritdoc />
     protected override int MaxCompletionLength => MaxItems * 4;
 
+    /// <inheritdoc />
     protected override Problem Create(Random random, int difficulty)
     {
         var (minLen, maxLen, maxValue) = Levels[difficulty - 1];
@@ -65,6 +74,7 @@ public sealed class ListOpsTask : TaskBase
         return new Problem(text, text, string.Join(' ', answer), op);
     }
 
+    /// <inheritdoc />
     protected override RewardResult Check(Prompt prompt, string completion)
     {
         // Linear scan: items are 1-3 digit canonical non-negative integers separated by single spaces.
@@ -87,6 +97,7 @@ public sealed class ListOpsTask : TaskBase
             new Dictionary<string, double> { ["length"] = lengthOk ? 1 : 0 });
     }
 
+    /// <inheritdoc />
     protected override string Corrupt(Prompt prompt, Random random)
     {
         var items = prompt.Answer!.Split(' ').Select(x => int.Parse(x, CultureInfo.InvariantCulture)).ToArray();

@@ -103,11 +103,16 @@ public sealed class MiniProgram
 
 internal sealed record Node(char Op, long Value = 0, Node? A = null, Node? B = null, Node? C = null);
 
+/// <summary>Parser and step-limited interpreter of MiniLang, the tiny safe expression language of the program-synthesis task (one 64-bit integer expression in x with conditionals and bounded sums).</summary>
 public static class MiniLang
 {
+    /// <summary>Longest program accepted, in characters.</summary>
     public const int MaxLength = 64;
+    /// <summary>Deepest nesting accepted.</summary>
     public const int MaxDepth = 12;
+    /// <summary>Most digits a number literal may have.</summary>
     public const int MaxLiteralDigits = 6;
+    /// <summary>Evaluation steps (node visits) allowed per run by default; beyond it the run is a runtime error.</summary>
     public const int DefaultMaxSteps = 20_000;
 
     /// <summary>Parses <paramref name="source"/>; returns null and the reason when it is not a MiniLang program.</summary>

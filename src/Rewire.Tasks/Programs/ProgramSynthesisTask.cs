@@ -11,6 +11,7 @@ using Rewire.Tasks.Common;
 
 namespace Rewire.Tasks.Programs;
 
+/// <summary>Program synthesis in MiniLang: from input/output examples, write an expression in x that passes the problem's unit tests (the first few shown, the rest hidden). Partial credit = passed tests / <see cref="TestCount"/>, the input of VeRPO's dense reward. Difficulty 1..3: linear, quadratic/modulo/division, conditionals and sums.</summary>
 public sealed class ProgramSynthesisTask : TaskBase
 {
     /// <summary>Unit tests per problem.</summary>
@@ -19,17 +20,25 @@ public sealed class ProgramSynthesisTask : TaskBase
     /// <summary>Tests shown in the prompt as examples.</summary>
     public const int ShownExamples = 3;
 
+    /// <inheritdoc />
     public override string Name => "programs";
 
+    /// <inheritdoc />
     protected override string Instruction => "Write a program in the small language described that passes the given input/output examples.";
+    /// <summary>One domain, <c>programs</c>.</summary>
     public override IReadOnlyList<string> Domains => ["programs"];
+    /// <summary>3 levels: linear, quadratic/modulo/division, conditionals and sum loops.</summary>
     public override int MaxDifficulty => 3;
+    /// <inheritdoc />
     public override string Alphabet => " %()*+,-/0123456789:;<=?fimsux";
+    /// <inheritdoc />
     protected override int MaxCompletionLength => MiniLang.MaxLength;
 
+    /// <c>format</c>, one <c>test_j</c> per unit test (1 = passed), <c>pass_fraction</c> and <c>correct</c> (all pass).
     public override IReadOnlyList<string> ComponentNames =>
         ["format", .. Enumerable.Range(0, TestCount).Select(TestName), "pass_fraction", "correct"];
 
+    /// <summary>The component name of unit test <paramref name="j"/>, <c>test_j</c>.</summary>
     public static string TestName(int j) => "test_" + j.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>The unit tests (input, expected output) of a prompt.</summary>
@@ -40,6 +49,7 @@ public sealed class ProgramSynthesisTask : TaskBase
         return [.. ins.Zip(outs, (i, o) => (long.Parse(i, CultureInfo.InvariantCulture), long.Parse(o, CultureInfo.InvariantCulture)))];
     }
 
+    /// <inheritdoc />
     protected override Problem Create(Random random, int difficulty)
     {
         while (true)
@@ -102,6 +112,7 @@ public sealed class ProgramSynthesisTask : TaskBase
         };
     }
 
+    /// <inheritdoc />
     protected override RewardResult Check(Prompt prompt, string completion)
     {
         var program = MiniLang.Parse(completion, out var error);
@@ -141,6 +152,7 @@ public sealed class ProgramSynthesisTask : TaskBase
         };
     }
 
+    /// <inheritdoc />
     protected override string Corrupt(Prompt prompt, Random random)
     {
         var answer = prompt.Answer!;

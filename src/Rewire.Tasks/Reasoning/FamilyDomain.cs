@@ -3,11 +3,15 @@
 // Difficulty d: 4 + 2d people.
 namespace Rewire.Tasks.Reasoning;
 
+/// <summary>Family relations: parent facts "a&gt;b" over a random family tree; questions "gp x y?" (grandparent) and "sib x y?" (siblings). Difficulty d: 4 + 2d people.</summary>
 public sealed class FamilyDomain : IReasoningDomain
 {
+    /// <inheritdoc />
     public string Name => "family";
+    /// <inheritdoc />
     public string Alphabet => " ,;>?abcdefghijklgpsi";
 
+    /// <inheritdoc />
     public (string Canonical, string Text) Create(Random random, int difficulty, bool answer)
     {
         var n = 4 + 2 * difficulty;

@@ -2,11 +2,15 @@
 // more edges from x to y). Difficulty d: 3 + 2d nodes and about 1.2 edges per node.
 namespace Rewire.Tasks.Reasoning;
 
+/// <summary>Graph reachability: directed edges "a&gt;b"; question "reach x y?" (a directed path of one or more edges). Difficulty d: 3 + 2d nodes, about 1.2 edges per node.</summary>
 public sealed class GraphDomain : IReasoningDomain
 {
+    /// <inheritdoc />
     public string Name => "graph";
+    /// <inheritdoc />
     public string Alphabet => " ,;>?abcdefghijklrh";
 
+    /// <inheritdoc />
     public (string Canonical, string Text) Create(Random random, int difficulty, bool answer)
     {
         var n = 3 + 2 * difficulty;

@@ -3,11 +3,15 @@
 // Difficulty d: 2 + 2d items.
 namespace Rewire.Tasks.Reasoning;
 
+/// <summary>Ordering constraints: "a&lt;b" between adjacent items of a hidden total order, shuffled and sometimes reversed; question "x&lt;y?". Difficulty d: 2 + 2d items.</summary>
 public sealed class OrderingDomain : IReasoningDomain
 {
+    /// <inheritdoc />
     public string Name => "ordering";
+    /// <inheritdoc />
     public string Alphabet => ",;<>?abcdefghijkl";
 
+    /// <inheritdoc />
     public (string Canonical, string Text) Create(Random random, int difficulty, bool answer)
     {
         var n = 2 + 2 * difficulty;

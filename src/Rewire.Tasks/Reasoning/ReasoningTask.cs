@@ -7,6 +7,7 @@ using Rewire.Tasks.Common;
 
 namespace Rewire.Tasks.Reasoning;
 
+/// <summary>Rule-based yes/no reasoning over synthetic facts in four domains (family, graph, sets, ordering), answers balanced 50/50 within each domain. Components: format (exactly "yes" or "no"), correct.</summary>
 public sealed class ReasoningTask : TaskBase
 {
     private readonly IReasoningDomain[] _domains;
@@ -24,14 +25,21 @@ public sealed class ReasoningTask : TaskBase
         }
     }
 
+    /// <inheritdoc />
     public override string Name => "reasoning";
 
+    /// <inheritdoc />
     protected override string Instruction => "Apply the rules and facts given to decide whether the question holds; reply yes or no.";
+    /// <summary>The names of the domains this instance draws from.</summary>
     public override IReadOnlyList<string> Domains => [.. _domains.Select(d => d.Name)];
+    /// <summary>3 levels; each domain grows its facts with the level.</summary>
     public override int MaxDifficulty => 3;
+    /// <summary>The union of the domains' alphabets and "yesno".</summary>
     public override string Alphabet => new([.. string.Concat(_domains.Select(d => d.Alphabet)).Concat("yesno").Distinct().Order()]);
+    /// <inheritdoc />
     protected override int MaxCompletionLength => 8;
 
+    /// <inheritdoc />
     protected override Problem Create(Random random, int difficulty)
     {
         var domain = random.Pick(_domains);
@@ -40,11 +48,13 @@ public sealed class ReasoningTask : TaskBase
         return new Problem(domain.Name + ":" + canonical, text, answer ? "yes" : "no", domain.Name);
     }
 
+    /// <inheritdoc />
     protected override RewardResult Check(Prompt prompt, string completion)
     {
         if (completion is not ("yes" or "no")) return Grade.Malformed("expected exactly 'yes' or 'no'");
         return Grade.Checked(completion == prompt.Answer, "wrong answer");
     }
 
+    /// <inheritdoc />
     protected override string Corrupt(Prompt prompt, Random random) => prompt.Answer == "yes" ? "no" : "yes";
 }

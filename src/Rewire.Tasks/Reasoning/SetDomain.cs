@@ -2,11 +2,15 @@
 // question "x in S?". Prompt "A=135;B=34;C=A&B;3 in C?". Difficulty d: d derived sets, each from two earlier sets.
 namespace Rewire.Tasks.Reasoning;
 
+/// <summary>Set membership: digit sets built by intersection (&amp;), union (|) and difference (-); question "x in S?". Difficulty d: d derived sets.</summary>
 public sealed class SetDomain : IReasoningDomain
 {
+    /// <inheritdoc />
     public string Name => "sets";
+    /// <inheritdoc />
     public string Alphabet => " ;=?&|-0123456789ABCDEFin";
 
+    /// <inheritdoc />
     public (string Canonical, string Text) Create(Random random, int difficulty, bool answer)
     {
         while (true)

@@ -17,6 +17,7 @@ public sealed class PythonCodeReward(PythonSandbox sandbox, int maxParallelism =
     /// <summary>The prompt metadata key holding the unit tests as a JSON array of Python source strings.</summary>
     public const string TestsKey = "tests";
 
+    /// <inheritdoc />
     public string Name => "python_tests";
 
     /// <summary>Extracts the program from a completion (first ```python or ``` fenced block, otherwise the whole text).</summary>
@@ -33,6 +34,7 @@ public sealed class PythonCodeReward(PythonSandbox sandbox, int maxParallelism =
         return completion;
     }
 
+    /// <summary>The unit tests of <paramref name="prompt"/>: the JSON array of Python source strings under <see cref="TestsKey"/>.</summary>
     public static IReadOnlyList<string> Tests(Prompt prompt)
     {
         var json = prompt.Meta(TestsKey);
@@ -47,6 +49,7 @@ public sealed class PythonCodeReward(PythonSandbox sandbox, int maxParallelism =
         }
     }
 
+    /// <inheritdoc />
     public async ValueTask<IReadOnlyList<RewardResult>> ScoreAsync(IReadOnlyList<Rollout> rollouts, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(rollouts);

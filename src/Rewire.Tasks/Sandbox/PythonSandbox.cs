@@ -34,6 +34,7 @@ using System.Text.Json;
 
 namespace Rewire.Tasks.Sandbox;
 
+/// <summary>Runs a candidate Python program against unit tests, one isolated sandbox per test (namespaces, a minimal read-only root, separate uids for program and test harness, cgroup or rlimit caps), and reports each test's outcome for partial-credit rewards. Needs root and Linux namespaces; otherwise the constructor throws <see cref="SandboxUnavailableException"/>.</summary>
 public sealed class PythonSandbox
 {
     /// <summary>Time beyond the wall clock the supervisor may take to set up and tear down before it is killed.</summary>
@@ -60,6 +61,7 @@ public sealed class PythonSandbox
         Limits = limits;
     }
 
+    /// <summary>The validated options.</summary>
     public SandboxOptions Options => _o;
 
     /// <summary>What caps the program's processes as a whole here: "cgroup v2", "cgroup v1" (pids and memory) or "uid"

@@ -3,7 +3,7 @@ namespace Rewire.Tasks.Sandbox;
 /// <summary>Limits and identity of <see cref="PythonSandbox"/> child processes. Validated when the sandbox is built.</summary>
 public sealed record SandboxOptions
 {
-    /// <summary>The interpreter; it must be readable and executable by <see cref="RunAsUid"/>. <value>The default value is /usr/bin/python3.</value></summary>
+    /// <summary>The interpreter; it must be readable and executable by the sandbox's unprivileged uids (<see cref="UidBase"/>). <value>The default value is /usr/bin/python3.</value></summary>
     public string PythonPath { get; init; } = "/usr/bin/python3";
 
     /// <summary>Wall-clock limit per test; the child is killed after it. <value>The default value is 5 s.</value></summary>
@@ -44,6 +44,7 @@ public sealed record SandboxOptions
     /// <summary>Longest program accepted (characters); longer completions get zero without running. <value>The default value is 65536.</value></summary>
     public int MaxProgramChars { get; init; } = 1 << 16;
 
+    /// <summary>Throws when a limit is out of range or the interpreter path is blank, saying what to write.</summary>
     public void Validate()
     {
         if (string.IsNullOrWhiteSpace(PythonPath)) throw new ArgumentException("PythonPath must name a python3 interpreter, for example /usr/bin/python3");
@@ -64,6 +65,7 @@ public sealed record SandboxOptions
 /// <summary>How one unit test of a sandboxed program ended.</summary>
 public enum TestOutcome
 {
+    /// <summary>Every assertion of the test held.</summary>
     Pass,
     /// <summary>An assertion in the test failed.</summary>
     Fail,
@@ -74,17 +76,21 @@ public enum TestOutcome
     Crash,
 }
 
+/// <summary>How one unit test of a sandboxed program ended, and what it printed.</summary>
 /// <param name="Index">The test's position.</param>
 /// <param name="Outcome">How it ended.</param>
 /// <param name="Detail">A one-line explanation (exception type and message, limit reached, exit code).</param>
 /// <param name="Output">Standard output and error of the child, capped at <see cref="SandboxOptions.MaxOutputBytes"/>.</param>
+/// <param name="Elapsed">Wall-clock time the test took.</param>
 /// <param name="OutputTruncated">True when the child wrote more than the cap.</param>
 public sealed record SandboxTestResult(int Index, TestOutcome Outcome, string Detail, TimeSpan Elapsed, string Output, bool OutputTruncated);
 
 /// <summary>The results of running one program against its unit tests.</summary>
 public sealed record SandboxRun(IReadOnlyList<SandboxTestResult> Tests)
 {
+    /// <summary>The number of tests that passed.</summary>
     public int Passed => Tests.Count(t => t.Outcome == TestOutcome.Pass);
+    /// <summary>Passed / tests (0 when there are no tests).</summary>
     public double PassFraction => Tests.Count == 0 ? 0 : (double)Passed / Tests.Count;
 }
 

@@ -7,5 +7,6 @@ namespace Rewire.HuggingFace.ChatTemplates;
 /// as JSON objects instead.</summary>
 public sealed record ChatMessage(string Role, string Content)
 {
+    /// <summary>The message as the JSON object a template sees: <c>{"role": ..., "content": ...}</c>.</summary>
     public JsonObject ToJson() => new() { ["role"] = Role, ["content"] = Content };
 }

@@ -13,7 +13,9 @@ namespace Rewire.HuggingFace.ChatTemplates;
 /// Qwen3's <c>enable_thinking</c> or Llama 3's <c>date_string</c>.</summary>
 public sealed class ChatTemplate
 {
+    /// <summary>The tokenizer configuration file that may hold <c>chat_template</c> and the special tokens.</summary>
     public const string ConfigFileName = "tokenizer_config.json";
+    /// <summary>The stand-alone template file that, when present, overrides <c>tokenizer_config.json</c>'s template.</summary>
     public const string TemplateFileName = "chat_template.jinja";
 
     private static readonly string[] SpecialTokenKeys =
@@ -21,12 +23,16 @@ public sealed class ChatTemplate
 
     private static readonly HashSet<string> Reserved = ["messages", "tools", "documents", "add_generation_prompt"];
 
+    /// <summary>Combines a parsed template with the special-token variables it sees.</summary>
+    /// <param name="template">The parsed template.</param>
+    /// <param name="specialTokens">The special-token variables (<c>bos_token</c>, <c>eos_token</c>, ...) as JSON values.</param>
     public ChatTemplate(JinjaTemplate template, IReadOnlyDictionary<string, JsonNode?> specialTokens)
     {
         Template = template;
         SpecialTokens = specialTokens;
     }
 
+    /// <summary>The parsed Jinja template.</summary>
     public JinjaTemplate Template { get; }
 
     /// <summary>The special-token variables (<c>bos_token</c> etc.) the template sees.</summary>

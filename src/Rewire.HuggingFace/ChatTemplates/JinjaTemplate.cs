@@ -30,8 +30,10 @@ public sealed class JinjaTemplate
         }
     }
 
+    /// <summary>The template's source text.</summary>
     public string Text { get; }
 
+    /// <summary>Where the template came from (a file path or a description), used in error messages.</summary>
     public string Source { get; }
 
     /// <summary>Renders with the given variables (JSON values: objects become dicts, arrays lists, numbers int or float

@@ -14,6 +14,7 @@ namespace Rewire.HuggingFace.Lora;
 /// </summary>
 public static class PeftAdapterConfig
 {
+    /// <summary>The adapter configuration's file name, <c>adapter_config.json</c>.</summary>
     public const string FileName = "adapter_config.json";
 
     /// <summary>The adapter weights' file name.</summary>

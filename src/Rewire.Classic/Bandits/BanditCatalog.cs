@@ -33,14 +33,14 @@ public sealed class BanditCatalog
     public const int InstanceSeed = 20_230_723;
 
     /// <summary>
-    /// Algorithm factories by name (case-insensitive): each builds an algorithm from the environment's <see
-    /// cref="BanditSetup"/> and the options.
+    /// Algorithm factories by name (case-insensitive): each builds an algorithm from the environment's
+    /// <see cref="BanditSetup"/> and the options.
     /// </summary>
     public NamedRegistry<Func<BanditSetup, BanditAlgorithmOptions, IBanditAlgorithm>> Algorithms { get; } = new("bandit algorithm", StringComparer.OrdinalIgnoreCase);
 
     /// <summary>
-    /// Environment factories by name (case-insensitive): each builds a simulator from an <see
-    /// cref="EnvironmentSetup"/>.
+    /// Environment factories by name (case-insensitive): each builds a simulator from an
+    /// <see cref="EnvironmentSetup"/>.
     /// </summary>
     public NamedRegistry<Func<EnvironmentSetup, IBanditEnvironment>> Environments { get; } = new("bandit environment", StringComparer.OrdinalIgnoreCase);
 

@@ -50,8 +50,8 @@ public sealed class EnvironmentCallGuard
     public TimeSpan? Budget { get; }
 
     /// <summary>
-    /// Number of abandoned calls still running at which the guard stops the run with <see
-    /// cref="EnvironmentHangException"/>.
+    /// Number of abandoned calls still running at which the guard stops the run with
+    /// <see cref="EnvironmentHangException"/>.
     /// </summary>
     public int MaxAbandoned { get; }
 

@@ -194,8 +194,8 @@ public static class CvarOptimizer
 {
     /// <summary>
     /// Maximises lower-tail CVaR_τ of the return from <paramref name="initialState"/> with the Rockafellar-Uryasev form
-    /// <c>max_b { b + (1/τ)·E min(c0 + G, 0) }</c>, c0 = −b: one distributional DP with <see
-    /// cref="NegativePartObjective"/> over the whole stock grid, then a scan of b over the grid.
+    /// <c>max_b { b + (1/τ)·E min(c0 + G, 0) }</c>, c0 = −b: one distributional DP with
+    /// <see cref="NegativePartObjective"/> over the whole stock grid, then a scan of b over the grid.
     /// </summary>
     /// <param name="mdp">The tabular MDP.</param>
     /// <param name="initialState">The start state s0.</param>

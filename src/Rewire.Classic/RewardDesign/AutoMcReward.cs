@@ -70,7 +70,8 @@ public sealed class AutoMcReward : IEpisodeRewardDesign, IStatefulTechnique
     /// <param name="runner">Runs the code over a batch of observations (the Python sandbox).</param>
     /// <param name="analyser">Summarises the failed episodes of a version for the designer.</param>
     /// <param name="criticSamples">Observations the critic's test call runs the code on.</param>
-    /// <param name="iterationEpisodes">Episodes collected per version before the trajectory analysis and the revision.</param>
+    /// <param name="iterationEpisodes">Episodes collected per version before the trajectory analysis and the
+    /// revision.</param>
     /// <param name="maxIterations">Maximum number of revisions after the first version.</param>
     /// <param name="criticRetries">Attempts a version gets to pass the critic before the designer gives up on it.</param>
     public AutoMcReward(string task, IReadOnlyList<string> fields, IRewardDesigner designer, IRewardCodeRunner runner, TrajectoryAnalyser analyser,

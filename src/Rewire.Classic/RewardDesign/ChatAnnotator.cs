@@ -87,7 +87,8 @@ public sealed class ChatAnnotator : IAnnotator, IDisposable
     }
 
     /// <summary>
-    /// Asks the model to decompose <paramref name="task"/> into sub-goals, one per line; empty when the request fails.
+    /// Asks the model to decompose <paramref name="task"/> into sub-goals, one per line (at most 10); when the request
+    /// fails or the answer is empty, the single sub-goal "reach the goal".
     /// </summary>
     public IReadOnlyList<string> Subgoals(string task)
     {

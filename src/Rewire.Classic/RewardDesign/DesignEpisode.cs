@@ -31,7 +31,8 @@ public sealed class DesignEpisode
     /// Wraps the steps of a finished episode; the training rewards start as the environment's rewards.
     /// </summary>
     /// <param name="steps">The steps in order.</param>
-    /// <param name="terminated">True when the episode ended in a terminal state, false when the time limit truncated it.</param>
+    /// <param name="terminated">True when the episode ended in a terminal state, false when the time limit truncated
+    /// it.</param>
     public DesignEpisode(IReadOnlyList<DesignStep> steps, bool terminated)
     {
         ArgumentNullException.ThrowIfNull(steps);

@@ -29,7 +29,8 @@ public sealed class OniIntrinsicReward : IEpisodeRewardDesign, IStatefulTechniqu
     /// <param name="task">The task description given to the annotator.</param>
     /// <param name="extrinsicCoefficient">c_ext, the weight of the environment's reward.</param>
     /// <param name="intrinsicCoefficient">c_int, the weight of the intrinsic reward.</param>
-    /// <param name="countExponent">β, the exponent of the in-episode message count that divides the intrinsic reward.</param>
+    /// <param name="countExponent">β, the exponent of the in-episode message count that divides the intrinsic reward.
+    /// </param>
     public OniIntrinsicReward(IAnnotator annotator, string task, double extrinsicCoefficient = 1.0, double intrinsicCoefficient = 0.4, double countExponent = 3.0)
     {
         Annotator = annotator ?? throw new ArgumentNullException(nameof(annotator));

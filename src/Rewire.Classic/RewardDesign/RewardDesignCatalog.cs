@@ -171,7 +171,8 @@ public static class RewardDesignCatalog
 
     /// <summary>
     /// Builds design <paramref name="p"/> for environment <paramref name="environment"/> (a key–door grid world) whose
-    /// learner discounts by <paramref name="gamma"/>. BARFI is a learner, not a relabelling: build a <see cref="Barfi"/> with the options of <see cref="BarfiOptions(ResolvedTechnique)"/>.
+    /// learner discounts by <paramref name="gamma"/>. BARFI is a learner, not a relabelling: build a
+    /// <see cref="Barfi"/> with the options of <see cref="BarfiOptions(ResolvedTechnique)"/>.
     /// </summary>
     public static IEpisodeRewardDesign Create(ResolvedTechnique p, string environment, double gamma)
     {

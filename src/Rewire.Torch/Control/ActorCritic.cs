@@ -18,7 +18,8 @@ public sealed class ActorCritic : nn.Module
 
     /// <param name="observationSize">Length of the observation vector.</param>
     /// <param name="actions">Number of discrete actions, or the action dimension when <paramref name="continuous"/>.</param>
-    /// <param name="continuous">True for a Gaussian over a continuous action box, false for a categorical over discrete actions.</param>
+    /// <param name="continuous">True for a Gaussian over a continuous action box, false for a categorical over
+    /// discrete actions.</param>
     /// <param name="hidden">Hidden layer widths of both MLPs (policy and value).</param>
     /// <param name="logStdInit">Initial log standard deviation of the Gaussian (continuous only).</param>
     /// <param name="seed">Seed of the orthogonal initialisation.</param>

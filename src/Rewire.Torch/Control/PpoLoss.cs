@@ -19,7 +19,8 @@ public sealed record PpoLossParts(Tensor Loss, double PolicyLoss, double ValueLo
 /// </summary>
 public static class PpoLoss
 {
-    /// <summary>The loss of one minibatch and its diagnostics (clip fraction, approx_kl, explained parts).</summary>
+    /// <summary>The loss of one minibatch and its diagnostics (policy, value and entropy terms, approx_kl, clip
+    /// fraction).</summary>
     /// <param name="logProbs">log π(a|s) under the current policy [B], with gradient.</param>
     /// <param name="oldLogProbs">log π_old(a|s) at collection [B].</param>
     /// <param name="advantages">GAE advantages Â [B].</param>

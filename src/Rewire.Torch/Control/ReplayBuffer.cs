@@ -45,7 +45,8 @@ public sealed class ReplayBuffer
     /// <param name="action">The discrete action a.</param>
     /// <param name="reward">r.</param>
     /// <param name="next">s', the true next observation (the final one when the episode ended).</param>
-    /// <param name="terminated">True only when s' is terminal (a truncation is stored as not done, so it bootstraps).</param>
+    /// <param name="terminated">True only when s' is terminal (a truncation is stored as not done, so it bootstraps).
+    /// </param>
     public void Add(ReadOnlySpan<float> observation, long action, float reward, ReadOnlySpan<float> next, bool terminated)
     {
         observation.CopyTo(_obs.AsSpan(Position * ObservationSize, ObservationSize));

@@ -38,7 +38,8 @@ public sealed class CharTokenizer : ITokenizer
     private readonly char[] _chars;
 
     /// <summary>A tokenizer over <paramref name="alphabet"/>.</summary>
-    /// <param name="alphabet">The characters, one id each after the four specials; <see cref="DefaultAlphabet"/> when null.</param>
+    /// <param name="alphabet">The characters, one id each after the four specials; <see cref="DefaultAlphabet"/> when
+    /// null.</param>
     /// <param name="unknown">What to do with a character outside the alphabet.</param>
     public CharTokenizer(string? alphabet = null, UnknownCharHandling unknown = UnknownCharHandling.Throw)
     {

@@ -117,7 +117,8 @@ public sealed class AdamW : IDisposable
     }
 
     /// <summary>
-    /// Restores the moments and step count written by <see cref="ExportState"/>; names and shapes must match.
+    /// Restores the first and second moments written by <see cref="ExportState"/> (names and shapes must match); the
+    /// step count is restored through <see cref="Steps"/>.
     /// </summary>
     public void ImportState(IReadOnlyDictionary<string, StoredTensor> state)
     {

@@ -28,7 +28,8 @@ public static class Evaluator
     /// <param name="template">Turns a prompt into token ids.</param>
     /// <param name="verifier">The task's verifier; a completion is correct when it says so.</param>
     /// <param name="prompts">The held-out prompts.</param>
-    /// <param name="sampling">Generation settings of the sampled completions (the greedy one uses the same with greedy decoding).</param>
+    /// <param name="sampling">Generation settings of the sampled completions (the greedy one uses the same with
+    /// greedy decoding).</param>
     /// <param name="samples">Samples n per prompt.</param>
     /// <param name="k">The k of pass@k, at most <paramref name="samples"/>.</param>
     /// <param name="seed">Seed of the sampling.</param>

@@ -19,7 +19,8 @@ public sealed class RemoteEndpoint : IDisposable
 
     /// <summary>An endpoint client for <paramref name="options"/>.</summary>
     /// <param name="options">Server address, timeout, retries and backoff.</param>
-    /// <param name="sleep">Waits between retries; <see cref="Thread.Sleep(TimeSpan)"/> when null (tests pass a recorder).</param>
+    /// <param name="sleep">Waits between retries; <see cref="Thread.Sleep(TimeSpan)"/> when null (tests pass a
+    /// recorder).</param>
     public RemoteEndpoint(RemoteRolloutOptions options, Action<TimeSpan>? sleep = null)
     {
         _options = options;

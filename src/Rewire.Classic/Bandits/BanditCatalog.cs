@@ -4,16 +4,22 @@ namespace Rewire.Classic.Bandits;
 /// <summary>Options for every registered bandit algorithm; each defaults to its documented defaults.</summary>
 public sealed record BanditAlgorithmOptions
 {
+    /// <summary>Options of the <c>epsilon-greedy</c> algorithm.</summary>
     public EpsilonGreedyOptions EpsilonGreedy { get; init; } = new();
 
+    /// <summary>Options of the <c>ucb1</c> algorithm.</summary>
     public Ucb1Options Ucb1 { get; init; } = new();
 
+    /// <summary>Options of the <c>thompson-bernoulli</c> algorithm (Beta prior).</summary>
     public BernoulliThompsonOptions ThompsonBernoulli { get; init; } = new();
 
+    /// <summary>Options of the <c>thompson-gaussian</c> algorithm (Gaussian prior, known noise).</summary>
     public GaussianThompsonOptions ThompsonGaussian { get; init; } = new();
 
+    /// <summary>Options of the <c>linucb</c> algorithm.</summary>
     public LinUcbOptions LinUcb { get; init; } = new();
 
+    /// <summary>Options of the <c>dynlinucb</c> algorithm (DynLin-UCB, "Dynamical Linear Bandits").</summary>
     public DynLinUcbOptions DynLinUcb { get; init; } = new();
 }
 
@@ -26,8 +32,16 @@ public sealed class BanditCatalog
     /// <summary>Seed of the fixed problem instances (arm sets, θ) of the built-in linear presets; the run seed only drives noise.</summary>
     public const int InstanceSeed = 20_230_723;
 
+    /// <summary>
+    /// Algorithm factories by name (case-insensitive): each builds an algorithm from the environment's
+    /// <see cref="BanditSetup"/> and the options.
+    /// </summary>
     public NamedRegistry<Func<BanditSetup, BanditAlgorithmOptions, IBanditAlgorithm>> Algorithms { get; } = new("bandit algorithm", StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// Environment factories by name (case-insensitive): each builds a simulator from an
+    /// <see cref="EnvironmentSetup"/>.
+    /// </summary>
     public NamedRegistry<Func<EnvironmentSetup, IBanditEnvironment>> Environments { get; } = new("bandit environment", StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The built-in catalog.</summary>

@@ -4,6 +4,9 @@ namespace Rewire.Classic.Bandits;
 /// <param name="CumulativeRegret">Pseudo-regret after each step: entry t−1 holds <c>Σ_{s≤t} (r*_s − E[r_s | arm_s])</c>.</param>
 /// <param name="TotalReward">Sum of the observed rewards.</param>
 /// <param name="Pulls">How often each arm was played.</param>
+/// <param name="Algorithm">Registry name of the algorithm that was run.</param>
+/// <param name="Environment">Registry name of the environment it ran on.</param>
+/// <param name="Steps">Number of rounds played.</param>
 public sealed record BanditRunResult(string Algorithm, string Environment, int Steps, double[] CumulativeRegret, double TotalReward, int[] Pulls)
 {
     /// <summary>The cumulative regret after the last step.</summary>

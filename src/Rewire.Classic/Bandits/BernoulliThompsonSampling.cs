@@ -9,6 +9,9 @@ public sealed record BernoulliThompsonOptions
     /// <summary>Prior Beta(α, β) failures. <value>The default value is 1.</value></summary>
     public double PriorBeta { get; init; } = 1.0;
 
+    /// <summary>
+    /// Checks the options; throws <see cref="ArgumentOutOfRangeException"/> unless both prior parameters are positive.
+    /// </summary>
     public void Validate()
     {
         if (!(PriorAlpha > 0)) throw new ArgumentOutOfRangeException(nameof(PriorAlpha), PriorAlpha, "The Beta prior alpha must be positive.");
@@ -28,6 +31,9 @@ public sealed class BernoulliThompsonSampling : IBanditAlgorithm
     private readonly double[] _failures;
     private readonly Random _rng;
 
+    /// <summary>Creates the sampler with a Beta(α, β) prior on every arm of <paramref name="setup"/>.</summary>
+    /// <param name="setup">Arm count and seed of the sampler's random stream.</param>
+    /// <param name="options">Prior parameters; the defaults (uniform Beta(1, 1) prior) when null.</param>
     public BernoulliThompsonSampling(BanditSetup setup, BernoulliThompsonOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(setup);
@@ -40,8 +46,10 @@ public sealed class BernoulliThompsonSampling : IBanditAlgorithm
         _rng = new Random(setup.Seed);
     }
 
+    /// <inheritdoc />
     public string Name => "thompson-bernoulli";
 
+    /// <inheritdoc />
     public int Act(BanditContext context)
     {
         int best = 0;
@@ -58,6 +66,7 @@ public sealed class BernoulliThompsonSampling : IBanditAlgorithm
         return best;
     }
 
+    /// <inheritdoc />
     public void Observe(int arm, double reward)
     {
         if (!(reward >= 0 && reward <= 1))

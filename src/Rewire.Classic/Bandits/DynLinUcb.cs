@@ -33,6 +33,10 @@ public sealed record DynLinUcbOptions
     /// <summary>When set, β_t is this constant instead of the formula (e.g. to match LinUCB's α). <value>The default value is null.</value></summary>
     public double? FixedBeta { get; init; }
 
+    /// <summary>
+    /// Checks the options; throws <see cref="ArgumentOutOfRangeException"/> when λ is not positive, ρ̄ is outside [0,
+    /// 1) or a bound is negative.
+    /// </summary>
     public void Validate()
     {
         if (!(Lambda > 0)) throw new ArgumentOutOfRangeException(nameof(Lambda), Lambda, "DynLin-UCB's lambda must be positive.");
@@ -70,6 +74,12 @@ public sealed class DynLinUcb : IBanditAlgorithm
     private int _stepInEpoch;
     private int _heldArm = -1;
 
+    /// <summary>
+    /// Creates DynLin-UCB for the arm set of <paramref name="setup"/>; the horizon T of the setup enters the confidence
+    /// radius β_t.
+    /// </summary>
+    /// <param name="setup">Arms, feature dimension (must be at least 1), horizon and seed.</param>
+    /// <param name="options">Bounds and regulariser; the defaults when null.</param>
     public DynLinUcb(BanditSetup setup, DynLinUcbOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(setup);
@@ -84,6 +94,7 @@ public sealed class DynLinUcb : IBanditAlgorithm
         _horizon = setup.Horizon;
     }
 
+    /// <inheritdoc />
     public string Name => "dynlinucb";
 
     /// <summary>The current estimate ĥ of the cumulative Markov parameters.</summary>
@@ -119,6 +130,7 @@ public sealed class DynLinUcb : IBanditAlgorithm
         return o.ExplorationScale * beta;
     }
 
+    /// <inheritdoc />
     public int Act(BanditContext context)
     {
         if (_heldArm >= 0) return _heldArm;
@@ -128,6 +140,7 @@ public sealed class DynLinUcb : IBanditAlgorithm
         return _heldArm;
     }
 
+    /// <inheritdoc />
     public void Observe(int arm, double reward)
     {
         if (arm != _heldArm)

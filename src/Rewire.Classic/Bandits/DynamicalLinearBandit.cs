@@ -65,12 +65,16 @@ public sealed class DynamicalLinearBandit : IBanditEnvironment
         _rng = new Random(seed);
     }
 
+    /// <inheritdoc />
     public string Name => "dynamical";
 
+    /// <inheritdoc />
     public int Arms => Context.Arms;
 
+    /// <inheritdoc />
     public int Dimension => _d;
 
+    /// <inheritdoc />
     public BanditContext Context { get; }
 
     /// <summary>The cumulative Markov parameters <c>h = θ + Bᵀ(I − Aᵀ)⁻¹ω</c>.</summary>
@@ -82,10 +86,13 @@ public sealed class DynamicalLinearBandit : IBanditEnvironment
     /// <summary>Spectral radius of A (estimated by the Gelfand formula).</summary>
     public double SpectralRadius => SmallMatrix.SpectralRadiusEstimate(_a, _n);
 
+    /// <inheritdoc />
     public double ExpectedReward(int arm) => Dot(_omega, _x) + Dot(_theta, Context.ArmFeatures(arm));
 
+    /// <inheritdoc />
     public double OptimalReward() => _best;
 
+    /// <inheritdoc />
     public double Pull(int arm)
     {
         var action = Context.ArmFeatures(arm);

@@ -6,6 +6,7 @@ public sealed record EpsilonGreedyOptions
     /// <summary>Exploration probability. <value>The default value is 0.1.</value></summary>
     public double Epsilon { get; init; } = 0.1;
 
+    /// <summary>Checks the options; throws <see cref="ArgumentOutOfRangeException"/> unless ε lies in [0, 1].</summary>
     public void Validate()
     {
         if (!(Epsilon >= 0 && Epsilon <= 1))
@@ -25,6 +26,9 @@ public sealed class EpsilonGreedy : IBanditAlgorithm
     private readonly Random _rng;
     private readonly double _epsilon;
 
+    /// <summary>Creates an ε-greedy learner for the arms of <paramref name="setup"/>.</summary>
+    /// <param name="setup">Arm count and seed of the exploration stream.</param>
+    /// <param name="options">Exploration probability; the defaults (ε = 0.1) when null.</param>
     public EpsilonGreedy(BanditSetup setup, EpsilonGreedyOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(setup);
@@ -36,8 +40,10 @@ public sealed class EpsilonGreedy : IBanditAlgorithm
         _rng = new Random(setup.Seed);
     }
 
+    /// <inheritdoc />
     public string Name => "epsilon-greedy";
 
+    /// <inheritdoc />
     public int Act(BanditContext context)
     {
         for (int k = 0; k < _count.Length; k++)
@@ -59,6 +65,7 @@ public sealed class EpsilonGreedy : IBanditAlgorithm
         return best;
     }
 
+    /// <inheritdoc />
     public void Observe(int arm, double reward)
     {
         _sum[arm] += reward;

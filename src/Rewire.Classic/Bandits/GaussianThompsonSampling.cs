@@ -12,6 +12,10 @@ public sealed record GaussianThompsonOptions
     /// <summary>Prior standard deviation τ of every arm's mean. <value>The default value is 10.</value></summary>
     public double PriorStd { get; init; } = 10.0;
 
+    /// <summary>
+    /// Checks the options; throws <see cref="ArgumentOutOfRangeException"/> unless both standard deviations are
+    /// positive.
+    /// </summary>
     public void Validate()
     {
         if (!(NoiseStd > 0)) throw new ArgumentOutOfRangeException(nameof(NoiseStd), NoiseStd, "The noise standard deviation must be positive.");
@@ -32,6 +36,9 @@ public sealed class GaussianThompsonSampling : IBanditAlgorithm
     private readonly Random _rng;
     private readonly GaussianThompsonOptions _options;
 
+    /// <summary>Creates the sampler with the same Gaussian prior on every arm of <paramref name="setup"/>.</summary>
+    /// <param name="setup">Arm count and seed of the sampling stream.</param>
+    /// <param name="options">Noise and prior parameters; the defaults when null.</param>
     public GaussianThompsonSampling(BanditSetup setup, GaussianThompsonOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(setup);
@@ -42,8 +49,10 @@ public sealed class GaussianThompsonSampling : IBanditAlgorithm
         _rng = new Random(setup.Seed);
     }
 
+    /// <inheritdoc />
     public string Name => "thompson-gaussian";
 
+    /// <inheritdoc />
     public int Act(BanditContext context)
     {
         double priorPrecision = 1.0 / (_options.PriorStd * _options.PriorStd);
@@ -64,6 +73,7 @@ public sealed class GaussianThompsonSampling : IBanditAlgorithm
         return best;
     }
 
+    /// <inheritdoc />
     public void Observe(int arm, double reward)
     {
         _sum[arm] += reward;

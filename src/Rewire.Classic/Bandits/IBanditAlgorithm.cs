@@ -7,6 +7,12 @@ namespace Rewire.Classic.Bandits;
 /// </summary>
 public sealed class BanditContext
 {
+    /// <summary>
+    /// Creates a context for <paramref name="arms"/> arms with <paramref name="dimension"/> features each (all zero,
+    /// step 0).
+    /// </summary>
+    /// <param name="arms">Number of arms, at least 1.</param>
+    /// <param name="dimension">Feature length per arm, 0 for non-contextual bandits.</param>
     public BanditContext(int arms, int dimension)
     {
         if (arms < 1) throw new ArgumentOutOfRangeException(nameof(arms), arms, "A bandit needs at least one arm.");
@@ -16,8 +22,10 @@ public sealed class BanditContext
         Features = new double[arms * dimension];
     }
 
+    /// <summary>Number of arms to choose from.</summary>
     public int Arms { get; }
 
+    /// <summary>Length of each arm's feature vector; 0 for non-contextual bandits.</summary>
     public int Dimension { get; }
 
     /// <summary>Row-major arm features, <c>Arms x Dimension</c>.</summary>

@@ -9,6 +9,7 @@ public interface IBanditEnvironment
     /// <summary>The registry name of the environment.</summary>
     string Name { get; }
 
+    /// <summary>Number of arms; fixed for the lifetime of the environment.</summary>
     int Arms { get; }
 
     /// <summary>Arm feature dimension; 0 for non-contextual environments.</summary>

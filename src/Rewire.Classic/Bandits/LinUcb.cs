@@ -9,6 +9,9 @@ public sealed record LinUcbOptions
     /// <summary>Width multiplier α of the confidence bonus. <value>The default value is 1.</value></summary>
     public double Alpha { get; init; } = 1.0;
 
+    /// <summary>
+    /// Checks the options; throws <see cref="ArgumentOutOfRangeException"/> when λ is not positive or α is negative.
+    /// </summary>
     public void Validate()
     {
         if (!(Lambda > 0)) throw new ArgumentOutOfRangeException(nameof(Lambda), Lambda, "LinUCB's lambda must be positive.");
@@ -31,6 +34,9 @@ public sealed class LinUcb : IBanditAlgorithm
     private int _playedArm = -1;
     private bool _first = true;
 
+    /// <summary>Creates LinUCB for the arm features of <paramref name="setup"/>.</summary>
+    /// <param name="setup">Arms, feature dimension (must be at least 1) and seed of the first random action.</param>
+    /// <param name="options">Ridge regulariser and bonus width; the defaults (λ = 1, α = 1) when null.</param>
     public LinUcb(BanditSetup setup, LinUcbOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(setup);
@@ -44,11 +50,13 @@ public sealed class LinUcb : IBanditAlgorithm
         _played = new double[setup.Dimension];
     }
 
+    /// <inheritdoc />
     public string Name => "linucb";
 
     /// <summary>The current ridge estimate.</summary>
     public ReadOnlySpan<double> Estimate => _ridge.Estimate;
 
+    /// <inheritdoc />
     public int Act(BanditContext context)
     {
         int arm;
@@ -67,6 +75,7 @@ public sealed class LinUcb : IBanditAlgorithm
         return arm;
     }
 
+    /// <inheritdoc />
     public void Observe(int arm, double reward)
     {
         if (arm != _playedArm)

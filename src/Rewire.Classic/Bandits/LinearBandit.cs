@@ -41,20 +41,30 @@ public sealed class LinearBandit : IBanditEnvironment
         Refresh();
     }
 
+    /// <inheritdoc />
     public string Name => "linear";
 
+    /// <inheritdoc />
     public int Arms => Context.Arms;
 
+    /// <inheritdoc />
     public int Dimension => Context.Dimension;
 
+    /// <inheritdoc />
     public BanditContext Context { get; }
 
+    /// <summary>
+    /// The true parameter θ the expected reward <c>θᵀa</c> is linear in (exposed for tests and reports).
+    /// </summary>
     public ReadOnlySpan<double> Theta => _theta;
 
+    /// <inheritdoc />
     public double ExpectedReward(int arm) => _expected[arm];
 
+    /// <inheritdoc />
     public double OptimalReward() => _best;
 
+    /// <inheritdoc />
     public double Pull(int arm)
     {
         double reward = _expected[arm] + _sigma * Sampling.StandardNormal(_rng);

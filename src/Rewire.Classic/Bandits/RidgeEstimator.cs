@@ -12,6 +12,9 @@ public sealed class RidgeEstimator
     private readonly double[] _theta;
     private readonly double[] _work;
 
+    /// <summary>Starts with <c>V = λI</c> and <c>b = 0</c>.</summary>
+    /// <param name="dimension">Feature dimension d, at least 1.</param>
+    /// <param name="lambda">Ridge regulariser λ, positive.</param>
     public RidgeEstimator(int dimension, double lambda)
     {
         if (dimension < 1) throw new ArgumentOutOfRangeException(nameof(dimension), dimension, "Ridge regression needs dimension >= 1; use a contextual environment.");
@@ -25,8 +28,10 @@ public sealed class RidgeEstimator
         _work = new double[dimension];
     }
 
+    /// <summary>Feature dimension d.</summary>
     public int Dimension { get; }
 
+    /// <summary>Ridge regulariser λ the estimator started from (<c>V₀ = λI</c>).</summary>
     public double Lambda { get; }
 
     /// <summary>Number of (a, y) pairs absorbed so far.</summary>

@@ -10,6 +10,9 @@ public sealed class BernoulliBandit : IBanditEnvironment
     private readonly double _best;
     private readonly Random _rng;
 
+    /// <summary>Creates a Bernoulli bandit with one arm per probability.</summary>
+    /// <param name="probabilities">Success probability p_k of each arm, each in [0, 1].</param>
+    /// <param name="seed">Seed of the reward stream.</param>
     public BernoulliBandit(IReadOnlyList<double> probabilities, int seed)
     {
         ArgumentNullException.ThrowIfNull(probabilities);
@@ -24,18 +27,25 @@ public sealed class BernoulliBandit : IBanditEnvironment
         Context = new BanditContext(_p.Length, 0);
     }
 
+    /// <inheritdoc />
     public string Name => "bernoulli";
 
+    /// <inheritdoc />
     public int Arms => _p.Length;
 
+    /// <inheritdoc />
     public int Dimension => 0;
 
+    /// <inheritdoc />
     public BanditContext Context { get; }
 
+    /// <inheritdoc />
     public double ExpectedReward(int arm) => _p[arm];
 
+    /// <inheritdoc />
     public double OptimalReward() => _best;
 
+    /// <inheritdoc />
     public double Pull(int arm)
     {
         Context.Step++;
@@ -53,6 +63,10 @@ public sealed class GaussianBandit : IBanditEnvironment
     private readonly double _best;
     private readonly Random _rng;
 
+    /// <summary>Creates a Gaussian bandit with one arm per mean.</summary>
+    /// <param name="means">Mean reward μ_k of each arm.</param>
+    /// <param name="sigma">Reward noise standard deviation σ, shared by all arms.</param>
+    /// <param name="seed">Seed of the noise stream.</param>
     public GaussianBandit(IReadOnlyList<double> means, double sigma, int seed)
     {
         ArgumentNullException.ThrowIfNull(means);
@@ -65,18 +79,25 @@ public sealed class GaussianBandit : IBanditEnvironment
         Context = new BanditContext(_mu.Length, 0);
     }
 
+    /// <inheritdoc />
     public string Name => "gaussian";
 
+    /// <inheritdoc />
     public int Arms => _mu.Length;
 
+    /// <inheritdoc />
     public int Dimension => 0;
 
+    /// <inheritdoc />
     public BanditContext Context { get; }
 
+    /// <inheritdoc />
     public double ExpectedReward(int arm) => _mu[arm];
 
+    /// <inheritdoc />
     public double OptimalReward() => _best;
 
+    /// <inheritdoc />
     public double Pull(int arm)
     {
         Context.Step++;

@@ -6,6 +6,9 @@ public sealed record Ucb1Options
     /// <summary>Multiplier of the exploration bonus (1 is the paper's bonus for rewards in [0, 1]). <value>The default value is 1.</value></summary>
     public double ExplorationScale { get; init; } = 1.0;
 
+    /// <summary>
+    /// Checks the options; throws <see cref="ArgumentOutOfRangeException"/> when the exploration scale is negative.
+    /// </summary>
     public void Validate()
     {
         if (!(ExplorationScale >= 0))
@@ -25,6 +28,9 @@ public sealed class Ucb1 : IBanditAlgorithm
     private readonly double _scale;
     private long _t;
 
+    /// <summary>Creates UCB1 for the arms of <paramref name="setup"/>.</summary>
+    /// <param name="setup">Arm count (the seed is unused: UCB1 is deterministic).</param>
+    /// <param name="options">Exploration scale; the defaults (paper's bonus) when null.</param>
     public Ucb1(BanditSetup setup, Ucb1Options? options = null)
     {
         ArgumentNullException.ThrowIfNull(setup);
@@ -35,8 +41,10 @@ public sealed class Ucb1 : IBanditAlgorithm
         _count = new int[setup.Arms];
     }
 
+    /// <inheritdoc />
     public string Name => "ucb1";
 
+    /// <inheritdoc />
     public int Act(BanditContext context)
     {
         for (int k = 0; k < _count.Length; k++)
@@ -58,6 +66,7 @@ public sealed class Ucb1 : IBanditAlgorithm
         return best;
     }
 
+    /// <inheritdoc />
     public void Observe(int arm, double reward)
     {
         _sum[arm] += reward;

@@ -6,6 +6,10 @@ namespace Rewire.Classic.Bidding;
 /// </summary>
 public sealed class AuctionLog
 {
+    /// <summary>Wraps three parallel arrays, one entry per bid request; they must have the same length.</summary>
+    /// <param name="ctr">Predicted click-through rate θ(x) of each request, in [0, 1].</param>
+    /// <param name="clicked">Whether the impression was clicked.</param>
+    /// <param name="marketPrice">Market price (highest competing bid) in integer budget units.</param>
     public AuctionLog(double[] ctr, bool[] clicked, int[] marketPrice)
     {
         ArgumentNullException.ThrowIfNull(ctr);
@@ -18,12 +22,18 @@ public sealed class AuctionLog
         MarketPrice = marketPrice;
     }
 
+    /// <summary>Predicted click-through rate θ(x) of each bid request.</summary>
     public double[] Ctr { get; }
 
+    /// <summary>Whether each impression was clicked (counted only when the bidder wins it).</summary>
     public bool[] Clicked { get; }
 
+    /// <summary>
+    /// Market price of each auction in integer budget units: a bid at least this high wins and pays this price.
+    /// </summary>
     public int[] MarketPrice { get; }
 
+    /// <summary>Number of bid requests in the log.</summary>
     public int Count => Ctr.Length;
 
     /// <summary>Mean predicted CTR θ_avg.</summary>
@@ -71,6 +81,9 @@ public sealed record AuctionLogOptions
     /// <summary>Largest market price (prices above are capped). <value>The default value is 300.</value></summary>
     public int MaxPrice { get; init; } = 300;
 
+    /// <summary>
+    /// Checks the options; throws <see cref="ArgumentOutOfRangeException"/> naming the first option out of range.
+    /// </summary>
     public void Validate()
     {
         if (!(CtrMedian > 0 && CtrMedian < 1)) throw new ArgumentOutOfRangeException(nameof(CtrMedian), CtrMedian, "The CTR median must lie in (0, 1).");
@@ -87,6 +100,13 @@ public sealed record AuctionLogOptions
 /// </summary>
 public static class AuctionLogGenerator
 {
+    /// <summary>
+    /// Draws a synthetic bid log: log-normal pCTRs, clicks drawn from them, and market prices from the options' price
+    /// model.
+    /// </summary>
+    /// <param name="count">Number of bid requests, at least 1.</param>
+    /// <param name="seed">Seed of the generator.</param>
+    /// <param name="options">Distribution parameters; the defaults when null.</param>
     public static AuctionLog Generate(int count, int seed, AuctionLogOptions? options = null)
     {
         if (count < 1) throw new ArgumentOutOfRangeException(nameof(count), count, "Generate at least one bid request.");

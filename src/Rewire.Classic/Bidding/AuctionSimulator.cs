@@ -20,6 +20,16 @@ public sealed record BidRunResult(string Bidder, int Episodes, int Auctions, int
 /// </summary>
 public static class AuctionSimulator
 {
+    /// <summary>
+    /// Replays <paramref name="log"/> in consecutive episodes of <paramref name="auctionsPerEpisode"/> auctions (a
+    /// trailing partial episode is dropped) and totals clicks, spend and wins.
+    /// </summary>
+    /// <param name="bidder">The policy to evaluate.</param>
+    /// <param name="log">The bid log to replay.</param>
+    /// <param name="auctionsPerEpisode">Auctions per episode T.</param>
+    /// <param name="budgetPerEpisode">Budget B per episode in integer price units.</param>
+    /// <param name="progress">Optional callback receiving the number of completed episodes.</param>
+    /// <returns>Clicks, spend, wins and the derived CPC, win rate and CPM.</returns>
     public static BidRunResult Run(IBidder bidder, AuctionLog log, int auctionsPerEpisode, int budgetPerEpisode, Action<int>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(bidder);

@@ -3,6 +3,7 @@ namespace Rewire.Classic.Bidding;
 /// <summary>A bidding policy. The simulator calls <see cref="BeginEpisode"/>, then <see cref="Bid"/> once per auction.</summary>
 public interface IBidder
 {
+    /// <summary>Short name of the policy in reports (e.g. <c>constant</c>, <c>rlb</c>).</summary>
     string Name { get; }
 
     /// <summary>Starts an episode of <paramref name="auctions"/> auctions with budget <paramref name="budget"/>.</summary>
@@ -15,14 +16,18 @@ public interface IBidder
 /// <summary>Constant bidding (Cai et al.'s "Const" baseline): bid c every time, capped by the remaining budget.</summary>
 public sealed class ConstantBidder(int bid) : IBidder
 {
+    /// <summary>The constant bid c in integer budget units.</summary>
     public int Value { get; } = bid >= 0 ? bid : throw new ArgumentOutOfRangeException(nameof(bid), bid, "A constant bid must be >= 0.");
 
+    /// <inheritdoc />
     public string Name => "constant";
 
+    /// <inheritdoc />
     public void BeginEpisode(int auctions, int budget)
     {
     }
 
+    /// <inheritdoc />
     public int Bid(int remainingAuctions, int remainingBudget, double ctr) => Math.Min(Value, remainingBudget);
 }
 
@@ -32,6 +37,9 @@ public sealed class ConstantBidder(int bid) : IBidder
 /// </summary>
 public sealed class LinearBidder : IBidder
 {
+    /// <summary>Creates the linear bidder <c>bid = round(baseBid · θ / meanCtr)</c>.</summary>
+    /// <param name="baseBid">Bid for an average request, at least 0.</param>
+    /// <param name="meanCtr">Mean predicted CTR θ_avg of the training log, positive.</param>
     public LinearBidder(double baseBid, double meanCtr)
     {
         if (!(baseBid >= 0)) throw new ArgumentOutOfRangeException(nameof(baseBid), baseBid, "The base bid must be >= 0.");
@@ -40,16 +48,21 @@ public sealed class LinearBidder : IBidder
         MeanCtr = meanCtr;
     }
 
+    /// <summary>Bid for a request whose pCTR equals the mean CTR.</summary>
     public double BaseBid { get; }
 
+    /// <summary>Mean predicted CTR θ_avg the pCTR is normalised by.</summary>
     public double MeanCtr { get; }
 
+    /// <inheritdoc />
     public string Name => "linear";
 
+    /// <inheritdoc />
     public void BeginEpisode(int auctions, int budget)
     {
     }
 
+    /// <inheritdoc />
     public int Bid(int remainingAuctions, int remainingBudget, double ctr)
         => (int)Math.Min(Math.Round(BaseBid * ctr / MeanCtr), remainingBudget);
 }
@@ -62,18 +75,24 @@ public sealed class OptimalRtbBidder(RtbModel model) : IBidder
 {
     private RtbValueTable? _table;
 
+    /// <summary>
+    /// The bid MDP (market price and CTR distributions, reward weights) the value function is computed from.
+    /// </summary>
     public RtbModel Model { get; } = model ?? throw new ArgumentNullException(nameof(model));
 
+    /// <inheritdoc />
     public string Name => "rlb";
 
     /// <summary>The value table of the current episode size.</summary>
     public RtbValueTable? Table => _table;
 
+    /// <inheritdoc />
     public void BeginEpisode(int auctions, int budget)
     {
         if (_table is null || _table.Auctions != auctions || _table.Budget != budget) _table = new RtbValueTable(Model, auctions, budget);
     }
 
+    /// <inheritdoc />
     public int Bid(int remainingAuctions, int remainingBudget, double ctr)
     {
         var table = _table ?? throw new InvalidOperationException("Call BeginEpisode before Bid so the value table matches the episode.");
@@ -91,6 +110,13 @@ public sealed class RatioMappedBidder : IBidder
 {
     private readonly double[][] _rows;
 
+    /// <summary>
+    /// Precomputes the value function on a <paramref name="auctionBound"/> x <paramref name="budgetBound"/> grid;
+    /// larger episodes are mapped onto it by the budget-per-auction ratio b/t (the paper's large-scale approximation).
+    /// </summary>
+    /// <param name="model">The bid MDP.</param>
+    /// <param name="auctionBound">Auction bound N_bound of the precomputed table.</param>
+    /// <param name="budgetBound">Budget bound of the precomputed table.</param>
     public RatioMappedBidder(RtbModel model, int auctionBound, int budgetBound)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -108,18 +134,26 @@ public sealed class RatioMappedBidder : IBidder
         }
     }
 
+    /// <summary>The bid MDP the mapped value function was computed from.</summary>
     public RtbModel Model { get; }
 
+    /// <summary>
+    /// Auction bound N_bound of the precomputed table; episodes with more auctions left are mapped onto it.
+    /// </summary>
     public int AuctionBound { get; }
 
+    /// <summary>Budget bound of the precomputed table.</summary>
     public int BudgetBound { get; }
 
+    /// <inheritdoc />
     public string Name => "rlb-mapped";
 
+    /// <inheritdoc />
     public void BeginEpisode(int auctions, int budget)
     {
     }
 
+    /// <inheritdoc />
     public int Bid(int remainingAuctions, int remainingBudget, double ctr)
     {
         if (remainingAuctions < 1) throw new ArgumentOutOfRangeException(nameof(remainingAuctions), remainingAuctions, "At least one auction must remain.");

@@ -27,6 +27,9 @@ public sealed record RtbExperimentOptions
     /// <summary>Auction bound N_bound of the large-scale approximation bidder. <value>The default value is 200.</value></summary>
     public int MappedAuctionBound { get; init; } = 200;
 
+    /// <summary>
+    /// Checks the options; throws <see cref="ArgumentOutOfRangeException"/> naming the first option out of range.
+    /// </summary>
     public void Validate()
     {
         if (AuctionsPerEpisode < 1) throw new ArgumentOutOfRangeException(nameof(AuctionsPerEpisode), AuctionsPerEpisode, "Episodes need at least one auction.");
@@ -50,6 +53,14 @@ public sealed record RtbExperimentResult(int AuctionsPerEpisode, int BudgetPerEp
 /// </summary>
 public static class RtbExperiment
 {
+    /// <summary>
+    /// Generates the training and test logs, fits and tunes every policy on the training log and replays the test log
+    /// with each.
+    /// </summary>
+    /// <param name="seed">Seed of both synthetic logs.</param>
+    /// <param name="options">Experiment sizes and log parameters; the defaults when null.</param>
+    /// <param name="progress">Optional callback receiving a stage name and its completed fraction in [0, 1].</param>
+    /// <returns>The per-episode budget and each policy's replay result.</returns>
     public static RtbExperimentResult Run(int seed, RtbExperimentOptions? options = null, Action<string, double>? progress = null)
     {
         options ??= new RtbExperimentOptions();

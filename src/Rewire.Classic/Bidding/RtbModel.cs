@@ -8,6 +8,12 @@ namespace Rewire.Classic.Bidding;
 /// </summary>
 public sealed class RtbModel
 {
+    /// <summary>Builds the bid MDP from a market-price distribution and a discrete CTR distribution.</summary>
+    /// <param name="market">Market-price distribution m(δ).</param>
+    /// <param name="ctrValues">CTR bin values θ.</param>
+    /// <param name="ctrProbabilities">Probability of each CTR bin; must sum to 1.</param>
+    /// <param name="clickValue">Reward per click v1 (1 optimises clicks).</param>
+    /// <param name="costWeight">Weight v0 of the price paid (0 for clicks, 1 for profit).</param>
     public RtbModel(MarketPriceDistribution market, IReadOnlyList<double> ctrValues, IReadOnlyList<double> ctrProbabilities, double clickValue = 1.0, double costWeight = 0.0)
     {
         ArgumentNullException.ThrowIfNull(market);
@@ -77,10 +83,13 @@ public sealed class RtbModel
         public double[] PriceWeightedCdf { get; }
     }
 
+    /// <summary>The market-price distribution m(δ) over integer prices.</summary>
     public MarketPriceDistribution Market { get; }
 
+    /// <summary>CTR bin values θ of the discrete CTR distribution p(θ).</summary>
     public double[] CtrValues { get; }
 
+    /// <summary>Probability of each CTR bin (same order as <see cref="CtrValues"/>; sums to 1).</summary>
     public double[] CtrProbabilities { get; }
 
     /// <summary>v1.</summary>

@@ -209,6 +209,14 @@ public sealed class RtbValueTable
     private readonly double[][] _block;
     private int _blockStart = -1;
 
+    /// <summary>
+    /// Computes V(t, ·) for t up to <paramref name="auctions"/> and budgets up to <paramref name="budget"/>, keeping
+    /// every row when the table is small and otherwise checkpoint rows from which blocks are recomputed on demand.
+    /// </summary>
+    /// <param name="model">The bid MDP.</param>
+    /// <param name="auctions">Largest number of remaining auctions T.</param>
+    /// <param name="budget">Largest remaining budget B.</param>
+    /// <param name="checkpointEvery">Rows between stored checkpoints; chosen from the table size when null.</param>
     public RtbValueTable(RtbModel model, int auctions, int budget, int? checkpointEvery = null)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -238,12 +246,16 @@ public sealed class RtbValueTable
     /// <summary>Tables up to this many values (4M doubles, 32 MB) are stored whole unless a checkpoint interval is given.</summary>
     public const long FullTableLimit = 1L << 22;
 
+    /// <summary>The bid MDP the table was computed for.</summary>
     public RtbModel Model => _model;
 
+    /// <summary>Largest number of remaining auctions T in the table.</summary>
     public int Auctions { get; }
 
+    /// <summary>Largest remaining budget B in the table.</summary>
     public int Budget { get; }
 
+    /// <summary>Rows between stored checkpoint rows (1 when the full table is held).</summary>
     public int CheckpointEvery { get; }
 
     /// <summary>V(T, ·).</summary>

@@ -11,8 +11,13 @@ public interface IEnvironment
     /// <summary>A short name (the registry name for the built-in environments).</summary>
     string Name { get; }
 
+    /// <summary>The box every observation lies in; its dimension is the length of the observation vectors.</summary>
     BoxSpace ObservationSpace { get; }
 
+    /// <summary>
+    /// The action space, untyped: a <see cref="DiscreteSpace"/> (int actions) or a <see cref="BoxSpace"/> (float[]
+    /// actions).
+    /// </summary>
     Space ActionSpace { get; }
 
     /// <summary>Starts an episode. With a seed, the environment's random stream restarts from it (the same seed gives the same episode).</summary>
@@ -22,6 +27,7 @@ public interface IEnvironment
 /// <summary>An environment whose actions are <typeparamref name="TAction"/>.</summary>
 public interface IEnvironment<TAction> : IEnvironment where TAction : notnull
 {
+    /// <summary>The action space, typed by the action type.</summary>
     new Space<TAction> ActionSpace { get; }
 
     /// <summary>

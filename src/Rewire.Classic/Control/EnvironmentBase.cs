@@ -14,11 +14,15 @@ public abstract class EnvironmentBase<TAction> : IEnvironment<TAction>, IStatefu
     /// <summary>The environment's random stream.</summary>
     protected Xoshiro256StarStar Rng { get; private set; } = new(0);
 
+    /// <inheritdoc />
     public abstract string Name { get; }
+    /// <inheritdoc />
     public abstract BoxSpace ObservationSpace { get; }
+    /// <inheritdoc />
     public abstract Space<TAction> ActionSpace { get; }
     Space IEnvironment.ActionSpace => ActionSpace;
 
+    /// <inheritdoc />
     public ResetResult Reset(int? seed = null)
     {
         if (seed is { } s) Rng = new Xoshiro256StarStar(unchecked((ulong)s));
@@ -28,6 +32,7 @@ public abstract class EnvironmentBase<TAction> : IEnvironment<TAction>, IStatefu
     /// <summary>Starts an episode using <see cref="Rng"/>.</summary>
     protected abstract ResetResult ResetCore();
 
+    /// <inheritdoc />
     public abstract StepResult Step(TAction action);
 
     /// <summary>The physical state for exact resume (the random stream is saved by the base).</summary>
@@ -36,6 +41,7 @@ public abstract class EnvironmentBase<TAction> : IEnvironment<TAction>, IStatefu
     /// <summary>Restores what <see cref="SaveCore"/> wrote.</summary>
     protected abstract void RestoreCore(JsonObject state);
 
+    /// <inheritdoc />
     public JsonObject SaveState()
     {
         var o = SaveCore();
@@ -43,6 +49,7 @@ public abstract class EnvironmentBase<TAction> : IEnvironment<TAction>, IStatefu
         return o;
     }
 
+    /// <inheritdoc />
     public void RestoreState(JsonObject state)
     {
         ArgumentNullException.ThrowIfNull(state);

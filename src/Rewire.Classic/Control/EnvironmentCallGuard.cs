@@ -46,8 +46,13 @@ public sealed class EnvironmentCallGuard
     /// <summary>No budget: calls run inline on the caller's thread.</summary>
     public static EnvironmentCallGuard Unguarded { get; } = new(null);
 
+    /// <summary>Time budget of one call; null when calls run inline without a guard.</summary>
     public TimeSpan? Budget { get; }
 
+    /// <summary>
+    /// Number of abandoned calls still running at which the guard stops the run with
+    /// <see cref="EnvironmentHangException"/>.
+    /// </summary>
     public int MaxAbandoned { get; }
 
     /// <summary>Calls that ran past their budget and still hold a thread.</summary>

@@ -5,8 +5,10 @@ namespace Rewire.Classic.Control;
 /// <summary>What <see cref="EnvironmentChecker"/> found: errors make an environment unusable; warnings are advice.</summary>
 public sealed record EnvironmentCheckReport(IReadOnlyList<string> Errors, IReadOnlyList<string> Warnings)
 {
+    /// <summary>True when the check found no errors (warnings allowed).</summary>
     public bool Ok => Errors.Count == 0;
 
+    /// <inheritdoc />
     public override string ToString() =>
         Ok && Warnings.Count == 0 ? "environment check passed"
         : string.Join(Environment.NewLine, Errors.Select(e => "error: " + e).Concat(Warnings.Select(w => "warning: " + w)));

@@ -20,12 +20,16 @@ public sealed class EpisodeStatistics<TAction> : Wrapper<TAction> where TAction 
     private double _return;
     private int _length;
 
+    /// <summary>Wraps <paramref name="inner"/> and records every finished episode.</summary>
+    /// <param name="inner">The environment whose episodes are recorded.</param>
+    /// <param name="windowSize">Number of recent episodes kept in <see cref="RecentReturns"/>, at least 1.</param>
     public EpisodeStatistics(IEnvironment<TAction> inner, int windowSize = 100) : base(inner)
     {
         if (windowSize < 1) throw new ArgumentOutOfRangeException(nameof(windowSize));
         WindowSize = windowSize;
     }
 
+    /// <summary>Number of recent episodes kept (100 by default).</summary>
     public int WindowSize { get; }
 
     /// <summary>Episodes finished so far.</summary>
@@ -34,6 +38,7 @@ public sealed class EpisodeStatistics<TAction> : Wrapper<TAction> where TAction 
     /// <summary>The last <see cref="WindowSize"/> episodes, oldest first.</summary>
     public IReadOnlyCollection<EpisodeRecord> RecentReturns => _recent;
 
+    /// <inheritdoc />
     public override ResetResult Reset(int? seed = null)
     {
         _return = 0;
@@ -41,6 +46,7 @@ public sealed class EpisodeStatistics<TAction> : Wrapper<TAction> where TAction 
         return Inner.Reset(seed);
     }
 
+    /// <inheritdoc />
     public override StepResult Step(TAction action)
     {
         var r = Inner.Step(action);
@@ -54,6 +60,7 @@ public sealed class EpisodeStatistics<TAction> : Wrapper<TAction> where TAction 
         return r with { Info = r.Info.With(Key, record) };
     }
 
+    /// <inheritdoc />
     protected override JsonObject SaveSelf() => new()
     {
         ["return"] = _return,
@@ -62,6 +69,7 @@ public sealed class EpisodeStatistics<TAction> : Wrapper<TAction> where TAction 
         ["recent"] = new JsonArray(_recent.Select(e => (JsonNode)new JsonArray(e.Return, e.Length)).ToArray()),
     };
 
+    /// <inheritdoc />
     protected override void RestoreSelf(JsonObject state)
     {
         _return = state["return"]!.GetValue<double>();

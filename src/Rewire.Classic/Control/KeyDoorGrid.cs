@@ -24,6 +24,10 @@ public sealed class KeyDoorGrid
     private static readonly int[] Dx = [0, 1, 0, -1];
     private static readonly int[] Dy = [-1, 0, 1, 0];
 
+    /// <summary>
+    /// Builds the layout for <paramref name="options"/> (the default 7 x 7 grid when null); throws when the options are
+    /// out of range.
+    /// </summary>
     public KeyDoorGrid(KeyDoorGridOptions? options = null)
     {
         Options = options ?? new KeyDoorGridOptions();
@@ -36,16 +40,22 @@ public sealed class KeyDoorGrid
         Lure = Options.Open ? (0, Size - 1) : (0, Size - 2);
     }
 
+    /// <summary>The size and variant the grid was built from.</summary>
     public KeyDoorGridOptions Options { get; }
 
+    /// <summary>Side length of the square grid in cells.</summary>
     public int Size { get; }
 
+    /// <summary>Column of the wall (<c>Size/2</c>).</summary>
     public int WallX { get; }
 
+    /// <summary>The door cell in the wall column (its bottom cell); passable only while holding the key.</summary>
     public (int X, int Y) Door { get; }
 
+    /// <summary>The key cell (bottom-left corner).</summary>
     public (int X, int Y) Key { get; }
 
+    /// <summary>The goal cell (top-right corner); entering it pays 1 and ends the episode.</summary>
     public (int X, int Y) Goal { get; }
 
     /// <summary>The cell the misleading shaping signal points at.</summary>
@@ -70,6 +80,7 @@ public sealed class KeyDoorGrid
         return new GridState(x, y, index / (Size * Size) == 1);
     }
 
+    /// <summary>True when state <paramref name="s"/> stands on the goal cell.</summary>
     public bool IsGoal(GridState s) => (s.X, s.Y) == Goal;
 
     /// <summary>True for cells the agent can never stand on (the wall, not the door).</summary>
@@ -165,6 +176,7 @@ public sealed class KeyDoorGrid
         ? $"A {Size}x{Size} grid. The agent starts at the top-left (0,0) and must reach the goal at the top-right ({Goal.X},{Goal.Y}). Actions: up, right, down, left. Reward 1 at the goal, 0 otherwise."
         : $"A {Size}x{Size} grid split by a wall at column {WallX} with one locked door at ({Door.X},{Door.Y}). The agent starts at (0,0), must pick up the key at ({Key.X},{Key.Y}), pass the door and reach the goal at ({Goal.X},{Goal.Y}). Actions: up, right, down, left. Reward 1 at the goal, 0 otherwise.";
 
+    /// <summary>Manhattan (L1) distance between two cells.</summary>
     public static int Manhattan((int X, int Y) a, (int X, int Y) b) => Math.Abs(a.X - b.X) + Math.Abs(a.Y - b.Y);
 }
 
@@ -180,6 +192,10 @@ public sealed record KeyDoorGridOptions
     /// <summary>Episode length limit in steps; 0 means 4·Size². <value>The default value is 0.</value></summary>
     public int TimeLimit { get; init; }
 
+    /// <summary>
+    /// Checks the options; throws <see cref="ArgumentOutOfRangeException"/> when the size is outside 5..32 or the time
+    /// limit is negative.
+    /// </summary>
     public void Validate()
     {
         if (Size is < 5 or > 32) throw new ArgumentOutOfRangeException(nameof(Size), Size, "The grid size must lie in 5..32.");
@@ -196,14 +212,25 @@ public readonly record struct GridStep(GridState Next, double Reward, bool Termi
 /// <summary>The event messages of the grid world (what ONI's annotator labels, as NetHack's messages in the paper).</summary>
 public static class GridMessages
 {
+    /// <summary>Message of an ordinary move.</summary>
     public const string Moved = "You move.";
+    /// <summary>Message when the move runs into the wall.</summary>
     public const string Wall = "You bump into the wall.";
+    /// <summary>Message when the move runs into the border of the grid.</summary>
     public const string Border = "You bump into the edge of the room.";
+    /// <summary>Message when the agent reaches the door without the key.</summary>
     public const string Locked = "The door is locked.";
+    /// <summary>Message when the agent steps onto the key and picks it up.</summary>
     public const string PickedKey = "You pick up the key.";
+    /// <summary>Message when the agent, holding the key, steps into the doorway.</summary>
     public const string Door = "You unlock the door and step into the doorway.";
+    /// <summary>Message when the agent leaves the doorway to the other side.</summary>
     public const string Passed = "You pass through the doorway.";
+    /// <summary>Message when the agent reaches the goal.</summary>
     public const string Goal = "You reach the goal!";
 
+    /// <summary>
+    /// Every message above, in the order they are declared (the vocabulary of the text observations).
+    /// </summary>
     public static IReadOnlyList<string> All { get; } = [Moved, Wall, Border, Locked, PickedKey, Door, Passed, Goal];
 }

@@ -11,6 +11,10 @@ public sealed class ObservationNormalization<TAction> : Wrapper<TAction> where T
 {
     private readonly BoxSpace _space;
 
+    /// <summary>Normalises with fresh statistics of its own.</summary>
+    /// <param name="inner">The environment whose observations are normalised.</param>
+    /// <param name="epsilon">ε added to the variance before the square root.</param>
+    /// <param name="clip">Clip bound of the standardised values; none when null.</param>
     public ObservationNormalization(IEnvironment<TAction> inner, double epsilon = 1e-8, double? clip = null)
         : this(inner, new RunningMeanStd(inner?.ObservationSpace.Dimension ?? throw new ArgumentNullException(nameof(inner))), epsilon, clip)
     {
@@ -34,21 +38,27 @@ public sealed class ObservationNormalization<TAction> : Wrapper<TAction> where T
         _space = BoxSpace.Uniform(-bound, bound, inner.ObservationSpace.Dimension);
     }
 
+    /// <summary>ε added to the variance before the square root (default 1e-8).</summary>
     public double Epsilon { get; }
+    /// <summary>Bound c of the clip to [−c, c] after standardising; null for no clipping.</summary>
     public double? Clip { get; }
+    /// <summary>The running mean and variance the observations are standardised with (possibly shared).</summary>
     public RunningMeanStd Statistics { get; }
 
     /// <summary>Whether observations update the statistics (turn off for evaluation).</summary>
     public bool Update { get; set; } = true;
 
+    /// <inheritdoc />
     public override BoxSpace ObservationSpace => _space;
 
+    /// <inheritdoc />
     public override ResetResult Reset(int? seed = null)
     {
         var r = Inner.Reset(seed);
         return r with { Observation = Normalize(r.Observation) };
     }
 
+    /// <inheritdoc />
     public override StepResult Step(TAction action)
     {
         var r = Inner.Step(action);
@@ -70,7 +80,9 @@ public sealed class ObservationNormalization<TAction> : Wrapper<TAction> where T
         return y;
     }
 
+    /// <inheritdoc />
     protected override JsonObject SaveSelf() => Statistics.Save();
 
+    /// <inheritdoc />
     protected override void RestoreSelf(JsonObject state) => Statistics.Restore(state);
 }

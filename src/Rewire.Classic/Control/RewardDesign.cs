@@ -28,6 +28,7 @@ public interface IRewardDesign
 /// <summary>The identity design: the environment's own reward.</summary>
 public sealed class NoRewardDesign : IRewardDesign
 {
+    /// <inheritdoc />
     public IEnvironment<TAction> Wrap<TAction>(IEnvironment<TAction> environment, int index, RewardDesignContext context) where TAction : notnull => environment;
 }
 

@@ -24,8 +24,10 @@ public sealed class DelegateRewardTransform<TAction>(Func<Transition<TAction>, d
 {
     private readonly Func<Transition<TAction>, double> _transform = transform ?? throw new ArgumentNullException(nameof(transform));
 
+    /// <inheritdoc />
     public void OnReset(float[] observation, IReadOnlyDictionary<string, object> info) { }
 
+    /// <inheritdoc />
     public double Transform(in Transition<TAction> step) => _transform(step);
 }
 
@@ -42,8 +44,10 @@ public sealed class RewardTransformWrapper<TAction>(IEnvironment<TAction> inner,
 
     private float[]? _last;
 
+    /// <summary>The transform applied to every step's reward.</summary>
     public IRewardTransform<TAction> Transform { get; } = transform ?? throw new ArgumentNullException(nameof(transform));
 
+    /// <inheritdoc />
     public override ResetResult Reset(int? seed = null)
     {
         var r = Inner.Reset(seed);
@@ -52,6 +56,7 @@ public sealed class RewardTransformWrapper<TAction>(IEnvironment<TAction> inner,
         return r;
     }
 
+    /// <inheritdoc />
     public override StepResult Step(TAction action)
     {
         var before = _last ?? throw new InvalidOperationException($"'{Name}' was stepped before Reset; call Reset first.");

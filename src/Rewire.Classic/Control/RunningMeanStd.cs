@@ -11,6 +11,9 @@ public sealed class RunningMeanStd
 {
     private readonly double[] _mean, _var;
 
+    /// <summary>Starts with mean 0, variance 1 and a pseudo-count of <paramref name="epsilon"/>.</summary>
+    /// <param name="dimension">Vector length, at least 1.</param>
+    /// <param name="epsilon">Initial count, so the first batch update is well defined.</param>
     public RunningMeanStd(int dimension, double epsilon = 1e-4)
     {
         if (dimension < 1) throw new ArgumentOutOfRangeException(nameof(dimension));
@@ -19,8 +22,11 @@ public sealed class RunningMeanStd
         Count = epsilon;
     }
 
+    /// <summary>Running mean of each coordinate.</summary>
     public IReadOnlyList<double> Mean => _mean;
+    /// <summary>Running (population) variance of each coordinate.</summary>
     public IReadOnlyList<double> Variance => _var;
+    /// <summary>Number of vectors absorbed, plus the initial ε.</summary>
     public double Count { get; private set; }
 
     /// <summary>Adds one vector.</summary>
@@ -38,6 +44,7 @@ public sealed class RunningMeanStd
         Count = total;
     }
 
+    /// <summary>The statistics as JSON (mean, variance and count), for checkpoints.</summary>
     public JsonObject Save() => new()
     {
         ["mean"] = new JsonArray(_mean.Select(v => (JsonNode)JsonValue.Create(v)).ToArray()),
@@ -45,6 +52,7 @@ public sealed class RunningMeanStd
         ["count"] = Count,
     };
 
+    /// <summary>Restores statistics written by <see cref="Save"/>; the dimensions must match.</summary>
     public void Restore(JsonObject state)
     {
         ArgumentNullException.ThrowIfNull(state);

@@ -30,14 +30,18 @@ public abstract class Space<T> : Space where T : notnull
     /// <summary>True when <paramref name="value"/> lies in the space.</summary>
     public abstract bool Contains(T value);
 
+    /// <inheritdoc />
     public sealed override bool ContainsObject(object? value) => value is T t && Contains(t);
 
+    /// <inheritdoc />
     public sealed override object SampleObject(Xoshiro256StarStar rng) => Sample(rng);
 }
 
 /// <summary>The integers {0, ..., N-1} (Gymnasium's <c>Discrete(n)</c> with start 0).</summary>
 public sealed class DiscreteSpace : Space<int>
 {
+    /// <summary>The integers 0..<paramref name="n"/>−1.</summary>
+    /// <param name="n">Number of elements, at least 1.</param>
     public DiscreteSpace(int n)
     {
         if (n < 1) throw new ArgumentOutOfRangeException(nameof(n), n, "a discrete space needs at least one element.");
@@ -47,16 +51,20 @@ public sealed class DiscreteSpace : Space<int>
     /// <summary>The number of elements.</summary>
     public int N { get; }
 
+    /// <inheritdoc />
     public override IReadOnlyList<int> Shape => [];
 
+    /// <inheritdoc />
     public override int Sample(Xoshiro256StarStar rng)
     {
         ArgumentNullException.ThrowIfNull(rng);
         return rng.NextInt(N);
     }
 
+    /// <inheritdoc />
     public override bool Contains(int value) => value >= 0 && value < N;
 
+    /// <inheritdoc />
     public override string ToString() => $"Discrete({N})";
 }
 
@@ -69,6 +77,9 @@ public sealed class BoxSpace : Space<float[]>
 {
     private readonly float[] _low, _high;
 
+    /// <summary>The box [low, high] with one bound pair per coordinate.</summary>
+    /// <param name="low">Lower bound of each coordinate.</param>
+    /// <param name="high">Upper bound of each coordinate; same length as <paramref name="low"/> and no smaller.</param>
     public BoxSpace(float[] low, float[] high)
     {
         ArgumentNullException.ThrowIfNull(low);
@@ -88,17 +99,21 @@ public sealed class BoxSpace : Space<float[]>
     public static BoxSpace Uniform(float low, float high, int dimension) =>
         new(Enumerable.Repeat(low, dimension).ToArray(), Enumerable.Repeat(high, dimension).ToArray());
 
+    /// <summary>Lower bound of each coordinate.</summary>
     public IReadOnlyList<float> Low => _low;
+    /// <summary>Upper bound of each coordinate.</summary>
     public IReadOnlyList<float> High => _high;
 
     /// <summary>The number of coordinates.</summary>
     public int Dimension => _low.Length;
 
+    /// <inheritdoc />
     public override IReadOnlyList<int> Shape => [Dimension];
 
     /// <summary>True when every coordinate has finite bounds.</summary>
     public bool IsBounded => _low.All(float.IsFinite) && _high.All(float.IsFinite);
 
+    /// <inheritdoc />
     public override float[] Sample(Xoshiro256StarStar rng)
     {
         ArgumentNullException.ThrowIfNull(rng);
@@ -118,6 +133,7 @@ public sealed class BoxSpace : Space<float[]>
         return x;
     }
 
+    /// <inheritdoc />
     public override bool Contains(float[] value)
     {
         if (value is null || value.Length != Dimension) return false;
@@ -135,6 +151,7 @@ public sealed class BoxSpace : Space<float[]>
         return x;
     }
 
+    /// <inheritdoc />
     public override string ToString() =>
         _low.Distinct().Count() == 1 && _high.Distinct().Count() == 1
             ? $"Box({_low[0]}, {_high[0]}, ({Dimension},))"

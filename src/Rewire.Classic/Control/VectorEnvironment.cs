@@ -78,6 +78,7 @@ public sealed class VectorEnvironment<TAction> : IStatefulTechnique where TActio
     {
     }
 
+    /// <summary>Number of sub-environments N.</summary>
     public int Count => _envs.Length;
 
     /// <summary>Steps that threw (counted, reported, never fatal).</summary>
@@ -89,10 +90,13 @@ public sealed class VectorEnvironment<TAction> : IStatefulTechnique where TActio
     /// <summary>Hung instances replaced by new ones from the factory.</summary>
     public long Replacements => _replacements;
 
+    /// <summary>The current sub-environment instances (a hung one is replaced, so an entry can change).</summary>
     public IReadOnlyList<IEnvironment<TAction>> Environments => _envs;
 
+    /// <summary>The observation space, shared by every sub-environment (that of the first).</summary>
     public BoxSpace ObservationSpace => _envs[0].ObservationSpace;
 
+    /// <summary>The action space, shared by every sub-environment (that of the first).</summary>
     public Space<TAction> ActionSpace => _envs[0].ActionSpace;
 
     /// <summary>The current observation of each sub-environment (after the last reset or step).</summary>
@@ -208,6 +212,7 @@ public sealed class VectorEnvironment<TAction> : IStatefulTechnique where TActio
             ["step_timeouts"] = StepTimeouts, ["replacements"] = _replacements, ["seed"] = _seed };
     }
 
+    /// <inheritdoc />
     public void RestoreState(JsonObject state)
     {
         ArgumentNullException.ThrowIfNull(state);

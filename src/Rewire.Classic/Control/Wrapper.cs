@@ -13,13 +13,18 @@ public abstract class Wrapper<TAction>(IEnvironment<TAction> inner) : IEnvironme
     /// <summary>The wrapped environment.</summary>
     public IEnvironment<TAction> Inner { get; } = inner ?? throw new ArgumentNullException(nameof(inner));
 
+    /// <inheritdoc />
     public virtual string Name => Inner.Name;
+    /// <inheritdoc />
     public virtual BoxSpace ObservationSpace => Inner.ObservationSpace;
+    /// <inheritdoc />
     public virtual Space<TAction> ActionSpace => Inner.ActionSpace;
     Space IEnvironment.ActionSpace => ActionSpace;
 
+    /// <inheritdoc />
     public virtual ResetResult Reset(int? seed = null) => Inner.Reset(seed);
 
+    /// <inheritdoc />
     public virtual StepResult Step(TAction action) => Inner.Step(action);
 
     /// <summary>The innermost environment (below every wrapper).</summary>
@@ -31,6 +36,7 @@ public abstract class Wrapper<TAction>(IEnvironment<TAction> inner) : IEnvironme
     /// <summary>Restores what <see cref="SaveSelf"/> wrote.</summary>
     protected virtual void RestoreSelf(JsonObject state) { }
 
+    /// <inheritdoc />
     public JsonObject SaveState()
     {
         var o = new JsonObject();
@@ -39,6 +45,7 @@ public abstract class Wrapper<TAction>(IEnvironment<TAction> inner) : IEnvironme
         return o;
     }
 
+    /// <inheritdoc />
     public void RestoreState(JsonObject state)
     {
         ArgumentNullException.ThrowIfNull(state);

@@ -12,6 +12,17 @@ namespace Rewire.Classic.Distributional;
 /// </summary>
 public static class DistributionalPolicyIteration
 {
+    /// <summary>
+    /// Runs distributional policy iteration on the stock-augmented MDP, starting from the policy that plays action 0
+    /// everywhere.
+    /// </summary>
+    /// <param name="mdp">The tabular MDP.</param>
+    /// <param name="stocks">Stock grid c_j of the augmented state.</param>
+    /// <param name="projection">Projection of each backed-up distribution onto the fixed representation.</param>
+    /// <param name="objective">The functional K the improvement step maximises.</param>
+    /// <param name="options">Sweep limit and tolerance of each evaluation; the defaults when null.</param>
+    /// <param name="maxImprovements">Maximum number of improvement steps.</param>
+    /// <returns>η, the final policy and K at every augmented state.</returns>
     public static DistributionalSolution Solve(TabularMdp mdp, StockGrid stocks, IDistributionProjection projection, IReturnObjective objective,
         DistributionalDpOptions? options = null, int maxImprovements = 100)
     {

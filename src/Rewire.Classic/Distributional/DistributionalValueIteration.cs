@@ -11,6 +11,10 @@ public sealed record DistributionalDpOptions
     /// <summary>Stop when no atom position or probability moves more than this. <value>The default value is 1e-9.</value></summary>
     public double Tolerance { get; init; } = 1e-9;
 
+    /// <summary>
+    /// Checks the options; throws <see cref="ArgumentOutOfRangeException"/> when there are no iterations or the
+    /// tolerance is negative.
+    /// </summary>
     public void Validate()
     {
         if (MaxIterations < 1) throw new ArgumentOutOfRangeException(nameof(MaxIterations), MaxIterations, "Run at least one iteration.");
@@ -31,12 +35,16 @@ public sealed class DistributionalSolution
         Iterations = iterations;
     }
 
+    /// <summary>The MDP that was solved.</summary>
     public TabularMdp Mdp { get; }
 
+    /// <summary>The stock grid the augmented states are tabulated on.</summary>
     public StockGrid Stocks { get; }
 
+    /// <summary>The objective K the policy is greedy for.</summary>
     public IReturnObjective Objective { get; }
 
+    /// <summary>Number of sweeps (or, for policy iteration, evaluation sweeps) run.</summary>
     public int Iterations { get; }
 
     internal ReturnDistribution[] Eta { get; }
@@ -67,6 +75,16 @@ public sealed class DistributionalSolution
 /// </summary>
 public static class DistributionalValueIteration
 {
+    /// <summary>
+    /// Iterates the projected distributional optimality operator until no atom moves more than the tolerance, greedy in
+    /// K at each augmented state.
+    /// </summary>
+    /// <param name="mdp">The tabular MDP.</param>
+    /// <param name="stocks">Stock grid c_j of the augmented state.</param>
+    /// <param name="projection">Projection of each backed-up distribution onto the fixed representation.</param>
+    /// <param name="objective">The functional K to maximise.</param>
+    /// <param name="options">Sweep limit and tolerance; the defaults when null.</param>
+    /// <returns>η, the greedy policy and K at every augmented state.</returns>
     public static DistributionalSolution Solve(TabularMdp mdp, StockGrid stocks, IDistributionProjection projection, IReturnObjective objective, DistributionalDpOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(mdp);
@@ -174,6 +192,18 @@ public static class DistributionalValueIteration
 /// </summary>
 public static class CvarOptimizer
 {
+    /// <summary>
+    /// Maximises lower-tail CVaR_τ of the return from <paramref name="initialState"/> with the Rockafellar-Uryasev form
+    /// <c>max_b { b + (1/τ)·E min(c0 + G, 0) }</c>, c0 = −b: one distributional DP with
+    /// <see cref="NegativePartObjective"/> over the whole stock grid, then a scan of b over the grid.
+    /// </summary>
+    /// <param name="mdp">The tabular MDP.</param>
+    /// <param name="initialState">The start state s0.</param>
+    /// <param name="tau">CVaR level τ in (0, 1].</param>
+    /// <param name="stocks">Stock grid; it bounds the values of b that are tried.</param>
+    /// <param name="projection">Projection of the backed-up distributions.</param>
+    /// <param name="options">Sweep limit and tolerance; the defaults when null.</param>
+    /// <returns>The optimal CVaR, the maximising threshold b and the DP solution to read the policy from.</returns>
     public static (double Cvar, double B, DistributionalSolution Solution) Optimize(TabularMdp mdp, int initialState, double tau, StockGrid stocks, IDistributionProjection projection, DistributionalDpOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(mdp);

@@ -3,6 +3,7 @@ namespace Rewire.Classic.Distributional;
 /// <summary>Maps an arbitrary finite distribution onto a fixed-size representation (the "grid of atoms or quantiles" of [C18]).</summary>
 public interface IDistributionProjection
 {
+    /// <summary>Short name of the projection (<c>categorical</c> or <c>quantile</c>).</summary>
     string Name { get; }
 
     /// <summary>Projects the distribution given by (<paramref name="values"/>, <paramref name="probabilities"/>).</summary>
@@ -17,6 +18,13 @@ public interface IDistributionProjection
 /// </summary>
 public sealed class CategoricalProjection : IDistributionProjection
 {
+    /// <summary>
+    /// Creates the projection onto <paramref name="atoms"/> equally spaced atoms spanning [<paramref name="min"/>,
+    /// <paramref name="max"/>].
+    /// </summary>
+    /// <param name="min">Smallest atom v_min.</param>
+    /// <param name="max">Largest atom v_max, above <paramref name="min"/>.</param>
+    /// <param name="atoms">Number of atoms K, at least 2.</param>
     public CategoricalProjection(double min, double max, int atoms)
     {
         if (atoms < 2) throw new ArgumentOutOfRangeException(nameof(atoms), atoms, "Use at least two atoms.");
@@ -27,16 +35,22 @@ public sealed class CategoricalProjection : IDistributionProjection
         for (int i = 0; i < atoms; i++) Atoms[i] = min + (max - min) * i / (atoms - 1);
     }
 
+    /// <inheritdoc />
     public string Name => "categorical";
 
+    /// <summary>Smallest atom v_min; lower values are clipped onto it.</summary>
     public double Min { get; }
 
+    /// <summary>Largest atom v_max; higher values are clipped onto it.</summary>
     public double Max { get; }
 
+    /// <summary>The atom positions z_1..z_K, ascending.</summary>
     public double[] Atoms { get; }
 
+    /// <summary>Distance between neighbouring atoms, <c>(v_max − v_min)/(K − 1)</c>.</summary>
     public double Spacing => (Max - Min) / (Atoms.Length - 1);
 
+    /// <inheritdoc />
     public ReturnDistribution Project(ReadOnlySpan<double> values, ReadOnlySpan<double> probabilities)
     {
         var p = new double[Atoms.Length];
@@ -66,16 +80,25 @@ public sealed class CategoricalProjection : IDistributionProjection
 /// </summary>
 public sealed class QuantileProjection : IDistributionProjection
 {
+    /// <summary>
+    /// Creates the projection onto <paramref name="quantiles"/> equally weighted atoms at the quantile midpoints (the
+    /// W1-optimal quantile projection of Dabney et al. 2018, "Distributional Reinforcement Learning with Quantile
+    /// Regression").
+    /// </summary>
+    /// <param name="quantiles">Number of atoms N, at least 1.</param>
     public QuantileProjection(int quantiles)
     {
         if (quantiles < 1) throw new ArgumentOutOfRangeException(nameof(quantiles), quantiles, "Use at least one quantile.");
         Quantiles = quantiles;
     }
 
+    /// <inheritdoc />
     public string Name => "quantile";
 
+    /// <summary>Number of equally weighted atoms N.</summary>
     public int Quantiles { get; }
 
+    /// <inheritdoc />
     public ReturnDistribution Project(ReadOnlySpan<double> values, ReadOnlySpan<double> probabilities)
     {
         var order = new int[values.Length];

@@ -6,6 +6,9 @@ namespace Rewire.Classic.Distributional;
 /// </summary>
 public sealed class ReturnDistribution
 {
+    /// <summary>Wraps atoms and their probabilities (same length; probabilities non-negative, summing to 1).</summary>
+    /// <param name="values">Atom positions.</param>
+    /// <param name="probabilities">Probability of each atom.</param>
     public ReturnDistribution(double[] values, double[] probabilities)
     {
         ArgumentNullException.ThrowIfNull(values);
@@ -23,8 +26,10 @@ public sealed class ReturnDistribution
         Probabilities = probabilities;
     }
 
+    /// <summary>Atom positions (return values).</summary>
     public double[] Values { get; }
 
+    /// <summary>Probability of each atom, same order as <see cref="Values"/>.</summary>
     public double[] Probabilities { get; }
 
     /// <summary>The point mass at <paramref name="value"/>.</summary>

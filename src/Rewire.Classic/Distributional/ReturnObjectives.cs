@@ -5,12 +5,18 @@ namespace Rewire.Classic.Distributional;
 
 /// <summary>
 /// A statistical functional K of the stock-augmented return, [C18]: <see cref="Evaluate"/> returns K(law(c + G)) for
-/// G ~ <paramref name="distribution"/> and stock c.
+/// G distributed as the given return distribution and stock c.
 /// </summary>
 public interface IReturnObjective
 {
+    /// <summary>Short registry name of the objective (e.g. <c>mean</c>, <c>cvar</c>).</summary>
     string Name { get; }
 
+    /// <summary>
+    /// K(law(c + G)) for G distributed as <paramref name="distribution"/> and stock <paramref name="stock"/>.
+    /// </summary>
+    /// <param name="distribution">The return distribution from the augmented state.</param>
+    /// <param name="stock">The current stock c.</param>
     double Evaluate(ReturnDistribution distribution, double stock);
 }
 
@@ -19,8 +25,10 @@ public class ExpectedUtilityObjective(string name, Func<double, double> utility)
 {
     private readonly Func<double, double> _f = utility ?? throw new ArgumentNullException(nameof(utility));
 
+    /// <inheritdoc />
     public string Name { get; } = name;
 
+    /// <inheritdoc />
     public double Evaluate(ReturnDistribution distribution, double stock)
     {
         ArgumentNullException.ThrowIfNull(distribution);
@@ -72,10 +80,13 @@ public sealed class HomeostaticObjective : ExpectedUtilityObjective
 /// <summary>Lower-tail CVaR_α of c + G computed directly from the distribution (for evaluation; not mixture-indifferent).</summary>
 public sealed class CvarObjective(double alpha) : IReturnObjective
 {
+    /// <summary>CVaR level α in (0, 1]: the fraction of worst outcomes averaged.</summary>
     public double Alpha { get; } = alpha > 0 && alpha <= 1 ? alpha : throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "The CVaR level must lie in (0, 1].");
 
+    /// <inheritdoc />
     public string Name => "cvar";
 
+    /// <inheritdoc />
     public double Evaluate(ReturnDistribution distribution, double stock)
     {
         ArgumentNullException.ThrowIfNull(distribution);
@@ -89,10 +100,13 @@ public sealed class CvarObjective(double alpha) : IReturnObjective
 /// </summary>
 public sealed class MeanVarianceObjective(double lambda) : IReturnObjective
 {
+    /// <summary>Weight λ ≥ 0 of the variance penalty in <c>E[X] − λ·Var[X]</c>.</summary>
     public double Lambda { get; } = lambda >= 0 ? lambda : throw new ArgumentOutOfRangeException(nameof(lambda), lambda, "lambda must be >= 0.");
 
+    /// <inheritdoc />
     public string Name => "mean-variance";
 
+    /// <inheritdoc />
     public double Evaluate(ReturnDistribution distribution, double stock)
     {
         ArgumentNullException.ThrowIfNull(distribution);
@@ -111,10 +125,20 @@ public sealed record ObjectiveParameters(double Alpha = 0.1, double Lower = -1, 
 /// <summary>The name-keyed registry of return objectives.</summary>
 public static class ReturnObjectives
 {
+    /// <summary>
+    /// The built-in objectives by name (case-insensitive): <c>mean</c>, <c>cvar</c>, <c>mean-variance</c>, the
+    /// threshold and homeostatic objectives.
+    /// </summary>
     public static NamedRegistry<Func<ObjectiveParameters, IReturnObjective>> Registry { get; } = CreateDefault();
 
+    /// <summary>
+    /// Builds the objective <paramref name="name"/> from the registry; throws with the valid names when it is unknown.
+    /// </summary>
+    /// <param name="name">Registry name.</param>
+    /// <param name="parameters">Parameters the objective reads (level, bounds, target, λ); the defaults when null.</param>
     public static IReturnObjective Create(string name, ObjectiveParameters? parameters = null) => Registry.Get(name)(parameters ?? new ObjectiveParameters());
 
+    /// <summary>A new registry holding the built-in objectives.</summary>
     public static NamedRegistry<Func<ObjectiveParameters, IReturnObjective>> CreateDefault()
     {
         var r = new NamedRegistry<Func<ObjectiveParameters, IReturnObjective>>("return objective", StringComparer.OrdinalIgnoreCase);

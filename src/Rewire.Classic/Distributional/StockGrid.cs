@@ -7,6 +7,12 @@ namespace Rewire.Classic.Distributional;
 /// </summary>
 public sealed class StockGrid
 {
+    /// <summary>
+    /// Creates <paramref name="points"/> equally spaced stocks from <paramref name="min"/> to <paramref name="max"/>.
+    /// </summary>
+    /// <param name="min">Lowest stock c_0.</param>
+    /// <param name="max">Highest stock c_{J−1}; above <paramref name="min"/> unless there is one point.</param>
+    /// <param name="points">Number of grid points J, at least 1.</param>
     public StockGrid(double min, double max, int points)
     {
         if (points < 1) throw new ArgumentOutOfRangeException(nameof(points), points, "The stock grid needs at least one point.");
@@ -16,12 +22,16 @@ public sealed class StockGrid
         Points = points;
     }
 
+    /// <summary>Lowest stock c_0.</summary>
     public double Min { get; }
 
+    /// <summary>Highest stock c_{J−1}.</summary>
     public double Max { get; }
 
+    /// <summary>Number of grid points J.</summary>
     public int Points { get; }
 
+    /// <summary>The stock value c_j of grid index <paramref name="j"/>.</summary>
     public double Value(int j) => Points == 1 ? Min : Min + (Max - Min) * j / (Points - 1);
 
     /// <summary>The grid index of <paramref name="stock"/> if it lies on the grid (within 1e-9 of a spacing), else -1.</summary>

@@ -7,6 +7,13 @@ namespace Rewire.Classic.Mdp;
 /// </summary>
 public static class PolicyIteration
 {
+    /// <summary>
+    /// Solves <paramref name="mdp"/> by policy iteration from the policy that plays action 0 everywhere.
+    /// </summary>
+    /// <param name="mdp">The MDP (γ &lt; 1, or an episodic MDP whose policies all terminate).</param>
+    /// <param name="evaluationTolerance">Sup-norm tolerance of each policy evaluation.</param>
+    /// <param name="maxIterations">Maximum number of improvement steps.</param>
+    /// <returns>The optimal values, the optimal policy and the number of improvement steps.</returns>
     public static MdpSolution Solve(TabularMdp mdp, double evaluationTolerance = 1e-12, int maxIterations = 1_000)
     {
         ArgumentNullException.ThrowIfNull(mdp);

@@ -21,8 +21,10 @@ public sealed class TabularMdp
         Terminal = terminal;
     }
 
+    /// <summary>Number of states S.</summary>
     public int States { get; }
 
+    /// <summary>Number of actions A (available in every state).</summary>
     public int Actions { get; }
 
     /// <summary>Discount factor γ in [0, 1) (or 1 for episodic MDPs built with <c>episodic: true</c>).</summary>
@@ -138,10 +140,13 @@ public sealed class TabularMdpBuilder
         _terminal = new bool[states];
     }
 
+    /// <summary>Number of states S of the MDP being built.</summary>
     public int States { get; }
 
+    /// <summary>Number of actions A of the MDP being built.</summary>
     public int Actions { get; }
 
+    /// <summary>Discount factor γ of the MDP being built.</summary>
     public double Gamma { get; }
 
     /// <summary>Adds outcome s' with probability p and reward r to pair (s, a).</summary>

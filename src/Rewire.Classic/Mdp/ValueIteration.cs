@@ -7,6 +7,11 @@ namespace Rewire.Classic.Mdp;
 /// </summary>
 public static class ValueIteration
 {
+    /// <summary>Solves <paramref name="mdp"/> by value iteration from V = 0.</summary>
+    /// <param name="mdp">The MDP.</param>
+    /// <param name="tolerance">Stop when the sup-norm change of a sweep falls below this.</param>
+    /// <param name="maxIterations">Maximum number of sweeps.</param>
+    /// <returns>The final values, their greedy policy and the number of sweeps.</returns>
     public static MdpSolution Solve(TabularMdp mdp, double tolerance = 1e-10, int maxIterations = 100_000)
     {
         ArgumentNullException.ThrowIfNull(mdp);

@@ -15,6 +15,10 @@ public sealed record DcppoOptions
     /// <summary>Pessimism scale β of Γ_h = β‖φ(s, a)‖_{Λ_h⁻¹}; 0 gives plain least-squares value iteration. <value>The default value is 1.</value></summary>
     public double Beta { get; init; } = 1.0;
 
+    /// <summary>
+    /// The problems with the settings, each naming the key (e.g. <c>dcppo.gamma</c>) and what to give; empty when they
+    /// are valid.
+    /// </summary>
     public IReadOnlyList<string> Validate()
     {
         var e = new List<string>();
@@ -44,6 +48,15 @@ public sealed record DcppoResult(double[,,] BehaviourQ, double[,,] Reward, int[,
 /// </summary>
 public static class Dcppo
 {
+    /// <summary>
+    /// Fits DCPPO's three stages to <paramref name="data"/> and returns the learned values, reward and pessimistic
+    /// policy.
+    /// </summary>
+    /// <param name="data">The recorded choices (step, state, action, next state).</param>
+    /// <param name="states">Number of states S.</param>
+    /// <param name="actions">Number of actions A (action 0 is the zero-reward reference).</param>
+    /// <param name="horizon">Episode length H.</param>
+    /// <param name="options">Regularisers and pessimism scale; the defaults when null.</param>
     public static DcppoResult Fit(IReadOnlyList<ChoiceRecord> data, int states, int actions, int horizon, DcppoOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(data);

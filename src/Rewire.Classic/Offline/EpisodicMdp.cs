@@ -10,6 +10,10 @@ namespace Rewire.Classic.Offline;
 /// </summary>
 public sealed class EpisodicMdp
 {
+    /// <summary>Wraps the model arrays; shapes must agree and action 0 must have zero reward.</summary>
+    /// <param name="start">Start distribution over states.</param>
+    /// <param name="transitions">P[s, a, s'].</param>
+    /// <param name="reward">r[h, s, a] in [0, 1].</param>
     public EpisodicMdp(double[] start, double[,,] transitions, double[,,] reward)
     {
         ArgumentNullException.ThrowIfNull(start);
@@ -35,9 +39,13 @@ public sealed class EpisodicMdp
         Reward = reward;
     }
 
+    /// <summary>Number of states S.</summary>
     public int States { get; }
+    /// <summary>Number of actions A; action 0 is the zero-reward reference action.</summary>
     public int Actions { get; }
+    /// <summary>Episode length H (steps h = 0 … H−1).</summary>
     public int Horizon { get; }
+    /// <summary>Start-state distribution.</summary>
     public double[] Start { get; }
 
     /// <summary>P[s, a, s'].</summary>

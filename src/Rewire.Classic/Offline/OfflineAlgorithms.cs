@@ -10,8 +10,10 @@ namespace Rewire.Classic.Offline;
 /// </summary>
 public static class OfflineAlgorithms
 {
+    /// <summary>The DCPPO paper, as descriptors cite it.</summary>
     public const string DcppoPaper = "Reinforcement Learning with Human Feedback: Learning Dynamic Choices via Pessimism (Li, Yang, Wang, arXiv 2305.18438)";
 
+    /// <summary>The descriptors of the offline algorithms <c>rewire offline --algo</c> lists.</summary>
     public static IReadOnlyList<TechniqueDescriptor> Descriptors { get; } =
     [
         new()

@@ -16,6 +16,7 @@ public sealed class RecordingWrapper<TAction>(IEnvironment<TAction> inner, Trans
     private int _step;
     private int _episode = -1;
 
+    /// <inheritdoc />
     public override ResetResult Reset(int? seed = null)
     {
         var r = base.Reset(seed);
@@ -25,6 +26,7 @@ public sealed class RecordingWrapper<TAction>(IEnvironment<TAction> inner, Trans
         return r;
     }
 
+    /// <inheritdoc />
     public override StepResult Step(TAction action)
     {
         if (_observation is null) throw new InvalidOperationException("call Reset before Step.");
@@ -39,6 +41,7 @@ public sealed class RecordingWrapper<TAction>(IEnvironment<TAction> inner, Trans
 /// <summary>The transitions of one collection and its episode counter, shared by the recorders of the collection.</summary>
 public sealed class TransitionLog
 {
+    /// <summary>The recorded transitions, in the order they happened across every recorder of the collection.</summary>
     public List<Transition> Transitions { get; } = [];
 
     /// <summary>The number the next episode gets.</summary>

@@ -29,9 +29,18 @@ public sealed class DatasetFormatException(string message) : Exception(message);
 /// </summary>
 public static class TransitionDataset
 {
+    /// <summary>The value of the header's <c>format</c> field.</summary>
     public const string Format = "rewire-transitions";
+    /// <summary>The format version this library writes and reads.</summary>
     public const int Version = 1;
 
+    /// <summary>
+    /// Writes the header and the transitions to <paramref name="path"/> atomically (a temporary file renamed into
+    /// place).
+    /// </summary>
+    /// <param name="path">Destination file.</param>
+    /// <param name="header">The dataset header.</param>
+    /// <param name="transitions">The transitions, in episode and step order.</param>
     public static void Write(string path, DatasetHeader header, IEnumerable<Transition> transitions)
     {
         ArgumentNullException.ThrowIfNull(header);

@@ -34,6 +34,7 @@ public sealed record BehaviorSpace(string Name, double[] Low, double[] High, int
         return image;
     }
 
+    /// <summary>Number of descriptor dimensions (the length of <see cref="Low"/>).</summary>
     public int Dimension => Low.Length;
 
     /// <summary>Cells per dimension when they differ (null: <see cref="CellsPerDimension"/> on every dimension).</summary>

@@ -19,6 +19,8 @@ public sealed class EpisodeEvaluator
     /// <param name="space">The behaviour space.</param>
     /// <param name="episodeSeed">The seed of every reset.</param>
     /// <param name="guard">The time budget of one episode (null: unguarded).</param>
+    /// <param name="hiddenLayers">Hidden layers of the genome's controller.</param>
+    /// <param name="hiddenSize">Units per hidden layer of the controller.</param>
     public EpisodeEvaluator(Func<IEnvironment> factory, BehaviorSpace space, int episodeSeed, EnvironmentCallGuard? guard = null, int hiddenLayers = 2, int hiddenSize = 5)
     {
         _factory = factory ?? throw new ArgumentNullException(nameof(factory));
@@ -35,9 +37,18 @@ public sealed class EpisodeEvaluator
         Controller = new FeedForwardController(_environment.ObservationSpace.Dimension, outputs, hiddenLayers, hiddenSize);
     }
 
+    /// <summary>The behaviour space descriptors are read in.</summary>
     public BehaviorSpace Space { get; }
+    /// <summary>The seed every evaluation episode is reset with.</summary>
     public int EpisodeSeed { get; }
+    /// <summary>
+    /// The time budget of one episode (<see cref="EnvironmentCallGuard.Unguarded"/> when none was given).
+    /// </summary>
     public EnvironmentCallGuard Guard { get; }
+    /// <summary>
+    /// The controller architecture genomes are decoded into (inputs: observation size; outputs: action count or box
+    /// dimension).
+    /// </summary>
     public FeedForwardController Controller { get; }
 
     /// <summary>Episodes that threw.</summary>

@@ -9,6 +9,11 @@ namespace Rewire.Classic.QualityDiversity;
 /// </summary>
 public sealed class FeedForwardController
 {
+    /// <summary>Creates the architecture (the genome holds the parameters).</summary>
+    /// <param name="inputs">Observation size, at least 1.</param>
+    /// <param name="outputs">Output units: the number of discrete actions or the action-box dimension, at least 1.</param>
+    /// <param name="hiddenLayers">Number of hidden layers (the papers use 2).</param>
+    /// <param name="hiddenSize">Units per hidden layer (the papers use 5).</param>
     public FeedForwardController(int inputs, int outputs, int hiddenLayers = 2, int hiddenSize = 5)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(inputs, 1);
@@ -28,9 +33,13 @@ public sealed class FeedForwardController
 
     private readonly int[] _sizes;
 
+    /// <summary>Number of input units (the observation size).</summary>
     public int Inputs { get; }
+    /// <summary>Number of output units.</summary>
     public int Outputs { get; }
+    /// <summary>Number of hidden layers.</summary>
     public int HiddenLayers { get; }
+    /// <summary>Units per hidden layer.</summary>
     public int HiddenSize { get; }
 
     /// <summary>Number of genome entries (weights plus one bias per layer).</summary>

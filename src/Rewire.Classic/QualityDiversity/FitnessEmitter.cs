@@ -11,6 +11,12 @@ namespace Rewire.Classic.QualityDiversity;
 /// </summary>
 public sealed class FitnessEmitter
 {
+    /// <summary>
+    /// Starts an emitter around <paramref name="ancestor"/> with mutation scale <paramref name="sigma"/> (the
+    /// population is filled by the search).
+    /// </summary>
+    /// <param name="ancestor">The rewarding agent the emitter was spawned from.</param>
+    /// <param name="sigma">Standard deviation of the Gaussian mutation, positive.</param>
     public FitnessEmitter(Evaluation ancestor, double sigma)
     {
         Ancestor = ancestor ?? throw new ArgumentNullException(nameof(ancestor));
@@ -18,8 +24,11 @@ public sealed class FitnessEmitter
         Sigma = sigma;
     }
 
+    /// <summary>The rewarding agent this emitter explores around.</summary>
     public Evaluation Ancestor { get; }
+    /// <summary>Standard deviation of the emitter's Gaussian mutation.</summary>
     public double Sigma { get; }
+    /// <summary>The emitter's current (μ + λ) population.</summary>
     public List<Evaluation> Population { get; } = [];
 
     /// <summary>The population's rewards after each step (the first entry: the initial population).</summary>
@@ -37,10 +46,12 @@ public sealed class FitnessEmitter
     /// <summary>The ancestor's novelty at the last selection of this emitter.</summary>
     public double AncestorNovelty { get; set; }
 
+    /// <summary>The last estimate of <see cref="EstimateImprovement"/>; 0 before any.</summary>
     public double Improvement { get; private set; }
 
     private double[]? _initialValues;
 
+    /// <summary>Steps (generations) the emitter has run.</summary>
     public int Steps { get; set; }
 
     /// <summary>Improvement = max(mean of the last 3 steps' rewards − mean of the first 3 steps' rewards, 0).</summary>
@@ -74,6 +85,9 @@ public sealed class FitnessEmitter
         return Median(first) >= Median(last) || first.Max() >= last.Max();
     }
 
+    /// <summary>
+    /// The median of <paramref name="v"/> (mean of the two middle values for an even count); throws for an empty array.
+    /// </summary>
     public static double Median(double[] v)
     {
         if (v.Length == 0) throw new ArgumentException("the median of nothing is undefined.");
@@ -81,6 +95,7 @@ public sealed class FitnessEmitter
         return s.Length % 2 == 1 ? s[s.Length / 2] : (s[s.Length / 2 - 1] + s[s.Length / 2]) / 2;
     }
 
+    /// <summary>The emitter's state as JSON, for the search's checkpoint.</summary>
     public JsonObject Save() => new()
     {
         ["ancestor"] = EvaluationJson.Save(Ancestor),
@@ -96,6 +111,7 @@ public sealed class FitnessEmitter
         ["steps"] = Steps,
     };
 
+    /// <summary>Rebuilds an emitter from <see cref="Save"/>'s JSON.</summary>
     public static FitnessEmitter Restore(JsonObject o)
     {
         var e = new FitnessEmitter(EvaluationJson.Restore(o["ancestor"]!.AsObject()), o["sigma"]!.GetValue<double>());

@@ -10,14 +10,23 @@ namespace Rewire.Classic.QualityDiversity;
 /// </summary>
 public sealed class GreedySearch : QdSearch
 {
+    /// <summary>Creates the search; see <see cref="QdSearch"/> for the parameters.</summary>
+    /// <param name="evaluator">Runs a genome's episode.</param>
+    /// <param name="options">Population, mutation and archive settings.</param>
+    /// <param name="budget">Total number of evaluations allowed.</param>
+    /// <param name="seed">Seed of the search's random stream.</param>
     public GreedySearch(EpisodeEvaluator evaluator, QdOptions options, long budget, int seed) : base(evaluator, options, budget, seed) { }
 
+    /// <inheritdoc />
     public override string Name => "greedy";
 
+    /// <summary>The current population: the highest returns seen so far.</summary>
     public List<Evaluation> Population { get; } = [];
 
+    /// <inheritdoc />
     public override IReadOnlyList<Evaluation> Archive => Population;
 
+    /// <inheritdoc />
     protected override IReadOnlyDictionary<string, double> StepCore()
     {
         if (Population.Count == 0)
@@ -40,8 +49,10 @@ public sealed class GreedySearch : QdSearch
         return new Dictionary<string, double> { ["population_best_return"] = Population.Count > 0 ? Population.Max(e => e.Return) : double.NaN };
     }
 
+    /// <inheritdoc />
     protected override JsonObject SaveCore() => new() { ["population"] = EvaluationJson.List(Population) };
 
+    /// <inheritdoc />
     protected override void RestoreCore(JsonObject state)
     {
         Population.Clear();

@@ -11,8 +11,10 @@ public sealed class GridArchive
 {
     private readonly SortedDictionary<int, Evaluation> _elites = new();
 
+    /// <summary>An empty archive over the grid of <paramref name="space"/>.</summary>
     public GridArchive(BehaviorSpace space) => Space = space ?? throw new ArgumentNullException(nameof(space));
 
+    /// <summary>The behaviour space whose grid cells hold the elites.</summary>
     public BehaviorSpace Space { get; }
 
     /// <summary>Filled cells.</summary>
@@ -38,8 +40,12 @@ public sealed class GridArchive
         return true;
     }
 
+    /// <summary>The elites as a JSON array, in cell order.</summary>
     public JsonArray Save() => new(_elites.Values.Select(e => (JsonNode)EvaluationJson.Save(e)).ToArray());
 
+    /// <summary>
+    /// Replaces the archive with the elites of <paramref name="saved"/> (written by <see cref="Save"/>).
+    /// </summary>
     public void Restore(JsonArray saved)
     {
         _elites.Clear();

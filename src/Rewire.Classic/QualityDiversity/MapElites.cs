@@ -10,15 +10,24 @@ namespace Rewire.Classic.QualityDiversity;
 /// </summary>
 public sealed class MapElites : QdSearch
 {
+    /// <summary>Creates the search with an empty grid archive over the evaluator's behaviour space.</summary>
+    /// <param name="evaluator">Runs a genome's episode.</param>
+    /// <param name="options">Population and mutation settings.</param>
+    /// <param name="budget">Total number of evaluations allowed.</param>
+    /// <param name="seed">Seed of the search's random stream.</param>
     public MapElites(EpisodeEvaluator evaluator, QdOptions options, long budget, int seed) : base(evaluator, options, budget, seed) =>
         Grid = new GridArchive(evaluator.Space);
 
+    /// <inheritdoc />
     public override string Name => "map-elites";
 
+    /// <summary>The archive of elites, one per filled cell.</summary>
     public GridArchive Grid { get; }
 
+    /// <inheritdoc />
     public override IReadOnlyList<Evaluation> Archive => Grid.Elites;
 
+    /// <inheritdoc />
     protected override IReadOnlyDictionary<string, double> StepCore()
     {
         int n = (int)Math.Min(Options.PopulationSize, Remaining), inserted = 0;
@@ -32,7 +41,9 @@ public sealed class MapElites : QdSearch
         return new Dictionary<string, double> { ["archive_size"] = Grid.Count, ["inserted"] = inserted, ["archive_coverage"] = Grid.Coverage };
     }
 
+    /// <inheritdoc />
     protected override JsonObject SaveCore() => new() { ["grid"] = Grid.Save() };
 
+    /// <inheritdoc />
     protected override void RestoreCore(JsonObject state) => Grid.Restore(state["grid"] as JsonArray ?? throw new ArgumentException("the saved MAP-Elites state has no 'grid'."));
 }

@@ -13,8 +13,14 @@ namespace Rewire.Classic.QualityDiversity;
 /// </summary>
 public class NoveltySearch : QdSearch
 {
+    /// <summary>Creates the search with an empty population and archive.</summary>
+    /// <param name="evaluator">Runs a genome's episode.</param>
+    /// <param name="options">Population, offspring, novelty-neighbour and archive settings.</param>
+    /// <param name="budget">Total number of evaluations allowed.</param>
+    /// <param name="seed">Seed of the search's random stream.</param>
     public NoveltySearch(EpisodeEvaluator evaluator, QdOptions options, long budget, int seed) : base(evaluator, options, budget, seed) { }
 
+    /// <inheritdoc />
     public override string Name => "novelty";
 
     /// <summary>The current population.</summary>
@@ -23,6 +29,7 @@ public class NoveltySearch : QdSearch
     /// <summary>The novelty archive.</summary>
     public List<Evaluation> NoveltyArchive { get; } = [];
 
+    /// <inheritdoc />
     public override IReadOnlyList<Evaluation> Archive => NoveltyArchive;
 
     /// <summary>The offspring of the last generation.</summary>
@@ -41,6 +48,7 @@ public class NoveltySearch : QdSearch
     /// <summary>The descriptor novelty is measured on (the hand-designed one here; TAXONS learns it).</summary>
     protected virtual double[] DescriptorOf(Evaluation e) => e.Descriptor;
 
+    /// <inheritdoc />
     protected override IReadOnlyDictionary<string, double> StepCore() => NoveltyGeneration(Remaining);
 
     /// <summary>One novelty-search generation spending at most <paramref name="allowance"/> evaluations; returns its metrics.</summary>
@@ -93,6 +101,7 @@ public class NoveltySearch : QdSearch
         }
     }
 
+    /// <inheritdoc />
     protected override JsonObject SaveCore() => new()
     {
         ["population"] = EvaluationJson.List(Population),
@@ -100,6 +109,7 @@ public class NoveltySearch : QdSearch
         ["last_offspring"] = EvaluationJson.List(LastOffspring),
     };
 
+    /// <inheritdoc />
     protected override void RestoreCore(JsonObject state)
     {
         Population.Clear();

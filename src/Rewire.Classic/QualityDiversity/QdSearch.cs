@@ -19,6 +19,11 @@ public abstract class QdSearch : IStatefulTechnique
 {
     private readonly HashSet<int> _visited = [];
 
+    /// <summary>Sets up the loop shared by every search.</summary>
+    /// <param name="evaluator">Runs a genome's episode and reads its descriptor.</param>
+    /// <param name="options">Settings of the search (population, mutation, archive, chunks).</param>
+    /// <param name="budget">Total number of evaluations allowed.</param>
+    /// <param name="seed">Seed of the search's random stream.</param>
     protected QdSearch(EpisodeEvaluator evaluator, QdOptions options, long budget, int seed)
     {
         Evaluator = evaluator ?? throw new ArgumentNullException(nameof(evaluator));
@@ -28,17 +33,28 @@ public abstract class QdSearch : IStatefulTechnique
         Rng = new Xoshiro256StarStar(unchecked((ulong)seed * 0x9E3779B97F4A7C15UL + 0x51ED));
     }
 
+    /// <summary>
+    /// Registry name of the search (<c>novelty</c>, <c>map-elites</c>, <c>serene</c>, <c>greedy</c>).
+    /// </summary>
     public abstract string Name { get; }
 
+    /// <summary>Runs genomes' episodes and reads their descriptors.</summary>
     public EpisodeEvaluator Evaluator { get; }
+    /// <summary>The search's settings.</summary>
     public QdOptions Options { get; }
+    /// <summary>Total number of evaluations the search may make.</summary>
     public long Budget { get; }
 
+    /// <summary>The search's random stream (restored with the state, so resumed runs continue it).</summary>
     protected Xoshiro256StarStar Rng { get; private set; }
 
+    /// <summary>Generations run so far.</summary>
     public long Generation { get; private set; }
+    /// <summary>Evaluations (episodes) made so far.</summary>
     public long Evaluations { get; private set; }
+    /// <summary>Environment steps taken by all evaluations so far.</summary>
     public long EnvSteps { get; private set; }
+    /// <summary>Highest episode return seen so far (−∞ before any successful evaluation).</summary>
     public double BestReturn { get; private set; } = double.NegativeInfinity;
 
     /// <summary>Evaluations that reached the goal.</summary>
@@ -47,10 +63,13 @@ public abstract class QdSearch : IStatefulTechnique
     /// <summary>The 1-based evaluation that first reached the goal, or null.</summary>
     public long? FirstGoalEvaluation { get; private set; }
 
+    /// <summary>True once any evaluation reached the goal.</summary>
     public bool ReachedGoal => GoalEvaluations > 0;
 
+    /// <summary>Share of the behaviour grid's cells reached by at least one evaluated controller, in [0, 1].</summary>
     public double Coverage => (double)_visited.Count / Evaluator.Space.CellCount;
 
+    /// <summary>True when the evaluation budget is spent.</summary>
     public bool Done => Evaluations >= Budget;
 
     /// <summary>Evaluations left in the budget.</summary>
@@ -108,8 +127,10 @@ public abstract class QdSearch : IStatefulTechnique
     /// <summary>The search's own state (archives, population, emitters).</summary>
     protected abstract JsonObject SaveCore();
 
+    /// <summary>Restores what <see cref="SaveCore"/> wrote.</summary>
     protected abstract void RestoreCore(JsonObject state);
 
+    /// <inheritdoc />
     public JsonObject SaveState()
     {
         var o = SaveCore();
@@ -127,6 +148,7 @@ public abstract class QdSearch : IStatefulTechnique
         return o;
     }
 
+    /// <inheritdoc />
     public void RestoreState(JsonObject state)
     {
         ArgumentNullException.ThrowIfNull(state);

@@ -25,8 +25,14 @@ public sealed class Serene : NoveltySearch
 {
     private readonly HashSet<long> _spawned = [];
 
+    /// <summary>Creates the search with empty archives and no emitters.</summary>
+    /// <param name="evaluator">Runs a genome's episode.</param>
+    /// <param name="options">Population, emitter and chunk settings.</param>
+    /// <param name="budget">Total number of evaluations allowed.</param>
+    /// <param name="seed">Seed of the search's random stream.</param>
     public Serene(EpisodeEvaluator evaluator, QdOptions options, long budget, int seed) : base(evaluator, options, budget, seed) { }
 
+    /// <inheritdoc />
     public override string Name => "serene";
 
     /// <summary>Rewarding agents found by exploration and by the emitters.</summary>
@@ -41,10 +47,13 @@ public sealed class Serene : NoveltySearch
     /// <summary>Novelty-archive candidates of emitters that stopped, added at the end of the exploitation chunk.</summary>
     public List<List<Evaluation>> FinishedCandidates { get; } = [];
 
+    /// <inheritdoc />
     public override IReadOnlyList<Evaluation> Archive => RewardArchive;
 
+    /// <inheritdoc />
     protected override IEnumerable<Evaluation> ExtraReference => RewardArchive;
 
+    /// <inheritdoc />
     protected override IReadOnlyDictionary<string, double> StepCore()
     {
         long chunk = Options.ChunkSize;
@@ -226,6 +235,7 @@ public sealed class Serene : NoveltySearch
         return front;
     }
 
+    /// <inheritdoc />
     protected override JsonObject SaveCore()
     {
         var o = base.SaveCore();
@@ -236,6 +246,7 @@ public sealed class Serene : NoveltySearch
         return o;
     }
 
+    /// <inheritdoc />
     protected override void RestoreCore(JsonObject state)
     {
         base.RestoreCore(state);

@@ -12,6 +12,10 @@ public sealed record DesignerInput(string Task, IReadOnlyList<string> Fields, Re
 /// <summary>Auto MC-Reward's Reward Designer: writes (or revises) the reward code.</summary>
 public interface IRewardDesigner
 {
+    /// <summary>
+    /// Writes the first version of the reward code, or revises the last one using the critic's feedback and the
+    /// trajectory analysis in <paramref name="input"/>.
+    /// </summary>
     RewardCode Propose(DesignerInput input);
 }
 
@@ -25,6 +29,7 @@ public interface IRewardCodeRunner
 /// <summary>The outcome of one run: values per observation, or the error.</summary>
 public sealed record RewardCodeResult(IReadOnlyList<(double Sparse, double Dense)>? Values, string? Error)
 {
+    /// <summary>True when the run produced values (then <c>Error</c> is null).</summary>
     public bool Ok => Values is not null;
 }
 
@@ -59,6 +64,16 @@ public sealed class AutoMcReward : IEpisodeRewardDesign, IStatefulTechnique
 
     /// <param name="universe">Transitions to score whenever a version is accepted (all transitions of a small tabular
     /// environment, so a learner that needs each reward at once finds it scored); may be empty.</param>
+    /// <param name="task">The task description the designer writes reward code for.</param>
+    /// <param name="fields">The observation fields the code may read.</param>
+    /// <param name="designer">Writes and revises the reward code.</param>
+    /// <param name="runner">Runs the code over a batch of observations (the Python sandbox).</param>
+    /// <param name="analyser">Summarises the failed episodes of a version for the designer.</param>
+    /// <param name="criticSamples">Observations the critic's test call runs the code on.</param>
+    /// <param name="iterationEpisodes">Episodes collected per version before the trajectory analysis and the
+    /// revision.</param>
+    /// <param name="maxIterations">Maximum number of revisions after the first version.</param>
+    /// <param name="criticRetries">Attempts a version gets to pass the critic before the designer gives up on it.</param>
     public AutoMcReward(string task, IReadOnlyList<string> fields, IRewardDesigner designer, IRewardCodeRunner runner, TrajectoryAnalyser analyser,
         IReadOnlyList<IReadOnlyDictionary<string, double>> criticSamples, IReadOnlyList<DesignStep> universe,
         int iterationEpisodes = 20, int maxIterations = 3, int criticRetries = 3)
@@ -78,16 +93,22 @@ public sealed class AutoMcReward : IEpisodeRewardDesign, IStatefulTechnique
         Design(null);
     }
 
+    /// <inheritdoc />
     public string Name => "auto-mc-reward";
 
+    /// <summary>The task description given to the designer.</summary>
     public string Task { get; }
 
+    /// <summary>The observation fields the reward code may read.</summary>
     public IReadOnlyList<string> Fields { get; }
 
+    /// <summary>Episodes collected per reward version before the analysis and the revision.</summary>
     public int IterationEpisodes { get; }
 
+    /// <summary>Maximum number of revisions after the first version.</summary>
     public int MaxIterations { get; }
 
+    /// <summary>Attempts per version to pass the critic.</summary>
     public int CriticRetries { get; }
 
     /// <summary>The version the agent trains on, or null while none has passed the critic.</summary>
@@ -157,12 +178,14 @@ public sealed class AutoMcReward : IEpisodeRewardDesign, IStatefulTechnique
 
     private static (int, int, int) Key(DesignStep s) => (s.State, s.Action, s.NextState);
 
+    /// <inheritdoc />
     public void Prepare(IReadOnlyList<DesignEpisode> batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
         Score(batch.SelectMany(e => e.Steps));
     }
 
+    /// <inheritdoc />
     public double Reward(IReadOnlyList<DesignStep> episodeSoFar)
     {
         ArgumentNullException.ThrowIfNull(episodeSoFar);
@@ -193,6 +216,7 @@ public sealed class AutoMcReward : IEpisodeRewardDesign, IStatefulTechnique
         Design(analysis);
     }
 
+    /// <inheritdoc />
     public JsonObject SaveState()
     {
         static JsonObject Code(RewardCode c) => new() { ["version"] = c.Version, ["code"] = c.Code, ["rationale"] = c.Rationale };
@@ -209,6 +233,7 @@ public sealed class AutoMcReward : IEpisodeRewardDesign, IStatefulTechnique
             };
     }
 
+    /// <inheritdoc />
     public void RestoreState(JsonObject state)
     {
         ArgumentNullException.ThrowIfNull(state);
@@ -233,6 +258,7 @@ public sealed class AutoMcReward : IEpisodeRewardDesign, IStatefulTechnique
         if (_designer is IStatefulTechnique d && state["designer"] is JsonObject ds) d.RestoreState(ds);
     }
 
+    /// <inheritdoc />
     public IReadOnlyDictionary<string, double> Metrics => new Dictionary<string, double>
     {
         ["reward_design/auto-mc-reward/version"] = Active?.Version ?? 0,

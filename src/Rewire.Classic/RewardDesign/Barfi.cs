@@ -43,6 +43,10 @@ public sealed record BarfiOptions
     /// <summary>Neumann step α. <value>5e-4.</value></summary>
     public double NeumannAlpha { get; init; } = 5e-4;
 
+    /// <summary>
+    /// Checks the settings; throws <see cref="ArgumentOutOfRangeException"/> naming the first one out of range (step
+    /// sizes positive, γ_p in [0, 1], penalties and τ non-negative, δ ≥ 1, L ≥ 0).
+    /// </summary>
     public void Validate()
     {
         foreach (var (n, v) in new[] { ("actor_lr", ActorLearningRate), ("reward_lr", RewardLearningRate), ("gamma_lr", GammaLearningRate), ("neumann_alpha", NeumannAlpha) })
@@ -82,6 +86,14 @@ public sealed class Barfi
     private double _psi;
     private int _episodes;
 
+    /// <summary>
+    /// Creates BARFI with a zero (uniform) softmax policy and every auxiliary weight at its initial value.
+    /// </summary>
+    /// <param name="states">Number of states of the tabular policy.</param>
+    /// <param name="actions">Number of actions.</param>
+    /// <param name="auxiliaryTerms">Number of auxiliary shaping terms each step carries (one learned weight each).</param>
+    /// <param name="seed">Seed of the policy's action sampling.</param>
+    /// <param name="options">Step sizes and Neumann settings; the paper's defaults when null.</param>
     public Barfi(int states, int actions, int auxiliaryTerms, int seed, BarfiOptions? options = null)
     {
         if (states < 1 || actions < 1) throw new ArgumentOutOfRangeException(nameof(states), "BARFI needs at least one state and one action.");
@@ -97,10 +109,13 @@ public sealed class Barfi
         _random = new Random(seed);
     }
 
+    /// <summary>The settings BARFI runs with.</summary>
     public BarfiOptions Options { get; }
 
+    /// <summary>Number of states of the tabular policy.</summary>
     public int States { get; }
 
+    /// <summary>Number of actions of the tabular policy.</summary>
     public int Actions { get; }
 
     /// <summary>φ₁, the learned per-step offset.</summary>
@@ -216,6 +231,16 @@ public sealed class ReinforceBilevelProblem : IBilevelProblem
     private readonly bool _learnGamma;
     private readonly IReadOnlyList<DesignEpisode> _episodes;
 
+    /// <summary>Captures the current point (θ, φ) and the batch the derivatives are estimated on.</summary>
+    /// <param name="theta">Softmax policy logits θ, state-major (states × actions).</param>
+    /// <param name="actions">Number of actions.</param>
+    /// <param name="phi1">φ₁, the learned per-step offset.</param>
+    /// <param name="aux">φ₂ⱼ, the weight of each auxiliary term.</param>
+    /// <param name="psi">ψ of the learned discount γ_φ = σ(ψ).</param>
+    /// <param name="primaryGamma">γ_p of the primary objective.</param>
+    /// <param name="actorL2">L2 penalty on θ inside J_φ.</param>
+    /// <param name="learnGamma">Whether ψ is learned (otherwise its row of M is zero).</param>
+    /// <param name="episodes">The batch of episodes, at least one.</param>
     public ReinforceBilevelProblem(double[] theta, int actions, double phi1, double[] aux, double psi, double primaryGamma, double actorL2, bool learnGamma,
         IReadOnlyList<DesignEpisode> episodes)
     {
@@ -234,8 +259,10 @@ public sealed class ReinforceBilevelProblem : IBilevelProblem
         _episodes = episodes;
     }
 
+    /// <inheritdoc />
     public int ThetaCount => _theta.Length;
 
+    /// <inheritdoc />
     public int PhiCount => _aux.Length + 2;
 
     private double Gamma => Barfi.Sigmoid(_psi);
@@ -277,8 +304,10 @@ public sealed class ReinforceBilevelProblem : IBilevelProblem
     /// <summary>∇_θ J_φ (the inner REINFORCE gradient, with the L2 penalty).</summary>
     public double[] ShapedGradient() => ScoreGradient(e => Returns(e, ShapedReward, Gamma), l2: true);
 
+    /// <inheritdoc />
     public double[] PrimaryGradient() => ScoreGradient(e => Returns(e, s => s.Reward, _primaryGamma), l2: false);
 
+    /// <inheritdoc />
     public double[] HessianVector(ReadOnlySpan<double> x)
     {
         var h = new double[_theta.Length];
@@ -299,6 +328,7 @@ public sealed class ReinforceBilevelProblem : IBilevelProblem
         return h;
     }
 
+    /// <inheritdoc />
     public double[] MixedVector(ReadOnlySpan<double> p)
     {
         var m = new double[PhiCount];

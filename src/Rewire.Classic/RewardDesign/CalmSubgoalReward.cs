@@ -17,6 +17,10 @@ public sealed class CalmSubgoalReward : IEpisodeRewardDesign, IStatefulTechnique
     private readonly Lock _gate = new();
     private long _bonuses;
 
+    /// <summary>Creates the design and asks <paramref name="annotator"/> for the task's sub-goals once.</summary>
+    /// <param name="annotator">Decomposes the task and verifies each transition.</param>
+    /// <param name="task">The task description.</param>
+    /// <param name="bonus">λ paid once per episode for each achieved sub-goal (finite; default 0.1).</param>
     public CalmSubgoalReward(IAnnotator annotator, string task, double bonus = 0.1)
     {
         Annotator = annotator ?? throw new ArgumentNullException(nameof(annotator));
@@ -26,14 +30,19 @@ public sealed class CalmSubgoalReward : IEpisodeRewardDesign, IStatefulTechnique
         Subgoals = annotator.Subgoals(task);
     }
 
+    /// <inheritdoc />
     public string Name => "calm";
 
+    /// <summary>The annotator that decomposes the task and verifies sub-goals.</summary>
     public IAnnotator Annotator { get; }
 
+    /// <summary>The task description given to the annotator.</summary>
     public string Task { get; }
 
+    /// <summary>λ, the bonus per achieved sub-goal (paid at most once per episode each).</summary>
     public double Bonus { get; }
 
+    /// <summary>The sub-goals the annotator returned for the task, in order.</summary>
     public IReadOnlyList<string> Subgoals { get; }
 
     /// <summary>The sub-goal a message achieves (cached), or null.</summary>
@@ -46,6 +55,7 @@ public sealed class CalmSubgoalReward : IEpisodeRewardDesign, IStatefulTechnique
         return k;
     }
 
+    /// <inheritdoc />
     public double Reward(IReadOnlyList<DesignStep> episodeSoFar)
     {
         ArgumentNullException.ThrowIfNull(episodeSoFar);
@@ -68,6 +78,7 @@ public sealed class CalmSubgoalReward : IEpisodeRewardDesign, IStatefulTechnique
             };
     }
 
+    /// <inheritdoc />
     public void RestoreState(JsonObject state)
     {
         ArgumentNullException.ThrowIfNull(state);
@@ -80,6 +91,7 @@ public sealed class CalmSubgoalReward : IEpisodeRewardDesign, IStatefulTechnique
         Interlocked.Exchange(ref _bonuses, state["bonuses"]?.GetValue<long>() ?? 0);
     }
 
+    /// <inheritdoc />
     public IReadOnlyDictionary<string, double> Metrics => new Dictionary<string, double>
     {
         ["reward_design/calm/subgoals"] = Subgoals.Count,

@@ -19,6 +19,10 @@ public sealed record ChatAnnotatorOptions(string BaseUrl, string Model, TimeSpan
     public static ChatAnnotatorOptions FromEnvironment(string baseUrl, string model, TimeSpan timeout) =>
         new(baseUrl, model, timeout, Environment.GetEnvironmentVariable(ApiKeyVariable));
 
+    /// <summary>
+    /// Checks the options; throws <see cref="ArgumentException"/> when the URL is not absolute http(s), the model is
+    /// empty or the timeout is not positive.
+    /// </summary>
     public void Validate()
     {
         if (!Uri.TryCreate(BaseUrl, UriKind.Absolute, out var u) || (u.Scheme != "http" && u.Scheme != "https"))
@@ -44,6 +48,9 @@ public sealed class ChatAnnotator : IAnnotator, IDisposable
     private long _queries;
     private long _failures;
 
+    /// <summary>Creates an annotator for the endpoint in <paramref name="options"/>.</summary>
+    /// <param name="options">Endpoint, model, timeout and key; validated here.</param>
+    /// <param name="handler">HTTP handler to send requests through (for tests); the default handler when null.</param>
     public ChatAnnotator(ChatAnnotatorOptions options, HttpMessageHandler? handler = null)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -53,12 +60,19 @@ public sealed class ChatAnnotator : IAnnotator, IDisposable
         _http.Timeout = options.Timeout;
     }
 
+    /// <inheritdoc />
     public string Name => "chat";
 
+    /// <summary>Requests sent so far (cached answers are not counted).</summary>
     public long Queries => Interlocked.Read(ref _queries);
 
+    /// <summary>Requests that failed (timeout, transport error, non-success status, unparseable answer).</summary>
     public long Failures => Interlocked.Read(ref _failures);
 
+    /// <summary>
+    /// Asks whether <paramref name="message"/> helps with <paramref name="task"/>: 1 helpful, 0 unhelpful, null on a
+    /// failed request.
+    /// </summary>
     public double? Label(string task, string message)
     {
         string? answer = Ask(
@@ -72,6 +86,10 @@ public sealed class ChatAnnotator : IAnnotator, IDisposable
         return null;
     }
 
+    /// <summary>
+    /// Asks the model to decompose <paramref name="task"/> into sub-goals, one per line (at most 10); when the request
+    /// fails or the answer is empty, the single sub-goal "reach the goal".
+    /// </summary>
     public IReadOnlyList<string> Subgoals(string task)
     {
         string? answer = Ask(
@@ -84,6 +102,10 @@ public sealed class ChatAnnotator : IAnnotator, IDisposable
         return ["reach the goal"];
     }
 
+    /// <summary>
+    /// Asks which of <paramref name="subgoals"/> the event <paramref name="message"/> achieves: its 0-based index, or
+    /// null for none or a failed request.
+    /// </summary>
     public int? Achieved(string task, IReadOnlyList<string> subgoals, string message)
     {
         ArgumentNullException.ThrowIfNull(subgoals);
@@ -147,5 +169,6 @@ public sealed class ChatAnnotator : IAnnotator, IDisposable
         return answer;
     }
 
+    /// <inheritdoc />
     public void Dispose() => _http.Dispose();
 }

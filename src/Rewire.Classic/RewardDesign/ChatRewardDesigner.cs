@@ -20,14 +20,17 @@ public sealed partial class ChatRewardDesigner(ChatAnnotator chat) : IRewardDesi
     [GeneratedRegex(@"```(?:python|py)?\s*\n(.*?)```", RegexOptions.Singleline | RegexOptions.CultureInvariant)]
     private static partial Regex CodeBlock();
 
+    /// <inheritdoc />
     public JsonObject SaveState() => new() { ["version"] = _version };
 
+    /// <inheritdoc />
     public void RestoreState(JsonObject state)
     {
         ArgumentNullException.ThrowIfNull(state);
         _version = state["version"]?.GetValue<int>() ?? throw new ArgumentException("the saved designer state has no 'version'.");
     }
 
+    /// <inheritdoc />
     public RewardCode Propose(DesignerInput input)
     {
         ArgumentNullException.ThrowIfNull(input);

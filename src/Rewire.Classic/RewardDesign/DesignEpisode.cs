@@ -27,6 +27,12 @@ public sealed record DesignStep(
 /// </summary>
 public sealed class DesignEpisode
 {
+    /// <summary>
+    /// Wraps the steps of a finished episode; the training rewards start as the environment's rewards.
+    /// </summary>
+    /// <param name="steps">The steps in order.</param>
+    /// <param name="terminated">True when the episode ended in a terminal state, false when the time limit truncated
+    /// it.</param>
     public DesignEpisode(IReadOnlyList<DesignStep> steps, bool terminated)
     {
         ArgumentNullException.ThrowIfNull(steps);
@@ -35,10 +41,13 @@ public sealed class DesignEpisode
         TrainRewards = steps.Select(s => s.Reward).ToArray();
     }
 
+    /// <summary>The steps in order.</summary>
     public IReadOnlyList<DesignStep> Steps { get; }
 
+    /// <summary>True when the episode ended in a terminal state; false when it was truncated.</summary>
     public bool Terminated { get; }
 
+    /// <summary>Number of steps.</summary>
     public int Length => Steps.Count;
 
     /// <summary>Undiscounted environment return (the designer's true objective).</summary>
@@ -59,6 +68,7 @@ public sealed class DesignEpisode
 /// </summary>
 public interface IEpisodeRewardDesign
 {
+    /// <summary>Registry name of the design (e.g. <c>pbrs</c>, <c>oni</c>).</summary>
     string Name { get; }
 
     /// <summary>The training reward of the last step of <paramref name="episodeSoFar"/>.</summary>

@@ -16,8 +16,10 @@ namespace Rewire.Classic.RewardDesign;
 /// </summary>
 public sealed class EpisodeDesignAdapter(IEpisodeRewardDesign design) : IRewardDesign, IStatefulTechnique
 {
+    /// <summary>The episode-level design every sub-environment's transform feeds.</summary>
     public IEpisodeRewardDesign Design { get; } = design ?? throw new ArgumentNullException(nameof(design));
 
+    /// <inheritdoc />
     public IEnvironment<TAction> Wrap<TAction>(IEnvironment<TAction> environment, int index, RewardDesignContext context) where TAction : notnull
     {
         ArgumentNullException.ThrowIfNull(environment);
@@ -26,10 +28,13 @@ public sealed class EpisodeDesignAdapter(IEpisodeRewardDesign design) : IRewardD
         return (IEnvironment<TAction>)(object)new RewardTransformWrapper<int>(discrete, new DesignRewardTransform(Design));
     }
 
+    /// <inheritdoc />
     public IReadOnlyDictionary<string, double> Report() => Design.Metrics;
 
+    /// <inheritdoc />
     public JsonObject SaveState() => Design is IStatefulTechnique s ? new JsonObject { ["design"] = s.SaveState() } : [];
 
+    /// <inheritdoc />
     public void RestoreState(JsonObject state)
     {
         ArgumentNullException.ThrowIfNull(state);
@@ -43,8 +48,10 @@ public sealed class DesignRewardTransform(IEpisodeRewardDesign design) : IReward
 {
     private List<DesignStep> _episode = [];
 
+    /// <inheritdoc />
     public void OnReset(float[] observation, IReadOnlyDictionary<string, object> info) => _episode = [];
 
+    /// <inheritdoc />
     public double Transform(in Transition<int> step)
     {
         if (!step.Info.TryGetValue(KeyDoorGridEnvironment.DesignStepKey, out var o) || o is not DesignStep s)

@@ -12,8 +12,10 @@ namespace Rewire.Classic.RewardDesign;
 /// </summary>
 public sealed class GridRollouts(KeyDoorGrid grid, bool misleading = false)
 {
+    /// <summary>The grid world the steps are taken in.</summary>
     public KeyDoorGrid Grid { get; } = grid ?? throw new ArgumentNullException(nameof(grid));
 
+    /// <summary>True when each step carries the misleading lure term as its auxiliary term.</summary>
     public bool Misleading { get; } = misleading;
 
     /// <summary>Number of auxiliary terms each step carries.</summary>
@@ -22,6 +24,9 @@ public sealed class GridRollouts(KeyDoorGrid grid, bool misleading = false)
     /// <summary>Sub-goals done: 0 before the key, 1 with the key, 2 past the door (the open variant starts at 2), 3 at the goal.</summary>
     public int Stage(GridState s) => Grid.IsGoal(s) ? 3 : Grid.PastDoor(s) ? 2 : s.HasKey ? 1 : 0;
 
+    /// <summary>
+    /// The heuristic potential Φ(s) = 1 − (remaining distance through the sub-goals)/d_max, in [0, 1].
+    /// </summary>
     public double Potential(GridState s) => 1.0 - Grid.RemainingDistance(s) / (double)Grid.MaxRemainingDistance;
 
     /// <summary>The design step of taking <paramref name="action"/> in <paramref name="s"/>.</summary>

@@ -9,6 +9,7 @@ namespace Rewire.Classic.RewardDesign;
 /// </summary>
 public interface IAnnotator
 {
+    /// <summary>Short name of the annotator (<c>rules</c>, <c>chat</c>).</summary>
     string Name { get; }
 
     /// <summary>ONI's label of an event message for the task: 1 helpful, 0 unhelpful, null when there is no answer.</summary>
@@ -37,12 +38,16 @@ public sealed class RuleBasedAnnotator : IAnnotator
 {
     private long _queries;
 
+    /// <summary>The offline annotator's name, <c>rules</c>.</summary>
     public string Name => "rules";
 
+    /// <summary>Queries answered so far.</summary>
     public long Queries => Interlocked.Read(ref _queries);
 
+    /// <summary>Always 0: the rules never fail.</summary>
     public long Failures => 0;
 
+    /// <summary>1 for messages of progress (key, door, goal), 0 otherwise.</summary>
     public double? Label(string task, string message)
     {
         ArgumentNullException.ThrowIfNull(message);
@@ -50,6 +55,7 @@ public sealed class RuleBasedAnnotator : IAnnotator
         return message is GridMessages.PickedKey or GridMessages.Door or GridMessages.Passed or GridMessages.Goal ? 1.0 : 0.0;
     }
 
+    /// <summary>The grid world's sub-goals: pick up the key, pass the door, reach the goal.</summary>
     public IReadOnlyList<string> Subgoals(string task)
     {
         ArgumentNullException.ThrowIfNull(task);
@@ -57,6 +63,7 @@ public sealed class RuleBasedAnnotator : IAnnotator
         return task.Contains("key", StringComparison.OrdinalIgnoreCase) ? ["pick up the key", "open the door", "reach the goal"] : ["reach the goal"];
     }
 
+    /// <summary>The index of the sub-goal <paramref name="message"/> reports, or null.</summary>
     public int? Achieved(string task, IReadOnlyList<string> subgoals, string message)
     {
         ArgumentNullException.ThrowIfNull(subgoals);

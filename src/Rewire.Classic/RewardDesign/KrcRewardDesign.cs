@@ -18,6 +18,12 @@ public sealed class KrcRewardDesign : IEpisodeRewardDesign, IStatefulTechnique
     private readonly Dictionary<string, double> _sums = new(StringComparer.Ordinal);
     private long _episodes;
 
+    /// <summary>
+    /// Creates the design with the KRC weight and the distance-shaping constants of Lucy-SKG's eq. 3.
+    /// </summary>
+    /// <param name="weight">Weight of the KRC term added to the environment's reward (finite).</param>
+    /// <param name="dispersion">Dispersion constant of the distance reward R_dist.</param>
+    /// <param name="density">Density constant of the distance reward R_dist.</param>
     public KrcRewardDesign(double weight = 1.0, double dispersion = 1.1, double density = 1.1)
     {
         if (!double.IsFinite(weight)) throw new ArgumentOutOfRangeException(nameof(weight), weight, "The KRC weight must be finite.");
@@ -27,12 +33,16 @@ public sealed class KrcRewardDesign : IEpisodeRewardDesign, IStatefulTechnique
         _ = KinestheticRewardCombination.DistanceShape(0, 1, dispersion, density);
     }
 
+    /// <inheritdoc />
     public string Name => "krc";
 
+    /// <summary>Weight of the KRC term added to the environment's reward.</summary>
     public double Weight { get; }
 
+    /// <summary>Dispersion constant of the distance reward R_dist (Lucy-SKG eq. 3).</summary>
     public double Dispersion { get; }
 
+    /// <summary>Density constant of the distance reward R_dist (Lucy-SKG eq. 3).</summary>
     public double Density { get; }
 
     /// <summary>The named components of a step (distance, stage) and their combination.</summary>
@@ -47,6 +57,7 @@ public sealed class KrcRewardDesign : IEpisodeRewardDesign, IStatefulTechnique
         return (dist, util, KinestheticRewardCombination.Combine([dist, util]));
     }
 
+    /// <inheritdoc />
     public double Reward(IReadOnlyList<DesignStep> episodeSoFar)
     {
         ArgumentNullException.ThrowIfNull(episodeSoFar);
@@ -79,6 +90,7 @@ public sealed class KrcRewardDesign : IEpisodeRewardDesign, IStatefulTechnique
 
     private void Add(string name, double v) => _sums[name] = _sums.GetValueOrDefault(name) + v;
 
+    /// <inheritdoc />
     public JsonObject SaveState()
     {
         lock (_gate)
@@ -89,6 +101,7 @@ public sealed class KrcRewardDesign : IEpisodeRewardDesign, IStatefulTechnique
             };
     }
 
+    /// <inheritdoc />
     public void RestoreState(JsonObject state)
     {
         ArgumentNullException.ThrowIfNull(state);
@@ -101,6 +114,7 @@ public sealed class KrcRewardDesign : IEpisodeRewardDesign, IStatefulTechnique
         }
     }
 
+    /// <inheritdoc />
     public IReadOnlyDictionary<string, double> Metrics
     {
         get

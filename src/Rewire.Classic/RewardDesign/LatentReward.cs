@@ -21,6 +21,10 @@ public sealed class LatentReward : IEpisodeRewardDesign, IStatefulTechnique
     private readonly Lock _gate = new();
     private double[] _w;
 
+    /// <summary>Creates LaRe with a zero decoder.</summary>
+    /// <param name="factors">Number of latent factors d, at least 1.</param>
+    /// <param name="ridge">Ridge ρ ≥ 0 of the decoder fit.</param>
+    /// <param name="bufferEpisodes">Number of most recent episodes the decoder is fitted on, at least 1.</param>
     public LatentReward(int factors, double ridge = 0.01, int bufferEpisodes = 1000)
     {
         if (factors < 1) throw new ArgumentOutOfRangeException(nameof(factors), factors, "LaRe needs at least one latent factor.");
@@ -32,10 +36,13 @@ public sealed class LatentReward : IEpisodeRewardDesign, IStatefulTechnique
         _w = new double[factors];
     }
 
+    /// <inheritdoc />
     public string Name => "lare";
 
+    /// <summary>Ridge ρ of the decoder's least-squares fit.</summary>
     public double Ridge { get; }
 
+    /// <summary>Number of most recent episodes the decoder is fitted on.</summary>
     public int BufferEpisodes { get; }
 
     /// <summary>The decoder's weights w.</summary>
@@ -53,6 +60,7 @@ public sealed class LatentReward : IEpisodeRewardDesign, IStatefulTechnique
         }
     }
 
+    /// <inheritdoc />
     public double Reward(IReadOnlyList<DesignStep> episodeSoFar) => Decode(episodeSoFar[^1].Factors);
 
     /// <summary>Adds the episode (its factor sum, length and return) to the buffer and refits the decoder.</summary>
@@ -170,6 +178,7 @@ public sealed class LatentReward : IEpisodeRewardDesign, IStatefulTechnique
             };
     }
 
+    /// <inheritdoc />
     public void RestoreState(JsonObject state)
     {
         ArgumentNullException.ThrowIfNull(state);
@@ -185,6 +194,7 @@ public sealed class LatentReward : IEpisodeRewardDesign, IStatefulTechnique
         }
     }
 
+    /// <inheritdoc />
     public IReadOnlyDictionary<string, double> Metrics
     {
         get

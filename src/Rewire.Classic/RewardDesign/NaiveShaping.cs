@@ -7,14 +7,17 @@ namespace Rewire.Classic.RewardDesign;
 /// </summary>
 public sealed class NaiveShaping(double weight = 1.0) : IEpisodeRewardDesign
 {
+    /// <inheritdoc />
     public string Name => "naive-shaping";
 
     private readonly Lock _gate = new();
     private double _added;
     private long _steps;
 
+    /// <summary>Weight of every auxiliary term (1 is the paper's naive baseline).</summary>
     public double Weight { get; } = weight;
 
+    /// <inheritdoc />
     public double Reward(IReadOnlyList<DesignStep> episodeSoFar)
     {
         ArgumentNullException.ThrowIfNull(episodeSoFar);
@@ -28,6 +31,7 @@ public sealed class NaiveShaping(double weight = 1.0) : IEpisodeRewardDesign
         return s.Reward + aux;
     }
 
+    /// <inheritdoc />
     public IReadOnlyDictionary<string, double> Metrics
     {
         get

@@ -7,8 +7,10 @@ namespace Rewire.Classic.RewardDesign;
 /// </summary>
 public interface IBilevelProblem
 {
+    /// <summary>Number of inner parameters θ (the policy's).</summary>
     int ThetaCount { get; }
 
+    /// <summary>Number of outer parameters φ (the reward's).</summary>
     int PhiCount { get; }
 
     /// <summary>v = ∇_θ J_p(θ).</summary>

@@ -24,6 +24,13 @@ public sealed class OniIntrinsicReward : IEpisodeRewardDesign, IStatefulTechniqu
     private double _intrinsicSum;
     private long _failures;
 
+    /// <summary>Creates the design with an empty label table.</summary>
+    /// <param name="annotator">Labels event messages helpful or unhelpful.</param>
+    /// <param name="task">The task description given to the annotator.</param>
+    /// <param name="extrinsicCoefficient">c_ext, the weight of the environment's reward.</param>
+    /// <param name="intrinsicCoefficient">c_int, the weight of the intrinsic reward.</param>
+    /// <param name="countExponent">β, the exponent of the in-episode message count that divides the intrinsic reward.
+    /// </param>
     public OniIntrinsicReward(IAnnotator annotator, string task, double extrinsicCoefficient = 1.0, double intrinsicCoefficient = 0.4, double countExponent = 3.0)
     {
         Annotator = annotator ?? throw new ArgumentNullException(nameof(annotator));
@@ -31,12 +38,16 @@ public sealed class OniIntrinsicReward : IEpisodeRewardDesign, IStatefulTechniqu
         Combination = new IntrinsicExtrinsicCombination(extrinsicCoefficient, intrinsicCoefficient, countExponent);
     }
 
+    /// <inheritdoc />
     public string Name => "oni";
 
+    /// <summary>The annotator that labels the event messages.</summary>
     public IAnnotator Annotator { get; }
 
+    /// <summary>The task description given to the annotator.</summary>
     public string Task { get; }
 
+    /// <summary>The extrinsic/intrinsic combination <c>c_ext·r_ext + c_int·r_int/N^β</c>.</summary>
     public IntrinsicExtrinsicCombination Combination { get; }
 
     /// <summary>Messages waiting for a label.</summary>
@@ -45,6 +56,7 @@ public sealed class OniIntrinsicReward : IEpisodeRewardDesign, IStatefulTechniqu
     /// <summary>The label of <paramref name="message"/>, or null when it has none yet.</summary>
     public double? LabelOf(string message) { lock (_gate) return _labels.TryGetValue(message, out var l) ? l : null; }
 
+    /// <inheritdoc />
     public double Reward(IReadOnlyList<DesignStep> episodeSoFar)
     {
         ArgumentNullException.ThrowIfNull(episodeSoFar);
@@ -108,6 +120,7 @@ public sealed class OniIntrinsicReward : IEpisodeRewardDesign, IStatefulTechniqu
             };
     }
 
+    /// <inheritdoc />
     public void RestoreState(JsonObject state)
     {
         ArgumentNullException.ThrowIfNull(state);
@@ -128,6 +141,7 @@ public sealed class OniIntrinsicReward : IEpisodeRewardDesign, IStatefulTechniqu
         }
     }
 
+    /// <inheritdoc />
     public IReadOnlyDictionary<string, double> Metrics
     {
         get

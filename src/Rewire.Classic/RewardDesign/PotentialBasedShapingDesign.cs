@@ -33,10 +33,13 @@ public sealed class PotentialBasedShapingDesign : IEpisodeRewardDesign, IStatefu
         _value = value;
     }
 
+    /// <inheritdoc />
     public string Name => "pbrs";
 
+    /// <summary>γ of the learner, used in <c>γ·Φ(s')</c>.</summary>
     public double Gamma { get; }
 
+    /// <summary>Factor that multiplies Φ.</summary>
     public double Scale { get; }
 
     /// <summary>Φ(s_0..s_T) of an episode.</summary>
@@ -69,8 +72,10 @@ public sealed class PotentialBasedShapingDesign : IEpisodeRewardDesign, IStatefu
         return s.Reward + f;
     }
 
+    /// <inheritdoc />
     public JsonObject SaveState() { lock (_gate) return new() { ["shaping_sum"] = _shapingSum, ["steps"] = _steps }; }
 
+    /// <inheritdoc />
     public void RestoreState(JsonObject state)
     {
         ArgumentNullException.ThrowIfNull(state);
@@ -81,6 +86,7 @@ public sealed class PotentialBasedShapingDesign : IEpisodeRewardDesign, IStatefu
         }
     }
 
+    /// <inheritdoc />
     public IReadOnlyDictionary<string, double> Metrics => new Dictionary<string, double>
     {
         ["reward_design/pbrs/mean_shaping_per_step"] = _steps == 0 ? 0 : _shapingSum / _steps,

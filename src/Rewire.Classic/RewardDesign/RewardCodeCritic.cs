@@ -19,6 +19,10 @@ public sealed partial class RewardCodeCritic(IReadOnlyList<string> fields, IRewa
     [GeneratedRegex(@"^\s*(?:import\s+([A-Za-z0-9_., ]+)|from\s+([A-Za-z0-9_.]+)\s+import)", RegexOptions.Multiline | RegexOptions.CultureInvariant)]
     private static partial Regex ImportLine();
 
+    /// <summary>
+    /// Reviews <paramref name="code"/>: static checks first, then a test call on the sample observations; the verdict
+    /// lists every problem found.
+    /// </summary>
     public CriticVerdict Review(string code)
     {
         ArgumentNullException.ThrowIfNull(code);

@@ -15,12 +15,19 @@ namespace Rewire.Classic.RewardDesign;
 /// </summary>
 public static class RewardDesignCatalog
 {
+    /// <summary>The potential-based shaping paper, as the descriptors cite it.</summary>
     public const string Ng1999 = "Policy Invariance Under Reward Transformations: Theory and Application to Reward Shaping (Ng, Harada, Russell, ICML 1999)";
+    /// <summary>The BARFI paper, as the descriptors cite it.</summary>
     public const string BarfiPaper = "Behavior Alignment via Reward Function Optimization (Gupta, Chandak, Jordan, Thomas, da Silva, NeurIPS 2023, arXiv 2310.19007)";
+    /// <summary>The ONI paper, as the descriptors cite it.</summary>
     public const string OniPaper = "Online Intrinsic Rewards for Decision Making Agents from Large Language Model Feedback (Zheng, Henaff, Zhang, Grover, Amos, arXiv 2410.23022)";
+    /// <summary>The LaRe paper, as the descriptors cite it.</summary>
     public const string LarePaper = "Latent Reward: LLM-Empowered Credit Assignment in Episodic Reinforcement Learning (Qu et al., AAAI 2025, arXiv 2412.11120)";
+    /// <summary>The CALM paper, as the descriptors cite it.</summary>
     public const string CalmPaper = "Assessing the Zero-Shot Capabilities of LLMs for Action Evaluation in RL (Pignatelli et al., arXiv 2409.12798)";
+    /// <summary>The Auto MC-Reward paper, as the descriptors cite it.</summary>
     public const string AutoMcPaper = "Auto MC-Reward: Automated Dense Reward Design with Large Language Models for Minecraft (Li et al., CVPR 2024, arXiv 2312.09238)";
+    /// <summary>The Lucy-SKG paper (KRC), as the descriptors cite it.</summary>
     public const string LucyPaper = "Lucy-SKG: Learning to Play Rocket League Efficiently Using Deep Reinforcement Learning (Moschopoulos et al., arXiv 2305.15801)";
 
     private static TechniqueParameter[] AnnotatorParameters =>
@@ -164,7 +171,8 @@ public static class RewardDesignCatalog
 
     /// <summary>
     /// Builds design <paramref name="p"/> for environment <paramref name="environment"/> (a key–door grid world) whose
-    /// learner discounts by <paramref name="gamma"/>. BARFI is a learner, not a relabelling: build it with <see cref="CreateBarfi"/>.
+    /// learner discounts by <paramref name="gamma"/>. BARFI is a learner, not a relabelling: build a
+    /// <see cref="Barfi"/> with the options of <see cref="BarfiOptions(ResolvedTechnique)"/>.
     /// </summary>
     public static IEpisodeRewardDesign Create(ResolvedTechnique p, string environment, double gamma)
     {

@@ -46,6 +46,11 @@ public static class RewardDesignExperiment
         Example = ["bench", "reward-design"],
     };
 
+    /// <summary>Runs <paramref name="run"/> and measures it on the environment's own reward.</summary>
+    /// <param name="run">Design, environment, episodes, seed and design settings.</param>
+    /// <param name="policyGradient">Train with a tabular REINFORCE policy (BARFI's learner) instead of ε-greedy
+    /// Q-learning, so a design is compared with BARFI on the same learner.</param>
+    /// <param name="policyGradientLearningRate">Step size of that policy-gradient learner.</param>
     public static RewardDesignOutcome Run(RewardDesignRun run, bool policyGradient = false, double policyGradientLearningRate = 0.5)
     {
         ArgumentNullException.ThrowIfNull(run);

@@ -18,6 +18,7 @@ public sealed class SandboxRewardCodeRunner(PythonSandbox sandbox) : IRewardCode
     /// <summary>Sandbox limits for reward batches: the defaults with room for a batch's output (1 MiB).</summary>
     public static SandboxOptions DefaultOptions { get; } = new() { MaxOutputBytes = 1 << 20, WallClock = TimeSpan.FromSeconds(20), CpuSeconds = 10 };
 
+    /// <summary>The sandbox the reward code runs in.</summary>
     public PythonSandbox Sandbox { get; } = sandbox ?? throw new ArgumentNullException(nameof(sandbox));
 
     /// <summary>The program run for a batch: the code, then the driver.</summary>
@@ -40,6 +41,7 @@ public sealed class SandboxRewardCodeRunner(PythonSandbox sandbox) : IRewardCode
         return sb.ToString();
     }
 
+    /// <inheritdoc />
     public RewardCodeResult Run(string code, IReadOnlyList<IReadOnlyDictionary<string, double>> observations)
     {
         string program = Program(code, observations);

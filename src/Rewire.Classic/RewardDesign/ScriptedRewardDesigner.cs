@@ -22,14 +22,17 @@ public sealed class ScriptedRewardDesigner : IRewardDesigner, IStatefulTechnique
 
         """;
 
+    /// <inheritdoc />
     public JsonObject SaveState() => new() { ["version"] = _version };
 
+    /// <inheritdoc />
     public void RestoreState(JsonObject state)
     {
         ArgumentNullException.ThrowIfNull(state);
         _version = state["version"]?.GetValue<int>() ?? throw new ArgumentException("the saved designer state has no 'version'.");
     }
 
+    /// <inheritdoc />
     public RewardCode Propose(DesignerInput input)
     {
         ArgumentNullException.ThrowIfNull(input);

@@ -12,6 +12,13 @@ public sealed class TabularQLearner
     private readonly double[] _q;
     private readonly Random _random;
 
+    /// <summary>Creates a learner with an all-zero Q table.</summary>
+    /// <param name="states">Number of states, at least 1.</param>
+    /// <param name="actions">Number of actions, at least 1.</param>
+    /// <param name="seed">Seed of exploration and tie-breaking.</param>
+    /// <param name="learningRate">Step size α in (0, 1].</param>
+    /// <param name="gamma">Discount γ in [0, 1].</param>
+    /// <param name="epsilon">Exploration probability ε in [0, 1].</param>
     public TabularQLearner(int states, int actions, int seed, double learningRate = 0.5, double gamma = 0.99, double epsilon = 0.1)
     {
         if (states < 1 || actions < 1) throw new ArgumentOutOfRangeException(nameof(states), "Q-learning needs at least one state and one action.");
@@ -27,16 +34,22 @@ public sealed class TabularQLearner
         _random = new Random(seed);
     }
 
+    /// <summary>Number of states.</summary>
     public int States { get; }
 
+    /// <summary>Number of actions.</summary>
     public int Actions { get; }
 
+    /// <summary>Step size α.</summary>
     public double LearningRate { get; }
 
+    /// <summary>Discount γ.</summary>
     public double Gamma { get; }
 
+    /// <summary>Exploration probability ε of <see cref="Act"/>.</summary>
     public double Epsilon { get; }
 
+    /// <summary>The current estimate Q(s, a).</summary>
     public double Q(int state, int action) => _q[state * Actions + action];
 
     /// <summary>An ε-greedy action.</summary>

@@ -11,6 +11,10 @@ namespace Rewire.Classic.RewardDesign;
 /// </summary>
 public sealed class TrajectoryAnalyser
 {
+    /// <summary>
+    /// Summarises the failed episodes (return ≤ 0) of <paramref name="episodes"/>: how many picked up the key, reached
+    /// and passed the door, how they ended, the most frequent event, and a suggestion for the designer.
+    /// </summary>
     public string Analyse(IReadOnlyList<DesignEpisode> episodes)
     {
         ArgumentNullException.ThrowIfNull(episodes);

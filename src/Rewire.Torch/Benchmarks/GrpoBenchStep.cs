@@ -21,6 +21,7 @@ namespace Rewire.Torch.Benchmarks;
 public sealed record GrpoStepTiming(double GenerateSeconds, double ScoreSeconds, double UpdateSeconds,
     IReadOnlyList<RolloutRecord> Rollouts, int[] GroupOf, IReadOnlyDictionary<string, double> Metrics)
 {
+    /// <summary>Wall-clock seconds of the whole step: generation plus scoring plus update.</summary>
     public double TotalSeconds => GenerateSeconds + ScoreSeconds + UpdateSeconds;
 }
 
@@ -41,6 +42,11 @@ public sealed class GrpoBenchStep
     /// <summary>The step's prompts (the same every step).</summary>
     public IReadOnlyList<Prompt> Prompts { get; }
 
+    /// <summary>Builds the step's prompts from <paramref name="workload"/> and the trainer parts that run it.</summary>
+    /// <param name="policy">The policy that generates and is updated.</param>
+    /// <param name="optimizer">The AdamW optimiser of the update.</param>
+    /// <param name="workload">Batch shapes, prompts and reward of the step.</param>
+    /// <param name="seed">Seed of the prompts and of the sampling stream.</param>
     public GrpoBenchStep(IPolicy policy, AdamW optimizer, StepWorkload workload, long seed)
     {
         _policy = policy;

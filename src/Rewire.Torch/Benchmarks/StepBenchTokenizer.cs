@@ -10,14 +10,36 @@ namespace Rewire.Torch.Benchmarks;
 /// </summary>
 public sealed class StepBenchTokenizer(int vocabSize) : ITokenizer
 {
-    public const int Pad = 0, Bos = 1, Eos = 2, Plus = 3, EqualsSign = 4, Zero = 5;
+    /// <summary>Padding id (0).</summary>
+    public const int Pad = 0;
 
+    /// <summary>Beginning-of-sequence id (1).</summary>
+    public const int Bos = 1;
+
+    /// <summary>End-of-sequence id (2).</summary>
+    public const int Eos = 2;
+
+    /// <summary>Id of '+' (3).</summary>
+    public const int Plus = 3;
+
+    /// <summary>Id of '=' (4).</summary>
+    public const int EqualsSign = 4;
+
+    /// <summary>Id of the digit 0 (5); digit d is Zero + d.</summary>
+    public const int Zero = 5;
+
+    /// <inheritdoc />
     public string Name => "step-bench";
+    /// <inheritdoc />
     public int VocabSize { get; } = vocabSize >= Zero + 10 ? vocabSize : throw new ArgumentOutOfRangeException(nameof(vocabSize), vocabSize, "the step benchmark's vocabulary needs at least 15 ids");
+    /// <inheritdoc />
     public int PadId => Pad;
+    /// <inheritdoc />
     public int BosId => Bos;
+    /// <inheritdoc />
     public int EosId => Eos;
 
+    /// <inheritdoc />
     public int[] Encode(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -33,6 +55,7 @@ public sealed class StepBenchTokenizer(int vocabSize) : ITokenizer
         return ids;
     }
 
+    /// <inheritdoc />
     public string Decode(IEnumerable<int> ids)
     {
         var text = new StringBuilder();

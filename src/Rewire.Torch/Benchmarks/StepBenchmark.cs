@@ -42,6 +42,14 @@ public sealed record StepBenchResult(
 /// </summary>
 public static class StepBenchmark
 {
+    /// <summary>
+    /// Measures every figure of workload <paramref name="w"/>: each after one warm-up, the median of
+    /// <see cref="StepBenchSettings.Repeats"/> timed repetitions.
+    /// </summary>
+    /// <param name="w">The model and batch shapes.</param>
+    /// <param name="s">Repetitions and seed.</param>
+    /// <param name="progress">Optional callback receiving a line per figure as it is measured.</param>
+    /// <returns>The figures, with the keys bench/python/bench_step.py prints.</returns>
     public static StepBenchResult Run(StepWorkload w, StepBenchSettings s, Action<string>? progress = null)
     {
         TorchRuntime.EnsureLoaded();

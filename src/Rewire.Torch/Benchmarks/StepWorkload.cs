@@ -21,16 +21,21 @@ public sealed record StepWorkload
 
     /// <summary>Rows and tokens per row of the training figure (forward, backward, AdamW step on random tokens).</summary>
     public required int TrainBatch { get; init; }
+    /// <summary>Tokens per row of the training figure.</summary>
     public required int TrainTokens { get; init; }
 
     /// <summary>Sequences, prompt tokens and new tokens of the uncached and cached generation figures (no stop token).</summary>
     public required int GenerateBatch { get; init; }
+    /// <summary>Prompt tokens per sequence of the generation figures.</summary>
     public required int GeneratePromptTokens { get; init; }
+    /// <summary>New tokens sampled per sequence in the generation figures.</summary>
     public required int GenerateNewTokens { get; init; }
 
     /// <summary>Prompts, group size and maximum new tokens of the GRPO step.</summary>
     public required int GrpoPrompts { get; init; }
+    /// <summary>Samples per prompt (group size G) of the GRPO step.</summary>
     public required int GrpoGroupSize { get; init; }
+    /// <summary>Maximum new tokens per sample of the GRPO step.</summary>
     public required int GrpoMaxNewTokens { get; init; }
 
     /// <summary>Tokens of a random GRPO prompt; 0: addition prompts <c>BOS a a + b b =</c> of two-digit a, b.</summary>
@@ -50,6 +55,7 @@ public sealed record StepWorkload
 
     /// <summary>Side of the square float32 matmul of <c>matmul_gflops</c>, and its timed repetitions. <value>2048 and 10.</value></summary>
     public int MatmulSize { get; init; } = 2048;
+    /// <summary>Timed repetitions of the matmul figure.</summary>
     public int MatmulRepeats { get; init; } = 10;
 
     /// <summary>

@@ -13,9 +13,15 @@ namespace Rewire.Torch.Checkpoints;
 /// </summary>
 public static class PolicyCheckpoint
 {
+    /// <summary>File name of the weights inside a checkpoint folder.</summary>
     public const string WeightsFile = "model.safetensors";
+    /// <summary>File name of the model configuration inside a checkpoint folder.</summary>
     public const string ConfigFile = "config.json";
 
+    /// <summary>
+    /// Writes <paramref name="policy"/>'s weights (safetensors, F32) and configuration into
+    /// <paramref name="directory"/>, creating it; each file is written atomically.
+    /// </summary>
     public static void Save(TransformerPolicy policy, string directory)
     {
         ArgumentNullException.ThrowIfNull(policy);

@@ -70,6 +70,7 @@ public static class SafeTensors
 
     /// <summary>Decodes safetensors bytes, checking the header, every entry and the data bounds.</summary>
     /// <param name="source">Named in error messages (usually the file path).</param>
+    /// <param name="bytes">The whole file's bytes.</param>
     public static (Dictionary<string, StoredTensor> Tensors, Dictionary<string, string> Metadata) Decode(ReadOnlySpan<byte> bytes, string source)
     {
         if (bytes.Length < 8)

@@ -18,6 +18,11 @@ public sealed class ActorCritic : nn.Module
 
     /// <param name="observationSize">Length of the observation vector.</param>
     /// <param name="actions">Number of discrete actions, or the action dimension when <paramref name="continuous"/>.</param>
+    /// <param name="continuous">True for a Gaussian over a continuous action box, false for a categorical over
+    /// discrete actions.</param>
+    /// <param name="hidden">Hidden layer widths of both MLPs (policy and value).</param>
+    /// <param name="logStdInit">Initial log standard deviation of the Gaussian (continuous only).</param>
+    /// <param name="seed">Seed of the orthogonal initialisation.</param>
     public ActorCritic(int observationSize, int actions, bool continuous, IReadOnlyList<int> hidden, double logStdInit, long seed) : base(nameof(ActorCritic))
     {
         Continuous = continuous;
@@ -30,8 +35,11 @@ public sealed class ActorCritic : nn.Module
         RegisterComponents();
     }
 
+    /// <summary>True for a continuous (Gaussian) policy, false for a discrete (categorical) one.</summary>
     public bool Continuous { get; }
+    /// <summary>Length of the observation vector.</summary>
     public int ObservationSize { get; }
+    /// <summary>Number of discrete actions, or the action dimension of a continuous policy.</summary>
     public int Actions { get; }
 
     /// <summary>Logits (discrete) or means (continuous) [B, actions], and values [B].</summary>

@@ -11,13 +11,19 @@ namespace Rewire.Torch.Control;
 /// </summary>
 public static class ControlAlgorithms
 {
+    /// <summary>The PPO paper, as the descriptor cites it.</summary>
     public const string PpoPaper = "Proximal Policy Optimization Algorithms (Schulman et al., arXiv 1707.06347)";
+    /// <summary>The DQN paper, as the descriptor cites it.</summary>
     public const string DqnPaper = "Human-level control through deep reinforcement learning (Mnih et al., Nature 2015)";
+    /// <summary>The Double Q-learning paper, as the descriptor cites it (DQN's double_q option).</summary>
     public const string DoubleDqnPaper = "Deep Reinforcement Learning with Double Q-learning (van Hasselt, Guez, Silver, AAAI 2016, arXiv 1509.06461)";
 
     /// <summary>The environment-step budget when <c>run.steps</c> is not given: rl-baselines3-zoo's CartPole-v1 n_timesteps.</summary>
     public static long DefaultSteps(string algorithm) => algorithm == "dqn" ? 50_000 : 100_000;
 
+    /// <summary>
+    /// The descriptors of <c>ppo</c> and <c>dqn</c>: paper, parameters with defaults and ranges, and an example.
+    /// </summary>
     public static IReadOnlyList<TechniqueDescriptor> Descriptors { get; } =
     [
         new()
@@ -83,9 +89,14 @@ public static class ControlAlgorithms
         },
     ];
 
+    /// <summary>
+    /// The descriptor of control algorithm <paramref name="name"/>; throws <see cref="KeyNotFoundException"/> listing
+    /// the valid names when there is none.
+    /// </summary>
     public static TechniqueDescriptor Find(string name) =>
         Descriptors.FirstOrDefault(d => d.Name == name) ?? throw new KeyNotFoundException($"unknown control algorithm '{name}'; valid: {string.Join(", ", Descriptors.Select(d => d.Name))}.");
 
+    /// <summary>PPO options from resolved <c>ppo.*</c> parameters.</summary>
     public static PpoOptions Ppo(ResolvedTechnique p) => new()
     {
         NEnvs = p.Int("n_envs"),
@@ -109,6 +120,7 @@ public static class ControlAlgorithms
         LogStdInit = p.Double("log_std_init"),
     };
 
+    /// <summary>DQN options from resolved <c>dqn.*</c> parameters.</summary>
     public static DqnOptions Dqn(ResolvedTechnique p) => new()
     {
         NEnvs = p.Int("n_envs"),

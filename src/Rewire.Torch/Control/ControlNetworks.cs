@@ -5,7 +5,14 @@ using static TorchSharp.torch;
 namespace Rewire.Torch.Control;
 
 /// <summary>Activation of the hidden layers of a control network.</summary>
-public enum ControlActivation { Tanh, Relu }
+public enum ControlActivation
+{
+    /// <summary>tanh, Stable-Baselines3's default for PPO.</summary>
+    Tanh,
+
+    /// <summary>ReLU, Stable-Baselines3's default for DQN.</summary>
+    Relu,
+}
 
 /// <summary>
 /// Multi-layer perceptrons for control, initialised as Stable-Baselines3 does: orthogonal weights ("Exact solutions to

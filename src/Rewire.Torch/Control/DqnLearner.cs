@@ -34,6 +34,11 @@ public sealed class DqnLearner : IControlLearner
     private Xoshiro256StarStar _rng;
     private long _calls;
 
+    /// <summary>Builds the Q and target networks, the replay buffer and the training environments.</summary>
+    /// <param name="options">DQN settings; validated here.</param>
+    /// <param name="environments">The training and evaluation environment factories (discrete actions only).</param>
+    /// <param name="totalSteps">Environment-step budget of the run.</param>
+    /// <param name="seed">Seed of the networks, exploration and replay sampling.</param>
     public DqnLearner(DqnOptions options, ControlEnvironmentSet environments, long totalSteps, int seed)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -61,13 +66,21 @@ public sealed class DqnLearner : IControlLearner
         _vec.Reset(seed);
     }
 
+    /// <inheritdoc />
     public string Algorithm => "dqn";
+    /// <inheritdoc />
     public long EnvSteps { get; private set; }
+    /// <inheritdoc />
     public long TotalSteps { get; }
+    /// <inheritdoc />
     public long Updates { get; private set; }
+    /// <inheritdoc />
     public double? MeanReturnLast100 => _tracker.MeanReturn;
+    /// <inheritdoc />
     public long Episodes => _tracker.Episodes;
+    /// <inheritdoc />
     public long EnvironmentFailures => _vec.StepFailures;
+    /// <inheritdoc />
     public long EnvironmentTimeouts => _vec.StepTimeouts;
 
     /// <summary>The replay buffer (for tests).</summary>
@@ -77,6 +90,7 @@ public sealed class DqnLearner : IControlLearner
     public double Epsilon => LinearSchedule.Exploration(_o.ExplorationInitialEps, _o.ExplorationFinalEps, _o.ExplorationFraction,
         LinearSchedule.ProgressRemaining(EnvSteps, TotalSteps));
 
+    /// <inheritdoc />
     public ControlUpdate Update()
     {
         int finished = 0;
@@ -172,6 +186,7 @@ public sealed class DqnLearner : IControlLearner
         }
     }
 
+    /// <inheritdoc />
     public IReadOnlyList<double> Evaluate(int episodes, int seed)
     {
         var returns = new List<double>();
@@ -192,6 +207,7 @@ public sealed class DqnLearner : IControlLearner
         return returns;
     }
 
+    /// <inheritdoc />
     public void Save(string directory)
     {
         ControlCheckpoint.Save(directory, _q, _optimizer, new JsonObject
@@ -210,6 +226,7 @@ public sealed class DqnLearner : IControlLearner
         AtomicFile.WriteAllBytes(Path.Combine(directory, "replay.safetensors"), SafeTensors.Encode(_replay.Export()));
     }
 
+    /// <inheritdoc />
     public void Load(string directory)
     {
         var s = ControlCheckpoint.Load(directory, _q, _optimizer, Algorithm);
@@ -224,6 +241,7 @@ public sealed class DqnLearner : IControlLearner
         _vec.RestoreState(s["environments"]!.AsObject());
     }
 
+    /// <summary>Disposes the optimiser and both networks.</summary>
     public void Dispose()
     {
         _optimizer.Dispose();

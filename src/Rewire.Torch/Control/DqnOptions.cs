@@ -46,6 +46,10 @@ public sealed record DqnOptions
     /// <value>The default value is 2.</value>
     public int HiddenLayers { get; init; } = 2;
 
+    /// <summary>
+    /// Checks the settings and returns them; throws <see cref="ArgumentException"/> naming the first setting out of
+    /// range.
+    /// </summary>
     public DqnOptions Validate()
     {
         if (NEnvs < 1) throw new ArgumentException($"dqn: n_envs = {NEnvs} must be at least 1.");

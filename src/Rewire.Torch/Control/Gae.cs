@@ -16,6 +16,8 @@ public static class Gae
     /// <param name="episodeStarts">Whether s_t is the first observation of an episode [T·N].</param>
     /// <param name="lastValues">V of the observation after the last step [N].</param>
     /// <param name="lastEpisodeStarts">Whether that observation starts an episode [N].</param>
+    /// <param name="gamma">Discount γ.</param>
+    /// <param name="lambda">GAE λ in [0, 1] (0: one-step TD, 1: Monte Carlo).</param>
     public static (float[] Advantages, float[] Returns) Compute(
         ReadOnlySpan<float> rewards, ReadOnlySpan<float> values, ReadOnlySpan<bool> episodeStarts,
         ReadOnlySpan<float> lastValues, ReadOnlySpan<bool> lastEpisodeStarts, double gamma, double lambda)

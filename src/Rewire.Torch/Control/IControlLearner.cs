@@ -70,11 +70,13 @@ public interface IControlLearner : IDisposable
     /// <summary>"ppo" or "dqn".</summary>
     string Algorithm { get; }
 
+    /// <summary>Environment steps taken so far (all sub-environments counted).</summary>
     long EnvSteps { get; }
 
     /// <summary>The environment-step budget.</summary>
     long TotalSteps { get; }
 
+    /// <summary>Iterations (<see cref="Update"/> calls) completed so far.</summary>
     long Updates { get; }
 
     /// <summary>True when the budget is spent.</summary>

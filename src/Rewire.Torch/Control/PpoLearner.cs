@@ -33,6 +33,11 @@ public sealed class PpoLearner : IControlLearner
     private readonly bool[] _episodeStarts;
     private Xoshiro256StarStar _rng;
 
+    /// <summary>Builds the actor-critic, the optimiser and the training environments.</summary>
+    /// <param name="options">PPO settings; validated here.</param>
+    /// <param name="environments">The training and evaluation environment factories.</param>
+    /// <param name="totalSteps">Environment-step budget of the run.</param>
+    /// <param name="seed">Seed of the network, action sampling and minibatch shuffling.</param>
     public PpoLearner(PpoOptions options, ControlEnvironmentSet environments, long totalSteps, int seed)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -53,18 +58,27 @@ public sealed class PpoLearner : IControlLearner
         _episodeStarts = Enumerable.Repeat(true, _o.NEnvs).ToArray();
     }
 
+    /// <inheritdoc />
     public string Algorithm => "ppo";
+    /// <inheritdoc />
     public long EnvSteps { get; private set; }
+    /// <inheritdoc />
     public long TotalSteps { get; }
+    /// <inheritdoc />
     public long Updates { get; private set; }
+    /// <inheritdoc />
     public double? MeanReturnLast100 => _tracker.MeanReturn;
+    /// <inheritdoc />
     public long Episodes => _tracker.Episodes;
+    /// <inheritdoc />
     public long EnvironmentFailures => _vec.StepFailures;
+    /// <inheritdoc />
     public long EnvironmentTimeouts => _vec.StepTimeouts;
 
     /// <summary>The policy and value networks.</summary>
     public ActorCritic Model => _model;
 
+    /// <inheritdoc />
     public ControlUpdate Update()
     {
         int finished = Collect();
@@ -217,6 +231,7 @@ public sealed class PpoLearner : IControlLearner
         return vr == 0 ? double.NaN : 1 - vd / vr;
     }
 
+    /// <inheritdoc />
     public IReadOnlyList<double> Evaluate(int episodes, int seed)
     {
         var returns = new List<double>();
@@ -248,6 +263,7 @@ public sealed class PpoLearner : IControlLearner
         return returns;
     }
 
+    /// <inheritdoc />
     public void Save(string directory) => ControlCheckpoint.Save(directory, _model, _optimizer, new JsonObject
     {
         ["algorithm"] = Algorithm,
@@ -259,6 +275,7 @@ public sealed class PpoLearner : IControlLearner
         ["environments"] = _vec.SaveState(),
     });
 
+    /// <inheritdoc />
     public void Load(string directory)
     {
         var s = ControlCheckpoint.Load(directory, _model, _optimizer, Algorithm);
@@ -278,6 +295,7 @@ public sealed class PpoLearner : IControlLearner
         return r;
     }
 
+    /// <summary>Disposes the optimiser and the network.</summary>
     public void Dispose()
     {
         _optimizer.Dispose();

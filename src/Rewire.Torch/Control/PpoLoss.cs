@@ -19,6 +19,20 @@ public sealed record PpoLossParts(Tensor Loss, double PolicyLoss, double ValueLo
 /// </summary>
 public static class PpoLoss
 {
+    /// <summary>The loss of one minibatch and its diagnostics (policy, value and entropy terms, approx_kl, clip
+    /// fraction).</summary>
+    /// <param name="logProbs">log π(a|s) under the current policy [B], with gradient.</param>
+    /// <param name="oldLogProbs">log π_old(a|s) at collection [B].</param>
+    /// <param name="advantages">GAE advantages Â [B].</param>
+    /// <param name="values">V(s) under the current network [B], with gradient.</param>
+    /// <param name="oldValues">V(s) at collection [B] (for value clipping).</param>
+    /// <param name="returns">Targets R = Â + V_old [B].</param>
+    /// <param name="entropies">Policy entropies [B].</param>
+    /// <param name="clipRange">ε of the ratio clip.</param>
+    /// <param name="clipRangeValue">ε_v of the value clip; 0 for no value clipping.</param>
+    /// <param name="entCoef">c_ent, the weight of the entropy bonus.</param>
+    /// <param name="vfCoef">c_V, the weight of the value loss.</param>
+    /// <param name="normalizeAdvantage">Standardise Â over the minibatch first.</param>
     public static PpoLossParts Compute(Tensor logProbs, Tensor oldLogProbs, Tensor advantages, Tensor values, Tensor oldValues, Tensor returns, Tensor entropies,
         double clipRange, double clipRangeValue, double entCoef, double vfCoef, bool normalizeAdvantage)
     {

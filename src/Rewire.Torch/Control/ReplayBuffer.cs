@@ -15,6 +15,9 @@ public sealed class ReplayBuffer
     private readonly long[] _actions;
     private readonly bool[] _dones;
 
+    /// <summary>An empty buffer.</summary>
+    /// <param name="capacity">Transitions kept; the oldest is overwritten when full.</param>
+    /// <param name="observationSize">Length of each observation vector.</param>
     public ReplayBuffer(int capacity, int observationSize)
     {
         if (capacity < 1) throw new ArgumentOutOfRangeException(nameof(capacity));
@@ -27,13 +30,23 @@ public sealed class ReplayBuffer
         _dones = new bool[capacity];
     }
 
+    /// <summary>Maximum number of transitions kept.</summary>
     public int Capacity { get; }
+    /// <summary>Length of each observation vector.</summary>
     public int ObservationSize { get; }
+    /// <summary>Transitions currently held (at most <see cref="Capacity"/>).</summary>
     public int Count { get; private set; }
 
     /// <summary>Where the next transition goes.</summary>
     public int Position { get; private set; }
 
+    /// <summary>Stores one transition at <see cref="Position"/>, overwriting the oldest when full.</summary>
+    /// <param name="observation">s.</param>
+    /// <param name="action">The discrete action a.</param>
+    /// <param name="reward">r.</param>
+    /// <param name="next">s', the true next observation (the final one when the episode ended).</param>
+    /// <param name="terminated">True only when s' is terminal (a truncation is stored as not done, so it bootstraps).
+    /// </param>
     public void Add(ReadOnlySpan<float> observation, long action, float reward, ReadOnlySpan<float> next, bool terminated)
     {
         observation.CopyTo(_obs.AsSpan(Position * ObservationSize, ObservationSize));
@@ -77,6 +90,10 @@ public sealed class ReplayBuffer
         ["dones"] = new([Capacity], _dones.Select(x => x ? 1f : 0f).ToArray()),
     };
 
+    /// <summary>Restores the buffer from the tensors <see cref="Export"/> wrote.</summary>
+    /// <param name="t">The exported tensors (obs, next, actions, rewards, dones).</param>
+    /// <param name="count">Transitions held when exported.</param>
+    /// <param name="position">Write position when exported.</param>
     public void Import(IReadOnlyDictionary<string, StoredTensor> t, int count, int position)
     {
         foreach (var name in new[] { "obs", "next", "actions", "rewards", "dones" })

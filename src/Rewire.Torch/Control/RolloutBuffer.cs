@@ -7,6 +7,12 @@ namespace Rewire.Torch.Control;
 /// </summary>
 public sealed class RolloutBuffer
 {
+    /// <summary>Allocates storage for <paramref name="steps"/> steps of <paramref name="envs"/> environments.</summary>
+    /// <param name="steps">Steps T per environment.</param>
+    /// <param name="envs">Environments N.</param>
+    /// <param name="observationSize">Length of each observation.</param>
+    /// <param name="actionSize">Action dimension (1 for discrete actions).</param>
+    /// <param name="continuous">True to store float action vectors, false for action indices.</param>
     public RolloutBuffer(int steps, int envs, int observationSize, int actionSize, bool continuous)
     {
         Steps = steps;
@@ -23,19 +29,33 @@ public sealed class RolloutBuffer
         LogProbs = new float[n];
     }
 
+    /// <summary>Steps T per environment.</summary>
     public int Steps { get; }
+    /// <summary>Number of environments N.</summary>
     public int Envs { get; }
+    /// <summary>Length of each observation.</summary>
     public int ObservationSize { get; }
+    /// <summary>Action dimension (1 for discrete actions).</summary>
     public int ActionSize { get; }
+    /// <summary>Total entries T·N.</summary>
     public int Count => Steps * Envs;
+    /// <summary>Observations [T·N·obs], row-major.</summary>
     public float[] Observations { get; }
+    /// <summary>Discrete action indices [T·N] (empty for continuous actions).</summary>
     public long[] DiscreteActions { get; }
+    /// <summary>Continuous action vectors [T·N·actionSize] (empty for discrete actions).</summary>
     public float[] ContinuousActions { get; }
+    /// <summary>Rewards [T·N]; a truncated step's already includes γ·V(final observation).</summary>
     public float[] Rewards { get; }
+    /// <summary>Whether each observation starts an episode [T·N].</summary>
     public bool[] EpisodeStarts { get; }
+    /// <summary>V(s) at collection [T·N].</summary>
     public float[] Values { get; }
+    /// <summary>log π(a|s) at collection [T·N].</summary>
     public float[] LogProbs { get; }
+    /// <summary>GAE advantages [T·N], filled by <see cref="ComputeReturnsAndAdvantage"/>.</summary>
     public float[] Advantages { get; private set; } = [];
+    /// <summary>Value targets Â + V [T·N], filled by <see cref="ComputeReturnsAndAdvantage"/>.</summary>
     public float[] Returns { get; private set; } = [];
 
     /// <summary>Fills <see cref="Advantages"/> and <see cref="Returns"/> by <see cref="Gae"/>.</summary>

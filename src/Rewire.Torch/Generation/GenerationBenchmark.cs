@@ -12,6 +12,9 @@ namespace Rewire.Torch.Generation;
 /// <param name="Seed">Seed of prompts, model and sampling.</param>
 public sealed record GenerationBenchSettings(bool Quick = false, int? MemoryCalls = null, long Seed = 0)
 {
+    /// <summary>
+    /// Generate calls of the memory check: <c>MemoryCalls</c> when given, else 1,000 when quick and 10,000 otherwise.
+    /// </summary>
     public int Calls => MemoryCalls ?? (Quick ? 1000 : 10_000);
 }
 
@@ -44,6 +47,9 @@ public sealed record GenerationBenchReport(
 /// </summary>
 public static class GenerationBenchmark
 {
+    /// <summary>Runs every measurement on the default model and reports the figures.</summary>
+    /// <param name="settings">Quick mode, memory-check calls and seed.</param>
+    /// <param name="progress">Optional callback receiving a line per measurement.</param>
     public static GenerationBenchReport Run(GenerationBenchSettings settings, Action<string>? progress = null)
     {
         TorchRuntime.EnsureLoaded();

@@ -39,6 +39,11 @@ public sealed record GenerationOptions
     /// <summary><value>The default value is <see cref="LogProbSource.Policy"/>.</value></summary>
     public LogProbSource LogProbs { get; init; } = LogProbSource.Policy;
 
+    /// <summary>
+    /// Checks the options against a vocabulary of <paramref name="vocabSize"/> ids and returns them; throws
+    /// <see cref="ArgumentException"/> naming the first bad option (token counts, temperature, top-k/top-p ranges, stop and
+    /// pad ids).
+    /// </summary>
     public GenerationOptions Validate(int vocabSize)
     {
         if (MaxNewTokens < 1) throw new ArgumentException($"generation: max_new_tokens = {MaxNewTokens}; it must be at least 1");

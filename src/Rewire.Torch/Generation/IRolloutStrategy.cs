@@ -23,8 +23,12 @@ public interface IRolloutStrategy
 /// configuration by <see cref="RolloutDescriptors.Create"/>.</summary>
 public static class RolloutStrategies
 {
+    /// <summary>The strategies that need no settings, by name: <c>sampling</c> and <c>latr</c>.</summary>
     public static NamedRegistry<Func<IRolloutStrategy>> Registry { get; } = Build();
 
+    /// <summary>
+    /// A new instance of strategy <paramref name="name"/>; throws with the valid names when it is unknown.
+    /// </summary>
     public static IRolloutStrategy Create(string name) => Registry.Get(name)();
 
     private static NamedRegistry<Func<IRolloutStrategy>> Build()

@@ -53,6 +53,10 @@ public sealed record LatrOptions
         return keys.Count == 0 ? schedule[schedule.Keys.Min()] : schedule[keys.Max()];
     }
 
+    /// <summary>
+    /// Checks the options and returns them; throws <see cref="ArgumentException"/> naming the first option out of
+    /// range.
+    /// </summary>
     public LatrOptions Validate()
     {
         if (!(MixRatio >= 0 && MixRatio <= 1)) throw new ArgumentException($"latr: mix_ratio = {MixRatio}; it must be in [0, 1]");

@@ -20,26 +20,37 @@ namespace Rewire.Torch.Generation;
 /// </summary>
 public sealed class LatrRollout(LatrOptions latr) : IRolloutStrategy
 {
+    /// <summary>The validated LATR settings.</summary>
     public LatrOptions Options { get; } = latr.Validate();
 
+    /// <inheritdoc />
     public string Name => "latr";
 
     /// <summary>One branch of a tree (exposed for tests and diagnostics).</summary>
     public sealed class Branch
     {
+        /// <summary>Index of the prompt (tree root) the branch belongs to.</summary>
         public required int Root { get; init; }
+        /// <summary>Index of the branch it forked from (itself for a root's first branch).</summary>
         public required int Parent { get; init; }
+        /// <summary>Tree step at which the branch was born.</summary>
         public required int BirthStep { get; init; }
+        /// <summary>Tokens generated on the branch so far.</summary>
         public List<int> Tokens { get; init; } = [];
+        /// <summary>log π_θ of each generated token.</summary>
         public List<float> LogProbs { get; init; } = [];
+        /// <summary>Entropy of π_θ at each generated position.</summary>
         public List<float> Entropies { get; init; } = [];
+        /// <summary>True once the branch emitted a stop token or reached the length limit.</summary>
         public bool Finished { get; set; }
+        /// <summary>True when lookahead pruning removed the branch.</summary>
         public bool Pruned { get; set; }
     }
 
     /// <summary>Counters of one tree phase.</summary>
     public sealed record TreeStats(int Steps, int BranchPoints, int Suppressed, int Compared, int Pruned);
 
+    /// <inheritdoc />
     public RolloutBatch Rollout(IPolicy policy, IReadOnlyList<IReadOnlyList<int>> prompts, int groupSize, GenerationOptions options, Generator generator)
     {
         ArgumentNullException.ThrowIfNull(policy);

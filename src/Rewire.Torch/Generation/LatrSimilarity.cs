@@ -9,6 +9,10 @@ namespace Rewire.Torch.Generation;
 /// </summary>
 public static class LatrSimilarity
 {
+    /// <summary>
+    /// Levenshtein distance of <paramref name="a"/> and <paramref name="b"/> (unit costs) divided by the longer length;
+    /// 0 for two empty windows.
+    /// </summary>
     public static double NormalizedEditDistance(ReadOnlySpan<int> a, ReadOnlySpan<int> b)
     {
         int n = Math.Max(a.Length, b.Length);
@@ -26,6 +30,7 @@ public static class LatrSimilarity
         return (double)prev[b.Length] / n;
     }
 
+    /// <summary>Length of the longest common suffix divided by the longer length; 1 for two empty windows.</summary>
     public static double SuffixMatch(ReadOnlySpan<int> a, ReadOnlySpan<int> b)
     {
         int n = Math.Max(a.Length, b.Length);
@@ -35,6 +40,10 @@ public static class LatrSimilarity
         return (double)k / n;
     }
 
+    /// <summary>
+    /// ROUGE-L F1 of the two windows from their longest common subsequence; 1 for two empty windows, 0 when one is
+    /// empty.
+    /// </summary>
     public static double RougeL(ReadOnlySpan<int> a, ReadOnlySpan<int> b)
     {
         if (a.Length == 0 && b.Length == 0) return 1;

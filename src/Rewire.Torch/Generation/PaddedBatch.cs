@@ -39,6 +39,7 @@ internal sealed class PaddedBatch : IDisposable
     /// <param name="prefixes">Each row's tokens to lay out from the left edge of column <c>PromptWidth - len</c>.</param>
     /// <param name="extraColumns">Columns reserved after the longest prefix (for generated or response tokens).</param>
     /// <param name="suffixes">Optional tokens to place from column <c>PromptWidth</c> onward (scoring's responses).</param>
+    /// <param name="padId">Token id written into padded positions (never attended to).</param>
     public PaddedBatch(IReadOnlyList<IReadOnlyList<int>> prefixes, int extraColumns, int padId, IReadOnlyList<IReadOnlyList<int>>? suffixes = null)
     {
         int b = prefixes.Count;

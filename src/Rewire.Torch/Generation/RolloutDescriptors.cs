@@ -8,6 +8,10 @@ namespace Rewire.Torch.Generation;
 /// <summary>Descriptors of the rollout strategies and the bridge from resolved parameters to a strategy.</summary>
 public static class RolloutDescriptors
 {
+    /// <summary>
+    /// The descriptors of every rollout strategy (<c>sampling</c>, <c>latr</c>, <c>remote</c>) with their
+    /// <c>rollout.*</c> parameters.
+    /// </summary>
     public static IReadOnlyList<TechniqueDescriptor> All { get; } =
     [
         new()

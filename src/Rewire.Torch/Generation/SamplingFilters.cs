@@ -12,9 +12,14 @@ namespace Rewire.Torch.Generation;
 /// </summary>
 public static class SamplingFilters
 {
+    /// <summary>Logits divided by the temperature (an alias when it is 1).</summary>
     public static Tensor Temperature(Tensor logits, double temperature) =>
         temperature == 1.0 ? logits.alias() : logits / temperature;
 
+    /// <summary>
+    /// Logits with every token ranked below the k-th set to −∞ (ties at the k-th value kept); an alias when k ≤ 0 or k
+    /// ≥ V.
+    /// </summary>
     public static Tensor TopK(Tensor logits, int k)
     {
         if (k <= 0 || k >= logits.shape[^1]) return logits.alias();
@@ -23,6 +28,9 @@ public static class SamplingFilters
         return logits.masked_fill(logits < kth, double.NegativeInfinity).MoveToOuterDisposeScope();
     }
 
+    /// <summary>
+    /// Logits with every token outside the nucleus of mass <paramref name="p"/> set to −∞; an alias when p ≥ 1.
+    /// </summary>
     public static Tensor TopP(Tensor logits, double p)
     {
         if (p >= 1.0) return logits.alias();

@@ -10,8 +10,10 @@ namespace Rewire.Torch.Generation;
 /// </summary>
 public sealed class SamplingRollout : IRolloutStrategy
 {
+    /// <inheritdoc />
     public string Name => "sampling";
 
+    /// <inheritdoc />
     public RolloutBatch Rollout(IPolicy policy, IReadOnlyList<IReadOnlyList<int>> prompts, int groupSize, GenerationOptions options, Generator generator)
     {
         ArgumentNullException.ThrowIfNull(policy);

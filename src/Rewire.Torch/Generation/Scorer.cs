@@ -13,6 +13,15 @@ namespace Rewire.Torch.Generation;
 /// </summary>
 public static class Scorer
 {
+    /// <summary>
+    /// Scores <paramref name="responses"/> given <paramref name="prompts"/> under <paramref name="model"/> (row i
+    /// answers prompt i).
+    /// </summary>
+    /// <param name="model">The language model.</param>
+    /// <param name="prompts">Prompt token lists.</param>
+    /// <param name="responses">Response token lists, one per prompt.</param>
+    /// <param name="options">Mini-batching, gradient, entropy and chunking.</param>
+    /// <returns>Per-token log-probs, mask and the optional entropies and Σπ².</returns>
     public static ScoredTokens Score(
         ICausalLanguageModel model, IReadOnlyList<IReadOnlyList<int>> prompts, IReadOnlyList<IReadOnlyList<int>> responses, ScoreOptions options)
     {

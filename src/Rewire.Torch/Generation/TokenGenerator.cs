@@ -16,6 +16,12 @@ namespace Rewire.Torch.Generation;
 /// </summary>
 public static class TokenGenerator
 {
+    /// <summary>Generates one response per prompt in one left-padded batch.</summary>
+    /// <param name="model">The language model.</param>
+    /// <param name="prompts">Prompt token lists (any lengths).</param>
+    /// <param name="options">Length, sampling filters, stop tokens, cache and log-prob source.</param>
+    /// <param name="generator">Random generator of the Gumbel draws; the same state gives the same tokens.</param>
+    /// <returns>One sequence per prompt: tokens, log-probs, entropies and whether it stopped.</returns>
     public static IReadOnlyList<GeneratedSequence> Generate(
         ICausalLanguageModel model, IReadOnlyList<IReadOnlyList<int>> prompts, GenerationOptions options, Generator generator)
     {

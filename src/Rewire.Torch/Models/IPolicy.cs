@@ -11,8 +11,10 @@ namespace Rewire.Torch.Models;
 /// </summary>
 public interface IPolicy : IDisposable
 {
+    /// <summary>Number of token ids the policy can produce.</summary>
     int VocabSize { get; }
 
+    /// <summary>Maximum sequence length (prompt plus response) the policy accepts.</summary>
     int ContextLength { get; }
 
     /// <summary>Samples one response per prompt (token lists, no padding). Deterministic for a generator state.</summary>

@@ -13,6 +13,13 @@ public sealed class KvCache : IDisposable
     private readonly Tensor[] _keys;
     private readonly Tensor[] _values;
 
+    /// <summary>Preallocates keys and values for <paramref name="capacity"/> positions.</summary>
+    /// <param name="layers">Number of transformer layers.</param>
+    /// <param name="batch">Sequences in the batch.</param>
+    /// <param name="heads">Key/value heads per layer.</param>
+    /// <param name="capacity">Positions to hold (prompt plus new tokens).</param>
+    /// <param name="headDim">Width of each head.</param>
+    /// <param name="dtype">Element type of the cache (the model's compute dtype).</param>
     public KvCache(int layers, long batch, int heads, int capacity, int headDim, ScalarType dtype = ScalarType.Float32)
     {
         Capacity = capacity;
@@ -28,6 +35,7 @@ public sealed class KvCache : IDisposable
     /// <summary>Number of positions already stored.</summary>
     public int Length { get; private set; }
 
+    /// <summary>Positions the cache can hold.</summary>
     public int Capacity { get; }
 
     /// <summary>Writes <paramref name="k"/>, <paramref name="v"/> ([B,H,T,D]) at positions [Length, Length+T) of layer <paramref name="layer"/> and returns views of [0, Length+T).</summary>
@@ -47,6 +55,7 @@ public sealed class KvCache : IDisposable
     /// <summary>Called once per forward pass after every layer has appended.</summary>
     internal void Advance(int t) => Length += t;
 
+    /// <inheritdoc />
     public void Dispose()
     {
         foreach (var t in _keys) t.Dispose();

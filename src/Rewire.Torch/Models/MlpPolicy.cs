@@ -11,8 +11,12 @@ namespace Rewire.Torch.Models;
 /// <param name="Seed">Seed of the initialisation.</param>
 public sealed record MlpPolicyConfig(int ObservationSize, int Actions, int[]? Hidden = null, long Seed = 0)
 {
+    /// <summary>The hidden widths: <c>Hidden</c>, or 64, 64 when it is null.</summary>
     public int[] HiddenSizes => Hidden ?? [64, 64];
 
+    /// <summary>
+    /// Checks the shape and returns it; throws <see cref="ArgumentException"/> when a size is out of range.
+    /// </summary>
     public MlpPolicyConfig Validate()
     {
         if (ObservationSize < 1) throw new ArgumentException($"mlp policy: observation_size = {ObservationSize}; it must be at least 1");
@@ -31,8 +35,10 @@ public sealed class MlpPolicy : nn.Module<Tensor, Tensor>
 {
     private readonly ModuleList<Linear> layers;
 
+    /// <summary>The validated shape of the policy.</summary>
     public MlpPolicyConfig Config { get; }
 
+    /// <summary>Builds the MLP and initialises it from <c>config.Seed</c>.</summary>
     public MlpPolicy(MlpPolicyConfig config) : base(nameof(MlpPolicy))
     {
         Config = config.Validate();

@@ -14,6 +14,9 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
     private readonly Parameter weight;
     private readonly double _eps;
 
+    /// <summary>A norm over the last dimension of size <paramref name="width"/> with gain 1.</summary>
+    /// <param name="width">Size of the normalised dimension.</param>
+    /// <param name="eps">ε added to the mean square.</param>
     public RmsNorm(int width, double eps) : base(nameof(RmsNorm))
     {
         _eps = eps;
@@ -21,6 +24,7 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <inheritdoc />
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();

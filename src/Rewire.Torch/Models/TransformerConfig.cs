@@ -15,7 +15,10 @@ public enum PositionEncoding
 /// <summary>The normalisation layer used before attention, before the MLP and at the output.</summary>
 public enum NormKind
 {
+    /// <summary>RMSNorm: scale by the root mean square, learned gain, no bias (LLaMA).</summary>
     RmsNorm,
+
+    /// <summary>LayerNorm: subtract the mean, divide by the standard deviation, learned gain and bias (GPT-2).</summary>
     LayerNorm,
 }
 
@@ -123,6 +126,7 @@ public sealed record TransformerConfig
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     };
 
+    /// <summary>The config as JSON (the <c>config.json</c> of a checkpoint).</summary>
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
     /// <summary>Parses and validates a config written by <see cref="ToJson"/>; unknown keys are errors.</summary>

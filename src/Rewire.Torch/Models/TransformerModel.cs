@@ -20,10 +20,13 @@ public sealed class TransformerModel : nn.Module, ICausalLanguageModel
     private readonly Linear? lm_head;
     private readonly RotaryTables? _rope;
 
+    /// <summary>The validated shape and options of the network.</summary>
     public TransformerConfig Config { get; }
 
+    /// <inheritdoc />
     public int VocabSize => Config.VocabSize;
 
+    /// <inheritdoc />
     public int ContextLength => Config.ContextLength;
 
     /// <summary>Logits [B,V] of the last position; the head reads only that position.</summary>
@@ -34,11 +37,13 @@ public sealed class TransformerModel : nn.Module, ICausalLanguageModel
         return HeadLogits(x.select(1, -1)).MoveToOuterDisposeScope();
     }
 
+    /// <inheritdoc />
     public KvCache NewCache(long batch, int capacity) => new(Config.Layers, batch, Config.Heads, capacity, Config.HeadDim);
 
     /// <summary>Use LibTorch's fused scaled_dot_product_attention (true) or the explicit softmax(q·kᵀ/√d + mask)·v.</summary>
     internal static bool FusedAttention { get; set; } = true;
 
+    /// <summary>Builds the network and initialises it GPT-2 style from <c>config.Seed</c>.</summary>
     public TransformerModel(TransformerConfig config) : base("Transformer")
     {
         Config = config.Validate();
@@ -116,6 +121,7 @@ public sealed class TransformerModel : nn.Module, ICausalLanguageModel
             throw new ArgumentException($"sequence of {t} tokens exceeds the model's context length {Config.ContextLength}; shorten the input or use a model with a longer context_length");
     }
 
+    /// <inheritdoc />
     protected override void Dispose(bool disposing)
     {
         if (disposing) _rope?.Dispose();

@@ -12,22 +12,30 @@ namespace Rewire.Torch.Models;
 /// </summary>
 public sealed class TransformerPolicy : IPolicy
 {
+    /// <summary>Builds a freshly initialised transformer of shape <paramref name="config"/>.</summary>
     public TransformerPolicy(TransformerConfig config) => Model = new TransformerModel(config);
 
+    /// <summary>The underlying network.</summary>
     public TransformerModel Model { get; }
+    /// <summary>The network's shape and options.</summary>
     public TransformerConfig Config => Model.Config;
+    /// <inheritdoc />
     public int VocabSize => Config.VocabSize;
+    /// <inheritdoc />
     public int ContextLength => Config.ContextLength;
 
     /// <summary>True for a frozen copy made by <see cref="CloneFrozen"/>.</summary>
     public bool Frozen { get; private set; }
 
+    /// <inheritdoc />
     public IReadOnlyList<GeneratedSequence> Generate(IReadOnlyList<IReadOnlyList<int>> prompts, GenerationOptions options, Generator generator) =>
         CausalLmPolicyCalls.Generate(Model, prompts, options, generator);
 
+    /// <inheritdoc />
     public ScoredTokens Score(IReadOnlyList<IReadOnlyList<int>> prompts, IReadOnlyList<IReadOnlyList<int>> responses, ScoreOptions options) =>
         CausalLmPolicyCalls.Score(Model, Frozen, prompts, responses, options);
 
+    /// <inheritdoc />
     public Tensor NextTokenLogits(IReadOnlyList<IReadOnlyList<int>> sequences, int padId)
     {
         TokenGenerator.ValidatePrompts(sequences, VocabSize);
@@ -38,10 +46,13 @@ public sealed class TransformerPolicy : IPolicy
         return Model.LastLogits(batch.Tokens, batch.CausalPositions, batch.CausalBias, null).MoveToOuterDisposeScope();
     }
 
+    /// <inheritdoc />
     public Tensor Forward(Tensor tokens) => Model.Forward(tokens);
 
+    /// <inheritdoc />
     public IEnumerable<Parameter> Parameters() => Model.parameters();
 
+    /// <inheritdoc />
     public IPolicy CloneFrozen()
     {
         var copy = new TransformerPolicy(Config);
@@ -60,5 +71,6 @@ public sealed class TransformerPolicy : IPolicy
         foreach (var (name, p) in from.named_parameters()) target[name].copy_(p);
     }
 
+    /// <summary>Disposes the network.</summary>
     public void Dispose() => Model.Dispose();
 }

@@ -29,6 +29,7 @@ public sealed class ValueModel : nn.Module
         RegisterComponents();
     }
 
+    /// <summary>The shape of the trunk (the policy's).</summary>
     public TransformerConfig Config => trunk.Config;
 
     /// <summary>

@@ -28,9 +28,13 @@ public sealed class ActorLoss
         EntropyCoefficient = entropyCoefficient;
     }
 
+    /// <summary>The policy objective (the surrogate loss term).</summary>
     public IPolicyObjective Policy { get; }
+    /// <summary>The KL loss term, or null when there is none.</summary>
     public KlPenaltyLoss? Kl { get; }
+    /// <summary>β of the KL term, read on every call (fixed or adaptive); null when there is no KL term.</summary>
     public IKlController? KlCoefficient { get; }
+    /// <summary>c_H, the weight of the entropy bonus.</summary>
     public double EntropyCoefficient { get; }
 
     /// <summary>

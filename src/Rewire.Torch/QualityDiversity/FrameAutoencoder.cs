@@ -16,11 +16,20 @@ namespace Rewire.Torch.QualityDiversity;
 /// </summary>
 public sealed class FrameAutoencoder : IDisposable
 {
-    public const int Hidden = 64, BatchSize = 64;
+    /// <summary>Width of the hidden layer on each side of the latent code (64).</summary>
+    public const int Hidden = 64;
+
+    /// <summary>Frames per training minibatch (64).</summary>
+    public const int BatchSize = 64;
+    /// <summary>Adam learning rate of each training round (1e-3).</summary>
     public const double LearningRate = 1e-3;
 
     private readonly Sequential _encoder, _decoder;
 
+    /// <summary>A freshly initialised autoencoder.</summary>
+    /// <param name="frameSize">Length of a flattened frame.</param>
+    /// <param name="latentSize">Size of the latent code (the learned descriptor).</param>
+    /// <param name="seed">Seed of the initialisation.</param>
     public FrameAutoencoder(int frameSize, int latentSize, long seed)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(frameSize, 1);
@@ -33,7 +42,9 @@ public sealed class FrameAutoencoder : IDisposable
         _decoder = ControlNetworks.Mlp(latentSize, [Hidden], frameSize, ControlActivation.Relu, 1.0, generator, orthogonal: false);
     }
 
+    /// <summary>Length of a flattened frame.</summary>
     public int FrameSize { get; }
+    /// <summary>Size of the latent code.</summary>
     public int LatentSize { get; }
 
     private IEnumerable<Parameter> Parameters() => _encoder.parameters().Concat(_decoder.parameters());
@@ -102,6 +113,7 @@ public sealed class FrameAutoencoder : IDisposable
     /// <summary>Every weight, in parameter order (floats, exact in JSON).</summary>
     public JsonArray Save() => new(Parameters().Select(p => (JsonNode)new JsonArray(p.data<float>().ToArray().Select(v => (JsonNode)JsonValue.Create(v)).ToArray())).ToArray());
 
+    /// <summary>Loads parameters written by <see cref="Save"/>; the shapes must match.</summary>
     public void Restore(JsonArray saved)
     {
         ArgumentNullException.ThrowIfNull(saved);
@@ -117,6 +129,7 @@ public sealed class FrameAutoencoder : IDisposable
         }
     }
 
+    /// <inheritdoc />
     public void Dispose()
     {
         _encoder.Dispose();

@@ -13,9 +13,13 @@ namespace Rewire.Torch.QualityDiversity;
 /// </summary>
 public static class QdAlgorithms
 {
+    /// <summary>The MAP-Elites paper, as the descriptor cites it.</summary>
     public const string MapElitesPaper = "Illuminating search spaces by mapping elites (Mouret, Clune, arXiv 1504.04909)";
+    /// <summary>The novelty search paper, as the descriptor cites it.</summary>
     public const string NoveltyPaper = "Abandoning Objectives: Evolution Through the Search for Novelty Alone (Lehman, Stanley, Evolutionary Computation 2011)";
+    /// <summary>The SERENE paper, as the descriptor cites it.</summary>
     public const string SerenePaper = "Sparse Reward Exploration via Novelty Search and Emitters (Paolo, Coninx, Doncieux, Sigaud, GECCO 2021, arXiv 2102.03140)";
+    /// <summary>The TAXONS paper, as the descriptor cites it.</summary>
     public const string TaxonsPaper = "Unsupervised Learning and Exploration of Reachable Outcome Space (Paolo, Laflaquière, Coninx, Doncieux, ICRA 2020, arXiv 1909.05508)";
 
     private const string DefaultsNote = "The settings of Paolo et al.'s code (GPaolo/SERENE, GPaolo/taxons): population 100, 2 offspring per parent, Gaussian σ 0.05 on a genome in [-5, 5], k = 15, 5 archive additions per generation, a 2x5 hidden-layer controller.";
@@ -39,6 +43,10 @@ public static class QdAlgorithms
         Integer("archive_add", 5, "Offspring added to the novelty archive per generation (at random).", 0, 100_000),
     ];
 
+    /// <summary>
+    /// The descriptors of <c>novelty</c>, <c>map-elites</c>, <c>serene</c>, <c>taxons</c> and <c>greedy</c>, with their
+    /// <c>qd.*</c> parameters.
+    /// </summary>
     public static IReadOnlyList<TechniqueDescriptor> Descriptors { get; } =
     [
         new()
@@ -113,6 +121,10 @@ public static class QdAlgorithms
     /// <summary>The listed names.</summary>
     public static IReadOnlyList<string> Names => Descriptors.Select(d => d.Name).ToList();
 
+    /// <summary>
+    /// The descriptor of <paramref name="name"/>; throws <see cref="ArgumentException"/> listing the valid names when
+    /// there is none.
+    /// </summary>
     public static TechniqueDescriptor Descriptor(string name) =>
         Descriptors.FirstOrDefault(d => d.Name == name) ?? throw new ArgumentException($"'{name}' is not a quality-diversity algorithm; valid: {string.Join(", ", Names)}.");
 

@@ -20,16 +20,24 @@ public sealed class Taxons : NoveltySearch, IDisposable
     private double _lastLoss = double.NaN;
     private bool _surpriseThisGeneration;
 
+    /// <summary>Creates TAXONS with a fresh autoencoder sized to the evaluator's frames.</summary>
+    /// <param name="evaluator">Runs a genome's episode and renders its final frame.</param>
+    /// <param name="options">Population, archive, latent size and autoencoder schedule.</param>
+    /// <param name="budget">Total number of evaluations allowed.</param>
+    /// <param name="seed">Seed of the search and of the autoencoder.</param>
     public Taxons(EpisodeEvaluator evaluator, QdOptions options, long budget, int seed) : base(evaluator, options, budget, seed)
     {
         int frame = evaluator.Space.Frame(new float[evaluator.Controller.Inputs]).Length;
         _autoencoder = new FrameAutoencoder(frame, options.LatentSize, unchecked((uint)seed * 2654435761L + 17));
     }
 
+    /// <inheritdoc />
     public override string Name => "taxons";
 
+    /// <summary>The autoencoder that learns the behaviour descriptor.</summary>
     public FrameAutoencoder Autoencoder => _autoencoder;
 
+    /// <inheritdoc />
     protected override double[] DescriptorOf(Evaluation e) => Code(e).Latent;
 
     private (double[] Latent, double Error) Code(Evaluation e)
@@ -41,6 +49,7 @@ public sealed class Taxons : NoveltySearch, IDisposable
         return c;
     }
 
+    /// <inheritdoc />
     protected override IReadOnlyDictionary<string, double> StepCore()
     {
         bool initial = Population.Count == 0;
@@ -52,6 +61,7 @@ public sealed class Taxons : NoveltySearch, IDisposable
         return metrics;
     }
 
+    /// <inheritdoc />
     protected override double[] SelectionScores(IReadOnlyList<Evaluation> candidates, List<double[]> reference) =>
         _surpriseThisGeneration ? candidates.Select(e => Code(e).Error).ToArray() : base.SelectionScores(candidates, reference);
 
@@ -62,6 +72,7 @@ public sealed class Taxons : NoveltySearch, IDisposable
         _codes.Clear();
     }
 
+    /// <inheritdoc />
     protected override JsonObject SaveCore()
     {
         var o = base.SaveCore();
@@ -70,6 +81,7 @@ public sealed class Taxons : NoveltySearch, IDisposable
         return o;
     }
 
+    /// <inheritdoc />
     protected override void RestoreCore(JsonObject state)
     {
         base.RestoreCore(state);
@@ -78,5 +90,6 @@ public sealed class Taxons : NoveltySearch, IDisposable
         _codes.Clear();
     }
 
+    /// <inheritdoc />
     public void Dispose() => _autoencoder.Dispose();
 }

@@ -44,6 +44,9 @@ public static class TorchRuntime
         }
     }
 
+    /// <summary>
+    /// Tries to load LibTorch and reports the outcome (version, threads, CUDA, or the error) instead of throwing.
+    /// </summary>
     public static TorchStatus Probe()
     {
         string? error = null;

@@ -21,12 +21,26 @@ public sealed class CharTokenizer : ITokenizer
     /// <summary>The default alphabet (36 characters, so 40 ids with the specials).</summary>
     public const string DefaultAlphabet = "0123456789+-*/%()=<>,.: ?aefilnorstu";
 
-    public const int Pad = 0, Bos = 1, Eos = 2, Unknown = 3;
+    /// <summary>Id of &lt;pad&gt; (0).</summary>
+    public const int Pad = 0;
+
+    /// <summary>Id of &lt;bos&gt; (1).</summary>
+    public const int Bos = 1;
+
+    /// <summary>Id of &lt;eos&gt; (2).</summary>
+    public const int Eos = 2;
+
+    /// <summary>Id of &lt;unk&gt; (3), used by <see cref="UnknownCharHandling.MapToUnknown"/>.</summary>
+    public const int Unknown = 3;
     private const int Specials = 4;
 
     private readonly Dictionary<char, int> _ids;
     private readonly char[] _chars;
 
+    /// <summary>A tokenizer over <paramref name="alphabet"/>.</summary>
+    /// <param name="alphabet">The characters, one id each after the four specials; <see cref="DefaultAlphabet"/> when
+    /// null.</param>
+    /// <param name="unknown">What to do with a character outside the alphabet.</param>
     public CharTokenizer(string? alphabet = null, UnknownCharHandling unknown = UnknownCharHandling.Throw)
     {
         alphabet ??= DefaultAlphabet;
@@ -40,14 +54,22 @@ public sealed class CharTokenizer : ITokenizer
         UnknownHandling = unknown;
     }
 
+    /// <inheritdoc />
     public string Name => "char";
+    /// <summary>The characters of the alphabet, in id order.</summary>
     public string Alphabet { get; }
+    /// <summary>What encoding does with a character outside the alphabet.</summary>
     public UnknownCharHandling UnknownHandling { get; }
+    /// <inheritdoc />
     public int VocabSize => Specials + _chars.Length;
+    /// <inheritdoc />
     public int PadId => Pad;
+    /// <inheritdoc />
     public int BosId => Bos;
+    /// <inheritdoc />
     public int EosId => Eos;
 
+    /// <inheritdoc />
     public int[] Encode(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -62,6 +84,7 @@ public sealed class CharTokenizer : ITokenizer
         return ids;
     }
 
+    /// <inheritdoc />
     public string Decode(IEnumerable<int> ids)
     {
         var sb = new StringBuilder();

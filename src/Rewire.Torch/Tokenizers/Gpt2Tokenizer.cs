@@ -9,20 +9,28 @@ namespace Rewire.Torch.Tokenizers;
 public sealed class Gpt2Tokenizer : ITokenizer
 {
     private static readonly Lazy<TiktokenTokenizer> Shared = new(() => TiktokenTokenizer.CreateForModel("gpt2"));
+    /// <summary>The id of &lt;|endoftext|&gt;, GPT-2's bos, eos and pad.</summary>
     public const int EndOfText = 50256;
 
+    /// <inheritdoc />
     public string Name => "gpt2";
+    /// <inheritdoc />
     public int VocabSize => 50257;
+    /// <inheritdoc />
     public int PadId => EndOfText;
+    /// <inheritdoc />
     public int BosId => EndOfText;
+    /// <inheritdoc />
     public int EosId => EndOfText;
 
+    /// <inheritdoc />
     public int[] Encode(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
         return [.. Shared.Value.EncodeToIds(text)];
     }
 
+    /// <inheritdoc />
     public string Decode(IEnumerable<int> ids)
     {
         var kept = new List<int>();

@@ -9,6 +9,10 @@ namespace Rewire.Torch.Tokenizers;
 /// </summary>
 public sealed record PromptTemplate(string Template = "{text}", bool AddBos = true)
 {
+    /// <summary>
+    /// The template's text with <c>{text}</c>, <c>{task}</c> and <c>{domain}</c> replaced from
+    /// <paramref name="prompt"/>; throws when the template has no <c>{text}</c>.
+    /// </summary>
     public string Render(Prompt prompt)
     {
         ArgumentNullException.ThrowIfNull(prompt);

@@ -11,12 +11,24 @@ using static TorchSharp.torch;
 
 namespace Rewire.Torch.Training;
 
+/// <summary>
+/// AdamW ("Decoupled Weight Decay Regularization", Loshchilov and Hutter 2019) with PyTorch's update order, written so
+/// its whole state (moments and step count) is plain tensors a checkpoint stores and restores bit for bit.
+/// </summary>
 public sealed class AdamW : IDisposable
 {
     private readonly Parameter[] _parameters;
     private readonly Tensor[] _m;
     private readonly Tensor[] _v;
 
+    /// <summary>
+    /// An optimiser over the parameters of <paramref name="parameters"/> that require gradients (at least one).
+    /// </summary>
+    /// <param name="parameters">The parameters to optimise; frozen ones are skipped.</param>
+    /// <param name="beta1">β1, decay of the first moment.</param>
+    /// <param name="beta2">β2, decay of the second moment.</param>
+    /// <param name="epsilon">ε added to the denominator.</param>
+    /// <param name="weightDecay">Decoupled weight decay λ (applied as θ ← θ − lr·λ·θ).</param>
     public AdamW(IEnumerable<Parameter> parameters, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 0.0)
     {
         _parameters = parameters.Where(p => p.requires_grad).ToArray();
@@ -29,14 +41,19 @@ public sealed class AdamW : IDisposable
         _v = _parameters.Select(p => zeros_like(p).DetachFromDisposeScope()).ToArray();
     }
 
+    /// <summary>β1, decay rate of the first-moment estimate.</summary>
     public double Beta1 { get; }
+    /// <summary>β2, decay rate of the second-moment estimate.</summary>
     public double Beta2 { get; }
+    /// <summary>ε added to the denominator of the update.</summary>
     public double Epsilon { get; }
+    /// <summary>Decoupled weight decay λ.</summary>
     public double WeightDecay { get; }
 
     /// <summary>Updates taken so far (t); a checkpoint stores it with the trainer state.</summary>
     public long Steps { get; set; }
 
+    /// <summary>Zeroes the gradient of every optimised parameter.</summary>
     public void ZeroGrad()
     {
         foreach (var p in _parameters)
@@ -63,6 +80,9 @@ public sealed class AdamW : IDisposable
         return norm;
     }
 
+    /// <summary>
+    /// Takes one AdamW step with step size <paramref name="learningRate"/> from the current gradients.
+    /// </summary>
     public void Step(double learningRate)
     {
         Rewire.Core.Runs.KillPoint.Reached("update");
@@ -96,6 +116,10 @@ public sealed class AdamW : IDisposable
         return state;
     }
 
+    /// <summary>
+    /// Restores the first and second moments written by <see cref="ExportState"/> (names and shapes must match); the
+    /// step count is restored through <see cref="Steps"/>.
+    /// </summary>
     public void ImportState(IReadOnlyDictionary<string, StoredTensor> state)
     {
         for (int i = 0; i < _parameters.Length; i++)
@@ -122,6 +146,7 @@ public sealed class AdamW : IDisposable
         target.copy_(src);
     }
 
+    /// <inheritdoc />
     public void Dispose()
     {
         foreach (var t in _m) t.Dispose();

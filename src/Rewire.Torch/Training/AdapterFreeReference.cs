@@ -13,9 +13,12 @@ namespace Rewire.Torch.Training;
 /// </summary>
 public sealed class AdapterFreeReference(HfPolicy policy) : IPolicy
 {
+    /// <inheritdoc />
     public int VocabSize => policy.VocabSize;
+    /// <inheritdoc />
     public int ContextLength => policy.ContextLength;
 
+    /// <inheritdoc />
     public IReadOnlyList<GeneratedSequence> Generate(IReadOnlyList<IReadOnlyList<int>> prompts, GenerationOptions options, Generator generator)
     {
         using var noGrad = no_grad();
@@ -23,6 +26,7 @@ public sealed class AdapterFreeReference(HfPolicy policy) : IPolicy
         return policy.Generate(prompts, options, generator);
     }
 
+    /// <inheritdoc />
     public ScoredTokens Score(IReadOnlyList<IReadOnlyList<int>> prompts, IReadOnlyList<IReadOnlyList<int>> responses, ScoreOptions options)
     {
         if (options.WithGradient)
@@ -32,12 +36,14 @@ public sealed class AdapterFreeReference(HfPolicy policy) : IPolicy
         return policy.Score(prompts, responses, options);
     }
 
+    /// <inheritdoc />
     public Tensor NextTokenLogits(IReadOnlyList<IReadOnlyList<int>> sequences, int padId)
     {
         using var off = policy.Model.AdaptersDisabled();
         return policy.NextTokenLogits(sequences, padId);
     }
 
+    /// <inheritdoc />
     public Tensor Forward(Tensor tokens)
     {
         using var noGrad = no_grad();
@@ -45,10 +51,12 @@ public sealed class AdapterFreeReference(HfPolicy policy) : IPolicy
         return policy.Forward(tokens);
     }
 
+    /// <inheritdoc />
     public IEnumerable<Parameter> Parameters() => [];
 
     /// <summary>The base model as a separate frozen copy (adapters are not copied).</summary>
     public IPolicy CloneFrozen() => policy.CloneFrozen();
 
+    /// <summary>Does nothing: the policy is not owned.</summary>
     public void Dispose() { }
 }

@@ -15,7 +15,9 @@ namespace Rewire.Torch.Training;
 /// <summary>A value model, its optimiser and its loss.</summary>
 public sealed class Critic : IDisposable
 {
+    /// <summary>File name of the critic's weights in a checkpoint folder.</summary>
     public const string WeightsFile = "critic.safetensors";
+    /// <summary>File name of the critic's optimiser state in a checkpoint folder.</summary>
     public const string OptimizerFile = "critic_optimizer.safetensors";
 
     private readonly ValueModel _model;
@@ -91,8 +93,10 @@ public sealed class Critic : IDisposable
         _optimizer.Steps = optimizerSteps;
     }
 
+    /// <summary>Optimiser steps the critic has taken.</summary>
     public long OptimizerSteps => _optimizer.Steps;
 
+    /// <inheritdoc />
     public void Dispose()
     {
         _optimizer.Dispose();

@@ -11,11 +11,29 @@ namespace Rewire.Torch.Training;
 /// <param name="GreedyAccuracy">Correctness of the greedy completion.</param>
 /// <param name="PassAtK">Unbiased pass@k from n samples per prompt (Chen et al. 2021): 1 − C(n−c, k) / C(n, k), averaged.</param>
 /// <param name="MeanLength">Mean completion length in tokens over the sampled completions.</param>
+/// <param name="Prompts">Number of held-out prompts evaluated.</param>
+/// <param name="SamplesPerPrompt">Samples n drawn per prompt.</param>
+/// <param name="K">The k of pass@k.</param>
 public sealed record EvalResult(int Prompts, int SamplesPerPrompt, int K, double Accuracy, double GreedyAccuracy, double PassAtK, double MeanLength);
 
 /// <summary>Evaluates a policy on held-out prompts with the task's verifier.</summary>
 public static class Evaluator
 {
+    /// <summary>
+    /// Samples <paramref name="samples"/> completions per prompt and one greedy completion, and grades them with
+    /// <paramref name="verifier"/>.
+    /// </summary>
+    /// <param name="policy">The policy to evaluate.</param>
+    /// <param name="tokenizer">Encodes prompts and decodes completions.</param>
+    /// <param name="template">Turns a prompt into token ids.</param>
+    /// <param name="verifier">The task's verifier; a completion is correct when it says so.</param>
+    /// <param name="prompts">The held-out prompts.</param>
+    /// <param name="sampling">Generation settings of the sampled completions (the greedy one uses the same with
+    /// greedy decoding).</param>
+    /// <param name="samples">Samples n per prompt.</param>
+    /// <param name="k">The k of pass@k, at most <paramref name="samples"/>.</param>
+    /// <param name="seed">Seed of the sampling.</param>
+    /// <param name="batch">Prompts generated at once.</param>
     public static EvalResult Evaluate(IPolicy policy, ITokenizer tokenizer, PromptTemplate template, IRewardFunction verifier,
         IReadOnlyList<Prompt> prompts, GenerationOptions sampling, int samples, int k, long seed, int batch = 256)
     {
@@ -62,6 +80,10 @@ public static class Evaluator
         return 1.0 - failAll;
     }
 
+    /// <summary>
+    /// True when <paramref name="verifier"/> judges the decoded completion <paramref name="seq"/> of
+    /// <paramref name="prompt"/> correct.
+    /// </summary>
     public static bool IsCorrect(IRewardFunction verifier, ITokenizer tokenizer, Prompt prompt, GeneratedSequence seq)
     {
         string text = tokenizer.Decode(seq.Tokens.Where(t => t != tokenizer.EosId));

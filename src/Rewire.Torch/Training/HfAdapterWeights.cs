@@ -12,6 +12,10 @@ namespace Rewire.Torch.Training;
 /// </summary>
 public static class HfAdapterWeights
 {
+    /// <summary>
+    /// Copies the adapter weights in <paramref name="directory"/> (PEFT layout) into the adapters already attached to
+    /// <paramref name="model"/>; throws when a tensor is missing or its shape differs.
+    /// </summary>
     public static void Load(HfCausalLm model, string directory)
     {
         string path = Path.Combine(directory, PeftAdapterConfig.WeightsFileName);

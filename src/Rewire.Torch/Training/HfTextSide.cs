@@ -28,13 +28,18 @@ public sealed class HfTextSide
         Tokenizer = new HfTokenizerAdapter(tokenizer, eosIds, padId);
     }
 
+    /// <summary>The Hugging Face model folder.</summary>
     public string Directory { get; }
+    /// <summary>The architecture from <c>config.json</c>.</summary>
     public HfModelConfig Config { get; }
+    /// <summary>The Hugging Face tokenizer from <c>tokenizer.json</c>.</summary>
     public HfTokenizer HfTokenizer { get; }
+    /// <summary>The chat template prompts are rendered with.</summary>
     public ChatTemplate Template { get; }
 
     /// <summary>The ids generation stops at: generation_config.json's eos_token_id, else config.json's (ids the tokenizer knows).</summary>
     public IReadOnlyList<int> EosIds { get; }
+    /// <summary>The id padded positions are filled with (never attended to).</summary>
     public int PadId { get; }
 
     /// <summary>max_position_embeddings (or a smaller sliding window), as the network enforces it.</summary>
@@ -96,14 +101,20 @@ public sealed class HfTextSide
 /// skips special tokens, the model's first EOS id as <see cref="EosId"/>.</summary>
 public sealed class HfTokenizerAdapter(HfTokenizer tokenizer, IReadOnlyList<int> eosIds, int padId) : ITokenizer
 {
+    /// <inheritdoc />
     public string Name => "hf";
+    /// <inheritdoc />
     public int VocabSize => tokenizer.VocabularySize;
+    /// <inheritdoc />
     public int PadId => padId;
 
     /// <summary>The token the post-processor puts first (Llama's BOS), else the first EOS id (never written by the trainer
     /// for chat prompts, whose template writes its own).</summary>
     public int BosId { get; } = tokenizer.Encode("", addSpecialTokens: true) is { Count: > 0 } ids ? ids[0] : eosIds[0];
+    /// <inheritdoc />
     public int EosId => eosIds[0];
+    /// <inheritdoc />
     public int[] Encode(string text) => tokenizer.Encode(text, addSpecialTokens: false).ToArray();
+    /// <inheritdoc />
     public string Decode(IEnumerable<int> ids) => tokenizer.Decode(ids, skipSpecialTokens: true);
 }

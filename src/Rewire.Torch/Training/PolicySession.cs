@@ -189,13 +189,21 @@ public sealed class PolicySession : IDisposable
             throw new ConfigurationException([$"'model.init_from' = '{dir}' does not fit this run's model: it has {string.Join("; ", mismatches)}"]);
     }
 
+    /// <summary>The run's options.</summary>
     public TrainOptions Options { get; }
+    /// <summary>The task prompts and verifier come from.</summary>
     public ITask Task { get; }
+    /// <summary>The tokenizer of the policy.</summary>
     public ITokenizer Tokenizer { get; }
+    /// <summary>How a prompt becomes token ids.</summary>
     public PromptTemplate Template { get; }
+    /// <summary>The policy being trained.</summary>
     public IPolicy Policy => _policy;
+    /// <summary>The training prompts.</summary>
     public IReadOnlyList<Prompt> TrainPool { get; }
+    /// <summary>The held-out evaluation prompts.</summary>
     public IReadOnlyList<Prompt> TestSet { get; }
+    /// <summary>The generation settings of the rollouts.</summary>
     public GenerationOptions Generation { get; }
 
     /// <summary>The concrete small GPT, for checkpoints and the critic; a Hugging Face session has none.</summary>
@@ -299,6 +307,7 @@ public sealed class PolicySession : IDisposable
         }).ToArray();
     }
 
+    /// <inheritdoc />
     public void Dispose()
     {
         _network?.Dispose();

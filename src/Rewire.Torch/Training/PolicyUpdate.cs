@@ -24,22 +24,33 @@ namespace Rewire.Torch.Training;
 /// <summary>What the update needs besides the rollouts: the techniques and the optimisation settings.</summary>
 public sealed record UpdateSettings
 {
+    /// <summary>The advantage estimator (GRPO, RLOO, GAE, ...).</summary>
     public required IAdvantageEstimator Estimator { get; init; }
+    /// <summary>Token-level advantage shapers applied after the estimator, in order.</summary>
     public IReadOnlyList<ITokenAdvantageShaper> AdvantageShapers { get; init; } = [];
+    /// <summary>The actor loss: policy objective plus optional KL and entropy terms.</summary>
     public required ActorLoss Loss { get; init; }
+    /// <summary>Global-batch facts the loss aggregation reads.</summary>
     public AggregationContext Aggregation { get; init; } = AggregationContext.Default;
 
     /// <summary>none, loss or reward.</summary>
     public string KlMode { get; init; } = "none";
+    /// <summary>The per-token KL estimator when KL is in use (loss or reward mode), else null.</summary>
     public IKlEstimator? KlEstimator { get; init; }
+    /// <summary>β of the KL term (in the loss or folded into the rewards).</summary>
     public double KlCoef { get; init; }
+    /// <summary>Passes over the step's rollouts.</summary>
     public int Epochs { get; init; } = 1;
+    /// <summary>Rollouts per gradient update.</summary>
     public int MiniBatchSize { get; init; } = 128;
 
     /// <summary>Rows per forward/backward pass within a mini-batch (gradient accumulation); 0: the whole mini-batch.</summary>
     public int MicroBatchSize { get; init; }
+    /// <summary>Clip bound of the global gradient norm; 0 disables clipping.</summary>
     public double MaxGradNorm { get; init; } = 1.0;
+    /// <summary>Padding token id.</summary>
     public int PadId { get; init; }
+    /// <summary>Seed of the mini-batch shuffling.</summary>
     public int Seed { get; init; } = 1;
 
     /// <summary>
@@ -68,6 +79,7 @@ public sealed class PolicyUpdate(IPolicy policy, AdamW optimizer, UpdateSettings
     /// <summary>Tests only: when it returns true for a step, that step's losses are treated as NaN (to exercise the skip path).</summary>
     internal static Func<int, bool>? PoisonLossHook { get; set; }
 
+    /// <summary>The techniques and optimisation settings of the update.</summary>
     public UpdateSettings Settings { get; } = settings;
 
     /// <summary>The frozen reference policy, when KL or a technique needs it.</summary>
@@ -79,7 +91,9 @@ public sealed class PolicyUpdate(IPolicy policy, AdamW optimizer, UpdateSettings
     /// <summary>The critic's learning rate.</summary>
     public double CriticLearningRate { get; set; } = 1e-3;
 
+    /// <summary>Non-finite losses in a row (reset by a finite one); the trainer stops at its limit.</summary>
     public int ConsecutiveNonFinite { get; set; }
+    /// <summary>Non-finite losses (skipped updates) over the whole run.</summary>
     public int TotalNonFinite { get; set; }
 
     /// <summary>This step's truncated importance weights [B, L] (remote rollouts), multiplied into the per-token loss.</summary>

@@ -36,6 +36,7 @@ public static class Recipes
         Example = ["train", $"rl.recipe={name}", "rl.steps=3", "sft.steps=150", "task.test_size=50", "--json"],
     };
 
+    /// <summary>The recipes (papers' combinations of techniques) by name, each with the settings it applies.</summary>
     public static IReadOnlyList<TechniqueDescriptor> All { get; } =
     [
         R("ppo", "PPO with a critic: GAE advantages from a learned value model, symmetric clip 0.2, token-mean loss, the clipped value loss",

@@ -20,6 +20,10 @@ public sealed class ReferenceRewards(IPolicy reference, ITokenizer tokenizer, Pr
     /// <summary>M, the reference responses per prompt.</summary>
     public int Samples { get; } = samples;
 
+    /// <summary>
+    /// The rewards of M reference-policy responses to <paramref name="prompt"/> (generated and cached on first use,
+    /// seeded by the prompt id).
+    /// </summary>
     public double[] For(Prompt prompt)
     {
         if (_cache.TryGetValue(prompt.Id, out var cached)) return cached;

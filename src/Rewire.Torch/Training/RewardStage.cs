@@ -12,6 +12,10 @@ public sealed class RewardStage : IRewardFunction
 {
     private readonly Func<IReadOnlyList<double>, IRewardWeighting>? _pending;
 
+    /// <summary>
+    /// A stage over <paramref name="pipeline"/> with a dynamic <paramref name="weighting"/>, or the pipeline's fixed
+    /// weights when null.
+    /// </summary>
     public RewardStage(RewardPipeline pipeline, IRewardWeighting? weighting)
     {
         Pipeline = pipeline;
@@ -40,6 +44,7 @@ public sealed class RewardStage : IRewardFunction
         Reference = reference;
     }
 
+    /// <summary>The reward terms and their fixed weights.</summary>
     public RewardPipeline Pipeline { get; }
 
     /// <summary>The dynamic weighting, or null for the fixed weights of the pipeline.</summary>
@@ -48,8 +53,10 @@ public sealed class RewardStage : IRewardFunction
     /// <summary>The names of the reward terms, in the order the weighting sees them.</summary>
     public IReadOnlyList<string> Objectives { get; }
 
+    /// <inheritdoc />
     public string Name => Pipeline.Name;
 
+    /// <inheritdoc />
     public RewardResult Score(Rollout rollout)
     {
         var r = Pipeline.Score(rollout);

@@ -35,27 +35,43 @@ namespace Rewire.Torch.Training;
 /// <summary>What the trainer reports while it runs (the CLI draws progress from it; tests collect it).</summary>
 public interface ITrainingObserver
 {
+    /// <summary>A stage started (<paramref name="stage"/>: e.g. sft, rl, eval) with a detail line.</summary>
     void Stage(string stage, string detail);
+    /// <summary>A supervised warm-start step finished with its loss.</summary>
     void SftStep(int step, int total, double loss);
+    /// <summary>An RL step finished with its metrics (<paramref name="total"/>: the planned number of steps).</summary>
     void RlStep(StepMetrics metrics, int total);
+    /// <summary>An evaluation finished (<paramref name="label"/>: e.g. before-rl, after-rl).</summary>
     void Evaluated(string label, EvalResult result);
+    /// <summary>Something the user should know that does not stop the run.</summary>
     void Warning(string message);
 }
 
 /// <summary>An observer that ignores everything.</summary>
 public sealed class NullTrainingObserver : ITrainingObserver
 {
+    /// <summary>The shared instance.</summary>
     public static readonly NullTrainingObserver Instance = new();
+    /// <inheritdoc />
     public void Stage(string stage, string detail) { }
+    /// <inheritdoc />
     public void SftStep(int step, int total, double loss) { }
+    /// <inheritdoc />
     public void RlStep(StepMetrics metrics, int total) { }
+    /// <inheritdoc />
     public void Evaluated(string label, EvalResult result) { }
+    /// <inheritdoc />
     public void Warning(string message) { }
 }
 
 /// <summary>Raised when the run must stop (too many non-finite losses in a row); the run folder keeps its last checkpoint.</summary>
 public sealed class TrainingAbortedException(string message) : Exception(message);
 
+/// <summary>
+/// Trains a policy with reinforcement learning from verifiable rewards: optional supervised warm start, then RL steps
+/// (rollouts, rewards, shaping, advantages, policy update), evaluations before and after, metrics and checkpoints in
+/// the run folder.
+/// </summary>
 public sealed class RlvrTrainer : IDisposable
 {
     private readonly ResolvedTrainConfig _config;
@@ -99,6 +115,9 @@ public sealed class RlvrTrainer : IDisposable
 
     /// <param name="customRewards">Reward functions given in code, added to the task's verifier as terms of weight 1
     /// (reward.weights.NAME changes it); failure-isolated and counted like every reward term.</param>
+    /// <param name="config">The resolved and validated configuration.</param>
+    /// <param name="run">The run folder metrics, samples and checkpoints go to.</param>
+    /// <param name="observer">Receives progress; none when null.</param>
     public RlvrTrainer(ResolvedTrainConfig config, RunDirectory run, ITrainingObserver? observer = null, IReadOnlyList<IRewardFunction>? customRewards = null)
     {
         _config = config;
@@ -120,11 +139,17 @@ public sealed class RlvrTrainer : IDisposable
             t.Descriptor.Requires.Contains(BatchColumns.RefLogProbs) || t.Descriptor.Requires.Contains(BatchColumns.ReferenceRewards));
     }
 
+    /// <summary>The resolved configuration of the run.</summary>
     public ResolvedTrainConfig Config => _config;
+    /// <summary>Task, data, tokenizer, policy and generation settings.</summary>
     public PolicySession Session => _session;
+    /// <summary>The small GPT being trained; throws for a Hugging Face session (use <see cref="Session"/>).</summary>
     public TransformerPolicy Policy => _session.Network;
+    /// <summary>The task being trained on.</summary>
     public ITask Task => _session.Task;
+    /// <summary>The policy's tokenizer.</summary>
     public ITokenizer Tokenizer => _session.Tokenizer;
+    /// <summary>The held-out evaluation prompts.</summary>
     public IReadOnlyList<Prompt> TestSet => _session.TestSet;
 
     /// <summary>The training pool the sampler draws from.</summary>
@@ -281,6 +306,10 @@ public sealed class RlvrTrainer : IDisposable
             TrainingComponents.Derive(_o.Run.Seed, TrainingComponents.Streams.Sft), (s, loss) => _observer.SftStep(s + 1, _o.Sft.Steps, loss), cancel);
     }
 
+    /// <summary>
+    /// Evaluates the current policy on the test set, reports it to the observer under <paramref name="label"/> and
+    /// returns it.
+    /// </summary>
     public EvalResult EvaluateNow(string label)
     {
         var r = _session.Evaluate();
@@ -520,6 +549,7 @@ public sealed class RlvrTrainer : IDisposable
         }
     }
 
+    /// <inheritdoc />
     public void Dispose()
     {
         _critic?.Dispose();

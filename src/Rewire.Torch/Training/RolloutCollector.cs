@@ -24,6 +24,7 @@ public sealed record RolloutRecord(
     double? Baseline = null,
     float[]? RolloutLogProbs = null)
 {
+    /// <summary>True when the verifier judged the completion correct.</summary>
     public bool Correct => Reward.Correct == true;
 }
 
@@ -41,9 +42,13 @@ public sealed class RolloutCollector(IPolicy policy, ITokenizer tokenizer, Promp
     private readonly Dictionary<GroupOutcome, RolloutRecord[]> _rollouts = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<string, double> _rolloutMetrics = new(StringComparer.Ordinal);
 
+    /// <summary>Time spent generating in this step.</summary>
     public TimeSpan GenerateTime { get; private set; }
+    /// <summary>Time spent scoring rewards in this step.</summary>
     public TimeSpan ScoreTime { get; private set; }
+    /// <summary>Tokens generated in this step.</summary>
     public long GeneratedTokens { get; private set; }
+    /// <summary>Reward calls that failed (isolated and counted) in this step.</summary>
     public int RewardFailures { get; private set; }
 
     /// <summary>Per shaper: rollouts it changed and rollouts it saw in this step.</summary>
@@ -52,6 +57,7 @@ public sealed class RolloutCollector(IPolicy policy, ITokenizer tokenizer, Promp
     /// <summary>The rollout strategy's diagnostics summed over this step's rounds (e.g. LATR's branch points).</summary>
     public IReadOnlyDictionary<string, double> RolloutMetrics => _rolloutMetrics;
 
+    /// <summary>The rollouts behind <paramref name="group"/>.</summary>
     public IReadOnlyList<RolloutRecord> RolloutsOf(GroupOutcome group) => _rollouts[group];
 
     /// <summary>Generates G completions for each prompt with <paramref name="generator"/>, scores and shapes them.</summary>

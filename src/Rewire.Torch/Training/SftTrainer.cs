@@ -10,6 +10,7 @@ namespace Rewire.Torch.Training;
 /// <summary>One demonstration: prompt tokens and the response tokens (ending in eos) the policy should produce.</summary>
 public sealed record Demonstration(int[] Prompt, int[] Response);
 
+/// <summary>The supervised warm start: next-token cross-entropy on the response tokens of demonstrations.</summary>
 public static class SftTrainer
 {
     /// <summary>Trains <paramref name="policy"/> for <paramref name="steps"/> updates; returns the loss of each step.</summary>

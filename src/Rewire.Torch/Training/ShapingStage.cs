@@ -15,7 +15,11 @@ namespace Rewire.Torch.Training;
 /// <summary>One configured shaper and the columns it reads.</summary>
 public sealed record ConfiguredShaper(IRewardShaper Shaper, TechniqueDescriptor Descriptor)
 {
+    /// <summary>The shaper's registry name.</summary>
     public string Name => Descriptor.Name;
+    /// <summary>
+    /// True when the shaper reads <paramref name="column"/> (one of its descriptor's required inputs).
+    /// </summary>
     public bool Reads(string column) => Descriptor.Requires.Contains(column);
 }
 
@@ -23,6 +27,7 @@ public sealed record ConfiguredShaper(IRewardShaper Shaper, TechniqueDescriptor 
 public sealed class ShapingStage(IReadOnlyList<ConfiguredShaper> shapers, IRewardFunction reward, ITokenizer tokenizer,
     int maxDifficulty, IReadOnlyList<string> testComponents, ReferenceRewards? references)
 {
+    /// <summary>The configured shapers, in the order they run.</summary>
     public IReadOnlyList<ConfiguredShaper> Shapers { get; } = shapers;
 
     /// <summary>Shapes <paramref name="records"/> in place (groups of <paramref name="groupSize"/> consecutive rows); adds each shaper's counts to <paramref name="counts"/>.</summary>

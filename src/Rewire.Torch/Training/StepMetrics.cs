@@ -3,36 +3,59 @@ namespace Rewire.Torch.Training;
 /// <summary>One line of metrics.jsonl: what one RL step did (field names are the file's snake_case keys).</summary>
 public sealed record StepMetrics
 {
+    /// <summary>The 1-based RL step.</summary>
     public int Step { get; init; }
+    /// <summary>Mean shaped reward of the trained rollouts.</summary>
     public double RewardMean { get; init; }
+    /// <summary>Population standard deviation of the shaped rewards of the trained rollouts.</summary>
     public double RewardStd { get; init; }
     /// <summary>Share of the step's trained rollouts the verifier judged correct.</summary>
     public double Accuracy { get; init; }
+    /// <summary>Mean response length in tokens.</summary>
     public double ResponseLengthMean { get; init; }
+    /// <summary>Longest response in tokens.</summary>
     public int ResponseLengthMax { get; init; }
+    /// <summary>The policy loss of the step (mean over its updates).</summary>
     public double PgLoss { get; init; }
+    /// <summary>
+    /// Fraction of tokens where the objective's clipped branch was active (verl's actor/pg_clipfrac).
+    /// </summary>
     public double PgClipfrac { get; init; }
+    /// <summary>Fraction of tokens clipped at the lower ratio bound (A &lt; 0).</summary>
     public double ClipfracLow { get; init; }
+    /// <summary>Fraction of tokens clipped at the upper ratio bound (A &gt; 0).</summary>
     public double ClipfracHigh { get; init; }
+    /// <summary>Approximate KL(π_old ‖ π_θ) over the update (verl's actor/ppo_kl).</summary>
     public double PpoKl { get; init; }
     /// <summary>KL to the reference policy (masked token mean of the configured estimator), 0 without a reference.</summary>
     public double Kl { get; init; }
     /// <summary>Mean token entropy of the behaviour policy over the trained rollouts.</summary>
     public double Entropy { get; init; }
+    /// <summary>Global gradient norm before clipping.</summary>
     public double GradNorm { get; init; }
+    /// <summary>Learning rate of the step (after warm-up).</summary>
     public double LearningRate { get; init; }
     /// <summary>Share of generated groups whose rewards were all equal (no learning signal for group methods).</summary>
     public double ZeroVarianceShare { get; init; }
+    /// <summary>Groups generated, including those dynamic sampling dropped.</summary>
     public int GroupsGenerated { get; init; }
+    /// <summary>Groups dropped by dynamic sampling (e.g. all rewards equal).</summary>
     public int GroupsFiltered { get; init; }
+    /// <summary>Groups the update trained on.</summary>
     public int GroupsTrained { get; init; }
+    /// <summary>Generation rounds needed to fill the batch.</summary>
     public int SamplingRounds { get; init; }
+    /// <summary>Reward calls that failed in this step (isolated, counted, scored with the failure value).</summary>
     public int RewardFailures { get; init; }
     /// <summary>Mini-batch updates skipped because the loss was not finite, in this step.</summary>
     public int NonFiniteSkipped { get; init; }
+    /// <summary>Seconds spent generating.</summary>
     public double SecondsGenerate { get; init; }
+    /// <summary>Seconds spent scoring rewards.</summary>
     public double SecondsScore { get; init; }
+    /// <summary>Seconds spent in the policy update.</summary>
     public double SecondsUpdate { get; init; }
+    /// <summary>Generated tokens per second over the whole step.</summary>
     public double TokensPerSecond { get; init; }
 
     /// <summary>
@@ -93,25 +116,47 @@ public sealed record SampleRecord(int Step, string PromptId, string Prompt, stri
 /// <summary>summary.json of a run.</summary>
 public sealed record RunSummary
 {
+    /// <summary>RL steps completed.</summary>
     public int Steps { get; init; }
+    /// <summary>Wall-clock seconds of the run.</summary>
     public double Seconds { get; init; }
+    /// <summary>Held-out accuracy (mean correctness at the rollout temperature) before RL.</summary>
     public double AccuracyBeforeRl { get; init; }
+    /// <summary>Held-out accuracy after RL.</summary>
     public double AccuracyAfterRl { get; init; }
+    /// <summary>Greedy held-out accuracy before RL.</summary>
     public double GreedyAccuracyBeforeRl { get; init; }
+    /// <summary>Greedy held-out accuracy after RL.</summary>
     public double GreedyAccuracyAfterRl { get; init; }
+    /// <summary>Unbiased pass@k after RL.</summary>
     public double PassAtKAfterRl { get; init; }
+    /// <summary>The k of pass@k.</summary>
     public int K { get; init; }
+    /// <summary>Mean completion length in tokens after RL.</summary>
     public double MeanLengthAfterRl { get; init; }
+    /// <summary>The run's master seed.</summary>
     public int Seed { get; init; }
+    /// <summary>Hash of the resolved configuration (identifies runs with identical settings).</summary>
     public string ConfigHash { get; init; } = "";
+    /// <summary>The task trained on.</summary>
     public string Task { get; init; } = "";
+    /// <summary>The recipe applied.</summary>
     public string Recipe { get; init; } = "";
+    /// <summary>The policy objective.</summary>
     public string Objective { get; init; } = "";
+    /// <summary>The advantage estimator.</summary>
     public string Estimator { get; init; } = "";
+    /// <summary>The prompt sampler.</summary>
     public string Sampler { get; init; } = "";
+    /// <summary>Updates skipped over the run because the loss was not finite.</summary>
     public int NonFiniteSkipped { get; init; }
+    /// <summary>Reward calls that failed over the run.</summary>
     public int RewardFailures { get; init; }
+    /// <summary>True when the run reached its last step.</summary>
     public bool Completed { get; init; }
+    /// <summary>
+    /// Why the run stopped early (e.g. <c>interrupted</c>, too many non-finite losses), or null when it completed.
+    /// </summary>
     public string? StopReason { get; init; }
 
     /// <summary>The Hugging Face folder a completed model.path run wrote (model.export); null otherwise.</summary>

@@ -12,21 +12,35 @@ namespace Rewire.Torch.Training;
 /// <summary>A training configuration with every technique resolved, and the source of every value.</summary>
 public sealed class ResolvedTrainConfig
 {
+    /// <summary>The options with every default, recipe value and user value applied.</summary>
     public required TrainOptions Options { get; init; }
+    /// <summary>The recipe, resolved.</summary>
     public required ResolvedTechnique Recipe { get; init; }
+    /// <summary>The policy objective, resolved with its parameters.</summary>
     public required ResolvedTechnique Objective { get; init; }
+    /// <summary>The advantage estimator, resolved with its parameters.</summary>
     public required ResolvedTechnique Estimator { get; init; }
+    /// <summary>The prompt sampler, resolved with its parameters.</summary>
     public required ResolvedTechnique Sampler { get; init; }
+    /// <summary>The rollout strategy, resolved with its parameters.</summary>
     public required ResolvedTechnique Rollout { get; init; }
+    /// <summary>The KL estimator when KL is in use, else null.</summary>
     public ResolvedTechnique? KlEstimator { get; init; }
+    /// <summary>The reward weighting, or null for the fixed weights.</summary>
     public ResolvedTechnique? Weighting { get; init; }
+    /// <summary>The reward shapers, in pipeline order.</summary>
     public required IReadOnlyList<ResolvedTechnique> Shapers { get; init; }
+    /// <summary>The token-advantage shapers, in pipeline order.</summary>
     public required IReadOnlyList<ResolvedTechnique> AdvantageShapers { get; init; }
+    /// <summary>The reward functions (the task's verifier terms and the named reward terms).</summary>
     public required IReadOnlyList<ResolvedTechnique> RewardFunctions { get; init; }
 
     /// <summary>Dotted key → "default", "recipe NAME", "user" or "KIND NAME default".</summary>
     public required IReadOnlyDictionary<string, string> Sources { get; init; }
 
+    /// <summary>
+    /// What techniques may read about the run (vocabulary, lengths, group size, ...), derived from the options.
+    /// </summary>
     public TechniqueContext Context => TrainConfiguration.ContextOf(Options);
 
     /// <summary>Every selected technique, in pipeline order.</summary>
@@ -81,6 +95,7 @@ public static class TrainConfiguration
     /// <summary>The schema of config.json and checkpoints this version writes.</summary>
     public const int SchemaVersion = 2;
 
+    /// <summary>The recipe applied when <c>rl.recipe</c> is not given.</summary>
     public const string DefaultRecipe = "dapo";
 
     /// <summary>Schema-1 keys and where they live now. They still work as aliases (only when set).</summary>

@@ -114,8 +114,11 @@ public sealed class TaskOptions
 /// <summary>The policy network (a small decoder-only transformer over characters).</summary>
 public sealed class ModelOptions
 {
+    /// <summary>Transformer blocks of the small GPT.</summary>
     [Range(1, 64)] public int Layers { get; set; } = 2;
+    /// <summary>Residual stream width of the small GPT.</summary>
     [Range(8, 4096)] public int Width { get; set; } = 128;
+    /// <summary>Attention heads of the small GPT; must divide the width.</summary>
     [Range(1, 64)] public int Heads { get; set; } = 4;
     /// <summary>Context length in tokens; 0 (the default): the task's longest prompt plus rl.max_new_tokens, found when the configuration is resolved.</summary>
     [Range(0, 8192)] public int Context { get; set; }
@@ -178,8 +181,11 @@ public sealed class LoraSettings
 /// <summary>The supervised warm start on the task's (imperfect) demonstrations.</summary>
 public sealed class SftOptions
 {
+    /// <summary>Supervised warm-start steps before RL; 0 skips the warm start.</summary>
     [Range(0, 1_000_000)] public int Steps { get; set; } = 300;
+    /// <summary>Demonstrations per warm-start step.</summary>
     [Range(1, 65_536)] public int BatchSize { get; set; } = 64;
+    /// <summary>Learning rate of the warm start.</summary>
     [Range(1e-7, 1.0)] public double LearningRate { get; set; } = 3e-3;
 }
 
@@ -190,6 +196,7 @@ public sealed class SftOptions
 /// </summary>
 public sealed class RlOptions : IValidatableOptions
 {
+    /// <summary>RL steps to run.</summary>
     [Range(0, 1_000_000)] public int Steps { get; set; } = 30;
 
     /// <summary>Prompts per step (after dynamic-sampling filtering).</summary>
@@ -198,6 +205,7 @@ public sealed class RlOptions : IValidatableOptions
     /// <summary>G, rollouts per prompt.</summary>
     [Range(1, 1024)] public int GroupSize { get; set; } = 8;
 
+    /// <summary>Passes over each step's rollouts.</summary>
     [Range(1, 100)] public int Epochs { get; set; } = 1;
 
     /// <summary>Rollouts per gradient update (mini-batch); the step's rollouts are split into mini-batches.</summary>
@@ -210,10 +218,15 @@ public sealed class RlOptions : IValidatableOptions
     /// </summary>
     [Range(0, 1_000_000)] public int MicroBatchSize { get; set; }
 
+    /// <summary>Peak learning rate of the policy (after warm-up).</summary>
     [Range(1e-8, 1.0)] public double LearningRate { get; set; } = 1e-3;
+    /// <summary>Clip bound of the global gradient norm; 0 disables clipping.</summary>
     [Range(0.0, 1e6)] public double MaxGradNorm { get; set; } = 1.0;
+    /// <summary>Steps of linear learning-rate warm-up.</summary>
     [Range(0, 1_000_000)] public int WarmupSteps { get; set; } = 5;
+    /// <summary>Maximum tokens generated per response.</summary>
     [Range(1, 4096)] public int MaxNewTokens { get; set; } = 10;
+    /// <summary>Sampling temperature of the rollouts.</summary>
     [Range(1e-3, 10.0)] public double Temperature { get; set; } = 1.0;
 
     /// <summary>A paper's combination of techniques (`rewire list --json`, kind recipe); explicit keys override it.</summary>
@@ -236,10 +249,14 @@ public sealed class RlOptions : IValidatableOptions
 
     /// <summary>KL to the frozen reference: none, loss (a term in the loss) or reward (folded into token rewards).</summary>
     public string KlMode { get; set; } = "none";
+    /// <summary>Per-token KL estimator (verl's names: kl, abs, mse, low_var_kl, full, and "+" forms).</summary>
     public string KlEstimator { get; set; } = "low_var_kl";
+    /// <summary>β, the weight of the KL term (in the loss or the reward, per <see cref="KlMode"/>).</summary>
     [Range(0.0, 100.0)] public double KlCoef { get; set; } = 0.0;
+    /// <summary>c_H, the weight of the entropy bonus in the loss.</summary>
     [Range(0.0, 100.0)] public double EntropyCoef { get; set; } = 0.0;
 
+    /// <inheritdoc />
     public void Validate(string prefix, ICollection<string> errors)
     {
         if (KlMode is not ("none" or "loss" or "reward"))
@@ -263,6 +280,7 @@ public sealed class CriticOptions
     /// <summary>cliprange_value of the clipped value loss (verl's default 0.5).</summary>
     [Range(0.0, 1e6)] public double ValueClip { get; set; } = 0.5;
 
+    /// <summary>Clip bound of the critic's gradient norm; 0 disables clipping.</summary>
     [Range(0.0, 1e6)] public double MaxGradNorm { get; set; } = 1.0;
 }
 
@@ -293,6 +311,7 @@ public sealed class EvalOptions
 {
     /// <summary>Samples per prompt for accuracy (mean correctness at the rollout temperature) and pass@k.</summary>
     [Range(1, 1024)] public int Samples { get; set; } = 4;
+    /// <summary>The k of pass@k (at most <see cref="Samples"/>).</summary>
     [Range(1, 1024)] public int PassK { get; set; } = 4;
 }
 
@@ -302,13 +321,21 @@ public sealed class TrainOptions : IValidatableOptions
     /// <summary>The configuration schema: 2 since technique parameters moved to their own sections (1: rl.clip_low etc.).</summary>
     public int SchemaVersion { get; set; } = TrainConfiguration.SchemaVersion;
 
+    /// <summary>Run identity and bookkeeping (<c>run.*</c>).</summary>
     public RunOptions Run { get; set; } = new();
+    /// <summary>The task and its data (<c>task.*</c>).</summary>
     public TaskOptions Task { get; set; } = new();
+    /// <summary>The model (<c>model.*</c>).</summary>
     public ModelOptions Model { get; set; } = new();
+    /// <summary>The supervised warm start (<c>sft.*</c>).</summary>
     public SftOptions Sft { get; set; } = new();
+    /// <summary>The RL settings (<c>rl.*</c>).</summary>
     public RlOptions Rl { get; set; } = new();
+    /// <summary>Rewards and shaping (<c>reward.*</c>).</summary>
     public RewardOptions Reward { get; set; } = new();
+    /// <summary>The critic of value-based estimators (<c>critic.*</c>).</summary>
     public CriticOptions Critic { get; set; } = new();
+    /// <summary>Evaluation (<c>eval.*</c>).</summary>
     public EvalOptions Eval { get; set; } = new();
 
     /// <summary>objective.PARAM: parameters of rl.objective (defaults: the objective's paper).</summary>
@@ -335,6 +362,7 @@ public sealed class TrainOptions : IValidatableOptions
     /// <summary>reward_function.NAME.PARAM: parameters of each function in reward.functions.</summary>
     public Dictionary<string, string> RewardFunction { get; set; } = new(StringComparer.Ordinal);
 
+    /// <inheritdoc />
     public void Validate(string prefix, ICollection<string> errors)
     {
         if (Run.Device is not ("cpu" or "cuda" or "auto"))

@@ -23,6 +23,7 @@ public sealed class TrainerBenchmarkLearner : ISamplerBenchmarkLearner, IDisposa
     private RolloutCollector _collector;
 
     /// <param name="options">The training configuration (task, model, warm start, RL settings); its seed is replaced by <paramref name="seed"/>.</param>
+    /// <param name="seed">The seed of this learner's run (also selects the shared warm start).</param>
     public TrainerBenchmarkLearner(TrainOptions options, ulong seed)
     {
         options.Run.Seed = (int)(seed % int.MaxValue);
@@ -44,6 +45,7 @@ public sealed class TrainerBenchmarkLearner : ISamplerBenchmarkLearner, IDisposa
         _collector = _trainer.NewCollector();
     }
 
+    /// <inheritdoc />
     public string Kind => "trainer";
 
     /// <summary>The warm-start weights live in temporary folders until the process ends.</summary>
@@ -60,18 +62,23 @@ public sealed class TrainerBenchmarkLearner : ISamplerBenchmarkLearner, IDisposa
         return cache;
     }
 
+    /// <inheritdoc />
     public IReadOnlyList<Prompt> TrainPool => _trainer.TrainPool;
 
+    /// <inheritdoc />
     public IReadOnlyList<GroupOutcome> Rollout(IReadOnlyList<Prompt> prompts) => _collector.Collect(prompts, _generator);
 
+    /// <inheritdoc />
     public void Train(CollectedBatch batch)
     {
         _trainer.TrainOn(batch, _collector);
         _collector = _trainer.NewCollector();
     }
 
+    /// <inheritdoc />
     public double HeldOutAccuracy() => _trainer.EvaluateNow("bench").Accuracy;
 
+    /// <inheritdoc />
     public void Dispose()
     {
         _generator.Dispose();

@@ -17,19 +17,33 @@ namespace Rewire.Torch.Training;
 /// </summary>
 public static class TrainingCheckpoint
 {
+    /// <summary>File name of the optimiser moments in a checkpoint folder.</summary>
     public const string OptimizerFile = "optimizer.safetensors";
+    /// <summary>File name of the trainer state in a checkpoint folder.</summary>
     public const string StateFile = "state.json";
+    /// <summary>Name of the pointer to the newest complete checkpoint.</summary>
     public const string LatestFile = CheckpointStore.LatestFile;
+    /// <summary>Name of the checkpoint folder of the supervised warm start.</summary>
     public const string SftFolder = "sft";
 
     /// <summary>Called with a phase name while a checkpoint is written (tests use it to simulate a crash mid-write).</summary>
     internal static Action<string>? FaultHook { get; set; }
 
     /// <param name="extra">Writes further files into the folder being built (a critic's weights), before state.json.</param>
+    /// <param name="checkpointsDir">The run's <c>checkpoints</c> folder.</param>
+    /// <param name="name">Checkpoint folder name (e.g. <c>step-000010</c>).</param>
+    /// <param name="policy">The small GPT whose weights are saved.</param>
+    /// <param name="optimizer">The optimiser whose moments are saved, or null.</param>
+    /// <param name="state">The trainer state written as state.json.</param>
     public static string Save(string checkpointsDir, string name, TransformerPolicy policy, AdamW? optimizer, JsonObject state, Action<string>? extra = null) =>
         Save(checkpointsDir, name, dir => PolicyCheckpoint.Save(policy, dir), optimizer, state, extra);
 
     /// <param name="writeModel">Writes the policy's weights into the folder being built (the small GPT's, or a Hugging Face model's).</param>
+    /// <param name="checkpointsDir">The run's <c>checkpoints</c> folder.</param>
+    /// <param name="name">Checkpoint folder name (e.g. <c>step-000010</c>).</param>
+    /// <param name="optimizer">The optimiser whose moments are saved, or null.</param>
+    /// <param name="state">The trainer state written as state.json.</param>
+    /// <param name="extra">Writes further files into the folder being built, before state.json; none when null.</param>
     public static string Save(string checkpointsDir, string name, Action<string> writeModel, AdamW? optimizer, JsonObject state, Action<string>? extra = null) =>
         new CheckpointStore(checkpointsDir).Commit(name, dir =>
         {
@@ -95,12 +109,17 @@ public static class TrainingCheckpoint
         }
     }
 
+    /// <summary>
+    /// The value of <paramref name="key"/> in <paramref name="state"/>; an error names the file and key when it is
+    /// missing or of the wrong type.
+    /// </summary>
     public static T Get<T>(CheckpointState state, string key) => state.Get<T>(key);
 }
 
 /// <summary>A checkpoint's state.json as read, with the file's path so every error names it.</summary>
 public sealed class CheckpointState(string path, JsonObject values)
 {
+    /// <summary>Path of the state.json file, named in every error.</summary>
     public string Path { get; } = path;
 
     /// <summary>The value of <paramref name="key"/>; missing, null or of the wrong type is an error naming the file and key.</summary>

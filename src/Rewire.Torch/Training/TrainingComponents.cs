@@ -25,9 +25,41 @@ public static class TrainingComponents
     /// <summary>The seed streams derived from the master seed (one per purpose, so adding one never shifts another).</summary>
     public static class Streams
     {
-        public const ulong Data = 1, Init = 2, Demonstrations = 3, Sft = 4, Sampler = 5, Generation = 6, Shuffle = 7, Eval = 8, ReferenceRewards = 9, Techniques = 10;
+        /// <summary>Stream of the task data (training pool and test set).</summary>
+        public const ulong Data = 1;
+
+        /// <summary>Stream of the model initialisation.</summary>
+        public const ulong Init = 2;
+
+        /// <summary>Stream of the warm-start demonstrations.</summary>
+        public const ulong Demonstrations = 3;
+
+        /// <summary>Stream of the warm start's batch order.</summary>
+        public const ulong Sft = 4;
+
+        /// <summary>Stream of the prompt sampler.</summary>
+        public const ulong Sampler = 5;
+
+        /// <summary>Stream of the rollout sampling.</summary>
+        public const ulong Generation = 6;
+
+        /// <summary>Stream of the mini-batch shuffling.</summary>
+        public const ulong Shuffle = 7;
+
+        /// <summary>Stream of the evaluation sampling.</summary>
+        public const ulong Eval = 8;
+
+        /// <summary>Stream of the reference-policy responses.</summary>
+        public const ulong ReferenceRewards = 9;
+
+        /// <summary>Stream of the techniques' own randomness (e.g. Clip-Cov's subset).</summary>
+        public const ulong Techniques = 10;
     }
 
+    /// <summary>
+    /// The seed of stream <paramref name="stream"/> (one of <see cref="Streams"/>) derived from master seed
+    /// <paramref name="seed"/>.
+    /// </summary>
     public static ulong Derive(int seed, ulong stream) => Xoshiro256StarStar.Derive((ulong)seed, stream);
 
     /// <summary>
@@ -69,6 +101,7 @@ public static class TrainingComponents
         _ => null,
     };
 
+    /// <summary>The configured prompt sampler over <paramref name="pool"/>, seeded from its own stream.</summary>
     public static IPromptSampler CreateSampler(ResolvedTrainConfig c, IReadOnlyList<Prompt> pool) =>
         SamplerRegistry.Create(c.Sampler, pool, Derive(c.Options.Run.Seed, Streams.Sampler));
 
@@ -78,6 +111,8 @@ public static class TrainingComponents
     /// </summary>
     /// <param name="custom">Reward functions given in code (like TRL's reward_funcs), each a term of weight 1 unless
     /// reward.weights names it, failure-isolated like the others.</param>
+    /// <param name="c">The resolved configuration.</param>
+    /// <param name="task">The task whose verifier is the first reward term.</param>
     public static RewardStage CreateReward(ResolvedTrainConfig c, ITask task, IReadOnlyList<IRewardFunction>? custom = null)
     {
         var o = c.Options;
@@ -103,22 +138,27 @@ public static class TrainingComponents
         return new RewardStage(pipeline, WeightingRegistry.Create(c.Weighting, names));
     }
 
+    /// <summary>The configured reward shapers, each with its descriptor.</summary>
     public static IReadOnlyList<ConfiguredShaper> CreateShapers(ResolvedTrainConfig c)
     {
         var registry = ShapingRegistry.CreateDefault();
         return c.Shapers.Select(s => new ConfiguredShaper(registry.CreateReward(s, c.Context), s.Descriptor)).ToArray();
     }
 
+    /// <summary>The configured token-advantage shapers.</summary>
     public static IReadOnlyList<ITokenAdvantageShaper> CreateAdvantageShapers(ResolvedTrainConfig c)
     {
         var registry = ShapingRegistry.CreateDefault();
         return c.AdvantageShapers.Select(s => registry.CreateTokenAdvantage(s, c.Context)).ToArray();
     }
 
+    /// <summary>The configured advantage estimator.</summary>
     public static IAdvantageEstimator CreateEstimator(ResolvedTrainConfig c) => AdvantageEstimatorRegistry.Default.Create(c.Estimator);
 
+    /// <summary>The configured rollout strategy.</summary>
     public static IRolloutStrategy CreateRollout(ResolvedTrainConfig c) => RolloutDescriptors.Create(c.Rollout);
 
+    /// <summary>The configured policy objective with its resolved parameters.</summary>
     public static IPolicyObjective CreateObjective(ResolvedTrainConfig c) =>
         PolicyObjectives.Create(c.Objective.Name, ObjectiveDescriptors.Options(c.Objective, Derive(c.Options.Run.Seed, Streams.Techniques)));
 
@@ -126,6 +166,7 @@ public static class TrainingComponents
     public static AggregationContext CreateAggregation(ResolvedTrainConfig c) =>
         new() { LossScaleFactor = ObjectiveDescriptors.LossScaleFactor(c.Objective, c.Context) };
 
+    /// <summary>The actor loss: the objective plus the KL term (in loss mode) and the entropy bonus.</summary>
     public static ActorLoss CreateLoss(ResolvedTrainConfig c)
     {
         var o = c.Options.Rl;

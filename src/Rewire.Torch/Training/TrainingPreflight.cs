@@ -14,6 +14,10 @@ namespace Rewire.Torch.Training;
 /// </summary>
 public static class TrainingPreflight
 {
+    /// <summary>
+    /// Runs every check of the configuration (names, model shape, generation settings, components, context length)
+    /// without a model or run folder; throws one <see cref="ConfigurationException"/> listing every problem.
+    /// </summary>
     public static void Check(ResolvedTrainConfig c)
     {
         var o = c.Options;
@@ -58,6 +62,8 @@ public static class TrainingPreflight
 
     /// <summary>Refuses a `model.context` shorter than the longest prompt plus `rl.max_new_tokens`.</summary>
     /// <param name="longestRecord">Where the longest prompt is (a dataset's file and line), named in the message; null for generated tasks.</param>
+    /// <param name="o">The training options.</param>
+    /// <param name="longestPrompt">Token length of the longest prompt.</param>
     public static void CheckContext(TrainOptions o, int longestPrompt, string? longestRecord = null)
     {
         int need = longestPrompt + o.Rl.MaxNewTokens;

@@ -13,8 +13,35 @@ namespace Rewire.Classic.Control.Environments;
 /// </summary>
 public sealed class Acrobot : EnvironmentBase<int>
 {
-    public const double Dt = 0.2, LinkLength1 = 1.0, LinkMass1 = 1.0, LinkMass2 = 1.0, LinkComPos1 = 0.5, LinkComPos2 = 0.5, LinkMoi = 1.0, G = 9.8;
-    public const double MaxVel1 = 4 * Math.PI, MaxVel2 = 9 * Math.PI;
+    /// <summary>Integration time step per action, in seconds (0.2).</summary>
+    public const double Dt = 0.2;
+
+    /// <summary>Length of link 1 (1).</summary>
+    public const double LinkLength1 = 1.0;
+
+    /// <summary>Mass of link 1 (1).</summary>
+    public const double LinkMass1 = 1.0;
+
+    /// <summary>Mass of link 2 (1).</summary>
+    public const double LinkMass2 = 1.0;
+
+    /// <summary>Position of link 1's centre of mass along the link (0.5).</summary>
+    public const double LinkComPos1 = 0.5;
+
+    /// <summary>Position of link 2's centre of mass along the link (0.5).</summary>
+    public const double LinkComPos2 = 0.5;
+
+    /// <summary>Moment of inertia of each link (1).</summary>
+    public const double LinkMoi = 1.0;
+
+    /// <summary>Gravitational acceleration (9.8).</summary>
+    public const double G = 9.8;
+
+    /// <summary>Clip bound of the angular velocity θ̇₁, 4π rad/s.</summary>
+    public const double MaxVel1 = 4 * Math.PI;
+
+    /// <summary>Clip bound of the angular velocity θ̇₂, 9π rad/s.</summary>
+    public const double MaxVel2 = 9 * Math.PI;
 
     private static readonly double[] Torques = [-1.0, 0.0, 1.0];
     private static readonly BoxSpace Observations = new([-1f, -1f, -1f, -1f, (float)-MaxVel1, (float)-MaxVel2], [1f, 1f, 1f, 1f, (float)MaxVel1, (float)MaxVel2]);
@@ -22,8 +49,11 @@ public sealed class Acrobot : EnvironmentBase<int>
 
     private readonly double[] _s = new double[4];
 
+    /// <inheritdoc />
     public override string Name => "acrobot";
+    /// <inheritdoc />
     public override BoxSpace ObservationSpace => Observations;
+    /// <inheritdoc />
     public override Space<int> ActionSpace => Actions;
 
     /// <summary>(θ₁, θ₂, θ̇₁, θ̇₂).</summary>
@@ -37,12 +67,14 @@ public sealed class Acrobot : EnvironmentBase<int>
         }
     }
 
+    /// <inheritdoc />
     protected override ResetResult ResetCore()
     {
         for (int i = 0; i < 4; i++) _s[i] = (float)(-0.1 + 0.2 * Rng.NextDouble());
         return new ResetResult(Observe(), EnvInfo.Empty);
     }
 
+    /// <inheritdoc />
     public override StepResult Step(int action)
     {
         if (!Actions.Contains(action)) throw new ArgumentOutOfRangeException(nameof(action), action, "Acrobot actions are 0 (torque -1), 1 (0) and 2 (+1).");
@@ -106,7 +138,9 @@ public sealed class Acrobot : EnvironmentBase<int>
     private float[] Observe() =>
         [(float)Math.Cos(_s[0]), (float)Math.Sin(_s[0]), (float)Math.Cos(_s[1]), (float)Math.Sin(_s[1]), (float)_s[2], (float)_s[3]];
 
+    /// <inheritdoc />
     protected override JsonObject SaveCore() => new() { ["state"] = Numbers(_s) };
 
+    /// <inheritdoc />
     protected override void RestoreCore(JsonObject state) => ReadNumbers(state, "state", 4).CopyTo(_s, 0);
 }

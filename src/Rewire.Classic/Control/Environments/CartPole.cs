@@ -12,8 +12,35 @@ namespace Rewire.Classic.Control.Environments;
 /// </summary>
 public sealed class CartPole : EnvironmentBase<int>
 {
-    public const double Gravity = 9.8, MassCart = 1.0, MassPole = 0.1, TotalMass = MassPole + MassCart, Length = 0.5,
-        PoleMassLength = MassPole * Length, ForceMag = 10.0, Tau = 0.02, ThetaThresholdRadians = 12 * 2 * Math.PI / 360, XThreshold = 2.4;
+    /// <summary>Gravitational acceleration g, 9.8 m/s².</summary>
+    public const double Gravity = 9.8;
+
+    /// <summary>Mass of the cart, 1.0 kg.</summary>
+    public const double MassCart = 1.0;
+
+    /// <summary>Mass of the pole, 0.1 kg.</summary>
+    public const double MassPole = 0.1;
+
+    /// <summary>Cart plus pole mass.</summary>
+    public const double TotalMass = MassPole + MassCart;
+
+    /// <summary>Half the pole length, 0.5 m.</summary>
+    public const double Length = 0.5;
+
+    /// <summary>Pole mass times half length.</summary>
+    public const double PoleMassLength = MassPole * Length;
+
+    /// <summary>Magnitude of the push of either action, 10 N.</summary>
+    public const double ForceMag = 10.0;
+
+    /// <summary>Integration time step τ, 0.02 s.</summary>
+    public const double Tau = 0.02;
+
+    /// <summary>Pole angle beyond which the episode terminates, 12° in radians.</summary>
+    public const double ThetaThresholdRadians = 12 * 2 * Math.PI / 360;
+
+    /// <summary>Cart position beyond which the episode terminates, 2.4 m.</summary>
+    public const double XThreshold = 2.4;
 
     private static readonly BoxSpace Observations = new(
         [(float)(-XThreshold * 2), float.MinValue, (float)(-ThetaThresholdRadians * 2), float.MinValue],
@@ -24,8 +51,11 @@ public sealed class CartPole : EnvironmentBase<int>
     private double _x, _xDot, _theta, _thetaDot;
     private bool _terminated;
 
+    /// <inheritdoc />
     public override string Name => "cartpole";
+    /// <inheritdoc />
     public override BoxSpace ObservationSpace => Observations;
+    /// <inheritdoc />
     public override Space<int> ActionSpace => Actions;
 
     /// <summary>The state (x, ẋ, θ, θ̇) in double precision.</summary>
@@ -35,6 +65,7 @@ public sealed class CartPole : EnvironmentBase<int>
         set => (_x, _xDot, _theta, _thetaDot) = value;
     }
 
+    /// <inheritdoc />
     protected override ResetResult ResetCore()
     {
         _x = Uniform(); _xDot = Uniform(); _theta = Uniform(); _thetaDot = Uniform();
@@ -44,6 +75,7 @@ public sealed class CartPole : EnvironmentBase<int>
 
     private double Uniform() => -0.05 + 0.1 * Rng.NextDouble();
 
+    /// <inheritdoc />
     public override StepResult Step(int action)
     {
         if (!Actions.Contains(action)) throw new ArgumentOutOfRangeException(nameof(action), action, "CartPole actions are 0 (left) and 1 (right).");
@@ -65,8 +97,10 @@ public sealed class CartPole : EnvironmentBase<int>
 
     private float[] Observe() => [(float)_x, (float)_xDot, (float)_theta, (float)_thetaDot];
 
+    /// <inheritdoc />
     protected override JsonObject SaveCore() => new() { ["state"] = Numbers(_x, _xDot, _theta, _thetaDot), ["terminated"] = _terminated };
 
+    /// <inheritdoc />
     protected override void RestoreCore(JsonObject state)
     {
         var s = ReadNumbers(state, "state", 4);

@@ -19,7 +19,26 @@ namespace Rewire.Classic.Control.Environments;
 /// </summary>
 public sealed class DeceptiveMaze : EnvironmentBase<float[]>
 {
-    public const double MaxSpeed = 0.02, GoalRadius = 0.05, GoalReward = 10.0, StartX = 0.1, StartY = 0.1, GoalX = 0.1, GoalY = 0.9;
+    /// <summary>Distance moved per step at full action on each axis (0.02 of the square).</summary>
+    public const double MaxSpeed = 0.02;
+
+    /// <summary>Distance to the goal within which it counts as reached (0.05).</summary>
+    public const double GoalRadius = 0.05;
+
+    /// <summary>Reward paid on reaching the goal (10).</summary>
+    public const double GoalReward = 10.0;
+
+    /// <summary>x of the start position.</summary>
+    public const double StartX = 0.1;
+
+    /// <summary>y of the start position.</summary>
+    public const double StartY = 0.1;
+
+    /// <summary>x of the goal.</summary>
+    public const double GoalX = 0.1;
+
+    /// <summary>y of the goal.</summary>
+    public const double GoalY = 0.9;
 
     /// <summary>The registry's episode limit (a shortest path takes about 120 steps).</summary>
     public const int DefaultTimeLimit = 400;
@@ -43,11 +62,18 @@ public sealed class DeceptiveMaze : EnvironmentBase<float[]>
         Name = sparse ? "deceptive-maze-sparse" : "deceptive-maze";
     }
 
+    /// <inheritdoc />
     public override string Name { get; }
 
+    /// <summary>
+    /// True for the sparse variant (reward only at the goal); false for the deceptive one (progress toward the goal as
+    /// well).
+    /// </summary>
     public bool Sparse { get; }
 
+    /// <inheritdoc />
     public override BoxSpace ObservationSpace => Observations;
+    /// <inheritdoc />
     public override Space<float[]> ActionSpace => Actions;
 
     /// <summary>The robot's position.</summary>
@@ -68,12 +94,14 @@ public sealed class DeceptiveMaze : EnvironmentBase<float[]>
     /// <summary>True when (x, y) lies within the goal radius.</summary>
     public static bool AtGoal(double x, double y) => DistanceToGoal(x, y) <= GoalRadius;
 
+    /// <inheritdoc />
     protected override ResetResult ResetCore()
     {
         (_x, _y, _done) = (StartX, StartY, false);
         return new ResetResult(Observe(), EnvInfo.Empty);
     }
 
+    /// <inheritdoc />
     public override StepResult Step(float[] action)
     {
         if (action is not { Length: 2 }) throw new ArgumentException("the deceptive maze takes a velocity (dx, dy) in [-1, 1]^2.", nameof(action));
@@ -92,8 +120,10 @@ public sealed class DeceptiveMaze : EnvironmentBase<float[]>
 
     private float[] Observe() => [(float)_x, (float)_y];
 
+    /// <inheritdoc />
     protected override JsonObject SaveCore() => new() { ["position"] = Numbers(_x, _y), ["done"] = _done };
 
+    /// <inheritdoc />
     protected override void RestoreCore(JsonObject state)
     {
         var p = ReadNumbers(state, "position", 2);

@@ -21,6 +21,10 @@ public sealed class KeyDoorGridEnvironment : EnvironmentBase<int>
     private GridState _state;
     private bool _done;
 
+    /// <summary>Creates the environment over a fresh grid.</summary>
+    /// <param name="name">Registry name to report.</param>
+    /// <param name="options">Grid size and variant.</param>
+    /// <param name="misleading">True to attach the misleading lure term to each step's <see cref="DesignStep"/>.</param>
     public KeyDoorGridEnvironment(string name, KeyDoorGridOptions options, bool misleading)
     {
         Name = name ?? throw new ArgumentNullException(nameof(name));
@@ -29,19 +33,25 @@ public sealed class KeyDoorGridEnvironment : EnvironmentBase<int>
         _state = Grid.Start;
     }
 
+    /// <inheritdoc />
     public override string Name { get; }
 
+    /// <summary>The step model shared with the reward designs (grid plus the misleading flag).</summary>
     public GridRollouts Rollouts { get; }
 
+    /// <summary>The grid world the environment steps.</summary>
     public KeyDoorGrid Grid => Rollouts.Grid;
 
+    /// <inheritdoc />
     public override BoxSpace ObservationSpace => _observations;
 
+    /// <inheritdoc />
     public override Space<int> ActionSpace => Actions;
 
     /// <summary>The agent's position and key.</summary>
     public GridState State => _state;
 
+    /// <inheritdoc />
     protected override ResetResult ResetCore()
     {
         _state = Grid.Start;
@@ -49,6 +59,7 @@ public sealed class KeyDoorGridEnvironment : EnvironmentBase<int>
         return new ResetResult(Observe(_state), EnvInfo.Empty);
     }
 
+    /// <inheritdoc />
     public override StepResult Step(int action)
     {
         if (!Actions.Contains(action)) throw new ArgumentOutOfRangeException(nameof(action), action, "Grid actions are 0 up, 1 right, 2 down, 3 left.");
@@ -68,8 +79,10 @@ public sealed class KeyDoorGridEnvironment : EnvironmentBase<int>
         return o;
     }
 
+    /// <inheritdoc />
     protected override JsonObject SaveCore() => new() { ["x"] = _state.X, ["y"] = _state.Y, ["has_key"] = _state.HasKey, ["done"] = _done };
 
+    /// <inheritdoc />
     protected override void RestoreCore(JsonObject state)
     {
         _state = new GridState(state["x"]!.GetValue<int>(), state["y"]!.GetValue<int>(), state["has_key"]!.GetValue<bool>());

@@ -10,15 +10,37 @@ namespace Rewire.Classic.Control.Environments;
 /// </summary>
 public sealed class MountainCar : EnvironmentBase<int>
 {
-    public const double MinPosition = -1.2, MaxPosition = 0.6, MaxSpeed = 0.07, GoalPosition = 0.5, GoalVelocity = 0, Force = 0.001, Gravity = 0.0025;
+    /// <summary>Left end of the track (−1.2).</summary>
+    public const double MinPosition = -1.2;
+
+    /// <summary>Right end of the track (0.6).</summary>
+    public const double MaxPosition = 0.6;
+
+    /// <summary>Clip bound of the velocity (0.07).</summary>
+    public const double MaxSpeed = 0.07;
+
+    /// <summary>Position of the flag; reaching it terminates the episode (0.5).</summary>
+    public const double GoalPosition = 0.5;
+
+    /// <summary>Minimum velocity at the flag for termination (0).</summary>
+    public const double GoalVelocity = 0;
+
+    /// <summary>Acceleration of a push (0.001).</summary>
+    public const double Force = 0.001;
+
+    /// <summary>Gravity coefficient of the −cos 3x slope term (0.0025).</summary>
+    public const double Gravity = 0.0025;
 
     private static readonly BoxSpace Observations = new([(float)MinPosition, (float)-MaxSpeed], [(float)MaxPosition, (float)MaxSpeed]);
     private static readonly DiscreteSpace Actions = new(3);
 
     private double _position, _velocity;
 
+    /// <inheritdoc />
     public override string Name => "mountaincar";
+    /// <inheritdoc />
     public override BoxSpace ObservationSpace => Observations;
+    /// <inheritdoc />
     public override Space<int> ActionSpace => Actions;
 
     /// <summary>(position, velocity) in double precision.</summary>
@@ -28,6 +50,7 @@ public sealed class MountainCar : EnvironmentBase<int>
         set => (_position, _velocity) = value;
     }
 
+    /// <inheritdoc />
     protected override ResetResult ResetCore()
     {
         _position = -0.6 + 0.2 * Rng.NextDouble();
@@ -35,6 +58,7 @@ public sealed class MountainCar : EnvironmentBase<int>
         return new ResetResult(Observe(), EnvInfo.Empty);
     }
 
+    /// <inheritdoc />
     public override StepResult Step(int action)
     {
         if (!Actions.Contains(action)) throw new ArgumentOutOfRangeException(nameof(action), action, "MountainCar actions are 0 (left), 1 (none) and 2 (right).");
@@ -49,8 +73,10 @@ public sealed class MountainCar : EnvironmentBase<int>
 
     private float[] Observe() => [(float)_position, (float)_velocity];
 
+    /// <inheritdoc />
     protected override JsonObject SaveCore() => new() { ["state"] = Numbers(_position, _velocity) };
 
+    /// <inheritdoc />
     protected override void RestoreCore(JsonObject state)
     {
         var s = ReadNumbers(state, "state", 2);

@@ -11,15 +11,40 @@ namespace Rewire.Classic.Control.Environments;
 /// </summary>
 public sealed class MountainCarContinuous : EnvironmentBase<float[]>
 {
-    public const double MinAction = -1, MaxAction = 1, MinPosition = -1.2, MaxPosition = 0.6, MaxSpeed = 0.07, GoalPosition = 0.45, GoalVelocity = 0, Power = 0.0015;
+    /// <summary>Lower bound of the force action (−1).</summary>
+    public const double MinAction = -1;
+
+    /// <summary>Upper bound of the force action (1).</summary>
+    public const double MaxAction = 1;
+
+    /// <summary>Left end of the track (−1.2).</summary>
+    public const double MinPosition = -1.2;
+
+    /// <summary>Right end of the track (0.6).</summary>
+    public const double MaxPosition = 0.6;
+
+    /// <summary>Clip bound of the velocity (0.07).</summary>
+    public const double MaxSpeed = 0.07;
+
+    /// <summary>Position of the flag; reaching it terminates the episode with +100 (0.45).</summary>
+    public const double GoalPosition = 0.45;
+
+    /// <summary>Minimum velocity at the flag for termination (0).</summary>
+    public const double GoalVelocity = 0;
+
+    /// <summary>Acceleration per unit of force (0.0015).</summary>
+    public const double Power = 0.0015;
 
     private static readonly BoxSpace Observations = new([(float)MinPosition, (float)-MaxSpeed], [(float)MaxPosition, (float)MaxSpeed]);
     private static readonly BoxSpace Actions = new([-1f], [1f]);
 
     private double _position, _velocity;
 
+    /// <inheritdoc />
     public override string Name => "mountaincar-continuous";
+    /// <inheritdoc />
     public override BoxSpace ObservationSpace => Observations;
+    /// <inheritdoc />
     public override Space<float[]> ActionSpace => Actions;
 
     /// <summary>(position, velocity).</summary>
@@ -29,6 +54,7 @@ public sealed class MountainCarContinuous : EnvironmentBase<float[]>
         set => (_position, _velocity) = value;
     }
 
+    /// <inheritdoc />
     protected override ResetResult ResetCore()
     {
         _position = -0.6 + 0.2 * Rng.NextDouble();
@@ -36,6 +62,7 @@ public sealed class MountainCarContinuous : EnvironmentBase<float[]>
         return new ResetResult(Observe(), EnvInfo.Empty);
     }
 
+    /// <inheritdoc />
     public override StepResult Step(float[] action)
     {
         if (action is not { Length: 1 }) throw new ArgumentException("MountainCarContinuous takes one force value in [-1, 1].", nameof(action));
@@ -59,8 +86,10 @@ public sealed class MountainCarContinuous : EnvironmentBase<float[]>
 
     private float[] Observe() => [(float)_position, (float)_velocity];
 
+    /// <inheritdoc />
     protected override JsonObject SaveCore() => new() { ["state"] = Numbers(_position, _velocity) };
 
+    /// <inheritdoc />
     protected override void RestoreCore(JsonObject state)
     {
         var s = ReadNumbers(state, "state", 2);

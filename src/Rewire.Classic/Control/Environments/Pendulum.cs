@@ -10,15 +10,34 @@ namespace Rewire.Classic.Control.Environments;
 /// </summary>
 public sealed class Pendulum : EnvironmentBase<float[]>
 {
-    public const double MaxSpeed = 8, MaxTorque = 2.0, Dt = 0.05, G = 10.0, M = 1.0, L = 1.0;
+    /// <summary>Clip bound of the angular velocity, 8 rad/s.</summary>
+    public const double MaxSpeed = 8;
+
+    /// <summary>Bound of the torque action, 2.</summary>
+    public const double MaxTorque = 2.0;
+
+    /// <summary>Integration time step, 0.05 s.</summary>
+    public const double Dt = 0.05;
+
+    /// <summary>Gravitational acceleration g, 10.</summary>
+    public const double G = 10.0;
+
+    /// <summary>Mass of the pendulum, 1.</summary>
+    public const double M = 1.0;
+
+    /// <summary>Length of the pendulum, 1.</summary>
+    public const double L = 1.0;
 
     private static readonly BoxSpace Observations = new([-1f, -1f, (float)-MaxSpeed], [1f, 1f, (float)MaxSpeed]);
     private static readonly BoxSpace Actions = new([(float)-MaxTorque], [(float)MaxTorque]);
 
     private double _theta, _thetaDot;
 
+    /// <inheritdoc />
     public override string Name => "pendulum";
+    /// <inheritdoc />
     public override BoxSpace ObservationSpace => Observations;
+    /// <inheritdoc />
     public override Space<float[]> ActionSpace => Actions;
 
     /// <summary>(θ, θ̇).</summary>
@@ -28,6 +47,7 @@ public sealed class Pendulum : EnvironmentBase<float[]>
         set => (_theta, _thetaDot) = value;
     }
 
+    /// <inheritdoc />
     protected override ResetResult ResetCore()
     {
         _theta = -Math.PI + 2 * Math.PI * Rng.NextDouble();
@@ -43,6 +63,7 @@ public sealed class Pendulum : EnvironmentBase<float[]>
         return m - Math.PI;
     }
 
+    /// <inheritdoc />
     public override StepResult Step(float[] action)
     {
         if (action is not { Length: 1 }) throw new ArgumentException("Pendulum takes one torque value in [-2, 2].", nameof(action));
@@ -58,8 +79,10 @@ public sealed class Pendulum : EnvironmentBase<float[]>
 
     private float[] Observe() => [(float)Math.Cos(_theta), (float)Math.Sin(_theta), (float)_thetaDot];
 
+    /// <inheritdoc />
     protected override JsonObject SaveCore() => new() { ["state"] = Numbers(_theta, _thetaDot) };
 
+    /// <inheritdoc />
     protected override void RestoreCore(JsonObject state)
     {
         var s = ReadNumbers(state, "state", 2);

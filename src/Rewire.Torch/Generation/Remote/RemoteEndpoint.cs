@@ -17,6 +17,10 @@ public sealed class RemoteEndpoint : IDisposable
     private readonly RemoteRolloutOptions _options;
     private readonly Action<TimeSpan> _sleep;
 
+    /// <summary>An endpoint client for <paramref name="options"/>.</summary>
+    /// <param name="options">Server address, timeout, retries and backoff.</param>
+    /// <param name="sleep">Waits between retries; <see cref="Thread.Sleep(TimeSpan)"/> when null (tests pass a
+    /// recorder).</param>
     public RemoteEndpoint(RemoteRolloutOptions options, Action<TimeSpan>? sleep = null)
     {
         _options = options;
@@ -24,6 +28,7 @@ public sealed class RemoteEndpoint : IDisposable
         _http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan, BaseAddress = options.Endpoint };
     }
 
+    /// <summary>The server's base URL.</summary>
     public Uri BaseAddress => _options.Endpoint;
 
     /// <summary>Requests sent (each attempt counts once).</summary>
@@ -32,8 +37,15 @@ public sealed class RemoteEndpoint : IDisposable
     /// <summary>Attempts that were retries of a failed one.</summary>
     public long Retries { get; private set; }
 
+    /// <summary>
+    /// GETs <paramref name="path"/> (relative to the base URL) with retries and returns the parsed JSON answer.
+    /// </summary>
     public JsonNode Get(string path) => Send(() => new HttpRequestMessage(HttpMethod.Get, path), path);
 
+    /// <summary>
+    /// POSTs <paramref name="body"/> as JSON to <paramref name="path"/> with retries and returns the parsed JSON
+    /// answer.
+    /// </summary>
     public JsonNode Post(string path, JsonNode body)
     {
         string json = body.ToJsonString();
@@ -92,5 +104,6 @@ public sealed class RemoteEndpoint : IDisposable
 
     private static string Excerpt(string text) => text.Length <= 300 ? text : text[..300] + "...";
 
+    /// <inheritdoc />
     public void Dispose() => _http.Dispose();
 }

@@ -24,6 +24,9 @@ public sealed class RemoteRollout : IRolloutStrategy, IDisposable
 {
     private readonly RemoteEndpoint _endpoint;
 
+    /// <summary>A remote rollout strategy for the server in <paramref name="options"/>.</summary>
+    /// <param name="options">Endpoint, model, timeout and retries.</param>
+    /// <param name="sleep">Waits between retries; <see cref="Thread.Sleep(TimeSpan)"/> when null.</param>
     public RemoteRollout(RemoteRolloutOptions options, Action<TimeSpan>? sleep = null)
     {
         Options = options;
@@ -31,15 +34,19 @@ public sealed class RemoteRollout : IRolloutStrategy, IDisposable
         ModelName = options.Model;
     }
 
+    /// <inheritdoc />
     public string Name => "remote";
 
+    /// <summary>The endpoint settings.</summary>
     public RemoteRolloutOptions Options { get; }
 
+    /// <summary>The client that sends the requests (its counters report attempts and retries).</summary>
     public RemoteEndpoint Endpoint => _endpoint;
 
     /// <summary>The <c>model</c> of each request: rollout.model, the server's first model, or the newest pushed adapter.</summary>
     public string ModelName { get; set; }
 
+    /// <inheritdoc />
     public RolloutBatch Rollout(IPolicy policy, IReadOnlyList<IReadOnlyList<int>> prompts, int groupSize, GenerationOptions options, Generator generator)
     {
         ArgumentNullException.ThrowIfNull(policy);
@@ -172,5 +179,6 @@ public sealed class RemoteRollout : IRolloutStrategy, IDisposable
         return (logProbs, entropies);
     }
 
+    /// <inheritdoc />
     public void Dispose() => _endpoint.Dispose();
 }

@@ -23,6 +23,7 @@ public sealed class HfCausalLm : nn.Module, ICausalLanguageModel
     private readonly Linear? lm_head;
     private readonly HfRotary _rotary;
 
+    /// <summary>The architecture read from <c>config.json</c>.</summary>
     public HfModelConfig Config { get; }
 
     /// <summary>The ids the model may produce (the tokenizer's size, at most <c>vocab_size</c>).</summary>
@@ -163,6 +164,7 @@ public sealed class HfCausalLm : nn.Module, ICausalLanguageModel
         }
     }
 
+    /// <inheritdoc />
     public KvCache NewCache(long batch, int capacity) =>
         new(Config.NumHiddenLayers, batch, Config.NumKeyValueHeads, capacity, Config.HeadDim, ComputeDType);
 
@@ -225,6 +227,7 @@ public sealed class HfCausalLm : nn.Module, ICausalLanguageModel
         return ComputeDType == ScalarType.Float32 ? logits : logits.to(ScalarType.Float32);
     }
 
+    /// <inheritdoc />
     protected override void Dispose(bool disposing)
     {
         if (disposing) _rotary.Dispose();

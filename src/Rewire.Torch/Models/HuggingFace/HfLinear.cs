@@ -19,6 +19,10 @@ public sealed class HfLinear : nn.Module<Tensor, Tensor>
     private double _scaling;
     private double _dropout;
 
+    /// <summary>A layer with zero-initialised parameters (the checkpoint loader fills them).</summary>
+    /// <param name="inFeatures">Input width.</param>
+    /// <param name="outFeatures">Output width.</param>
+    /// <param name="hasBias">Whether the layer has a bias b.</param>
     public HfLinear(long inFeatures, long outFeatures, bool hasBias) : base("HfLinear")
     {
         InFeatures = inFeatures;
@@ -28,7 +32,9 @@ public sealed class HfLinear : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>Input width.</summary>
     public long InFeatures { get; }
+    /// <summary>Output width.</summary>
     public long OutFeatures { get; }
 
     /// <summary>The base weight W [out, in].</summary>
@@ -61,6 +67,7 @@ public sealed class HfLinear : nn.Module<Tensor, Tensor>
         _dropout = dropout;
     }
 
+    /// <inheritdoc />
     public override Tensor forward(Tensor x)
     {
         var y = nn.functional.linear(x, weight, bias);

@@ -18,11 +18,19 @@ namespace Rewire.Torch.Models.HuggingFace;
 /// attention weights, and logits, log-softmax and their gradient over the vocabulary (3 × vocab).
 /// </summary>
 /// <param name="Sequence">Tokens per training sequence the figures assume.</param>
+/// <param name="Parameters">Parameter count of the model.</param>
+/// <param name="InferenceBytes">Estimated bytes for inference.</param>
+/// <param name="LoraBytes">Estimated bytes for LoRA training.</param>
+/// <param name="FullTrainingBytes">Estimated bytes for full fine-tuning.</param>
 public sealed record HfMemoryEstimate(long Parameters, int Sequence, double InferenceBytes, double LoraBytes, double FullTrainingBytes)
 {
     /// <summary>The LoRA rank the estimate assumes.</summary>
     public const int LoraRank = 16;
 
+    /// <summary>
+    /// The estimate for a model of configuration <paramref name="c"/> with training sequences of
+    /// <paramref name="sequence"/> tokens (capped at the model's context).
+    /// </summary>
     public static HfMemoryEstimate For(HfModelConfig c, int sequence = 1024)
     {
         long parameters = HfTensorLayout.ParameterCount(c);

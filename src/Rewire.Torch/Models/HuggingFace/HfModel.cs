@@ -24,10 +24,15 @@ public sealed class HfModel : IDisposable
         StoredDType = storedDType;
     }
 
+    /// <summary>The model folder that was opened.</summary>
     public string Directory { get; }
+    /// <summary>The architecture from <c>config.json</c>.</summary>
     public HfModelConfig Config { get; }
+    /// <summary>The generation defaults from <c>generation_config.json</c>, or null when the folder has none.</summary>
     public HfGenerationConfig? Generation { get; }
+    /// <summary>The tokenizer from <c>tokenizer.json</c>.</summary>
     public HfTokenizer Tokenizer { get; }
+    /// <summary>The network with the weights loaded.</summary>
     public HfCausalLm Network { get; }
 
     /// <summary>What was loaded, and what was ignored.</summary>
@@ -49,6 +54,8 @@ public sealed class HfModel : IDisposable
     /// <paramref name="weightsDirectory"/>, the weights come from that folder instead (a fine-tuned run's checkpoint,
     /// <see cref="HfRunCheckpoint"/>), while <see cref="StoredDType"/> stays the source folder's.</summary>
     /// <param name="dtype">The compute dtype (<see cref="HfCausalLm.ComputeDType"/>): float32, or bfloat16 for inference.</param>
+    /// <param name="directory">The Hugging Face model folder.</param>
+    /// <param name="weightsDirectory">A folder to take the weights from instead; null for the model folder's own.</param>
     public static HfModel Load(string directory, string? weightsDirectory = null, ScalarType dtype = ScalarType.Float32)
     {
         if (!System.IO.Directory.Exists(directory))
@@ -88,5 +95,6 @@ public sealed class HfModel : IDisposable
         }
     }
 
+    /// <inheritdoc />
     public void Dispose() => Network.Dispose();
 }

@@ -12,6 +12,7 @@ namespace Rewire.Torch.Models.HuggingFace;
 /// <param name="NewTokens">Tokens decoded per measurement (with the KV cache).</param>
 /// <param name="TrainTokens">Sequence length of the training step (batch 1).</param>
 /// <param name="Repeats">Timed repetitions of each measurement (after one untimed warm-up).</param>
+/// <param name="Seed">Seed of the random prompts and tokens.</param>
 public sealed record HfBenchSettings(int PromptTokens = 128, int NewTokens = 32, int TrainTokens = 128, int Repeats = 3, long Seed = 0);
 
 /// <summary>One batch size's inference figures.</summary>
@@ -61,6 +62,14 @@ public static class HfModelBenchmark
         return model;
     }
 
+    /// <summary>
+    /// Measures <paramref name="model"/>: prefill and cached decode at batch 1 and 16, then (float32 only) full and
+    /// LoRA training steps.
+    /// </summary>
+    /// <param name="model">The network to measure (it gets LoRA adapters for the LoRA figure).</param>
+    /// <param name="name">Name written into the result.</param>
+    /// <param name="s">Lengths, repetitions and seed.</param>
+    /// <param name="progress">Optional callback receiving a line per measurement.</param>
     public static HfBenchResult Run(HfCausalLm model, string name, HfBenchSettings s, Action<string>? progress = null)
     {
         int context = model.ContextLength;

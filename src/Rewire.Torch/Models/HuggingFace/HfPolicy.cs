@@ -12,21 +12,28 @@ namespace Rewire.Torch.Models.HuggingFace;
 /// </summary>
 public sealed class HfPolicy : IPolicy
 {
+    /// <summary>Wraps <paramref name="model"/>; the policy owns it and disposes it.</summary>
     public HfPolicy(HfCausalLm model) => Model = model;
 
+    /// <summary>The wrapped network.</summary>
     public HfCausalLm Model { get; }
+    /// <inheritdoc />
     public int VocabSize => Model.VocabSize;
+    /// <inheritdoc />
     public int ContextLength => Model.ContextLength;
 
     /// <summary>True for a frozen copy made by <see cref="CloneFrozen"/>.</summary>
     public bool Frozen { get; private set; }
 
+    /// <inheritdoc />
     public IReadOnlyList<GeneratedSequence> Generate(IReadOnlyList<IReadOnlyList<int>> prompts, GenerationOptions options, Generator generator) =>
         CausalLmPolicyCalls.Generate(Model, prompts, options, generator);
 
+    /// <inheritdoc />
     public ScoredTokens Score(IReadOnlyList<IReadOnlyList<int>> prompts, IReadOnlyList<IReadOnlyList<int>> responses, ScoreOptions options) =>
         CausalLmPolicyCalls.Score(Model, Frozen, prompts, responses, options);
 
+    /// <inheritdoc />
     public Tensor NextTokenLogits(IReadOnlyList<IReadOnlyList<int>> sequences, int padId)
     {
         TokenGenerator.ValidatePrompts(sequences, VocabSize);
@@ -36,12 +43,14 @@ public sealed class HfPolicy : IPolicy
         return Model.LastLogits(batch.Tokens, batch.Positions, batch.Bias, null).MoveToOuterDisposeScope();
     }
 
+    /// <inheritdoc />
     public Tensor Forward(Tensor tokens) => Model.Forward(tokens);
 
     /// <summary>The trainable parameters: the adapter weights under LoRA, otherwise every parameter.</summary>
     public IEnumerable<Parameter> Parameters() =>
         Model.Lora is null ? Model.parameters() : Model.AdapterParameters().Select(p => p.Parameter);
 
+    /// <inheritdoc />
     public IPolicy CloneFrozen()
     {
         // Under LoRA the copy is the base model (adapters are not copied); HfCausalLm.AdaptersDisabled gives the same
@@ -58,5 +67,6 @@ public sealed class HfPolicy : IPolicy
         return new HfPolicy(copy) { Frozen = true };
     }
 
+    /// <summary>Disposes the network.</summary>
     public void Dispose() => Model.Dispose();
 }

@@ -15,6 +15,10 @@ public sealed class HfRotary : IDisposable
     private readonly Tensor _cos;
     private readonly Tensor _sin;
 
+    /// <summary>
+    /// Precomputes the cos and sin tables of <paramref name="config"/>'s head dimension, rope scaling and maximum
+    /// positions.
+    /// </summary>
     public HfRotary(HfModelConfig config)
     {
         float[] inv = RotaryFrequencies.InverseFrequencies(config.Rope, config.HeadDim);
@@ -43,6 +47,7 @@ public sealed class HfRotary : IDisposable
         return cat([halves[0] * cos - halves[1] * sin, halves[1] * cos + halves[0] * sin], -1);
     }
 
+    /// <inheritdoc />
     public void Dispose()
     {
         _cos.Dispose();

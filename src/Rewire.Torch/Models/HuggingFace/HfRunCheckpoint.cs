@@ -20,7 +20,9 @@ namespace Rewire.Torch.Models.HuggingFace;
 /// </summary>
 public static class HfRunCheckpoint
 {
+    /// <summary>Name of the model folder inside a checkpoint folder.</summary>
     public const string FolderName = "hf";
+    /// <summary>Name of the file holding the source model folder's path.</summary>
     public const string SourceFile = "source_model.txt";
 
     /// <summary>Writes <paramref name="model"/>'s state into <c>checkpointDir/hf/</c> (each file atomically); returns that folder.</summary>

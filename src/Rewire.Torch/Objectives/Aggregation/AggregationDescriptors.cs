@@ -18,6 +18,10 @@ public static class AggregationDescriptors
         Example = ["train", $"rl.objective={objective}", $"objective.loss_agg_mode={name}", "rl.steps=3", "sft.steps=150", "task.test_size=50", "--json"],
     };
 
+    /// <summary>
+    /// The descriptors of the four aggregation modes (token-mean, seq-mean-token-mean, seq-mean-token-sum,
+    /// seq-mean-token-sum-norm).
+    /// </summary>
     public static IReadOnlyList<TechniqueDescriptor> All { get; } =
     [
         D(TokenMean.RegistryName, "sum of all valid tokens' losses over the batch's valid-token count", "DAPO (arXiv 2503.14476)", "grpo"),

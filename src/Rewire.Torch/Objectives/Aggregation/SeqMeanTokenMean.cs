@@ -10,9 +10,12 @@ namespace Rewire.Torch.Objectives.Aggregation;
 /// <summary>Token mean per response, mean over responses with at least one valid token (GRPO's original form).</summary>
 public sealed class SeqMeanTokenMean : ILossAggregator
 {
+    /// <summary>The mode's name as <c>objective.loss_agg_mode</c> takes it.</summary>
     public const string RegistryName = "seq-mean-token-mean";
+    /// <inheritdoc />
     public string Name => RegistryName;
 
+    /// <inheritdoc />
     public Tensor Aggregate(Tensor lossMat, Tensor mask, AggregationContext? context = null)
     {
         var ctx = AggregationChecks.Check(Name, lossMat, mask, context);

@@ -9,9 +9,12 @@ namespace Rewire.Torch.Objectives.Aggregation;
 /// <summary>Token sum per response, mean over responses with at least one valid token.</summary>
 public sealed class SeqMeanTokenSum : ILossAggregator
 {
+    /// <summary>The mode's name as <c>objective.loss_agg_mode</c> takes it.</summary>
     public const string RegistryName = "seq-mean-token-sum";
+    /// <inheritdoc />
     public string Name => RegistryName;
 
+    /// <inheritdoc />
     public Tensor Aggregate(Tensor lossMat, Tensor mask, AggregationContext? context = null)
     {
         var ctx = AggregationChecks.Check(Name, lossMat, mask, context);

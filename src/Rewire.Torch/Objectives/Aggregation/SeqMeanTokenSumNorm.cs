@@ -10,9 +10,12 @@ namespace Rewire.Torch.Objectives.Aggregation;
 /// <summary>Sum over all valid tokens divided by a constant (no length normalisation per response).</summary>
 public sealed class SeqMeanTokenSumNorm : ILossAggregator
 {
+    /// <summary>The mode's name as <c>objective.loss_agg_mode</c> takes it.</summary>
     public const string RegistryName = "seq-mean-token-sum-norm";
+    /// <inheritdoc />
     public string Name => RegistryName;
 
+    /// <inheritdoc />
     public Tensor Aggregate(Tensor lossMat, Tensor mask, AggregationContext? context = null)
     {
         var ctx = AggregationChecks.Check(Name, lossMat, mask, context);

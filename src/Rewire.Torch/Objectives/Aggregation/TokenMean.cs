@@ -9,9 +9,12 @@ namespace Rewire.Torch.Objectives.Aggregation;
 /// <summary>Mean over all valid tokens of the (global) batch: every token weighs the same.</summary>
 public sealed class TokenMean : ILossAggregator
 {
+    /// <summary>The mode's name as <c>objective.loss_agg_mode</c> takes it.</summary>
     public const string RegistryName = "token-mean";
+    /// <inheritdoc />
     public string Name => RegistryName;
 
+    /// <inheritdoc />
     public Tensor Aggregate(Tensor lossMat, Tensor mask, AggregationContext? context = null)
     {
         var ctx = AggregationChecks.Check(Name, lossMat, mask, context);

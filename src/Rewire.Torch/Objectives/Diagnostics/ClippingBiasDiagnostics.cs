@@ -13,6 +13,7 @@ namespace Rewire.Torch.Objectives.Diagnostics;
 /// <summary>Clip statistics of one mini-batch update.</summary>
 public sealed record MiniBatchClipStats(int Index, long Tokens, double ClipUpper, double ClipLower, double RatioMean, double RatioMax, double? GradNorm)
 {
+    /// <summary>Fraction of valid tokens clipped on either side (upper plus lower).</summary>
     public double ClipTotal => ClipUpper + ClipLower;
 }
 
@@ -27,13 +28,16 @@ public sealed record RolloutBatchClipReport(
     double NegativeAdvantageFraction,
     IReadOnlyList<MiniBatchClipStats> MiniBatches)
 {
+    /// <summary>Change of the mean token entropy over the rollout batch's updates (after minus before).</summary>
     public double EntropyChange => EntropyAfter - EntropyBefore;
+    /// <summary>Change of the mean log-prob of the sampled tokens over the updates (after minus before).</summary>
     public double LogProbChange => LogProbAfter - LogProbBefore;
     private long Tokens => MiniBatches.Sum(m => m.Tokens);
     /// <summary>Token-weighted upper clip fraction over all mini-batches.</summary>
     public double ClipUpper => Tokens == 0 ? 0 : MiniBatches.Sum(m => m.ClipUpper * m.Tokens) / Tokens;
     /// <summary>Token-weighted lower clip fraction over all mini-batches.</summary>
     public double ClipLower => Tokens == 0 ? 0 : MiniBatches.Sum(m => m.ClipLower * m.Tokens) / Tokens;
+    /// <summary>Token-weighted fraction clipped on either side over all mini-batches.</summary>
     public double ClipTotal => ClipUpper + ClipLower;
 }
 
@@ -66,7 +70,9 @@ public sealed class ClippingBiasDiagnostics
         EpsilonHigh = epsilonHigh;
     }
 
+    /// <summary>ε_low of the objective whose clipping is measured (∞: clip-low off).</summary>
     public double EpsilonLow { get; }
+    /// <summary>ε_high of the objective whose clipping is measured (∞: clip-high off).</summary>
     public double EpsilonHigh { get; }
 
     /// <summary>Finished rollout batches, oldest first.</summary>

@@ -9,6 +9,7 @@ namespace Rewire.Torch.Objectives.Kl;
 /// <summary>Exact per-token KL(π_θ ‖ π_ref) from the two models' logits.</summary>
 public static class FullKl
 {
+    /// <summary>The name <c>rl.kl_estimator</c> uses for the exact KL from logits.</summary>
     public const string RegistryName = "full";
 
     /// <summary>KL per position: logits [..., V] → [...]. Vocabulary entries where π_θ = 0 contribute 0 (no NaN from −inf logits).</summary>

@@ -9,6 +9,7 @@ namespace Rewire.Torch.Objectives.Kl;
 /// <summary>k3 = e^k − k − 1 with k = log π_ref − log π_θ, both clamped as verl does.</summary>
 public sealed class K3Kl : IKlEstimator
 {
+    /// <summary>The estimator's canonical name in the KL registry (verl also calls it <c>low_var_kl</c>).</summary>
     public const string RegistryName = "k3";
 
     /// <param name="name">Registry name.</param>
@@ -23,10 +24,14 @@ public sealed class K3Kl : IKlEstimator
         ValueClamp = valueClamp;
     }
 
+    /// <inheritdoc />
     public string Name { get; }
+    /// <summary>Bound κ of the clamp on log π_ref − log π_θ (default 20).</summary>
     public double LogRatioClamp { get; }
+    /// <summary>Bound c of the clamp on the estimate (default 10).</summary>
     public double ValueClamp { get; }
 
+    /// <inheritdoc />
     public Tensor Compute(Tensor logProb, Tensor refLogProb)
     {
         KlChecks.Check(Name, logProb, refLogProb);

@@ -32,6 +32,7 @@ public static class KlDescriptors
         ("k3", "k3 (alias of low_var_kl)", "DeepSeekMath (arXiv 2402.03300)"),
     ];
 
+    /// <summary>The descriptors of every KL estimator and of its straight-through "+" form.</summary>
     public static IReadOnlyList<TechniqueDescriptor> All { get; } =
     [
         .. Bases.Select(b => D(b.Name, b.Summary, b.Paper)),

@@ -7,6 +7,10 @@ namespace Rewire.Torch.Objectives.Kl;
 /// <summary>Looks up KL estimators by verl's names.</summary>
 public static class KlEstimators
 {
+    /// <summary>
+    /// The per-token estimators by verl's names: kl/k1, abs, mse/k2, low_var_kl/k3, each also with a "+"
+    /// (straight-through) form.
+    /// </summary>
     public static readonly NamedRegistry<IKlEstimator> Registry = Create();
 
     /// <summary>The estimator named <paramref name="name"/>; an unknown name fails with the list of valid names.</summary>

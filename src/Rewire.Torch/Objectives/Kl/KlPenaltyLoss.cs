@@ -18,7 +18,9 @@ public sealed class KlPenaltyLoss
         Aggregator = LossAggregators.Get(aggregation);
     }
 
+    /// <summary>The per-token KL estimator.</summary>
     public IKlEstimator Estimator { get; }
+    /// <summary>How the per-token KL is aggregated into one value.</summary>
     public ILossAggregator Aggregator { get; }
 
     /// <summary>

@@ -11,9 +11,12 @@ namespace Rewire.Torch.Objectives.Kl;
 /// <summary>Value of <see cref="Base"/>, gradient of k2.</summary>
 public sealed class StraightThroughKl(IKlEstimator baseEstimator) : IKlEstimator
 {
+    /// <summary>The estimator whose value is reported (its gradient is replaced by k2's).</summary>
     public IKlEstimator Base { get; } = baseEstimator ?? throw new ArgumentNullException(nameof(baseEstimator));
+    /// <inheritdoc />
     public string Name => Base.Name + "+";
 
+    /// <inheritdoc />
     public Tensor Compute(Tensor logProb, Tensor refLogProb)
     {
         KlChecks.Check(Name, logProb, refLogProb);

@@ -10,10 +10,12 @@ namespace Rewire.Torch.Objectives.Policy;
 /// <summary>CISPO: clipped, stop-gradient importance weights on a REINFORCE term.</summary>
 public sealed class CispoObjective : IPolicyObjective
 {
+    /// <summary>The objective's name in the registry (<c>rl.objective</c>).</summary>
     public const string RegistryName = "cispo";
     private readonly double _low, _high;
     private readonly Aggregation.ILossAggregator _agg;
 
+    /// <summary>CISPO with the given clip bounds and aggregation (defaults when null).</summary>
     public CispoObjective(PolicyObjectiveOptions? options = null)
     {
         var o = options ?? new PolicyObjectiveOptions();
@@ -23,8 +25,10 @@ public sealed class CispoObjective : IPolicyObjective
         _agg = o.Aggregator("token-mean");
     }
 
+    /// <inheritdoc />
     public string Name => RegistryName;
 
+    /// <inheritdoc />
     public PolicyLossResult Compute(PolicyLossInput input)
     {
         PolicyMath.Validate(Name, input);

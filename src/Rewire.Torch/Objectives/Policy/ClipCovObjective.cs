@@ -26,12 +26,14 @@ public sealed record ClipCovOptions
 /// <summary>PPO clip that also detaches a few high-covariance tokens.</summary>
 public sealed class ClipCovObjective : IPolicyObjective, IDisposable
 {
+    /// <summary>The objective's name in the registry (<c>rl.objective</c>).</summary>
     public const string RegistryName = "clip_cov";
     private readonly double _low, _high;
     private readonly ClipCovOptions _o;
     private readonly Aggregation.ILossAggregator _agg;
     private readonly Generator _generator;
 
+    /// <summary>Clip-Cov with the given clip bounds, Clip-Cov settings and aggregation (defaults when null).</summary>
     public ClipCovObjective(PolicyObjectiveOptions? options = null)
     {
         var o = options ?? new PolicyObjectiveOptions();
@@ -44,8 +46,10 @@ public sealed class ClipCovObjective : IPolicyObjective, IDisposable
         _generator = new Generator((ulong)_o.Seed);
     }
 
+    /// <inheritdoc />
     public string Name => RegistryName;
 
+    /// <inheritdoc />
     public PolicyLossResult Compute(PolicyLossInput input)
     {
         PolicyMath.Validate(Name, input);
@@ -89,5 +93,6 @@ public sealed class ClipCovObjective : IPolicyObjective, IDisposable
         return new PolicyLossResult(loss.MoveToOuterDisposeScope(), metrics);
     }
 
+    /// <inheritdoc />
     public void Dispose() => _generator.Dispose();
 }

@@ -23,11 +23,13 @@ public sealed record DcpoOptions
 /// <summary>PPO clip with token-wise bounds from the token's prior probability.</summary>
 public sealed class DcpoObjective : IPolicyObjective
 {
+    /// <summary>The objective's name in the registry (<c>rl.objective</c>).</summary>
     public const string RegistryName = "dcpo";
     private readonly double _low, _high, _c, _cap;
     private readonly bool _dual;
     private readonly Aggregation.ILossAggregator _agg;
 
+    /// <summary>DCPO with the given bounds (DCPO's when unset), dual clip and aggregation.</summary>
     public DcpoObjective(PolicyObjectiveOptions? options = null)
     {
         var o = options ?? new PolicyObjectiveOptions();
@@ -40,6 +42,7 @@ public sealed class DcpoObjective : IPolicyObjective
         _agg = o.Aggregator("seq-mean-token-sum");
     }
 
+    /// <inheritdoc />
     public string Name => RegistryName;
 
     /// <summary>The DAC ratio bounds for prior probabilities <paramref name="q"/> (any shape).</summary>
@@ -51,6 +54,7 @@ public sealed class DcpoObjective : IPolicyObjective
         return (low.MoveToOuterDisposeScope(), high.MoveToOuterDisposeScope());
     }
 
+    /// <inheritdoc />
     public PolicyLossResult Compute(PolicyLossInput input)
     {
         PolicyMath.Validate(Name, input);

@@ -14,13 +14,34 @@ using static TorchSharp.torch;
 namespace Rewire.Torch.Objectives.Policy;
 
 /// <summary>How DHPO picks the mixing weight.</summary>
-public enum DhpoMixing { Averaged, EntropyGuided }
+public enum DhpoMixing
+{
+    /// <summary>A constant token weight w (<see cref="DhpoOptions.AveragedWeight"/>).</summary>
+    Averaged,
+
+    /// <summary>w from the min–max normalised token entropy under π_old (no gradient).</summary>
+    EntropyGuided,
+}
 
 /// <summary>How DHPO combines the two ratios.</summary>
-public enum DhpoCombination { Arithmetic, Geometric }
+public enum DhpoCombination
+{
+    /// <summary>ρ = w·r + (1 − w)·s.</summary>
+    Arithmetic,
+
+    /// <summary>ρ = exp(w·log r + (1 − w)·log s).</summary>
+    Geometric,
+}
 
 /// <summary>Over which tokens the entropy is min–max normalised.</summary>
-public enum DhpoEntropyScope { Response, Batch }
+public enum DhpoEntropyScope
+{
+    /// <summary>Min and max over the valid tokens of each response.</summary>
+    Response,
+
+    /// <summary>Min and max over the valid tokens of the whole batch.</summary>
+    Batch,
+}
 
 /// <summary>DHPO settings; defaults are suggestions from the spec, NOT from the paper.</summary>
 public sealed record DhpoOptions
@@ -48,10 +69,12 @@ public sealed record DhpoOptions
 /// <summary>DHPO's mixture of separately clipped token and sequence ratios.</summary>
 public sealed class DhpoObjective : IPolicyObjective
 {
+    /// <summary>The objective's name in the registry (<c>rl.objective</c>).</summary>
     public const string RegistryName = "dhpo";
     private readonly DhpoOptions _o;
     private readonly Aggregation.ILossAggregator _agg;
 
+    /// <summary>DHPO with the given DHPO settings and aggregation (defaults when null).</summary>
     public DhpoObjective(PolicyObjectiveOptions? options = null)
     {
         var o = options ?? new PolicyObjectiveOptions();
@@ -63,6 +86,7 @@ public sealed class DhpoObjective : IPolicyObjective
         _agg = o.Aggregator("token-mean");
     }
 
+    /// <inheritdoc />
     public string Name => RegistryName;
 
     /// <summary>The stop-gradient mixing weight w [B, L] for <paramref name="input"/>.</summary>
@@ -99,6 +123,7 @@ public sealed class DhpoObjective : IPolicyObjective
         return (w * mask + 0.5 * (1 - mask)).MoveToOuterDisposeScope();
     }
 
+    /// <inheritdoc />
     public PolicyLossResult Compute(PolicyLossInput input)
     {
         PolicyMath.Validate(Name, input);

@@ -26,12 +26,14 @@ public sealed record EtrOptions
 /// <summary>PPO clip with per-response bounds scaled by advantage magnitude and group pass-rate variance.</summary>
 public sealed class EtrObjective : IPolicyObjective
 {
+    /// <summary>The objective's name in the registry (<c>rl.objective</c>).</summary>
     public const string RegistryName = "etr";
     private readonly double _low, _high;
     private readonly double? _c;
     private readonly EtrOptions _o;
     private readonly Aggregation.ILossAggregator _agg;
 
+    /// <summary>ETR with the given base clip bounds, ETR settings and aggregation (defaults when null).</summary>
     public EtrObjective(PolicyObjectiveOptions? options = null)
     {
         var o = options ?? new PolicyObjectiveOptions();
@@ -46,6 +48,7 @@ public sealed class EtrObjective : IPolicyObjective
         _agg = o.Aggregator("token-mean");
     }
 
+    /// <inheritdoc />
     public string Name => RegistryName;
 
     /// <summary>Per-response (ε_low, ε_high) [B] from sequence advantages [B] and pass rates [B] (null when λ_macro = 0).</summary>
@@ -65,6 +68,7 @@ public sealed class EtrObjective : IPolicyObjective
         return (low.MoveToOuterDisposeScope(), high.MoveToOuterDisposeScope());
     }
 
+    /// <inheritdoc />
     public PolicyLossResult Compute(PolicyLossInput input)
     {
         PolicyMath.Validate(Name, input);

@@ -11,9 +11,11 @@ namespace Rewire.Torch.Objectives.Policy;
 /// <summary>Geometric-mean policy optimisation with sign-aware token clipping in log space.</summary>
 public sealed class GeoMeanObjective : IPolicyObjective
 {
+    /// <summary>The objective's name in the registry (<c>rl.objective</c>).</summary>
     public const string RegistryName = "geo_mean";
     private readonly double _low, _high;
 
+    /// <summary>GMPO with the given clip bounds (defaults when null).</summary>
     public GeoMeanObjective(PolicyObjectiveOptions? options = null)
     {
         var o = options ?? new PolicyObjectiveOptions();
@@ -22,8 +24,10 @@ public sealed class GeoMeanObjective : IPolicyObjective
         o.ValidateClip(Name, _low, _high);
     }
 
+    /// <inheritdoc />
     public string Name => RegistryName;
 
+    /// <inheritdoc />
     public PolicyLossResult Compute(PolicyLossInput input)
     {
         PolicyMath.Validate(Name, input);

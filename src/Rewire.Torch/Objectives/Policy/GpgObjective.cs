@@ -8,11 +8,14 @@ namespace Rewire.Torch.Objectives.Policy;
 /// <summary>GPG's plain policy-gradient surrogate.</summary>
 public sealed class GpgObjective(PolicyObjectiveOptions? options = null) : IPolicyObjective
 {
+    /// <summary>The objective's name in the registry (<c>rl.objective</c>).</summary>
     public const string RegistryName = "gpg";
     private readonly Aggregation.ILossAggregator _agg = (options ?? new PolicyObjectiveOptions()).Aggregator("token-mean");
 
+    /// <inheritdoc />
     public string Name => RegistryName;
 
+    /// <inheritdoc />
     public PolicyLossResult Compute(PolicyLossInput input)
     {
         PolicyMath.Validate(Name, input);

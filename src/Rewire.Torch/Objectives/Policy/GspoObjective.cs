@@ -11,13 +11,17 @@ namespace Rewire.Torch.Objectives.Policy;
 /// <summary>GSPO with one clip decision per sequence.</summary>
 public sealed class GspoObjective : IPolicyObjective
 {
+    /// <summary>The objective's name in the registry (<c>rl.objective</c>).</summary>
     public const string RegistryName = "gspo";
     private readonly GspoCommon _common;
 
+    /// <summary>GSPO with the given sequence-level clip bounds and aggregation (defaults when null).</summary>
     public GspoObjective(PolicyObjectiveOptions? options = null) => _common = new GspoCommon(RegistryName, options);
 
+    /// <inheritdoc />
     public string Name => RegistryName;
 
+    /// <inheritdoc />
     public PolicyLossResult Compute(PolicyLossInput input)
     {
         PolicyMath.Validate(Name, input);

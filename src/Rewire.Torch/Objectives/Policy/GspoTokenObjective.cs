@@ -10,13 +10,17 @@ namespace Rewire.Torch.Objectives.Policy;
 /// <summary>GSPO-token: sequence ratio value with per-token gradients (verl's GSPO).</summary>
 public sealed class GspoTokenObjective : IPolicyObjective
 {
+    /// <summary>The objective's name in the registry (<c>rl.objective</c>).</summary>
     public const string RegistryName = "gspo_token";
     private readonly GspoCommon _common;
 
+    /// <summary>GSPO-token with the given sequence-level clip bounds and aggregation (defaults when null).</summary>
     public GspoTokenObjective(PolicyObjectiveOptions? options = null) => _common = new GspoCommon(RegistryName, options);
 
+    /// <inheritdoc />
     public string Name => RegistryName;
 
+    /// <inheritdoc />
     public PolicyLossResult Compute(PolicyLossInput input)
     {
         PolicyMath.Validate(Name, input);

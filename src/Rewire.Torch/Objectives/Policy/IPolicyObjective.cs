@@ -56,7 +56,10 @@ public static class PolicyMetricNames
     public const string ClipFractionHigh = "clipfrac_high";
     /// <summary>Approximate KL(π_old ‖ π_θ) = masked mean of log π_old − log π_θ (verl's actor/ppo_kl).</summary>
     public const string ApproxKl = "ppo_kl";
+    /// <summary>Masked mean of the importance ratio π_θ/π_old.</summary>
     public const string RatioMean = "ratio_mean";
+    /// <summary>Minimum importance ratio over valid tokens.</summary>
     public const string RatioMin = "ratio_min";
+    /// <summary>Maximum importance ratio over valid tokens.</summary>
     public const string RatioMax = "ratio_max";
 }

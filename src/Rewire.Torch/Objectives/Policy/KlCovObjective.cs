@@ -22,10 +22,12 @@ public sealed record KlCovOptions
 /// <summary>Unclipped surrogate with a |Δ| penalty on the highest-covariance tokens.</summary>
 public sealed class KlCovObjective : IPolicyObjective
 {
+    /// <summary>The objective's name in the registry (<c>rl.objective</c>).</summary>
     public const string RegistryName = "kl_cov";
     private readonly KlCovOptions _o;
     private readonly Aggregation.ILossAggregator _agg;
 
+    /// <summary>KL-Cov with the given KL-Cov settings and aggregation (defaults when null).</summary>
     public KlCovObjective(PolicyObjectiveOptions? options = null)
     {
         var o = options ?? new PolicyObjectiveOptions();
@@ -35,8 +37,10 @@ public sealed class KlCovObjective : IPolicyObjective
         _agg = o.Aggregator("token-mean");
     }
 
+    /// <inheritdoc />
     public string Name => RegistryName;
 
+    /// <inheritdoc />
     public PolicyLossResult Compute(PolicyLossInput input)
     {
         PolicyMath.Validate(Name, input);

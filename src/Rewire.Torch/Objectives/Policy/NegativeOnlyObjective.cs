@@ -18,13 +18,18 @@ public sealed record NegativeOnlyOptions
 /// <summary>Wraps a base objective (vanilla for GRPO-N, gspo for GSPO-N) and keeps only negative advantages.</summary>
 public sealed class NegativeOnlyObjective(string name, IPolicyObjective baseObjective, NegativeOnlyOptions? options = null) : IPolicyObjective
 {
+    /// <summary>Registry name of GRPO-N (the vanilla objective on negative advantages only).</summary>
     public const string GrpoN = "grpo_n";
+    /// <summary>Registry name of GSPO-N (GSPO on negative advantages only).</summary>
     public const string GspoN = "gspo_n";
     private readonly NegativeOnlyOptions _o = options ?? new NegativeOnlyOptions();
 
+    /// <inheritdoc />
     public string Name { get; } = name;
+    /// <summary>The objective applied to the negative-advantage tokens.</summary>
     public IPolicyObjective Base { get; } = baseObjective ?? throw new ArgumentNullException(nameof(baseObjective));
 
+    /// <inheritdoc />
     public PolicyLossResult Compute(PolicyLossInput input)
     {
         PolicyMath.Validate(Name, input);

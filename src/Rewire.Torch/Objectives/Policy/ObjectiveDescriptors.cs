@@ -44,6 +44,9 @@ public static class ObjectiveDescriptors
         Example = example ?? Example(name),
     };
 
+    /// <summary>
+    /// The descriptors of every registered policy objective: summary, paper, defaults and parameters.
+    /// </summary>
     public static IReadOnlyList<TechniqueDescriptor> All { get; } =
     [
         D("vanilla", "verl's PPO clipped surrogate with dual clip", "PPO (arXiv 1707.06347) with Dual-clip PPO (arXiv 1912.09729)", "rlvr T00",

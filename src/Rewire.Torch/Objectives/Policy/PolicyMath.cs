@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 
 namespace Rewire.Torch.Objectives.Policy;
 
-/// <summary>Tensors produced by <see cref="PolicyMath.ClippedSurrogate"/>.</summary>
+/// <summary>Tensors produced by the <c>PolicyMath.ClippedSurrogate</c> overloads.</summary>
 internal readonly record struct Surrogate(Tensor Loss, Tensor ClipActive, Tensor DualActive, Tensor LowActive, Tensor HighActive);
 
 internal static class PolicyMath

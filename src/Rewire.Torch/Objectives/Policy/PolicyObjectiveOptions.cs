@@ -25,12 +25,19 @@ public sealed record PolicyObjectiveOptions
     /// <summary>Aggregation mode name.<value>The default value is null: the objective's default (token-mean for PPO-style, seq-mean-token-mean for GSPO/SAPO, seq-mean-token-sum for DCPO and REINFORCE).</value></summary>
     public string? LossAggMode { get; init; }
 
+    /// <summary>SAPO's gate temperatures.</summary>
     public SapoOptions Sapo { get; init; } = new();
+    /// <summary>Clip-Cov's settings.</summary>
     public ClipCovOptions ClipCov { get; init; } = new();
+    /// <summary>KL-Cov's settings.</summary>
     public KlCovOptions KlCov { get; init; } = new();
+    /// <summary>DCPO's default bounds.</summary>
     public DcpoOptions Dcpo { get; init; } = new();
+    /// <summary>DHPO's settings.</summary>
     public DhpoOptions Dhpo { get; init; } = new();
+    /// <summary>ETR's settings.</summary>
     public EtrOptions Etr { get; init; } = new();
+    /// <summary>GRPO-N / GSPO-N settings.</summary>
     public NegativeOnlyOptions NegativeOnly { get; init; } = new();
 
     internal double Low(double? fallback = null) => ClipRatioLow ?? fallback ?? ClipRatio;

@@ -8,6 +8,7 @@ namespace Rewire.Torch.Objectives.Policy;
 /// <summary>Looks up policy objectives by name.</summary>
 public static class PolicyObjectives
 {
+    /// <summary>Objective factories by name; each builds its objective from the shared options.</summary>
     public static readonly NamedRegistry<Func<PolicyObjectiveOptions, IPolicyObjective>> Registry = Create();
 
     /// <summary>Builds the objective named <paramref name="name"/>; an unknown name fails with the list of valid names.</summary>

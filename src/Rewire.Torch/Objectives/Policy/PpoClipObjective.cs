@@ -12,6 +12,7 @@ namespace Rewire.Torch.Objectives.Policy;
 /// <summary>PPO/GRPO clipped surrogate with decoupled bounds and dual clip.</summary>
 public sealed class PpoClipObjective : IPolicyObjective
 {
+    /// <summary>The registry name of the plain PPO clip objective (verl's vanilla).</summary>
     public const string RegistryName = "vanilla";
 
     private readonly double _low, _high;
@@ -36,12 +37,18 @@ public sealed class PpoClipObjective : IPolicyObjective
         _agg = o.Aggregator(defaultAggregation);
     }
 
+    /// <inheritdoc />
     public string Name { get; }
+    /// <summary>ε_low in effect: the ratio's lower bound is 1 − ε_low.</summary>
     public double EpsilonLow => _low;
+    /// <summary>ε_high in effect: the ratio's upper bound is 1 + ε_high.</summary>
     public double EpsilonHigh => _high;
+    /// <summary>Dual-clip constant c in effect, or null when the dual clip is off.</summary>
     public double? DualClipC => _c;
+    /// <summary>Name of the aggregation mode in effect.</summary>
     public string Aggregation => _agg.Name;
 
+    /// <inheritdoc />
     public PolicyLossResult Compute(PolicyLossInput input)
     {
         PolicyMath.Validate(Name, input);

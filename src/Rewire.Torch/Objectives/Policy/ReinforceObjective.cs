@@ -10,11 +10,14 @@ namespace Rewire.Torch.Objectives.Policy;
 /// <summary>REINFORCE with optional importance weights.</summary>
 public sealed class ReinforceObjective(PolicyObjectiveOptions? options = null) : IPolicyObjective
 {
+    /// <summary>The objective's name in the registry (<c>rl.objective</c>).</summary>
     public const string RegistryName = "reinforce";
     private readonly Aggregation.ILossAggregator _agg = (options ?? new PolicyObjectiveOptions()).Aggregator("seq-mean-token-sum");
 
+    /// <inheritdoc />
     public string Name => RegistryName;
 
+    /// <inheritdoc />
     public PolicyLossResult Compute(PolicyLossInput input)
     {
         PolicyMath.Validate(Name, input);

@@ -19,10 +19,12 @@ public sealed record SapoOptions
 /// <summary>SAPO's soft-gated surrogate.</summary>
 public sealed class SapoObjective : IPolicyObjective
 {
+    /// <summary>The objective's name in the registry (<c>rl.objective</c>).</summary>
     public const string RegistryName = "sapo";
     private readonly SapoOptions _o;
     private readonly Aggregation.ILossAggregator _agg;
 
+    /// <summary>SAPO with the given gate temperatures and aggregation (defaults when null).</summary>
     public SapoObjective(PolicyObjectiveOptions? options = null)
     {
         var o = options ?? new PolicyObjectiveOptions();
@@ -32,8 +34,10 @@ public sealed class SapoObjective : IPolicyObjective
         _agg = o.Aggregator("seq-mean-token-mean");
     }
 
+    /// <inheritdoc />
     public string Name => RegistryName;
 
+    /// <inheritdoc />
     public PolicyLossResult Compute(PolicyLossInput input)
     {
         PolicyMath.Validate(Name, input);

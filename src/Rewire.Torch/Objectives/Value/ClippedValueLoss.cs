@@ -20,7 +20,9 @@ public sealed class ClippedValueLoss
         Aggregator = LossAggregators.Get(aggregation);
     }
 
+    /// <summary>ε_v: how far a new value prediction may move from the old one before it is clipped.</summary>
     public double ClipRange { get; }
+    /// <summary>How the per-token value loss is aggregated.</summary>
     public ILossAggregator Aggregator { get; }
 
     /// <summary>(loss, clip fraction) for predictions <paramref name="vpreds"/>, returns and old values, all [B, L].</summary>

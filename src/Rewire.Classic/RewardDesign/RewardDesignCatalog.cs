@@ -191,7 +191,7 @@ public static class RewardDesignCatalog
             "calm" => new CalmSubgoalReward(Annotator(p), task, p.Double("bonus")),
             "auto-mc-reward" => AutoMc(p, rollouts, task),
             "krc" => new KrcRewardDesign(p.Double("weight"), p.Double("dispersion"), p.Double("density")),
-            "barfi" => throw new ArgumentException("BARFI is a learner; build it with RewardDesignCatalog.CreateBarfi."),
+            "barfi" => throw new ArgumentException("BARFI learns its reward alongside the policy, so it is not a fixed reward design: build it with new Barfi(states, actions, auxiliaryTerms, seed, RewardDesignCatalog.BarfiOptions(p))."),
             _ => throw new ArgumentException($"unknown reward design '{p.Name}'; valid: {string.Join(", ", Descriptors.Select(d => d.Name))}."),
         };
     }

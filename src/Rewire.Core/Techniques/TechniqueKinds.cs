@@ -27,12 +27,13 @@ public static class TechniqueKinds
     public const string RewardDesign = "reward_design";
     public const string QdAlgorithm = "qd_algorithm";
     public const string OfflineAlgorithm = "offline_algorithm";
+    public const string BranchingAlgorithm = "branching_algorithm";
 
     /// <summary>Every kind, in the order `rewire list` shows them.</summary>
     public static readonly IReadOnlyList<string> All =
     [
         Recipe, Task, Objective, Estimator, LossAggregation, KlEstimator, Shaper, AdvantageShaper, RewardWeighting, Reward,
         Sampler, Rollout, Environment, BanditAlgorithm, BanditEnvironment, ControlAlgorithm, ControlEnvironment, RewardDesign,
-        QdAlgorithm, OfflineAlgorithm,
+        QdAlgorithm, OfflineAlgorithm, BranchingAlgorithm,
     ];
 }

@@ -19,8 +19,8 @@ public static class BranchingAlgorithms
 
     private static IReadOnlyList<TechniqueParameter> Problem() =>
     [
-        Choice("problem", "knapsack", "MILP class of the generated instances.", "knapsack", "setcover", "facility"),
-        Integer("size", 30, "Instance size: knapsack items (3 resources), set-cover rows (twice as many columns), facility-location customers (a third as many facilities).", 2, 200),
+        Choice("problem", "setcover", "MILP class of the generated instances.", "setcover", "knapsack", "facility"),
+        Integer("size", 35, "Instance size: set-cover columns (three times as many rows), knapsack items (3 resources), facility-location customers (half as many facilities).", 2, 200),
         Integer("eval_instances", 10, "Held-out instances the rules are compared on.", 1, 10_000),
         Integer("node_limit", 3000, "Node limit of every branch-and-bound search.", 1, 10_000_000),
         Choice("selection", "best-bound", "Node selection.", "best-bound", "depth-first"),
@@ -53,7 +53,7 @@ public static class BranchingAlgorithms
                 Number("temperature", 0.5, "Temperature T of the importance softmax w_i = exp(iota_i/T)/sum_j exp(iota_j/T).", 1e-6, 1e6),
                 Number("history_decay", 0.5, "Weight decay per step up the path of the revived history.", 0, 1),
             ],
-            Example = ["branch", "--algo", "revibranch", "branch.size=20", "branch.train_instances=6", "branch.eval_instances=4", "branch.epochs=3", "branch.updates_per_epoch=100", "--json"],
+            Example = ["branch", "--algo", "revibranch", "branch.size=25", "branch.train_instances=6", "branch.eval_instances=4", "branch.epochs=3", "branch.updates_per_epoch=100", "--json"],
         },
         Classic("most-fractional", "Most-fractional branching: the fractional integer variable closest to 1/2 (the common weak baseline of learning-to-branch papers).", "Branching rules revisited (Achterberg, Koch, Martin 2005): most infeasible branching"),
         Classic("pseudo-cost", "Pseudo-cost branching: the product score of each variable's mean objective gain per unit rounding, learned from the child LPs of the same search.", "Experiments in mixed-integer linear programming (Benichou et al., Mathematical Programming 1971)"),

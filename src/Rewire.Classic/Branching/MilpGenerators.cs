@@ -10,12 +10,16 @@ public static class MilpGenerators
     /// <summary>The class names accepted by <see cref="Generate"/>.</summary>
     public static readonly IReadOnlyList<string> Classes = ["setcover", "knapsack", "facility"];
 
-    /// <summary>An instance of <paramref name="kind"/> (one of <see cref="Classes"/>) of the given size.</summary>
+    /// <summary>
+    /// An instance of <paramref name="kind"/> (one of <see cref="Classes"/>) of the given size: set cover with 3·size
+    /// elements and size sets (density 0.2), knapsack with size items and 3 resources, facility location with size
+    /// customers and max(2, size/2) facilities.
+    /// </summary>
     public static Milp Generate(string kind, int size, int seed) => kind switch
     {
-        "setcover" => SetCover(size, size * 2, 0.15, seed),
+        "setcover" => SetCover(size * 3, size, 0.2, seed),
         "knapsack" => Knapsack(size, 3, seed),
-        "facility" => Facility(Math.Max(2, size / 3), size, seed),
+        "facility" => Facility(Math.Max(2, size / 2), size, seed),
         _ => throw new ArgumentException($"'{kind}' is not a MILP class; valid: {string.Join(", ", Classes)}", nameof(kind)),
     };
 

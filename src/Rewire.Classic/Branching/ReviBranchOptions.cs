@@ -3,10 +3,10 @@ namespace Rewire.Classic.Branching;
 /// <summary>Settings of a ReviBranch training and evaluation run (the <c>branch.*</c> keys of <c>rewire branch</c>).</summary>
 public sealed record ReviBranchOptions
 {
-    /// <summary>MILP class: setcover, knapsack or facility. The default value is knapsack.</summary>
-    public string Problem { get; init; } = "knapsack";
-    /// <summary>Size of the generated instances (items, columns or customers). The default value is 30.</summary>
-    public int Size { get; init; } = 30;
+    /// <summary>MILP class: setcover, knapsack or facility. The default value is setcover.</summary>
+    public string Problem { get; init; } = "setcover";
+    /// <summary>Size of the generated instances (set-cover columns, knapsack items or facility-location customers). The default value is 35.</summary>
+    public int Size { get; init; } = 35;
     /// <summary>Training instances (seen every epoch). The default value is 12.</summary>
     public int TrainInstances { get; init; } = 12;
     /// <summary>Held-out evaluation instances. The default value is 10.</summary>

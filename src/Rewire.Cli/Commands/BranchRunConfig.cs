@@ -75,7 +75,6 @@ public sealed record BranchRunConfig(string Algorithm, IReadOnlyDictionary<strin
             foreach (var p in descriptor.Parameters) parameters.TryAdd(p.Name, p.Default);
             var o = BranchingAlgorithms.Options(parameters);
             if (o.EpsilonEnd > o.EpsilonStart) errors.Add($"branch.epsilon_end={o.EpsilonEnd} is above branch.epsilon_start={o.EpsilonStart}; exploration decays, give epsilon_end <= epsilon_start");
-            if (o.Problem == "setcover" && o.Size > 40) errors.Add($"branch.size={o.Size} is too large for setcover (2*size columns); give at most 40");
         }
         if (errors.Count > 0) throw new ConfigurationException(errors);
         return new BranchRunConfig(algorithm, parameters, seed, output, name);

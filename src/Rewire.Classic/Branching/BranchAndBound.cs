@@ -88,6 +88,8 @@ public sealed record BranchAndBoundOptions
 /// explored node is recorded with the incumbent and the global bound after it; pseudo-costs are updated from every
 /// child LP.
 /// </summary>
+/// <param name="solver">The LP solver of the relaxations.</param>
+/// <param name="options">Node selection, node limit and tolerances (defaults when null).</param>
 public sealed class BranchAndBound(ILpSolver solver, BranchAndBoundOptions? options = null)
 {
     private readonly BranchAndBoundOptions _options = options ?? new BranchAndBoundOptions();

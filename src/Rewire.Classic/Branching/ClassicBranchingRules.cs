@@ -47,6 +47,7 @@ public sealed class PseudoCostRule : IBranchingRule
 /// the two objective gains; an infeasible child counts as a gain of (incumbent or a large value) − node value. With a
 /// candidate limit, only the most fractional <c>limit</c> candidates are tried ("limited" strong branching); 0 = all.
 /// </summary>
+/// <param name="candidateLimit">Candidates tried (the most fractional first); 0 tries all.</param>
 public sealed class StrongBranchingRule(int candidateLimit = 0) : IBranchingRule
 {
     /// <inheritdoc />
@@ -86,6 +87,7 @@ public sealed class StrongBranchingRule(int candidateLimit = 0) : IBranchingRule
 }
 
 /// <summary>Uniformly random branching among the candidates (a floor for the learned rule), seeded.</summary>
+/// <param name="seed">Seed of the choices.</param>
 public sealed class RandomRule(int seed) : IBranchingRule
 {
     private readonly Random _rng = new(seed);

@@ -154,6 +154,8 @@ public sealed class Milp
 }
 
 /// <summary>A malformed or infeasible-by-construction MILP; the message names each wrong variable or constraint.</summary>
+/// <param name="problem">Name of the refused MILP.</param>
+/// <param name="problems">Each problem found.</param>
 public sealed class MilpException(string problem, IReadOnlyList<string> problems)
     : Exception($"MILP '{problem}' is refused: " + string.Join("; ", problems))
 {

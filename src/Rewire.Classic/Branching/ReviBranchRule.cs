@@ -5,6 +5,10 @@ namespace Rewire.Classic.Branching;
 /// revived history of the decisions above it; picks argmax Q (ties to the lowest index), or a uniformly random candidate
 /// with probability ε during training. Records the chosen input at each branched node for training.
 /// </summary>
+/// <param name="network">The Q-network scoring candidates.</param>
+/// <param name="epsilon">Probability of a uniformly random candidate (0 when evaluating).</param>
+/// <param name="seed">Seed of the exploration.</param>
+/// <param name="historyDecay">Decay of the revived history per step up the path.</param>
 public sealed class ReviBranchRule(QNetwork network, double epsilon = 0, int seed = 0, double historyDecay = 0.5) : IBranchingRule
 {
     private readonly Random _rng = new(seed);

@@ -7,6 +7,7 @@ namespace Rewire.Classic.Branching;
 /// its ancestors only: an exponentially decayed mean, most recent first (RECONSTRUCTED: the paper runs a transformer over
 /// R_0..R_{i−1}; the decayed mean keeps the causal order and position weighting without a tensor engine).
 /// </summary>
+/// <param name="decay">Weight factor per step up the path (1 = plain mean of the ancestors).</param>
 public sealed class RevivedHistory(double decay = 0.5)
 {
     private readonly Dictionary<int, double[]> _steps = [];

@@ -19,6 +19,24 @@ namespace Rewire.Cli.Commands;
 public sealed record BranchInstanceResult(string Instance, IReadOnlyDictionary<string, int> Nodes, IReadOnlyDictionary<string, bool> Optimal, double? Objective);
 
 /// <summary>The summary of a `rewire branch` run (summary.json and `--json`).</summary>
+/// <param name="Completed">Whether training and the whole held-out comparison finished.</param>
+/// <param name="Run">The run folder.</param>
+/// <param name="Algo">The algorithm (revibranch or a classic rule).</param>
+/// <param name="Seed">run.seed.</param>
+/// <param name="Problem">MILP class.</param>
+/// <param name="Size">Instance size.</param>
+/// <param name="Epochs">Training epochs asked for (0 for a classic rule).</param>
+/// <param name="EpochsDone">Training epochs done.</param>
+/// <param name="TrainInstances">Training instances.</param>
+/// <param name="EvalInstances">Held-out instances asked for.</param>
+/// <param name="Nodes">Rule → total nodes explored over the held-out instances.</param>
+/// <param name="MeanNodes">Rule → mean nodes per held-out instance.</param>
+/// <param name="GeometricMeanNodes">Rule → geometric mean of nodes per held-out instance.</param>
+/// <param name="FewerNodesThanMostFractional">Held-out instances where ReviBranch explored fewer nodes than most-fractional (null for a classic rule).</param>
+/// <param name="ObjectivesAgree">Whether every rule that proved optimality found the same optimum.</param>
+/// <param name="Instances">Per held-out instance results.</param>
+/// <param name="Seconds">Wall time, resumed runs included.</param>
+/// <param name="StopReason">Why the run stopped early (null when completed).</param>
 public sealed record BranchSummary(
     bool Completed, string Run, string Algo, int Seed, string Problem, int Size, int Epochs, int EpochsDone, int TrainInstances, int EvalInstances,
     IReadOnlyDictionary<string, long> Nodes, IReadOnlyDictionary<string, double> MeanNodes, IReadOnlyDictionary<string, double> GeometricMeanNodes,

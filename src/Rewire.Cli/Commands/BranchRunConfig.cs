@@ -10,6 +10,11 @@ namespace Rewire.Cli.Commands;
 /// <c>branch.*</c> parameters checked against its descriptor, and the run keys. <see cref="Resolve"/> collects every
 /// problem before throwing, each naming its key and what to write instead.
 /// </summary>
+/// <param name="Algorithm">revibranch or a classic rule's name.</param>
+/// <param name="Parameters">Every branch.* parameter of the algorithm, checked (defaults filled in).</param>
+/// <param name="Seed">run.seed.</param>
+/// <param name="Output">run.output: the parent folder of the run folder.</param>
+/// <param name="Name">run.name: the name part of the run folder.</param>
 public sealed record BranchRunConfig(string Algorithm, IReadOnlyDictionary<string, string> Parameters, int Seed, string Output, string Name)
 {
     /// <summary>The run keys and what they mean.</summary>

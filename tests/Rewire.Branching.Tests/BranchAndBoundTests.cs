@@ -89,4 +89,21 @@ public sealed class BranchAndBoundTests : IDisposable
         Assert.Equal(created, r.Nodes + r.Discarded);
         Assert.Equal(SearchStatus.Optimal, r.Status);
     }
+
+    [Theory]
+    [InlineData("setcover", 20, 1)]
+    [InlineData("knapsack", 16, 2)]
+    [InlineData("facility", 10, 3)]
+    public void Best_bound_global_bound_never_decreases_and_the_incumbent_never_worsens(string kind, int size, int seed)
+    {
+        var r = new BranchAndBound(_solver).Solve(MilpGenerators.Generate(kind, size, seed), new PseudoCostRule());
+        Assert.Equal(SearchStatus.Optimal, r.Status);
+        for (int i = 1; i < r.Tree.Count; i++)
+        {
+            Assert.True(r.Tree[i].GlobalBound >= r.Tree[i - 1].GlobalBound - 1e-9, $"node {r.Tree[i].Id}: the global bound went down");
+            Assert.True(r.Tree[i].Incumbent <= r.Tree[i - 1].Incumbent, $"node {r.Tree[i].Id}: the incumbent got worse");
+            Assert.True(r.Tree[i].GlobalBound <= r.Objective + 1e-6, "the bound never passes the optimum");
+        }
+        Assert.Equal(r.Objective, r.Tree[^1].GlobalBound, 6);
+    }
 }

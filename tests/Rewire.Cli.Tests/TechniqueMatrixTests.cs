@@ -124,6 +124,17 @@ public sealed class TechniqueMatrixTests(WarmStartFixture warm) : IClassFixture<
             Assert.True(summary["coverage"]!.GetValue<double>() > 0, output);
             return;
         }
+        if (d.Example[0] == "branch")
+        {
+            var args = d.Example.Where(a => a != "--json").Append($"run.output={Path.Combine(warm.Root, "branch")}").Append("--json").ToList();
+            var (code, output, err) = CliHarness.Run([.. args]);
+            Assert.True(code == 0, $"rewire {string.Join(' ', args)} exited {code}: {err}");
+            var summary = JsonNode.Parse(output)!.AsObject();
+            Assert.True(summary["completed"]!.GetValue<bool>(), output);
+            Assert.Equal(summary["eval_instances"]!.GetValue<int>(), summary["instances"]!.AsArray().Count);
+            Assert.True(summary["objectives_agree"]!.GetValue<bool>(), output);
+            return;
+        }
         if (d.Example[0] != "train")
         {
             var (code, output, err) = CliHarness.Run([.. d.Example]);

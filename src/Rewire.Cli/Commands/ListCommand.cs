@@ -49,7 +49,8 @@ public sealed class ListCommand : Command<ListCommand.Settings>
         .AddRange(Rewire.Classic.Control.ControlEnvironments.Descriptors)
         .AddRange(Rewire.Classic.Control.RewardDesigns.Descriptors)
         .AddRange(Rewire.Torch.QualityDiversity.QdAlgorithms.Descriptors)
-        .AddRange(Rewire.Classic.Offline.OfflineAlgorithms.Descriptors);
+        .AddRange(Rewire.Classic.Offline.OfflineAlgorithms.Descriptors)
+        .AddRange(Rewire.Classic.Branching.BranchingAlgorithms.Descriptors);
 
     /// <summary>The per-family name lists of earlier versions (family → kind), kept for scripts that read them.</summary>
     private static readonly (string Family, string Kind, string Key)[] Families =
@@ -73,6 +74,7 @@ public sealed class ListCommand : Command<ListCommand.Settings>
         ("reward_designs", TechniqueKinds.RewardDesign, "reward.design"),
         ("qd_algorithms", TechniqueKinds.QdAlgorithm, "rewire qd --algo"),
         ("offline_algorithms", TechniqueKinds.OfflineAlgorithm, "rewire offline --algo"),
+        ("branching_algorithms", TechniqueKinds.BranchingAlgorithm, "rewire branch --algo"),
     ];
 
     /// <summary>Family -> listed names.</summary>

@@ -47,12 +47,13 @@ public static class TechniqueKinds
     public const string QdAlgorithm = "qd_algorithm";
     /// <summary>An offline RL algorithm that learns from a fixed dataset.</summary>
     public const string OfflineAlgorithm = "offline_algorithm";
+    public const string BranchingAlgorithm = "branching_algorithm";
 
     /// <summary>Every kind, in the order `rewire list` shows them.</summary>
     public static readonly IReadOnlyList<string> All =
     [
         Recipe, Task, Objective, Estimator, LossAggregation, KlEstimator, Shaper, AdvantageShaper, RewardWeighting, Reward,
         Sampler, Rollout, Environment, BanditAlgorithm, BanditEnvironment, ControlAlgorithm, ControlEnvironment, RewardDesign,
-        QdAlgorithm, OfflineAlgorithm,
+        QdAlgorithm, OfflineAlgorithm, BranchingAlgorithm,
     ];
 }

@@ -21,14 +21,14 @@ namespace Rewire.Torch.Training;
 ///     .Train("runs");
 /// </code>
 /// Configuration keys are those of <c>rewire train</c> (<c>rewire train --dry-run</c> lists them); later keys win.
-/// Reward functions added here are terms of weight 1 next to the task's verifier (<c>reward.weights.NAME=w</c> changes
-/// it), failure-isolated and counted like the built-in ones. A bad configuration throws
+/// Reward functions added here are registered and listed in <c>reward.functions</c>: terms of weight 1 next to the task's
+/// verifier (<c>reward.weights.NAME=w</c> changes it), failure-isolated and counted like the built-in ones. A bad configuration throws
 /// <see cref="ConfigurationException"/> before any run folder exists.
 /// </summary>
 public sealed class RewireTrainer
 {
     private readonly List<KeyValuePair<string, string>> _keys = [];
-    private readonly List<IRewardFunction> _rewards = [];
+    private readonly List<string> _rewards = [];
     private readonly List<ITrainingObserver> _observers = [];
 
     /// <summary>The registries this trainer's runs build their components from; add your own techniques here or with the <c>Add</c> methods.</summary>
@@ -83,13 +83,18 @@ public sealed class RewireTrainer
     /// <summary>Adds a reward term whose delegate returns the whole result (total, named components, correctness).</summary>
     public RewireTrainer AddReward(string name, Func<Rollout, RewardResult> score) => AddReward(new DelegateReward(name, score));
 
-    /// <summary>Adds a reward term implemented as a class.</summary>
+    /// <summary>
+    /// Adds a reward term implemented as a class. It is registered in <see cref="Registries"/> under its name and listed in
+    /// <c>reward.functions</c>, so <c>reward.weights.NAME</c> applies to it like to a built-in reward function; a name
+    /// already taken (a built-in reward function's, another added reward's) fails.
+    /// </summary>
     public RewireTrainer AddReward(IRewardFunction reward)
     {
         ArgumentNullException.ThrowIfNull(reward);
-        if (_rewards.Any(r => r.Name == reward.Name))
+        if (_rewards.Contains(reward.Name, StringComparer.OrdinalIgnoreCase))
             throw new ArgumentException($"a reward named '{reward.Name}' is already added; give each reward its own name", nameof(reward));
-        _rewards.Add(reward);
+        Registries.AddRewardFunction(TechniqueResolution.Undescribed(TechniqueKinds.Reward, reward.Name), _ => reward);
+        _rewards.Add(reward.Name);
         return this;
     }
 
@@ -129,7 +134,15 @@ public sealed class RewireTrainer
     /// </summary>
     public ResolvedTrainConfig Resolve()
     {
-        var config = TrainConfiguration.Resolve(_keys, registries: Registries);
+        var keys = new List<KeyValuePair<string, string>>(_keys);
+        if (_rewards.Count > 0)
+        {
+            // The rewards added in code join the reward functions the keys list.
+            string listed = keys.LastOrDefault(kv => kv.Key == "reward.functions").Value ?? "";
+            var names = listed.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Concat(_rewards).Distinct(StringComparer.Ordinal);
+            keys.Add(new("reward.functions", string.Join(",", names)));
+        }
+        var config = TrainConfiguration.Resolve(keys, registries: Registries);
         TrainingPreflight.Check(config);
         return config;
     }
@@ -148,7 +161,7 @@ public sealed class RewireTrainer
         var o = config.Options;
         var run = RunDirectory.Create(outputDirectory, $"{o.Run.Name}-{o.Task.Name}-{o.Rl.Objective}-s{o.Run.Seed}", DateTimeOffset.UtcNow, OptionsBinder.ToJson(o));
         using var runLock = run.Lock("RewireTrainer (new run)");
-        using var trainer = new RlvrTrainer(config, run, new EventObserver(this), _rewards.ToArray());
+        using var trainer = new RlvrTrainer(config, run, new EventObserver(this));
         var summary = trainer.Run(false, cancel);
         return new TrainingResult(summary, run.Path);
     }

@@ -57,6 +57,31 @@ public class NativePatchTests
     }
 
     [Fact]
+    public void Always_PatchesTheFolderWhateverTheSystemLibrary()
+    {
+        // --always (the tool package's publish) weakens the need in a folder's libLibTorchSharp.so without consulting
+        // the system's libstdc++; the file is replaced atomically and a second run finds it already weak.
+        var dir = Directory.CreateTempSubdirectory("rewire-patch-always").FullName;
+        try
+        {
+            string lib = Path.Combine(dir, "libLibTorchSharp.so");
+            File.WriteAllBytes(lib, CraftedElf.Build(weak: false, boundSymbols: ["_ZSt21ios_base_library_initv"]));
+            var log = new StringWriter();
+            Assert.Equal(0, NativePatcher.Run(["--always", dir], log));
+            Assert.True(ElfVersionNeeds.ReadNeeds(File.ReadAllBytes(lib)).Single(n => n.Version == "GLIBCXX_3.4.32").IsWeak);
+            Assert.Contains("marked the need for GLIBCXX_3.4.32 weak", log.ToString());
+            var again = new StringWriter();
+            Assert.Equal(0, NativePatcher.Run(["--always", dir], again));
+            Assert.Contains("already weak", again.ToString());
+            Assert.Equal(2, NativePatcher.Run(["--always"], new StringWriter()));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public void CraftedElf_RefusesWhenARealSymbolIsBoundToTheVersion()
     {
         var elf = CraftedElf.Build(weak: false, boundSymbols: ["_ZSt21ios_base_library_initv", "_ZNSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEE10_M_replaceEmmPKcm"]);

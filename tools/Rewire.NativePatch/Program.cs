@@ -1,8 +1,10 @@
 // Rewire.NativePatch: run by the build (Directory.Build.targets) on the native folder of a build output.
-// Usage: Rewire.NativePatch <folder-or-.so> [...]
+// Usage: Rewire.NativePatch [--always] <folder-or-.so> [...]
 // For every shared object given (or found in a given folder) that needs GLIBCXX_3.4.32 from libstdc++.so.6,
 // and only when the system libstdc++ does not define that version, marks the need weak (one bit) in place,
-// writing the file atomically. Idempotent; leaves machines with a newer libstdc++ untouched.
+// writing the file atomically. Idempotent; leaves machines with a newer libstdc++ untouched. With --always, patches
+// whatever the system's libstdc++ (for a copy that travels to other machines, like the tool package's; a weak need is
+// harmless where the version exists).
 using Rewire.NativePatch;
 
 return NativePatcher.Run(args, Console.Out);
@@ -24,11 +26,14 @@ public static class NativePatcher
 
     public static int Run(string[] args, TextWriter log)
     {
+        bool always = args.Contains("--always");
+        args = args.Where(a => a != "--always").ToArray();
         if (args.Length == 0)
         {
-            log.WriteLine("usage: Rewire.NativePatch <folder-or-shared-object> [...]");
+            log.WriteLine("usage: Rewire.NativePatch [--always] <folder-or-shared-object> [...]");
             return 2;
         }
+        if (always) return PatchAll(args, log);
         if (!OperatingSystem.IsLinux())
         {
             log.WriteLine("Rewire.NativePatch: not Linux; nothing to do.");
@@ -45,6 +50,11 @@ public static class NativePatcher
             log.WriteLine($"Rewire.NativePatch: {system} defines {Version}; no patch needed.");
             return 0;
         }
+        return PatchAll(args, log);
+    }
+
+    private static int PatchAll(string[] args, TextWriter log)
+    {
         int failures = 0;
         foreach (var file in Expand(args))
         {

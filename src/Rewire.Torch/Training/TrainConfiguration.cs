@@ -35,6 +35,9 @@ public sealed class ResolvedTrainConfig
     /// <summary>The reward functions (the task's verifier terms and the named reward terms).</summary>
     public required IReadOnlyList<ResolvedTechnique> RewardFunctions { get; init; }
 
+    /// <summary>The registries the run's components are built from (the built-in set unless a program gave its own).</summary>
+    public TrainingRegistries Registries { get; init; } = TrainingRegistries.Builtin;
+
     /// <summary>Dotted key → "default", "recipe NAME", "user" or "KIND NAME default".</summary>
     public required IReadOnlyDictionary<string, string> Sources { get; init; }
 
@@ -108,10 +111,14 @@ public static class TrainConfiguration
     };
 
     /// <summary>Resolves <paramref name="keys"/> (file entries then overrides, in order) against <paramref name="catalog"/>.</summary>
+    /// <param name="keys">The configuration keys, later ones winning.</param>
+    /// <param name="catalog">The descriptors to resolve against; null for <paramref name="registries"/>' catalogue.</param>
+    /// <param name="registries">The registries the run's components come from; null for the built-in ones.</param>
     /// <exception cref="ConfigurationException">Every problem found, each naming the key and what to write.</exception>
-    public static ResolvedTrainConfig Resolve(IReadOnlyList<KeyValuePair<string, string>> keys, TechniqueCatalog? catalog = null)
+    public static ResolvedTrainConfig Resolve(IReadOnlyList<KeyValuePair<string, string>> keys, TechniqueCatalog? catalog = null, TrainingRegistries? registries = null)
     {
-        catalog ??= TrainingCatalog.Default;
+        registries ??= TrainingRegistries.Builtin;
+        catalog ??= registries == TrainingRegistries.Builtin ? TrainingCatalog.Default : registries.Catalog;
         var user = Migrate(keys);
         string recipeName = user.LastOrDefault(kv => kv.Key == "rl.recipe").Value ?? DefaultRecipe;
         var recipe = catalog.Find(TechniqueKinds.Recipe, recipeName)
@@ -195,8 +202,9 @@ public static class TrainConfiguration
             AdvantageShapers = advantageShapers,
             RewardFunctions = functions,
             Sources = Sources(options, recipe, user, resolvedSections),
+            Registries = registries,
         };
-        var task = TrainingComponents.CreateTask(options);
+        var task = TrainingComponents.CreateTask(options, registries.Tasks);
         if (options.Model.IsHuggingFace)
         {
             // The folder's config.json gives the context; the trainer's critic (GAE) is a head on the small GPT only.
@@ -250,8 +258,10 @@ public static class TrainConfiguration
         new() { MaxNewTokens = o.Rl.MaxNewTokens, GroupSize = o.Rl.GroupSize, Seed = (ulong)o.Run.Seed };
 
     /// <summary>Resolves options built in code (every key of <paramref name="options"/> counts as set by the user).</summary>
-    public static ResolvedTrainConfig FromOptions(TrainOptions options) =>
-        Resolve(OptionsBinder.FlattenJson(OptionsBinder.ToJson(options).ToJsonString(), "the trainer's options"));
+    /// <param name="options">The options; every key counts as set.</param>
+    /// <param name="registries">The registries the run's components come from; null for the built-in ones.</param>
+    public static ResolvedTrainConfig FromOptions(TrainOptions options, TrainingRegistries? registries = null) =>
+        Resolve(OptionsBinder.FlattenJson(OptionsBinder.ToJson(options).ToJsonString(), "the trainer's options"), registries: registries);
 
     private static List<KeyValuePair<string, string>> Migrate(IReadOnlyList<KeyValuePair<string, string>> keys)
     {

@@ -66,7 +66,9 @@ public static class TrainingComponents
     /// The run's task, with its answer format and (task.name=dataset) its file read and checked. A bad setting or a
     /// malformed record is a <see cref="ConfigurationException"/> (exit code 2) naming the file and line or row.
     /// </summary>
-    public static ITask CreateTask(TrainOptions o)
+    /// <param name="o">The run's options.</param>
+    /// <param name="tasks">The tasks to pick from (<see cref="TrainingRegistries.Tasks"/>); null for the built-in ones.</param>
+    public static ITask CreateTask(TrainOptions o, TaskRegistry? tasks = null)
     {
         var t = o.Task;
         try
@@ -85,7 +87,7 @@ public static class TrainingComponents
                     }
                     : null,
             };
-            return TaskRegistry.CreateDefault().Create(t.Name, settings);
+            return (tasks ?? TrainingRegistries.Builtin.Tasks).Create(t.Name, settings);
         }
         catch (Exception e) when (e is ArgumentException or DatasetFormatException or IOException or UnauthorizedAccessException or Rewire.Tasks.Sandbox.SandboxUnavailableException)
         {
@@ -103,7 +105,7 @@ public static class TrainingComponents
 
     /// <summary>The configured prompt sampler over <paramref name="pool"/>, seeded from its own stream.</summary>
     public static IPromptSampler CreateSampler(ResolvedTrainConfig c, IReadOnlyList<Prompt> pool) =>
-        SamplerRegistry.Create(c.Sampler, pool, Derive(c.Options.Run.Seed, Streams.Sampler));
+        c.Registries.Samplers.Get(c.Sampler.Name)(pool, Derive(c.Options.Run.Seed, Streams.Sampler), SamplerRegistry.Options(c.Sampler));
 
     /// <summary>
     /// The reward stage: the task's verifier (its total, or its named components weighted by reward.weights) plus the
@@ -124,7 +126,7 @@ public static class TrainingComponents
         else
             foreach (var (component, weight) in componentWeights)
                 terms.Add(RewardTerm.Of(new ComponentReward(task.Verifier, component), weight, policy, component));
-        var registry = RewardFunctionRegistry.CreateDefault();
+        var registry = c.Registries.Rewards;
         foreach (var f in c.RewardFunctions)
             terms.Add(RewardTerm.Of(registry.Create(f), o.Reward.Weights.GetValueOrDefault(f.Name, 1.0), policy, f.Name));
         foreach (var f in custom ?? [])
@@ -141,14 +143,14 @@ public static class TrainingComponents
     /// <summary>The configured reward shapers, each with its descriptor.</summary>
     public static IReadOnlyList<ConfiguredShaper> CreateShapers(ResolvedTrainConfig c)
     {
-        var registry = ShapingRegistry.CreateDefault();
+        var registry = c.Registries.Shaping;
         return c.Shapers.Select(s => new ConfiguredShaper(registry.CreateReward(s, c.Context), s.Descriptor)).ToArray();
     }
 
     /// <summary>The configured token-advantage shapers.</summary>
     public static IReadOnlyList<ITokenAdvantageShaper> CreateAdvantageShapers(ResolvedTrainConfig c)
     {
-        var registry = ShapingRegistry.CreateDefault();
+        var registry = c.Registries.Shaping;
         return c.AdvantageShapers.Select(s => registry.CreateTokenAdvantage(s, c.Context)).ToArray();
     }
 

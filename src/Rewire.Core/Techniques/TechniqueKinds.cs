@@ -47,6 +47,7 @@ public static class TechniqueKinds
     public const string QdAlgorithm = "qd_algorithm";
     /// <summary>An offline RL algorithm that learns from a fixed dataset.</summary>
     public const string OfflineAlgorithm = "offline_algorithm";
+    /// <summary>A variable-selection rule for branch-and-bound on mixed-integer programs (learned or classic).</summary>
     public const string BranchingAlgorithm = "branching_algorithm";
 
     /// <summary>Every kind, in the order `rewire list` shows them.</summary>

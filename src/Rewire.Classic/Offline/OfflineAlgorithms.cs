@@ -55,8 +55,9 @@ public static class OfflineAlgorithms
                 Integer("elites", 5, "Elite members used in rollouts.", 1, 100),
                 Integer("hidden_size", 64, "Width of the two hidden layers of each member and discriminator.", 1, 1024),
                 Integer("model_epochs", 20, "Training epochs of the ensemble.", 1, 10_000),
-                Integer("reward_rounds", 50, "Adversarial rounds of dynamics-reward learning.", 1, 100_000),
-                Integer("discriminator_steps", 10, "Discriminator minibatches per round.", 1, 10_000),
+                Integer("reward_rounds", 30, "Adversarial rounds of dynamics-reward learning.", 1, 100_000),
+                Integer("discriminator_steps", 40, "Discriminator (and generator) minibatches of 128 per round.", 1, 10_000),
+                Number("reward_lr", 3e-3, "Adam learning rate of the discriminators and the generator.", 1e-9, 1),
                 Integer("ensemble_choosing_interval", 10, "Rounds between discriminators kept in the history.", 1, 100_000),
                 Integer("max_retain", 400, "Largest discriminator history.", 1, 100_000),
                 Number("d_clip", 1.0, "Probability clip c of r^D = -log(1 - mean clip(p, 0, c)).", 1e-6, 1),
@@ -71,7 +72,7 @@ public static class OfflineAlgorithms
                 Integer("eval_episodes", 20, "Episodes in the true environment for the learned policy's return.", 1, 100_000),
                 Integer("episodes_per_level", 20, "Without --dataset: cart-pole episodes recorded at each of epsilon 0, 0.25, 0.5, 1.", 1, 100_000),
             ],
-            Example = ["offline", "--algo", "morec", "morec.episodes_per_level=3", "morec.model_epochs=5", "morec.reward_rounds=10", "morec.policy_steps=2000", "morec.eval_episodes=3", "run.seed=1", "--json"],
+            Example = ["offline", "--algo", "morec", "morec.episodes_per_level=3", "morec.model_epochs=5", "morec.reward_rounds=10", "morec.discriminator_steps=10", "morec.policy_steps=1500", "dqn.learning_starts=500", "morec.eval_episodes=3", "run.seed=1", "--json"],
         },
     ];
 
@@ -90,6 +91,7 @@ public static class OfflineAlgorithms
             ModelEpochs = p.Int("model_epochs"),
             RewardRounds = p.Int("reward_rounds"),
             DiscriminatorSteps = p.Int("discriminator_steps"),
+            RewardLearningRate = p.Double("reward_lr"),
             EnsembleChoosingInterval = p.Int("ensemble_choosing_interval"),
             MaxRetain = p.Int("max_retain"),
             ProbabilityClip = p.Double("d_clip"),

@@ -82,7 +82,7 @@ public sealed class MorecTests
         return new OfflineData(header, transitions);
     }
 
-    private static readonly MorecOptions Small = new() { Members = 3, EliteCount = 2, ModelEpochs = 8, RewardRounds = 20, DiscriminatorSteps = 10 };
+    private static readonly MorecOptions Small = new() { Members = 3, EliteCount = 2, ModelEpochs = 8, RewardRounds = 20, DiscriminatorSteps = 40, RewardLearningRate = 3e-3 };
 
     [Fact]
     public void The_mixed_dataset_holds_every_skill_level_and_reads_back()

@@ -48,7 +48,7 @@ public sealed class DynamicsRewardModel
     /// Learns the dynamics reward by adversarial inverse RL with the dynamics as the agent: each round trains a
     /// discriminator D(s, a, s') to separate dataset transitions (label 1) from transitions sampled from a generator
     /// (a dynamics model trained from scratch alongside), then moves the generator towards transitions D takes for data (pathwise
-    /// gradient of −log D through the Gaussian sample, anchored by the data likelihood). Every
+    /// gradient of −log D through the Gaussian sample; the generator never sees the likelihood, as in adversarial imitation). Every
     /// <see cref="MorecOptions.EnsembleChoosingInterval"/> rounds the discriminator is copied into the history (at most
     /// <see cref="MorecOptions.MaxRetain"/>, the oldest dropped), with its mean logits on data and on generator samples.
     /// </summary>
@@ -113,7 +113,6 @@ public sealed class DynamicsRewardModel
                         if (lv > -10 && lv < 2) grad[d + j] = dz * eps[j] * 0.5 * Math.Exp(0.5 * lv);
                     }
                     generators[k].Backward(acts, grad);
-                    gen.AccumulateLikelihood(k, data, i);
                 }
                 generators[k].AdamStep(o.RewardLearningRate, batch);
             }

@@ -28,19 +28,19 @@ public sealed record MorecOptions
     /// <summary>Adam learning rate of the ensemble. <value>The default value is 1e-3 (MOPO).</value></summary>
     public double ModelLearningRate { get; init; } = 1e-3;
 
-    /// <summary>Adversarial rounds of dynamics-reward learning. <value>The default value is 50.</value></summary>
-    public int RewardRounds { get; init; } = 50;
+    /// <summary>Adversarial rounds of dynamics-reward learning. <value>The default value is 30.</value></summary>
+    public int RewardRounds { get; init; } = 30;
 
-    /// <summary>Discriminator minibatches per round. <value>The default value is 10.</value></summary>
-    public int DiscriminatorSteps { get; init; } = 10;
+    /// <summary>Discriminator minibatches per round, and generator minibatches per round. <value>The default value is 40.</value></summary>
+    public int DiscriminatorSteps { get; init; } = 40;
 
     /// <summary>Minibatch size of reward learning (data and generated transitions each). <value>The default value is 128.</value></summary>
     public int RewardBatchSize { get; init; } = 128;
 
-    /// <summary>Adam learning rate of the discriminator and the generator. <value>The default value is 1e-3.</value></summary>
-    public double RewardLearningRate { get; init; } = 1e-3;
+    /// <summary>Adam learning rate of the discriminator and the generator. <value>The default value is 3e-3.</value></summary>
+    public double RewardLearningRate { get; init; } = 3e-3;
 
-    /// <summary>Weight of the adversarial term in the generator's update (the likelihood term has weight 1). <value>The default value is 1.</value></summary>
+    /// <summary>Scale of the adversarial gradient in the generator's update. <value>The default value is 1.</value></summary>
     public double AdversarialWeight { get; init; } = 1.0;
 
     /// <summary>Hidden layers of each discriminator. <value>The default value is two layers of 64.</value></summary>

@@ -10,10 +10,13 @@ namespace Rewire.Classic.Offline;
 /// </summary>
 public static class OfflineAlgorithms
 {
-    /// <summary>The DCPPO paper, as descriptors cite it.</summary>
+    /// <summary>The MOREC paper.</summary>
+    public const string MorecPaper = "Reward-Consistent Dynamics Models are Strongly Generalizable for Offline Reinforcement Learning (Luo, Xu, Cao, Yu, ICLR 2024, arXiv 2310.05422)";
+
+    /// <summary>The DCPPO paper.</summary>
     public const string DcppoPaper = "Reinforcement Learning with Human Feedback: Learning Dynamic Choices via Pessimism (Li, Yang, Wang, arXiv 2305.18438)";
 
-    /// <summary>The descriptors of the offline algorithms <c>rewire offline --algo</c> lists.</summary>
+    /// <summary>The listed offline algorithms.</summary>
     public static IReadOnlyList<TechniqueDescriptor> Descriptors { get; } =
     [
         new()
@@ -37,5 +40,68 @@ public static class OfflineAlgorithms
             ],
             Example = ["offline", "--algo", "dcppo", "dcppo.episodes=500", "run.seed=1", "--json"],
         },
+        new()
+        {
+            Kind = TechniqueKinds.OfflineAlgorithm,
+            Name = "morec",
+            Summary = "MOREC: a dynamics reward learned adversarially from the dataset (a history of discriminators, r^D = -log(1 - mean clipped p)) filters the candidate transitions of a MOPO dynamics ensemble (keep the highest r^D, end the rollout below 0.6); DQN learns from the filtered model rollouts and is evaluated in the true environment.",
+            Paper = MorecPaper,
+            Spec = "rewards-and-classic C21",
+            DefaultsNote = "Filter constants are the authors' code (polixir/morec): 2 samples per elite, argmax selection, threshold 0.6, d_clip 1, interval 10, history 400, rollout length 100. The reward-learning schedule (not released by the authors) and the network sizes (2x64 instead of MOPO's 4x200) are this library's; the MOPO penalty coefficient is per task in the paper. Without --dataset the command records its own mixed-quality cart-pole dataset.",
+            Parameters =
+            [
+                Boolean("filter", true, "Filter model transitions by the dynamics reward (false: the same method without it, plain MOPO)."),
+                Integer("members", 7, "Dynamics-ensemble members.", 1, 100),
+                Integer("elites", 5, "Elite members used in rollouts.", 1, 100),
+                Integer("hidden_size", 64, "Width of the two hidden layers of each member and discriminator.", 1, 1024),
+                Integer("model_epochs", 20, "Training epochs of the ensemble.", 1, 10_000),
+                Integer("reward_rounds", 30, "Adversarial rounds of dynamics-reward learning.", 1, 100_000),
+                Integer("discriminator_steps", 40, "Discriminator (and generator) minibatches of 128 per round.", 1, 10_000),
+                Number("reward_lr", 3e-3, "Adam learning rate of the discriminators and the generator.", 1e-9, 1),
+                Integer("ensemble_choosing_interval", 10, "Rounds between discriminators kept in the history.", 1, 100_000),
+                Integer("max_retain", 400, "Largest discriminator history.", 1, 100_000),
+                Number("d_clip", 1.0, "Probability clip c of r^D = -log(1 - mean clip(p, 0, c)).", 1e-6, 1),
+                Integer("samples_per_elite", 2, "Candidate samples per elite member.", 1, 100),
+                Choice("selection", "argmax", "Keep the best candidate, or draw from softmax(r^D / temperature).", "argmax", "softmax"),
+                Number("temperature", 0.1, "Softmax temperature.", 1e-6, 100),
+                Number("terminal_dynamics_reward", 0.6, "End the model rollout when the kept transition's r^D is below this.", 0, 100),
+                Integer("minimal_rollout_length", 0, "Steps before the threshold applies.", 0, 100_000),
+                Integer("rollout_length", 100, "Model rollout length (truncation).", 1, 100_000),
+                Number("penalty_coef", 1.0, "MOPO uncertainty penalty lambda (reward r - lambda u).", 0, 1e6),
+                Integer("policy_steps", 50_000, "Model steps of the DQN learner (its dqn.* keys as in `rewire control`).", 1, 100_000_000),
+                Integer("eval_episodes", 20, "Episodes in the true environment for the learned policy's return.", 1, 100_000),
+                Integer("episodes_per_level", 20, "Without --dataset: cart-pole episodes recorded at each of epsilon 0, 0.25, 0.5, 1.", 1, 100_000),
+            ],
+            Example = ["offline", "--algo", "morec", "morec.episodes_per_level=3", "morec.model_epochs=5", "morec.reward_rounds=10", "morec.discriminator_steps=10", "morec.policy_steps=1500", "dqn.learning_starts=500", "morec.eval_episodes=3", "run.seed=1", "--json"],
+        },
     ];
+
+    /// <summary>MOREC's options from its resolved parameters.</summary>
+    public static Morec.MorecOptions Morec(ResolvedTechnique p)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        int hidden = p.Int("hidden_size");
+        return new Morec.MorecOptions
+        {
+            Filter = p.Bool("filter"),
+            Members = p.Int("members"),
+            EliteCount = p.Int("elites"),
+            ModelHidden = [hidden, hidden],
+            DiscriminatorHidden = [hidden, hidden],
+            ModelEpochs = p.Int("model_epochs"),
+            RewardRounds = p.Int("reward_rounds"),
+            DiscriminatorSteps = p.Int("discriminator_steps"),
+            RewardLearningRate = p.Double("reward_lr"),
+            EnsembleChoosingInterval = p.Int("ensemble_choosing_interval"),
+            MaxRetain = p.Int("max_retain"),
+            ProbabilityClip = p.Double("d_clip"),
+            SamplesPerElite = p.Int("samples_per_elite"),
+            Selection = p.String("selection") == "softmax" ? Offline.Morec.FilterSelection.Softmax : Offline.Morec.FilterSelection.Argmax,
+            Temperature = p.Double("temperature"),
+            TerminalDynamicsReward = p.Double("terminal_dynamics_reward"),
+            MinimalRolloutLength = p.Int("minimal_rollout_length"),
+            RolloutLength = p.Int("rollout_length"),
+            PenaltyCoefficient = p.Double("penalty_coef"),
+        };
+    }
 }

@@ -17,8 +17,12 @@ public sealed class OfflineCommand : Command<OfflineCommand.Settings>
     public sealed class Settings : CommandSettings
     {
         [CommandOption("--algo <NAME>")]
-        [Description("Algorithm: dcppo.")]
+        [Description("Algorithm: dcppo or morec.")]
         public string Algo { get; init; } = "dcppo";
+
+        [CommandOption("--dataset <FILE>")]
+        [Description("An offline dataset (`rewire collect` output) for morec; without it morec records a mixed-quality cart-pole dataset.")]
+        public string? Dataset { get; init; }
 
         [CommandOption("--json")]
         [Description("Print the summary as one JSON document.")]
@@ -83,6 +87,12 @@ public sealed class OfflineCommand : Command<OfflineCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
+        if (settings.Algo == "morec") return ExecuteMorec(settings, cancellationToken);
+        if (settings.Dataset is not null)
+        {
+            Console.Error.WriteLine($"--dataset is read by morec; dcppo generates its own choice data from run.seed. Drop --dataset or use --algo morec.");
+            return ExitCodes.Refused;
+        }
         Result r;
         try { r = Run(settings.Algo, OptionsBinder.ParseOverrides(settings.Overrides)); }
         catch (ConfigurationException e)
@@ -105,5 +115,30 @@ public sealed class OfflineCommand : Command<OfflineCommand.Settings>
         table.AddRow("regret (pessimistic / beta = 0)", $"{r.Regret.ToString("F4", c)} / {r.RegretWithoutPessimism.ToString("F4", c)}");
         AnsiConsole.Write(table);
         return ExitCodes.Done;
+    }
+
+    private static int ExecuteMorec(Settings settings, CancellationToken cancellationToken)
+    {
+        MorecRun.Plan plan;
+        try { plan = MorecRun.Prepare(settings.Dataset, OptionsBinder.ParseOverrides(settings.Overrides)); }
+        catch (ConfigurationException e)
+        {
+            Console.Error.WriteLine(TerminalText.Clean(e.Message));
+            return ExitCodes.Refused;
+        }
+        var r = MorecRun.Execute(plan, cancellationToken);
+        if (settings.Json) JsonOutput.Write(r);
+        else
+        {
+            var c = CultureInfo.InvariantCulture;
+            var table = new Table().AddColumn("").AddColumn("");
+            table.AddRow("dataset", Markup.Escape($"{r.Dataset}: {r.Env}, {r.Episodes} episodes, {r.Transitions} transitions, mean return {r.DatasetMeanReturn.ToString("F1", c)}"));
+            table.AddRow("filter", r.Filter ? $"on ({r.Discriminators} discriminators)" : "off (MOPO)");
+            table.AddRow("model rollouts", $"{r.ModelSteps} steps, {r.FilterTerminations} ended by the filter, {r.ModelTerminations} by the model");
+            table.AddRow("mean r^D / penalty", $"{r.MeanDynamicsReward.ToString("F3", c)} / {r.MeanPenalty.ToString("F3", c)}");
+            table.AddRow("return in the true environment", $"{r.EvalMeanReturn.ToString("F1", c)} (mean of {r.EvalReturns.Count})");
+            AnsiConsole.Write(table);
+        }
+        return r.Completed ? ExitCodes.Done : ExitCodes.Interrupted;
     }
 }

@@ -46,6 +46,10 @@ public sealed class TransitionDatasetTests : IDisposable
     [InlineData("{\"episode\":1,\"step\":0,\"obs\":[0,1],\"action\":[1],\"reward\":1,\"next_obs\":[0,1],\"terminated\":true,\"truncated\":false}", "episode 0 has no end")]
     [InlineData("{\"episode\":0,\"step\":2,\"obs\":[0,1],\"action\":[1],\"reward\":1,\"next_obs\":[0,1],\"terminated\":true,\"truncated\":false}", "expected step 1 of episode 0")]
     [InlineData("{\"episode\":0,\"step\":1,\"obs\":[0,1],\"action\":[1],\"reward\":1,\"next_obs\":[0,1],\"truncated\":false}", "line 3: 'terminated' is missing")]
+    [InlineData("{\"episode\":0,\"step\":1,\"obs\":[0,1],\"action\":[1],\"reward\":1,\"next_obs\":[0],\"terminated\":true,\"truncated\":false}", "line 3 (episode 0, step 1): 'next_obs' has 1 values; the header says 2")]
+    [InlineData("{\"episode\":0,\"step\":1,\"obs\":[0,null],\"action\":[1],\"reward\":1,\"next_obs\":[0,1],\"terminated\":true,\"truncated\":false}", "line 3 (episode 0, step 1): 'obs'[1] is not a finite number")]
+    [InlineData("{\"episode\":0,\"step\":1,\"obs\":[0,1],\"action\":[1],\"next_obs\":[0,1],\"terminated\":true,\"truncated\":false}", "line 3 (episode 0, step 1): 'reward' is missing or not a finite number")]
+    [InlineData("{\"episode\":0,\"step\":1,\"obs\":[0,1],\"action\":[1, 0],\"reward\":1,\"next_obs\":[0,1],\"terminated\":true,\"truncated\":false}", "line 3 (episode 0, step 1): 'action' has 2 values; the header says 1")]
     public void Malformed_records_are_refused_naming_the_record(string second, string message)
     {
         var e = Assert.Throws<DatasetFormatException>(() => TransitionDataset.Read(WriteLines(Ok0, second)));

@@ -8,7 +8,11 @@ public sealed class OfflineCommandTests
     [Theory]
     [InlineData("dcppo", "dcppo.beta=-1", "dcppo.beta=-1 is out of range")]
     [InlineData("dcppo", "dcppo.foo=1", "unknown key 'dcppo.foo'")]
-    [InlineData("morec", "run.seed=1", "--algo 'morec' is not an offline algorithm; valid: dcppo")]
+    [InlineData("reinforce", "run.seed=1", "--algo 'reinforce' is not an offline algorithm; valid: dcppo, morec")]
+    [InlineData("morec", "morec.foo=1", "'morec.foo' is not a parameter of offline_algorithm 'morec'")]
+    [InlineData("morec", "morec.elites=9", "morec.elites is 9; give 1 to morec.members (7)")]
+    [InlineData("morec", "dqn.gamma=2", "'dqn.gamma' = '2'")]
+    [InlineData("morec", "ppo.gamma=0.9", "unknown key 'ppo.gamma'")]
     [InlineData("dcppo", "run.seed=x", "run.seed=x is not an integer")]
     public void Bad_input_is_refused_with_exit_2(string algo, string key, string message)
     {

@@ -26,7 +26,17 @@ public static class BatchColumns
     public const string DifficultyLevels = "difficulty_levels";
     public const string Lengths = "lengths";
     public const string Truncated = "truncated";
+    /// <summary>Per-turn (step) rewards of a multi-turn episode, one per turn.</summary>
     public const string StepRewards = "step_rewards";
+
+    /// <summary>Per turn of an episode, the index of its last policy token in the response (where its step reward is credited).</summary>
+    public const string TurnBoundaries = "turn_boundaries";
+
+    /// <summary>A potential Φ(s_t) per state of an episode (potential-based shaping).</summary>
+    public const string Potentials = "potentials";
+
+    /// <summary>Intrinsic rewards per step with the message they came from (ONI's combination).</summary>
+    public const string IntrinsicRewards = "intrinsic_rewards";
     public const string ProcessRewards = "process_rewards";
     public const string Values = "values";
     public const string PreferenceMargins = "preference_margins";

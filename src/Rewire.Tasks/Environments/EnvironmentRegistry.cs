@@ -12,6 +12,7 @@ public sealed class EnvironmentRegistry
         var r = new EnvironmentRegistry();
         r.Register("guess", () => new GuessingEnvironment());
         r.Register("search", () => new SearchEnvironment());
+        r.Register("maze", () => new MazeEnvironment());
         return r;
     }
 

@@ -154,7 +154,7 @@ public sealed class SearchEnvironment : ITextEnvironment
         if (!result.Done && _turn >= _o.MaxTurns)
         {
             _done = true;
-            return result with { Observation = result.Observation + "\nout of turns", Done = true, Outcome = 0 };
+            return result with { Observation = result.Observation + "\nout of turns", Done = true, Outcome = 0, Success = false };
         }
         return result;
     }
@@ -216,7 +216,7 @@ public sealed class SearchEnvironment : ITextEnvironment
                     _done = true;
                     var outcome = correct ? 1.0 : 0.0;
                     return new EnvironmentStep(correct ? "correct" : "wrong", 0, true, outcome,
-                        new Dictionary<string, double> { ["judge"] = 0, ["correct"] = outcome, ["judge_total"] = _judgeTotal });
+                        new Dictionary<string, double> { ["judge"] = 0, ["correct"] = outcome, ["judge_total"] = _judgeTotal }, correct);
                 }
             default:
                 return Invalid("invalid: use search, read, judge or answer");

@@ -36,6 +36,7 @@ public static class TrainingComponents
     /// </summary>
     public static ITask CreateTask(TrainOptions o)
     {
+        if (o.Rl.Environment.Length > 0) return EpisodeSettings.CreateTask(o);
         var t = o.Task;
         try
         {

@@ -61,7 +61,7 @@ public static class TaskDescriptors
         Env("guess", "Multi-turn number guessing with step rewards for consistent guesses and an outcome reward for finding the secret.",
             "Stabilizing Long-term Multi-turn Reinforcement Learning with Gated Rewards (arXiv 2508.10548)", "rewards-and-classic R03",
             "RECONSTRUCTED: the reward levels are design choices. Optimal: binary search finds any secret of 1..64 in at most 7 guesses (success 1.0)",
-            "env.max_turns=8", "rl.max_new_tokens=3"),
+            "env.max_turns=8", "rl.max_new_tokens=4"),
         Env("search", "Multi-turn search over a small knowledge base with a judge action rewarded for correct relevance judgments.",
             "ReSeek: A Self-Correcting Framework for Search Agents with Instructive Rewards (arXiv 2510.00568)", "rewards-and-classic R10",
             "RECONSTRUCTED: reward magnitude α = 0.2 and threshold τ = 0.75. Scripted: search, read, judge, answer (success 1.0 in 4 turns when no document misleads)",
@@ -70,7 +70,12 @@ public static class TaskDescriptors
             "Rewire's text environment (no paper); the multi-turn setting of G-RA and ReSeek in its simplest form",
             "rewards-and-classic R03",
             "Reference: the scripted depth-first explorer of docs/agents.md reaches the goal of the 4x4 mazes within 16 moves in most episodes; shortest paths (map known) are given by MazeEnvironment.ShortestPath",
-            "env.max_turns=16", "rl.max_new_tokens=2", "env.max_observation_tokens=8"),
+            "env.max_turns=16", "rl.max_new_tokens=3", "env.max_observation_tokens=8"),
+        Env("calc", "Three-digit multiplication with a calculator tool: call it (JSON in a <tool> block), then answer its result.",
+            "Rewire's tool-use environment (no paper); the tool-call format of docs/agents.md",
+            "rewards-and-classic R10",
+            "Scripted: one calculator call, then the answer (success 1.0 in 2 turns); without the tool a small model rarely multiplies right",
+            "env.max_turns=3", "rl.max_new_tokens=56", "env.max_observation_tokens=16"),
     ];
 
     private static TechniqueDescriptor T(string name, string summary, string paper) => new()
@@ -91,6 +96,8 @@ public static class TaskDescriptors
         Spec = spec,
         DefaultsNote = note,
         // The small GPT is warm-started on the environment's scripted episodes, then trained on its own episodes.
-        Example = TechniqueExamples.Train([$"rl.environment={name}", .. settings, "rl.prompts_per_step=8", "rl.group_size=8", "task.train_size=400", "sft.steps=150"]),
+        // One sampling round per step (the uniform sampler): DAPO's refills would multiply the episodes of a step.
+        Example = TechniqueExamples.Train([$"rl.environment={name}", .. settings, "rl.sampler=uniform", "rl.prompts_per_step=8", "rl.group_size=8",
+            "task.train_size=400", "sft.steps=150", "eval.samples=2", "eval.pass_k=2"]),
     };
 }

@@ -110,7 +110,8 @@ public static class ShapingDescriptors
             {
                 DefaultsNote = "RECONSTRUCTED: the paper's reward levels and δ are not published; δ = 0",
                 // Number guessing: consistent guesses earn step rewards, but only episodes that find the secret keep them.
-                Example = TechniqueExamples.Train("rl.environment=guess", "reward.shaping=gated", "env.max_turns=8", "rl.max_new_tokens=4", "rl.prompts_per_step=16", "rl.steps=20"),
+                Example = TechniqueExamples.Train("rl.environment=guess", "reward.shaping=gated", "env.max_turns=8", "rl.max_new_tokens=4", "rl.sampler=uniform",
+                    "rl.prompts_per_step=8", "task.train_size=400", "sft.steps=150", "eval.samples=2", "eval.pass_k=2"),
             },
         Shaper("verpo", "Dense code reward: outcome plus λ times the difficulty-weighted share of passed unit tests, weights from the group's per-test pass rates.",
             "VeRPO: Verifiable Dense Reward Policy Optimization for Code Generation (arXiv 2601.03525)", "rewards-and-classic R01",

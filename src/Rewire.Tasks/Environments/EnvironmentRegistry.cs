@@ -13,6 +13,7 @@ public sealed class EnvironmentRegistry
         r.Register("guess", () => new GuessingEnvironment());
         r.Register("search", () => new SearchEnvironment());
         r.Register("maze", () => new MazeEnvironment());
+        r.Register("calc", () => new ToolArithmeticEnvironment());
         return r;
     }
 

@@ -35,7 +35,9 @@ public sealed class ShapingStage(IReadOnlyList<ConfiguredShaper> shapers, IRewar
         bool Needs(string column) => Shapers.Any(s => s.Reads(column));
         var batch = new ShapingBatch(rewards, groups)
         {
-            Lengths = records.Select(r => r.ResponseTokens.Length).ToArray(),
+            // An episode's length is its longest action: length shapers (DAPO's overlong punishment) measure a turn against
+            // the generation budget rl.max_new_tokens, never the observations between turns.
+            Lengths = records.Select(r => r.TokenMask is null ? r.ResponseTokens.Length : EpisodeCredit.LongestAction(r)).ToArray(),
             Truncated = records.Select(r => r.Finish == FinishReason.Length).ToArray(),
             Correct = records.Select(r => r.Correct).ToArray(),
             Hardness = records.Select(r => Math.Clamp(r.Prompt.Difficulty / (double)Math.Max(1, maxDifficulty), 0, 1)).ToArray(),

@@ -222,7 +222,7 @@ public sealed class EpisodeTests : SingleThreadedTorchTest
         var runner = new EpisodeRunner(policy, tokenizer, new PromptTemplate(), task, generation, env, guard);
         made = 0; // the EnvironmentTask made one instance to read its alphabet: number the episodes' instances from 0
         using var g = new torch.Generator(1);
-        var episodes = runner.Run([Start], 4, g);
+        var episodes = runner.Run([Start with { Text = "a>" }], 4, g);
         try
         {
             Assert.Equal(4, episodes.Count);

@@ -10,7 +10,9 @@ namespace Rewire.Torch.Training;
 /// <param name="Reward">The immediate (step) reward.</param>
 /// <param name="End">Index in the episode's response of the action's last token (its end-of-turn token when it stopped).</param>
 /// <param name="Truncated">True when the action hit rl.max_new_tokens.</param>
-public sealed record EpisodeTurn(string Action, string Observation, double Reward, int End, bool Truncated);
+/// <param name="Components">The step's named reward parts and counts (for example tool_call, tool_call_valid).</param>
+public sealed record EpisodeTurn(string Action, string Observation, double Reward, int End, bool Truncated,
+    IReadOnlyDictionary<string, double>? Components = null);
 
 /// <summary>
 /// One episode as the trainer keeps it: the start prompt's tokens, then one response holding every action and every
@@ -81,7 +83,7 @@ public sealed class Episode(Prompt prompt, int[] promptTokens)
     /// <summary>Records the environment's answer to the action just added; <paramref name="observationTokens"/> (mask 0) join the context unless the episode ends.</summary>
     public void AddStep(string action, bool truncated, EnvironmentStep step, IReadOnlyList<int>? observationTokens)
     {
-        _turns.Add(new EpisodeTurn(action, step.Observation, step.Reward, _tokens.Count - 1, truncated));
+        _turns.Add(new EpisodeTurn(action, step.Observation, step.Reward, _tokens.Count - 1, truncated, step.Components));
         if (step.Done)
         {
             Finished = true;

@@ -120,7 +120,8 @@ public sealed class EpisodeCollector(EpisodeRunner runner, ITokenizer tokenizer,
 
     /// <summary>
     /// The agent's figures over every episode of this step: agent/success_rate, agent/mean_turns, agent/reward_per_turn
-    /// (mean step reward per turn), agent/truncated_turns (share of actions cut by rl.max_new_tokens), env/failures,
+    /// (mean step reward per turn), agent/truncated_turns (share of actions cut by rl.max_new_tokens), agent/tool_calls
+    /// (per episode) and agent/tool_call_validity (share of tool calls that parsed and named a known tool), env/failures,
     /// env/timeouts.
     /// </summary>
     public Dictionary<string, double> AgentMetrics()
@@ -131,7 +132,12 @@ public sealed class EpisodeCollector(EpisodeRunner runner, ITokenizer tokenizer,
         m["agent/mean_turns"] = n == 0 ? 0 : turns / (double)n;
         m["agent/reward_per_turn"] = turns == 0 ? 0 : _episodes.Sum(e => e.Turns.Sum(t => t.Reward)) / turns;
         m["agent/truncated_turns"] = turns == 0 ? 0 : _episodes.Sum(e => e.Turns.Count(t => t.Truncated)) / (double)turns;
-        m["env/failures"] = runner.Failures;
+        // Tool use (environments with tools): calls made, and the share that parsed and named a known tool.
+        double calls = _episodes.Sum(e => e.Turns.Sum(t => t.Components?.GetValueOrDefault("tool_call") ?? 0));
+        double valid = _episodes.Sum(e => e.Turns.Sum(t => t.Components?.GetValueOrDefault("tool_call_valid") ?? 0));
+        m["agent/tool_calls"] = n == 0 ? 0 : calls / n;
+        m["agent/tool_call_validity"] = calls == 0 ? 0 : valid / calls;
+                m["env/failures"] = runner.Failures;
         m["env/timeouts"] = runner.Timeouts;
         return m;
     }

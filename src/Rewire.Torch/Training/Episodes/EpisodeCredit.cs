@@ -45,4 +45,13 @@ public static class EpisodeCredit
                 if (m[t] > 0) return t;
         return n - 1;
     }
+
+    /// <summary>The longest run of policy tokens (an episode's longest action, end-of-turn token included).</summary>
+    public static int LongestAction(RolloutRecord r)
+    {
+        if (r.TokenMask is not { } m) return r.ResponseTokens.Length;
+        int best = 0, run = 0;
+        foreach (var x in m) { run = x > 0 ? run + 1 : 0; best = Math.Max(best, run); }
+        return best;
+    }
 }

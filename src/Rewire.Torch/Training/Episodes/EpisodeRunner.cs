@@ -83,7 +83,17 @@ public sealed class EpisodeRunner(IPolicy policy, ITokenizer tokenizer, PromptTe
                 episode.AddAction(seq.Tokens, seq.LogProbs, seq.Entropies);
                 var step = envs[active[k]].Step(action);
                 if (!step.Ok) { Failed(episode, action, truncated, step); continue; }
-                var observation = step.Value!.Done || last ? null : Episode.ObservationTokens(tokenizer, step.Value.Observation, options.MaxObservationTokens);
+                int[]? observation = null;
+                if (!step.Value!.Done && !last)
+                {
+                    try { observation = Episode.ObservationTokens(tokenizer, step.Value.Observation, options.MaxObservationTokens); }
+                    catch (ArgumentException e)
+                    {
+                        // An observation the tokenizer cannot read breaks the environment's contract (its alphabet): a failure, counted.
+                        Failed(episode, action, truncated, new GuardedResult<EnvironmentStep>(null, $"environment '{task.Name}' answered outside its alphabet: {e.Message}", false));
+                        continue;
+                    }
+                }
                 episode.AddStep(action, truncated, step.Value, observation);
                 if (!episode.Finished && last) episode.Cut();
             }

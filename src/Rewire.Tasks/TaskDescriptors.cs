@@ -71,7 +71,7 @@ public static class TaskDescriptors
             "rewards-and-classic R03",
             "Reference: the scripted depth-first explorer of docs/agents.md reaches the goal of the 4x4 mazes within 16 moves in most episodes; shortest paths (map known) are given by MazeEnvironment.ShortestPath",
             "env.max_turns=16", "rl.max_new_tokens=3", "env.max_observation_tokens=8"),
-        Env("calc", "Three-digit multiplication with a calculator tool: call it (JSON in a <tool> block), then answer its result.",
+        Env("calc", "Three-digit multiplication with a calculator tool: call it (a JSON object in a tagged tool block), then answer its result.",
             "Rewire's tool-use environment (no paper); the tool-call format of docs/agents.md",
             "rewards-and-classic R10",
             "Scripted: one calculator call, then the answer (success 1.0 in 2 turns); without the tool a small model rarely multiplies right",

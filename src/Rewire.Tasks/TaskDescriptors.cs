@@ -65,7 +65,7 @@ public static class TaskDescriptors
         Env("search", "Multi-turn search over a small knowledge base with a judge action rewarded for correct relevance judgments.",
             "ReSeek: A Self-Correcting Framework for Search Agents with Instructive Rewards (arXiv 2510.00568)", "rewards-and-classic R10",
             "RECONSTRUCTED: reward magnitude α = 0.2 and threshold τ = 0.75. Scripted: search, read, judge, answer (success 1.0 in 4 turns when no document misleads)",
-            "env.max_turns=6", "rl.max_new_tokens=14", "env.max_observation_tokens=24"),
+            "env.max_turns=6", "rl.max_new_tokens=20", "env.max_observation_tokens=24"),
         Env("maze", "A text maze under partial observability (the open exits and the goal's compass direction only) with a sparse goal reward.",
             "Rewire's text environment (no paper); the multi-turn setting of G-RA and ReSeek in its simplest form",
             "rewards-and-classic R03",

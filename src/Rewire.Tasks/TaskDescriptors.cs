@@ -6,8 +6,7 @@ namespace Rewire.Tasks;
 /// Descriptors of the tasks (kind <c>task</c>, selected with <c>task.name=NAME</c>) and of the multi-turn text
 /// environments (kind <c>environment</c>). Task factories take no parameters (the split sizes and difficulty are
 /// <c>task.*</c> settings of the trainer); a task provides batch columns rather than reading them, so
-/// <c>Requires</c> is empty. No command runs an environment yet (multi-turn rollouts come with a later issue), so an
-/// environment's example prints its descriptor.
+/// <c>Requires</c> is empty. An environment's example trains on its episodes (<c>rewire train rl.environment=NAME</c>).
 /// </summary>
 public static class TaskDescriptors
 {
@@ -56,15 +55,27 @@ public static class TaskDescriptors
             "VeRPO: Verifiable Dense Reward Policy Optimization for Code Generation (arXiv 2601.03525)"),
     ];
 
-    /// <summary>Kind <c>environment</c>.</summary>
+    /// <summary>Kind <c>environment</c>: selected with <c>rl.environment=NAME</c>, a rollout becomes an episode.</summary>
     public static IReadOnlyList<TechniqueDescriptor> Environments { get; } =
     [
         Env("guess", "Multi-turn number guessing with step rewards for consistent guesses and an outcome reward for finding the secret.",
             "Stabilizing Long-term Multi-turn Reinforcement Learning with Gated Rewards (arXiv 2508.10548)", "rewards-and-classic R03",
-            "RECONSTRUCTED: the reward levels are design choices"),
+            "RECONSTRUCTED: the reward levels are design choices. Optimal: binary search finds any secret of 1..64 in at most 7 guesses (success 1.0)",
+            "env.max_turns=8", "rl.max_new_tokens=4"),
         Env("search", "Multi-turn search over a small knowledge base with a judge action rewarded for correct relevance judgments.",
             "ReSeek: A Self-Correcting Framework for Search Agents with Instructive Rewards (arXiv 2510.00568)", "rewards-and-classic R10",
-            "RECONSTRUCTED: reward magnitude α = 0.2 and threshold τ = 0.75"),
+            "RECONSTRUCTED: reward magnitude α = 0.2 and threshold τ = 0.75. Scripted: search, read, judge, answer (success 1.0 in 4 turns when no document misleads)",
+            "env.max_turns=6", "rl.max_new_tokens=20", "env.max_observation_tokens=24"),
+        Env("maze", "A text maze under partial observability (the open exits and the goal's compass direction only) with a sparse goal reward.",
+            "Rewire's text environment (no paper); the multi-turn setting of G-RA and ReSeek in its simplest form",
+            "rewards-and-classic R03",
+            "Reference: the scripted depth-first explorer of docs/agents.md reaches the goal of the 4x4 mazes within 16 moves in most episodes; shortest paths (map known) are given by MazeEnvironment.ShortestPath",
+            "env.max_turns=16", "rl.max_new_tokens=3", "env.max_observation_tokens=8"),
+        Env("calc", "Three-digit multiplication with a calculator tool: call it (a JSON object in a tagged tool block), then answer its result.",
+            "Rewire's tool-use environment (no paper); the tool-call format of docs/agents.md",
+            "rewards-and-classic R10",
+            "Scripted: one calculator call, then the answer (success 1.0 in 2 turns); without the tool a small model rarely multiplies right",
+            "env.max_turns=3", "rl.max_new_tokens=56", "env.max_observation_tokens=16"),
     ];
 
     private static TechniqueDescriptor T(string name, string summary, string paper) => new()
@@ -76,7 +87,7 @@ public static class TaskDescriptors
         Example = TechniqueExamples.Train($"task.name={name}"),
     };
 
-    private static TechniqueDescriptor Env(string name, string summary, string paper, string spec, string note) => new()
+    private static TechniqueDescriptor Env(string name, string summary, string paper, string spec, string note, params string[] settings) => new()
     {
         Kind = TechniqueKinds.Environment,
         Name = name,
@@ -84,6 +95,9 @@ public static class TaskDescriptors
         Paper = paper,
         Spec = spec,
         DefaultsNote = note,
-        Example = ["list", name, "--json"],
+        // The small GPT is warm-started on the environment's scripted episodes, then trained on its own episodes.
+        // One sampling round per step (the uniform sampler): DAPO's refills would multiply the episodes of a step.
+        Example = TechniqueExamples.Train([$"rl.environment={name}", .. settings, "rl.sampler=uniform", "rl.prompts_per_step=8", "rl.group_size=8",
+            "task.train_size=400", "sft.steps=150", "eval.samples=2", "eval.pass_k=2"]),
     };
 }

@@ -73,8 +73,12 @@ public sealed class TechniqueMatrixTests(WarmStartFixture warm) : IClassFixture<
         bool setsPrompts = args.Any(a => a.StartsWith("rl.prompts_per_step=", StringComparison.Ordinal));
         // A task's other settings (a dataset's file and verifier) shape its tokenizer, so the warm start uses them too.
         var taskSettings = args.Concat(extra).Where(a => a.StartsWith("task.", StringComparison.Ordinal)
-            && !a.StartsWith("task.name=", StringComparison.Ordinal) && !a.StartsWith("task.test_size=", StringComparison.Ordinal)).ToArray();
-        args.AddRange(["rl.steps=2", "sft.steps=0", $"model.init_from={warm.CheckpointFor(task, taskSettings)}", "task.test_size=8", "eval.samples=2", "eval.pass_k=2",
+            && !a.StartsWith("task.name=", StringComparison.Ordinal) && !a.StartsWith("task.test_size=", StringComparison.Ordinal)).ToList();
+        // An environment's episodes shape its tokenizer and context (turns, observations, generation budget): the warm start uses them too.
+        if (args.Any(a => a.StartsWith("rl.environment=", StringComparison.Ordinal)))
+            taskSettings.AddRange(args.Concat(extra).Where(a => a.StartsWith("rl.environment=", StringComparison.Ordinal)
+                || a.StartsWith("env.", StringComparison.Ordinal) || a.StartsWith("rl.max_new_tokens=", StringComparison.Ordinal)));
+        args.AddRange(["rl.steps=2", "sft.steps=0", $"model.init_from={warm.CheckpointFor(task, [.. taskSettings])}", "task.test_size=8", "eval.samples=2", "eval.pass_k=2",
             "run.samples_per_step=10000"]);
         if (!setsPrompts) args.Add("rl.prompts_per_step=12");
         args.AddRange(extra);
@@ -199,6 +203,12 @@ public sealed class TechniqueMatrixTests(WarmStartFixture warm) : IClassFixture<
                 break;
             case TechniqueKinds.Task:
                 Assert.Equal(name, r.Summary["task"]!.GetValue<string>());
+                break;
+            case TechniqueKinds.Environment:
+                // Episodes ran: the agent's figures are in every step, and every sample is a whole episode with its turns.
+                Assert.Equal(name, r.Summary["task"]!.GetValue<string>());
+                Assert.True(Has(r, "agent/success_rate") && Has(r, "agent/mean_turns"), "metrics lack the agent's figures");
+                Assert.All(r.Samples, s => Assert.NotEmpty(s["turns"]!.AsArray()));
                 break;
             case TechniqueKinds.Sampler when name != "uniform":
                 var uniform = RunExample(ListCommand.Techniques().Find(TechniqueKinds.Sampler, "uniform")!,

@@ -67,6 +67,7 @@ public sealed class ListCommand : Command<ListCommand.Settings>
         ("rewards", TechniqueKinds.Reward, "reward.functions"),
         ("samplers", TechniqueKinds.Sampler, "rl.sampler"),
         ("rollouts", TechniqueKinds.Rollout, "rl.rollout"),
+        ("environments", TechniqueKinds.Environment, "rl.environment"),
         ("bandit_algorithms", TechniqueKinds.BanditAlgorithm, "rewire bandit --algo"),
         ("bandit_environments", TechniqueKinds.BanditEnvironment, "rewire bandit --env"),
         ("control_algorithms", TechniqueKinds.ControlAlgorithm, "rewire control --algo"),

@@ -148,7 +148,7 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         var options = Resolve(settings);
         TrainingPreflight.Check(options);
         var o = options.Options;
-        var run = RunDirectory.Create(settings.Output, $"{o.Run.Name}-{o.Task.Name}-{o.Rl.Objective}-s{o.Run.Seed}", now, OptionsBinder.ToJson(o));
+        var run = RunDirectory.Create(settings.Output, $"{o.Run.Name}-{(o.Rl.Environment.Length > 0 ? o.Rl.Environment : o.Task.Name)}-{o.Rl.Objective}-s{o.Run.Seed}", now, OptionsBinder.ToJson(o));
         return (options, run, run.Lock(holder));
     }
 

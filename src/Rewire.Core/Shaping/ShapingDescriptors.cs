@@ -99,13 +99,20 @@ public static class ShapingDescriptors
         Shaper("potential", "Potential-based shaping F = γΦ(s') - Φ(s) added to step rewards; leaves optimal policies unchanged (Ng et al.).",
             "Policy invariance under reward transformations: Theory and application to reward shaping (Ng, Harada, Russell, ICML 1999)", "rewards-and-classic R07",
             [Number("gamma", 1.0, "γ of the shaping term (the task's discount).", 0, 1)],
-            [BatchColumns.StepRewards]),
+            [BatchColumns.StepRewards, BatchColumns.Potentials]),
         Shaper("gated", "Gated reward accumulation: step rewards count only when the outcome reward reaches the gate δ (G-RA).",
             "Stabilizing Long-term Multi-turn Reinforcement Learning with Gated Rewards (arXiv 2508.10548)", "rewards-and-classic R03",
             [
                 Number("threshold", 0.0, "δ, the outcome reward at which step rewards start to count.", -1e12, 1e12),
                 Boolean("gate", true, "true: G-RA; false: direct accumulation (D-RA, the paper's baseline)."),
-            ], [BatchColumns.StepRewards]) with { DefaultsNote = "RECONSTRUCTED: the paper's reward levels and δ are not published; δ = 0" },
+            ], [BatchColumns.StepRewards])
+            with
+            {
+                DefaultsNote = "RECONSTRUCTED: the paper's reward levels and δ are not published; δ = 0",
+                // Number guessing: consistent guesses earn step rewards, but only episodes that find the secret keep them.
+                Example = TechniqueExamples.Train("rl.environment=guess", "reward.shaping=gated", "env.max_turns=8", "rl.max_new_tokens=4", "rl.sampler=uniform",
+                    "rl.prompts_per_step=8", "task.train_size=400", "sft.steps=150", "eval.samples=2", "eval.pass_k=2"),
+            },
         Shaper("verpo", "Dense code reward: outcome plus λ times the difficulty-weighted share of passed unit tests, weights from the group's per-test pass rates.",
             "VeRPO: Verifiable Dense Reward Policy Optimization for Code Generation (arXiv 2601.03525)", "rewards-and-classic R01",
             [
@@ -156,7 +163,7 @@ public static class ShapingDescriptors
                 Number("extrinsic_coefficient", 1.0, "c_ext (paper: 0.1 for Score, 10 for Oracle/Staircase, 0 reward-free).", 0, 1e6),
                 Number("intrinsic_coefficient", 0.4, "c_int (llm_reward_coeff).", 0, 1e6),
                 Number("count_exponent", 3.0, "β, the exponent of the message count (beta_count_exponent).", 0, 100),
-            ], [BatchColumns.StepRewards]),
+            ], [BatchColumns.StepRewards, BatchColumns.IntrinsicRewards]),
         Shaper("random", "A spurious reward: Bernoulli(p) coin flips independent of the response (the random-reward baseline).",
             "Spurious Rewards: Rethinking Training Signals in RLVR (arXiv 2506.10947)", "rlvr T14",
             [

@@ -41,8 +41,17 @@ public static class BatchColumns
     public const string Lengths = "lengths";
     /// <summary>Whether each response hit the generation limit.</summary>
     public const string Truncated = "truncated";
-    /// <summary>Per-step (per-turn) rewards of a multi-step response.</summary>
+    /// <summary>Per-turn (step) rewards of a multi-turn episode, one per turn.</summary>
     public const string StepRewards = "step_rewards";
+
+    /// <summary>Per turn of an episode, the index of its last policy token in the response (where its step reward is credited).</summary>
+    public const string TurnBoundaries = "turn_boundaries";
+
+    /// <summary>A potential Φ(s_t) per state of an episode (potential-based shaping).</summary>
+    public const string Potentials = "potentials";
+
+    /// <summary>Intrinsic rewards per step with the message they came from (ONI's combination).</summary>
+    public const string IntrinsicRewards = "intrinsic_rewards";
     /// <summary>Process (per-step or implicit PRM) rewards placed on tokens, <c>[B, L]</c> (PRIME, OPRL).</summary>
     public const string ProcessRewards = "process_rewards";
     /// <summary>A critic's value estimates per token, <c>[B, L]</c> (GAE).</summary>

@@ -13,6 +13,8 @@ public sealed class EnvironmentRegistry
         var r = new EnvironmentRegistry();
         r.Register("guess", () => new GuessingEnvironment());
         r.Register("search", () => new SearchEnvironment());
+        r.Register("maze", () => new MazeEnvironment());
+        r.Register("calc", () => new ToolArithmeticEnvironment());
         return r;
     }
 

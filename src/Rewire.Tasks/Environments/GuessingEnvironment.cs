@@ -125,7 +125,7 @@ public sealed class GuessingEnvironment : ITextEnvironment
         }
         _done = found || _turn >= _o.MaxTurns;
         double? outcome = !_done ? null : found ? _o.Found : _anyValid ? _o.OutOfTurns : _o.NoValidGuess;
-        return new EnvironmentStep(obs, r, _done, outcome, new Dictionary<string, double> { ["step"] = r });
+        return new EnvironmentStep(obs, r, _done, outcome, new Dictionary<string, double> { ["step"] = r }, _done ? found : null);
     }
 
     /// <summary>Binary search over the interval still possible; a mistake is a valid guess one off the midpoint (or a wasted one).</summary>

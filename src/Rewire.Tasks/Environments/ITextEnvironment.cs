@@ -6,12 +6,15 @@ namespace Rewire.Tasks.Environments;
 /// <param name="Done">True when the episode is over; further steps are an error until the next reset.</param>
 /// <param name="Outcome">The long-term (episode-level, high-level) outcome reward; set on the final step, null before.</param>
 /// <param name="Components">Named parts of this step's reward, for logging.</param>
+/// <param name="Success">On the final step: whether the episode reached its goal (an agent's success rate counts these);
+/// null: success is <c>Outcome &gt; 0</c>.</param>
 public sealed record EnvironmentStep(
     string Observation,
     double Reward,
     bool Done,
     double? Outcome = null,
-    IReadOnlyDictionary<string, double>? Components = null);
+    IReadOnlyDictionary<string, double>? Components = null,
+    bool? Success = null);
 
 /// <summary>
 /// A multi-turn text environment: <see cref="Reset"/> starts a seeded episode, <see cref="Step"/> takes the agent's action text

@@ -9,6 +9,8 @@
 //                              Context assembly: C_t = τ_{t-1} ⊕ 1[j_t = good]·o_t (a judged-bad document leaves the context);
 //                              an observation never judged stays in the context.
 //          "answer <text>"  -> ends the episode; R_EM = 1 if the text equals the answer (trimmed, lower case), else 0.
+//          a tool call      -> <tool>{"name": "lookup", "arguments": {"query": "<terms>"}}</tool>: the matching documents'
+//                              texts (the corpus lookup as a tool); a malformed or unknown call is an "error: ..." observation.
 // Total R = R_EM + Σ_t R_judge; without judge actions R reduces to the outcome reward.
 // RECONSTRUCTED: Alpha, Tau and the relevance score are options (R10 gives the mechanism, not the values).
 using System.Globalization;
@@ -61,7 +63,7 @@ public sealed class SearchEnvironment : ITextEnvironment
     };
     private const string Syllables = "bdfgklmnprstvz";
     private const string Vowels = "aeiou";
-    private const int MaxActionLength = 64;
+    private const int MaxActionLength = 160;
 
     private readonly SearchOptions _o;
     private readonly List<(string Entity, string Relation, string Value)> _docs = [];
@@ -83,12 +85,15 @@ public sealed class SearchEnvironment : ITextEnvironment
     {
         _o = options ?? new SearchOptions();
         _o.Validate();
+        _tools = new Tools.ToolBox(new Tools.CorpusLookupTool(terms => Hits(terms).Select(Document).ToList()));
     }
+
+    private readonly Tools.ToolBox _tools;
 
     /// <inheritdoc />
     public string Name => "search";
     /// <inheritdoc />
-    public string Alphabet => "\n 0123456789:?abcdefghijklmnopqrstuvwxyz";
+    public string Alphabet => Tools.ToolAlphabet.Characters;
     /// <summary>The validated options.</summary>
     public SearchOptions Options => _o;
 
@@ -164,13 +169,22 @@ public sealed class SearchEnvironment : ITextEnvironment
         if (!result.Done && _turn >= _o.MaxTurns)
         {
             _done = true;
-            return result with { Observation = result.Observation + "\nout of turns", Done = true, Outcome = 0 };
+            return result with { Observation = result.Observation + "\nout of turns", Done = true, Outcome = 0, Success = false };
         }
         return result;
     }
 
     private EnvironmentStep Apply(string text)
     {
+        // The corpus lookup as a tool: a tool call (Tools/ToolCall.cs) answers with the matching documents, or an error.
+        if (Tools.ToolCallParser.IsToolCall(text))
+        {
+            var result = _tools.Call(text);
+            var reward = result.Valid ? 0 : _o.InvalidAction;
+            _context.Add(($"{text}\n{result.Output}", -1, true));
+            return new EnvironmentStep(result.Output, reward, false, null,
+                new Dictionary<string, double> { ["judge"] = 0, ["tool_call"] = 1, ["tool_call_valid"] = result.Valid ? 1 : 0 });
+        }
         var space = text.IndexOf(' ');
         var verb = space < 0 ? text : text[..space];
         var arg = space < 0 ? "" : text[(space + 1)..].Trim();
@@ -180,13 +194,7 @@ public sealed class SearchEnvironment : ITextEnvironment
                 {
                     if (arg.Length == 0) return Invalid("invalid: search needs terms");
                     var terms = arg.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-                    var hits = Enumerable.Range(0, _docs.Count)
-                        .Select(i => (Id: i, Score: terms.Count(t => t == _docs[i].Entity || t == _docs[i].Relation || t == _docs[i].Value)))
-                        .Where(h => h.Score > 0)
-                        .OrderByDescending(h => h.Score).ThenBy(h => h.Id)
-                        .Take(_o.SearchResults)
-                        .Select(h => "d" + h.Id.ToString(CultureInfo.InvariantCulture))
-                        .ToList();
+                    var hits = Hits(terms).Select(id => "d" + id.ToString(CultureInfo.InvariantCulture)).ToList();
                     var obs = hits.Count == 0 ? "no results" : "results: " + string.Join(' ', hits);
                     _context.Add(($"{text}\n{obs}", -1, true));
                     return new EnvironmentStep(obs, 0, false, null, Components(0));
@@ -226,12 +234,21 @@ public sealed class SearchEnvironment : ITextEnvironment
                     _done = true;
                     var outcome = correct ? 1.0 : 0.0;
                     return new EnvironmentStep(correct ? "correct" : "wrong", 0, true, outcome,
-                        new Dictionary<string, double> { ["judge"] = 0, ["correct"] = outcome, ["judge_total"] = _judgeTotal });
+                        new Dictionary<string, double> { ["judge"] = 0, ["correct"] = outcome, ["judge_total"] = _judgeTotal }, correct);
                 }
             default:
                 return Invalid("invalid: use search, read, judge or answer");
         }
     }
+
+    /// <summary>The ids of the documents that best match <paramref name="terms"/> (term overlap), best first, at most SearchResults.</summary>
+    private List<int> Hits(string[] terms) => Enumerable.Range(0, _docs.Count)
+        .Select(i => (Id: i, Score: terms.Count(t => t == _docs[i].Entity || t == _docs[i].Relation || t == _docs[i].Value)))
+        .Where(h => h.Score > 0)
+        .OrderByDescending(h => h.Score).ThenBy(h => h.Id)
+        .Take(_o.SearchResults)
+        .Select(h => h.Id)
+        .ToList();
 
     private EnvironmentStep Invalid(string message) =>
         new(message, _o.InvalidAction, false, null, Components(_o.InvalidAction));

@@ -291,15 +291,18 @@ public sealed class PolicySession : IDisposable
         return policy.CloneFrozen();
     }
 
-    /// <summary>Held-out evaluation with the task's verifier.</summary>
-    public EvalResult Evaluate() =>
-        Evaluator.Evaluate(Policy, Tokenizer, Template, Task.Verifier, TestSet, Generation, Options.Eval.Samples, Options.Eval.PassK,
+    /// <summary>Held-out evaluation with the task's verifier (an environment: the success rate of episodes).</summary>
+    public EvalResult Evaluate() => Task is Rewire.Tasks.Environments.EnvironmentTask env
+        ? EpisodeEvaluator.Evaluate(Policy, Tokenizer, Template, env, Options.Env, TestSet, Generation, Options.Eval.Samples, Options.Eval.PassK,
+            (long)(TrainingComponents.Derive(Options.Run.Seed, TrainingComponents.Streams.Eval) >> 1))
+        : Evaluator.Evaluate(Policy, Tokenizer, Template, Task.Verifier, TestSet, Generation, Options.Eval.Samples, Options.Eval.PassK,
             (long)(TrainingComponents.Derive(Options.Run.Seed, TrainingComponents.Streams.Eval) >> 1));
 
     /// <summary>Completions of the first <paramref name="count"/> held-out prompts with their reward breakdown.</summary>
     public IReadOnlyList<SampleRecord> Sample(int count, long seed, IRewardFunction reward, int step)
     {
         var prompts = TestSet.Take(count).ToArray();
+        if (Task is Rewire.Tasks.Environments.EnvironmentTask env) return SampleEpisodes(env, prompts, seed, step);
         var encoded = prompts.Select(p => (IReadOnlyList<int>)Template.Encode(p, Tokenizer)).ToArray();
         using var g = new torch.Generator((ulong)seed);
         var seqs = Policy.Generate(encoded, Generation, g);
@@ -310,6 +313,20 @@ public sealed class PolicySession : IDisposable
             return new SampleRecord(step, p.Id, p.Text, text, r.Total, r.Total, r.Correct, r.Components, r.FailureReason, seqs[i].Finish.ToString().ToLowerInvariant());
         }).ToArray();
     }
+
+    /// <summary>One whole episode from each of <paramref name="prompts"/>: its turns, observations and rewards.</summary>
+    private SampleRecord[] SampleEpisodes(Rewire.Tasks.Environments.EnvironmentTask env, IReadOnlyList<Prompt> prompts, long seed, int step)
+    {
+        var runner = new EpisodeRunner(Policy, Tokenizer, Template, env, Generation, Options.Env, Options.Env.Guard());
+        using var g = new torch.Generator((ulong)seed);
+        return runner.Run(prompts, 1, g).Select(e => EpisodeCollector.Record(e, accumulate: true, Tokenizer.EosId, Options.Reward.FailureValue))
+            .Select(r => ToSample(step, r)).ToArray();
+    }
+
+    /// <summary>A rollout as a samples.jsonl record (an episode with its turns).</summary>
+    public static SampleRecord ToSample(int step, RolloutRecord r) =>
+        new(step, r.Prompt.Id, r.Prompt.Text, r.Completion, r.Reward.Total, r.ShapedReward, r.Reward.Correct, r.Reward.Components,
+            r.Reward.FailureReason, r.Finish.ToString().ToLowerInvariant(), r.Episode?.Turns);
 
     /// <inheritdoc />
     public void Dispose()

@@ -1,6 +1,7 @@
 // The policy update of one RL step, as in the GRPO/DAPO algorithm boxes:
 //
 //   r_t      <- shaped reward at each response's last token [− β·k(log π_old, log π_ref) per token, when KL is in the reward]
+//               (an episode: step rewards at its turn boundaries, observation tokens masked out; see EpisodeCredit)
 //   Â        <- advantage estimator over the groups (labelled by prompt id, so per-prompt state such as DCPO's persists)
 //   Â        <- token advantage shapers, in order
 //   for epoch, mini-batch:  L = objective(log π_θ, log π_old, Â, mask) [+ β·agg k(log π_θ, log π_ref)] [− c_H·H]
@@ -110,9 +111,10 @@ public sealed class PolicyUpdate(IPolicy policy, AdamW optimizer, UpdateSettings
         for (int i = 0; i < b; i++)
         {
             var r = rows[i];
-            int n = r.ResponseTokens.Length;
-            if (n > 0) tokenRewards[i, n - 1] = r.ShapedReward;
-            for (int t = 0; t < n; t++) { mask[i, t] = r.LossWeight; old[i, t] = r.OldLogProbs[t]; }
+            // The reward at the last token (an episode's step rewards at its turn boundaries); the loss weight on every
+            // token the policy wrote (an episode's observation tokens: 0).
+            EpisodeCredit.Place(r, i, tokenRewards, mask);
+            for (int t = 0; t < r.ResponseTokens.Length; t++) old[i, t] = r.OldLogProbs[t];
         }
         var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
         _isWeights = null;

@@ -93,6 +93,7 @@ public sealed class RlvrTrainer : IDisposable
     private Critic? _critic;
     private readonly bool _needsCritic;
     private ReferenceRewards? _referenceRewards;
+    private Rewire.Classic.Control.EnvironmentCallGuard? _environmentGuard;
 
     private int _step;
     private EvalResult? _before;
@@ -203,7 +204,7 @@ public sealed class RlvrTrainer : IDisposable
             if (cancel.IsCancellationRequested) { stopReason = "interrupted"; break; }
             _step++;
             StepMetrics m;
-            var before = _weightSync is null ? default : SnapshotState();
+            var before = _weightSync is null && !EpisodeSettings.Multiturn(_o) ? default : SnapshotState();
             try { m = RlStep(samples); }
             catch (RemoteRolloutException e)
             {
@@ -214,6 +215,14 @@ public sealed class RlvrTrainer : IDisposable
                 throw new TrainingAbortedException(
                     $"stopped before step {_step + 1}: the rollout server failed after its retries ({e.Message}). The run folder keeps a checkpoint of step {_step} " +
                     $"in {_run.CheckpointDir}; start the server again and continue with `rewire train --resume {_run.Path}`.");
+            }
+            catch (Rewire.Classic.Control.EnvironmentHangException e)
+            {
+                // No update was made: as above, the run stops at the last completed step, resumable.
+                RestoreState(before);
+                _step--;
+                SaveCheckpoint(StepName(_step));
+                throw new TrainingAbortedException($"stopped before step {_step + 1}: {e.Message} The run folder keeps a checkpoint of step {_step}; continue with `rewire train --resume {_run.Path}`.");
             }
             metrics.Write(m);
             _metricLines++;
@@ -249,7 +258,7 @@ public sealed class RlvrTrainer : IDisposable
             MeanLengthAfterRl = after.MeanLength,
             Seed = _o.Run.Seed,
             ConfigHash = OptionsBinder.Hash(_o),
-            Task = _o.Task.Name,
+            Task = EpisodeSettings.Multiturn(_o) ? _o.Rl.Environment : _o.Task.Name,
             Recipe = _o.Rl.Recipe,
             Objective = _o.Rl.Objective,
             Estimator = _o.Rl.Estimator,
@@ -273,8 +282,21 @@ public sealed class RlvrTrainer : IDisposable
         return new RolloutCollector(_session.Policy, _session.Tokenizer, _session.Template, _rollout, _reward, shaping, _session.Generation, _o.Rl.GroupSize, greedyBaseline);
     }
 
+    /// <summary>
+    /// rl.environment: a collector of episodes over this trainer's policy and shaping (one per training step); the
+    /// environment's calls are failure-isolated by env.step_timeout_ms.
+    /// </summary>
+    public EpisodeCollector NewEpisodeCollector()
+    {
+        var shaping = _shapers.Count == 0 ? null
+            : new ShapingStage(_shapers, _reward, _session.Tokenizer, _session.Task.MaxDifficulty, _testComponents, _referenceRewards);
+        var runner = new EpisodeRunner(_session.Policy, _session.Tokenizer, _session.Template, (Rewire.Tasks.Environments.EnvironmentTask)_session.Task,
+            _session.Generation, _o.Env, _environmentGuard ??= _o.Env.Guard());
+        return new EpisodeCollector(runner, _session.Tokenizer, shaping, _o.Rl.GroupSize, _o.Reward.FailureValue);
+    }
+
     /// <summary>One RL update on the kept groups of <paramref name="batch"/>, whose rollouts <paramref name="collector"/> made; returns the loss diagnostics.</summary>
-    public IReadOnlyDictionary<string, double> TrainOn(CollectedBatch batch, RolloutCollector collector)
+    public IReadOnlyDictionary<string, double> TrainOn(CollectedBatch batch, IRolloutCollector collector)
     {
         _step++;
         var (rows, groupOf, labels) = Flatten(batch, collector);
@@ -282,7 +304,7 @@ public sealed class RlvrTrainer : IDisposable
     }
 
     /// <summary>The kept groups' rollouts, one row each, with each row's group and the groups' prompt ids.</summary>
-    private static (List<RolloutRecord> Rows, int[] GroupOf, string[] Labels) Flatten(CollectedBatch batch, RolloutCollector collector)
+    private static (List<RolloutRecord> Rows, int[] GroupOf, string[] Labels) Flatten(CollectedBatch batch, IRolloutCollector collector)
     {
         var rows = new List<RolloutRecord>();
         var groupOf = new List<int>();
@@ -297,6 +319,9 @@ public sealed class RlvrTrainer : IDisposable
         var rng = new Random((int)(TrainingComponents.Derive(_o.Run.Seed, TrainingComponents.Streams.Demonstrations) & 0x7fffffff));
         var demos = _session.TrainPool.Select(p =>
         {
+            // An environment's warm start: its scripted expert's episodes, trained on the actions only.
+            if (_session.Task is Rewire.Tasks.Environments.EnvironmentTask env)
+                return EpisodeDemonstrations.For(env, p, _session.Template, _session.Tokenizer, _o.Env, _o.Task.DemoErrorRate, rng);
             var (prompt, response) = _session.Template.EncodeDemonstration(p, _session.Task.Demonstrate(p, _o.Task.DemoErrorRate, rng), _session.Tokenizer);
             return new Demonstration(prompt, response);
         }).ToArray();
@@ -319,7 +344,8 @@ public sealed class RlvrTrainer : IDisposable
 
     private StepMetrics RlStep(JsonLinesWriter samples)
     {
-        var collector = NewCollector();
+        // Single-turn completions, or (rl.environment) episodes: the step below is the same algorithm either way.
+        IRolloutCollector collector = EpisodeSettings.Multiturn(_o) ? NewEpisodeCollector() : NewCollector();
         using var generator = new torch.Generator(TrainingComponents.Derive(_o.Run.Seed, TrainingComponents.Streams.Generation) + (ulong)_step);
         var batch = DynamicBatch.Collect(_sampler, _o.Rl.PromptsPerStep, prompts => collector.Collect(prompts, generator));
         _totalRewardFailures += collector.RewardFailures;
@@ -332,11 +358,12 @@ public sealed class RlvrTrainer : IDisposable
 
         foreach (var r in rows.Take(_o.Run.SamplesPerStep))
         {
-            samples.Write(new SampleRecord(_step, r.Prompt.Id, r.Prompt.Text, r.Completion, r.Reward.Total, r.ShapedReward, r.Reward.Correct,
-                r.Reward.Components, r.Reward.FailureReason, r.Finish.ToString().ToLowerInvariant()));
+            samples.Write(PolicySession.ToSample(_step, r));
             _sampleLines++;
         }
         var techniques = TechniqueMetrics(collector, updateMetrics);
+        if (collector is EpisodeCollector episodes)
+            foreach (var (k, v) in episodes.AgentMetrics()) techniques[k] = v;
         // Policy versions between the trainer's π_old and the weights the server sampled with (0: synchronous push).
         if (_weightSync is not null) techniques["rollout/staleness"] = _step - 1 - _weightSync.Version;
         AddDomainShares(techniques, batch);
@@ -363,7 +390,7 @@ public sealed class RlvrTrainer : IDisposable
     }
 
     /// <summary>What each technique did in this step, under its kind: shaping/NAME/changed_fraction, rollout/..., actor/..., reward_weighting/...</summary>
-    private Dictionary<string, double> TechniqueMetrics(RolloutCollector collector, IReadOnlyDictionary<string, double> update)
+    private Dictionary<string, double> TechniqueMetrics(IRolloutCollector collector, IReadOnlyDictionary<string, double> update)
     {
         var m = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var s in _shapers)

@@ -26,6 +26,18 @@ public sealed record RolloutRecord(
 {
     /// <summary>True when the verifier judged the completion correct.</summary>
     public bool Correct => Reward.Correct == true;
+
+    /// <summary>Per response token: 1 where the policy wrote it, 0 where the environment did (never trained); null: all 1.</summary>
+    public float[]? TokenMask { get; init; }
+
+    /// <summary>The step (per-turn) rewards of an episode, after shaping; null for a single-turn rollout.</summary>
+    public double[]? StepRewards { get; init; }
+
+    /// <summary>Per turn, the index in the response of its action's last token (the turn boundaries); null for a single-turn rollout.</summary>
+    public int[]? TurnEnds { get; init; }
+
+    /// <summary>The episode behind this row (turns, observations, rewards); null for a single-turn rollout.</summary>
+    public Episode? Episode { get; init; }
 }
 
 /// <summary>
@@ -34,7 +46,7 @@ public sealed record RolloutRecord(
 /// tokens, and times each phase and counts what the rollout strategy and the shapers did.
 /// </summary>
 public sealed class RolloutCollector(IPolicy policy, ITokenizer tokenizer, PromptTemplate template, IRolloutStrategy rollout,
-    IRewardFunction reward, ShapingStage? shaping, GenerationOptions generation, int groupSize, bool greedyBaseline = false)
+    IRewardFunction reward, ShapingStage? shaping, GenerationOptions generation, int groupSize, bool greedyBaseline = false) : IRolloutCollector
 {
     /// <summary>Sequences generated per call of the rollout strategy (the last chunk may be smaller).</summary>
     public const int GenerationBatch = 256;

@@ -8,7 +8,8 @@ using static TorchSharp.torch;
 namespace Rewire.Torch.Training;
 
 /// <summary>One demonstration: prompt tokens and the response tokens (ending in eos) the policy should produce.</summary>
-public sealed record Demonstration(int[] Prompt, int[] Response);
+/// <param name="Mask">Per response token, 1 to train on it, 0 to keep it as context only (an episode's observations); null: all 1.</param>
+public sealed record Demonstration(int[] Prompt, int[] Response, float[]? Mask = null);
 
 /// <summary>The supervised warm start: next-token cross-entropy on the response tokens of demonstrations.</summary>
 public static class SftTrainer
@@ -48,7 +49,7 @@ public static class SftTrainer
         return losses;
     }
 
-    /// <summary>Right-padded inputs [B, T−1], next-token targets [B, T−1] and a mask that is 1 on response targets.</summary>
+    /// <summary>Right-padded inputs [B, T−1], next-token targets [B, T−1] and a mask that is 1 on response targets (times the demonstration's own mask).</summary>
     public static (Tensor Input, Tensor Target, Tensor Mask) Pack(IReadOnlyList<Demonstration> batch, int padId)
     {
         int t = batch.Max(d => d.Prompt.Length + d.Response.Length);
@@ -62,7 +63,7 @@ public static class SftTrainer
             for (int j = 0; j < d.Prompt.Length; j++) tokens[at + j] = d.Prompt[j];
             for (int j = 0; j < d.Response.Length; j++) tokens[at + d.Prompt.Length + j] = d.Response[j];
             // target position p predicts token p+1; response tokens start at index Prompt.Length
-            for (int j = 0; j < d.Response.Length; j++) mask[i * (t - 1) + d.Prompt.Length - 1 + j] = 1f;
+            for (int j = 0; j < d.Response.Length; j++) mask[i * (t - 1) + d.Prompt.Length - 1 + j] = d.Mask is { } m ? m[j] : 1f;
         }
         var all = tensor(tokens, [batch.Count, t]);
         return (all[.., ..(t - 1)], all[.., 1..], tensor(mask, [batch.Count, t - 1]));

@@ -40,18 +40,23 @@ public sealed class ShapingStage(IReadOnlyList<ConfiguredShaper> shapers, IRewar
         bool Needs(string column) => Shapers.Any(s => s.Reads(column));
         var batch = new ShapingBatch(rewards, groups)
         {
-            Lengths = records.Select(r => r.ResponseTokens.Length).ToArray(),
+            // An episode's length is its longest action: length shapers (DAPO's overlong punishment) measure a turn against
+            // the generation budget rl.max_new_tokens, never the observations between turns.
+            Lengths = records.Select(r => r.TokenMask is null ? r.ResponseTokens.Length : EpisodeCredit.LongestAction(r)).ToArray(),
             Truncated = records.Select(r => r.Finish == FinishReason.Length).ToArray(),
             Correct = records.Select(r => r.Correct).ToArray(),
             Hardness = records.Select(r => Math.Clamp(r.Prompt.Difficulty / (double)Math.Max(1, maxDifficulty), 0, 1)).ToArray(),
             TestOutcomes = Needs(BatchColumns.TestOutcomes) ? records.Select(TestOutcomes).ToArray() : null,
             ReferenceRewards = Needs(BatchColumns.ReferenceRewards) && references is not null ? records.Select(r => references.For(r.Prompt)).ToArray() : null,
+            // Episodes (rl.environment): the per-turn rewards, which a shaper such as G-RA gates and writes back.
+            StepRewards = records.All(r => r.StepRewards is not null) ? records.Select(r => (double[])r.StepRewards!.Clone()).ToArray() : null,
         };
         foreach (var s in Shapers)
         {
             var before = (double[])batch.Rewards.Clone();
             var weightsBefore = (double[])batch.LossWeights.Clone();
             var lengthsBefore = (int[])batch.Lengths!.Clone();
+            var stepsBefore = batch.StepRewards?.Select(x => (double[])x.Clone()).ToArray();
             s.Shaper.Apply(batch);
             if (batch.TruncateTo is { } cut)
             {
@@ -68,11 +73,13 @@ public sealed class ShapingStage(IReadOnlyList<ConfiguredShaper> shapers, IRewar
             }
             int changed = 0;
             for (int i = 0; i < n; i++)
-                if (batch.Rewards[i] != before[i] || batch.LossWeights[i] != weightsBefore[i] || batch.Lengths[i] != lengthsBefore[i]) changed++;
+                if (batch.Rewards[i] != before[i] || batch.LossWeights[i] != weightsBefore[i] || batch.Lengths[i] != lengthsBefore[i]
+                    || (stepsBefore is not null && !stepsBefore[i].AsSpan().SequenceEqual(batch.StepRewards![i]))) changed++;
             var (c, t) = counts.GetValueOrDefault(s.Name);
             counts[s.Name] = (c + changed, t + n);
         }
-        for (int i = 0; i < n; i++) records[i] = records[i] with { ShapedReward = batch.Rewards[i], LossWeight = batch.LossWeights[i] };
+        for (int i = 0; i < n; i++)
+            records[i] = records[i] with { ShapedReward = batch.Rewards[i], LossWeight = batch.LossWeights[i], StepRewards = batch.StepRewards?[i] ?? records[i].StepRewards };
     }
 
     private bool[] TestOutcomes(RolloutRecord r) => testComponents.Select(t => r.Reward.Components.GetValueOrDefault(t) >= 1.0).ToArray();

@@ -67,7 +67,7 @@ public sealed record StepMetrics
     public Dictionary<string, object>? Techniques { get; init; }
 
     /// <summary>The metrics of step <paramref name="step"/> from its trained rollouts, its batch statistics and its update.</summary>
-    public static StepMetrics From(int step, IReadOnlyList<RolloutRecord> rows, Rewire.Core.Sampling.CollectedBatch batch, RolloutCollector collector,
+    public static StepMetrics From(int step, IReadOnlyList<RolloutRecord> rows, Rewire.Core.Sampling.CollectedBatch batch, IRolloutCollector collector,
         IReadOnlyDictionary<string, double> update, TimeSpan updateTime, double learningRate, IReadOnlyDictionary<string, double> techniques)
     {
         var stats = batch.Statistics;
@@ -75,7 +75,8 @@ public sealed record StepMetrics
         double mean = rewards.Length == 0 ? 0 : rewards.Average();
         double seconds = collector.GenerateTime.TotalSeconds + collector.ScoreTime.TotalSeconds + updateTime.TotalSeconds;
         double Metric(string k) => update.TryGetValue(k, out double v) ? v : 0;
-        double entropyTokens = rows.Sum(r => (double)r.Entropies.Length);
+        // Policy tokens only: an episode's observation tokens (mask 0) have no entropy.
+        double entropyTokens = rows.Sum(r => r.TokenMask is { } m ? m.Sum(x => (double)x) : r.Entropies.Length);
         return new StepMetrics
         {
             Step = step,
@@ -109,9 +110,11 @@ public sealed record StepMetrics
     }
 }
 
-/// <summary>A sample of one rollout for samples.jsonl.</summary>
+/// <summary>A sample of one rollout for samples.jsonl; an episode also carries its turns (action, observation, reward).</summary>
 public sealed record SampleRecord(int Step, string PromptId, string Prompt, string Completion, double Reward, double ShapedReward,
-    bool? Correct, IReadOnlyDictionary<string, double> Components, string? FailureReason, string Finish);
+    bool? Correct, IReadOnlyDictionary<string, double> Components, string? FailureReason, string Finish,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    IReadOnlyList<EpisodeTurn>? Turns = null);
 
 /// <summary>summary.json of a run.</summary>
 public sealed record RunSummary

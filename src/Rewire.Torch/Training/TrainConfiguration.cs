@@ -219,13 +219,17 @@ public static class TrainConfiguration
             var tokenizer = new Tokenizers.CharTokenizer(task.Alphabet);
             var template = new Tokenizers.PromptTemplate();
             options.Model.Context = PolicySession.Prompts(task, options, Split.Train).Concat(PolicySession.Prompts(task, options, Split.Test))
-                .Max(p => template.Encode(p, tokenizer).Length) + options.Rl.MaxNewTokens;
-            ((Dictionary<string, string>)resolved.Sources)["model.context"] = "derived from the task's longest prompt and rl.max_new_tokens";
+                .Max(p => template.Encode(p, tokenizer).Length) + EpisodeSettings.ResponseBudget(options);
+            ((Dictionary<string, string>)resolved.Sources)["model.context"] = EpisodeSettings.Multiturn(options)
+                ? "derived from the longest first observation and env.max_turns × (rl.max_new_tokens + env.max_observation_tokens)"
+                : "derived from the task's longest prompt and rl.max_new_tokens";
         }
         else if (options.Model.Context < 8)
             errors.Add($"'model.context' = {options.Model.Context} is too small; give at least 8, or 0 to fit the task's prompts");
         if (options.Task.Difficulty > task.MaxDifficulty)
             errors.Add($"'task.difficulty' = {options.Task.Difficulty} exceeds the {task.Name} task's maximum of {task.MaxDifficulty}");
+        errors.AddRange(EpisodeSettings.Check(options));
+        if (errors.Count > 0) throw new ConfigurationException(errors);
         errors.AddRange(TrainSettingsChecks.Check(options, task));
         CheckColumns(resolved, task, errors);
         if (errors.Count > 0) throw new ConfigurationException(errors);

@@ -244,6 +244,12 @@ public sealed class RlOptions : IValidatableOptions
     /// <summary>Rollout strategy: sampling (G independent samples) or latr (lookahead tree rollouts).</summary>
     public string Rollout { get; set; } = "sampling";
 
+    /// <summary>
+    /// A multi-turn text environment (guess, search, maze; see `rewire list`): a rollout becomes an episode of up to
+    /// env.max_turns turns, and the task is the environment's start states. Empty: single-turn completions of task.name.
+    /// </summary>
+    public string Environment { get; set; } = "";
+
     /// <summary>Token-level advantage shapers applied after the estimator, in order.</summary>
     public IReadOnlyList<string> AdvantageShaping { get; set; } = [];
 
@@ -337,6 +343,9 @@ public sealed class TrainOptions : IValidatableOptions
     public CriticOptions Critic { get; set; } = new();
     /// <summary>Evaluation (<c>eval.*</c>).</summary>
     public EvalOptions Eval { get; set; } = new();
+
+    /// <summary>env.*: how the episodes of rl.environment run.</summary>
+    public EnvOptions Env { get; set; } = new();
 
     /// <summary>objective.PARAM: parameters of rl.objective (defaults: the objective's paper).</summary>
     public Dictionary<string, string> Objective { get; set; } = new(StringComparer.Ordinal);

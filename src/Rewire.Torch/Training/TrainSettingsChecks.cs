@@ -37,7 +37,7 @@ public static class TrainSettingsChecks
         // Sequence length: one generated prompt, doubled for the template and longer prompts, plus the completion budget.
         if (o.Model.IsHuggingFace) return errors;   // the small GPT's estimate; `rewire doctor --model DIR` sizes a Hugging Face model
         var example = task.Generate(Split.Train, o.Run.Seed, 0, Math.Min(o.Task.Difficulty, task.MaxDifficulty));
-        int sequence = 2 * example.Text.Length + 16 + o.Rl.MaxNewTokens;
+        int sequence = 2 * example.Text.Length + 16 + EpisodeSettings.ResponseBudget(o);
         var estimate = ModelMemoryEstimate.For(o, new CharTokenizer(task.Alphabet).VocabSize, sequence);
         if (estimate.Refusal(availableBytes ?? ModelMemoryEstimate.AvailableBytes()) is { } refusal) errors.Add(refusal);
         return errors;

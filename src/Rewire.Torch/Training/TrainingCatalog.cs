@@ -24,6 +24,7 @@ public static class TrainingCatalog
     public static TechniqueCatalog Default { get; } = new TechniqueCatalog()
         .AddRange(Recipes.All)
         .AddRange(TaskDescriptors.All.Where(d => d.Kind == TechniqueKinds.Task))
+        .AddRange(TaskDescriptors.Environments)
         .AddRange(ObjectiveDescriptors.All)
         .AddRange(AggregationDescriptors.All)
         .AddRange(KlDescriptors.All)

@@ -24,7 +24,18 @@ public static class TrainingColumns
     };
 
     /// <summary>Filled only under some configurations (see <see cref="Hint"/>).</summary>
-    public static readonly IReadOnlySet<string> Conditional = new HashSet<string>(StringComparer.Ordinal) { BatchColumns.TestOutcomes, BatchColumns.DifficultyLevels };
+    public static readonly IReadOnlySet<string> Conditional = new HashSet<string>(StringComparer.Ordinal)
+    {
+        BatchColumns.TestOutcomes, BatchColumns.DifficultyLevels,
+        // Episodes of a multi-turn environment (rl.environment):
+        BatchColumns.StepRewards, BatchColumns.TurnBoundaries,
+    };
+
+    /// <summary>Columns of single-turn completions that episodes do not fill (a greedy episode per start state, reference episodes).</summary>
+    private static readonly IReadOnlySet<string> SingleTurnOnly = new HashSet<string>(StringComparer.Ordinal)
+    {
+        BatchColumns.BaselineRewards, BatchColumns.ReferenceRewards,
+    };
 
     /// <summary>Every column some configuration provides (what `rewire list` lists techniques by).</summary>
     public static bool Providable(string column) => Always.Contains(column) || Conditional.Contains(column);
@@ -33,6 +44,13 @@ public static class TrainingColumns
     public static IReadOnlySet<string> Provided(ITask task, TrainOptions o)
     {
         var set = new HashSet<string>(Always, StringComparer.Ordinal);
+        if (EpisodeSettings.Multiturn(o))
+        {
+            set.ExceptWith(SingleTurnOnly);
+            set.Add(BatchColumns.StepRewards);
+            set.Add(BatchColumns.TurnBoundaries);
+            return set;
+        }
         if (TestComponents(task, o).Count > 0) set.Add(BatchColumns.TestOutcomes);
         if (o.Task.MinDifficulty > 0 && o.Task.MinDifficulty < o.Task.Difficulty) set.Add(BatchColumns.DifficultyLevels);
         return set;
@@ -43,7 +61,10 @@ public static class TrainingColumns
     {
         BatchColumns.TestOutcomes => "per-test outcomes come from a task whose verifier runs unit tests: set task.name=programs",
         BatchColumns.DifficultyLevels => "the pool has one difficulty level: set task.min_difficulty below task.difficulty (e.g. task.difficulty=3 task.min_difficulty=1)",
-        BatchColumns.StepRewards => "step rewards come from multi-turn environments, which rewire train does not run yet",
+        BatchColumns.StepRewards or BatchColumns.TurnBoundaries => "step rewards and turn boundaries come from the episodes of a multi-turn environment: set rl.environment=NAME (guess, search, maze)",
+        BatchColumns.BaselineRewards or BatchColumns.ReferenceRewards => "it is computed for single-turn completions only, not for the episodes of rl.environment: drop rl.environment or choose another technique",
+        BatchColumns.Potentials => "no environment of rewire train gives state potentials Φ(s) yet",
+        BatchColumns.IntrinsicRewards => "intrinsic rewards come from an LLM-feedback reward model over episode messages, which rewire train does not train yet",
         BatchColumns.ProcessRewards => "process rewards come from a learned process reward model, which rewire train does not train yet",
         BatchColumns.PreferenceMargins => "preference margins come from a reward model trained on preference pairs, which rewire train does not train yet",
         _ => "no stage of rewire train provides it",

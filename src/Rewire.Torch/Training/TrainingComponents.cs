@@ -70,6 +70,7 @@ public static class TrainingComponents
     /// <param name="tasks">The tasks to pick from (<see cref="TrainingRegistries.Tasks"/>); null for the built-in ones.</param>
     public static ITask CreateTask(TrainOptions o, TaskRegistry? tasks = null)
     {
+        if (o.Rl.Environment.Length > 0) return EpisodeSettings.CreateTask(o);
         var t = o.Task;
         try
         {

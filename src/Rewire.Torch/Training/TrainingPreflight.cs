@@ -66,8 +66,10 @@ public static class TrainingPreflight
     /// <param name="longestPrompt">Token length of the longest prompt.</param>
     public static void CheckContext(TrainOptions o, int longestPrompt, string? longestRecord = null)
     {
-        int need = longestPrompt + o.Rl.MaxNewTokens;
+        int need = longestPrompt + EpisodeSettings.ResponseBudget(o);
         string where = longestRecord is null ? "" : $" (the longest is the record at {longestRecord}: shorten it or leave it out)";
+        if (need > o.Model.Context && EpisodeSettings.Multiturn(o))
+            throw new ConfigurationException([$"'model.context' = {o.Model.Context} is too short for episodes: a first observation of {longestPrompt} tokens plus env.max_turns = {o.Env.MaxTurns} turns of 'rl.max_new_tokens' = {o.Rl.MaxNewTokens} with observations of up to env.max_observation_tokens = {o.Env.MaxObservationTokens} between them need {need}; set model.context={need} or more (or 0 to derive it), or lower env.max_turns"]);
         if (need > o.Model.Context)
             throw new ConfigurationException([$"'model.context' = {o.Model.Context} is too short: prompts of {longestPrompt} tokens plus 'rl.max_new_tokens' = {o.Rl.MaxNewTokens} need {need}; set model.context={need} or more, or lower rl.max_new_tokens{where}"]);
     }

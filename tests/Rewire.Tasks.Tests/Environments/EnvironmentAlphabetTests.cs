@@ -7,6 +7,7 @@ public sealed class EnvironmentAlphabetTests
     [Theory]
     [InlineData("guess")]
     [InlineData("search")]
+    [InlineData("maze")]
     public void Observations_and_demonstrated_actions_stay_in_the_alphabet(string name)
     {
         var env = EnvironmentRegistry.CreateDefault().Create(name);

@@ -133,8 +133,8 @@ public sealed class SearchEnvironmentTests
     public void Registry_lists_environments()
     {
         var r = EnvironmentRegistry.CreateDefault();
-        Assert.Equal(["guess", "search"], r.Names);
-        Assert.Contains("guess, search", Assert.Throws<KeyNotFoundException>(() => r.Create("maze")).Message);
+        Assert.Equal(["calc", "guess", "maze", "search"], r.Names);
+        Assert.Contains("calc, guess, maze, search", Assert.Throws<KeyNotFoundException>(() => r.Create("cave")).Message);
         Assert.Throws<InvalidOperationException>(() => r.Register("guess", () => new GuessingEnvironment()));
     }
 }

@@ -1,0 +1,45 @@
+// What rl.environment changes in a run's configuration: the task (the environment's start states), the response budget
+// the model's context must hold (every turn and the observations between them), and the combinations that episodes do
+// not support yet, refused before any work with what to change.
+using Rewire.Core.Configuration;
+using Rewire.Tasks;
+using Rewire.Tasks.Environments;
+
+namespace Rewire.Torch.Training;
+
+/// <summary>The environment side of a run's configuration.</summary>
+public static class EpisodeSettings
+{
+    /// <summary>True when the run trains on episodes of rl.environment.</summary>
+    public static bool Multiturn(TrainOptions o) => o.Rl.Environment.Length > 0;
+
+    /// <summary>The task of an environment run: the start states of rl.environment, episodes of at most env.max_turns turns.</summary>
+    public static EnvironmentTask CreateTask(TrainOptions o)
+    {
+        var registry = EnvironmentRegistry.CreateDefault();
+        if (!registry.Contains(o.Rl.Environment))
+            throw new ConfigurationException([$"'rl.environment' = '{o.Rl.Environment}' is not available in rewire train; valid: {string.Join(", ", registry.Names)}"]);
+        string name = o.Rl.Environment;
+        return new EnvironmentTask(name, () => registry.Create(name), o.Env.MaxTurns);
+    }
+
+    /// <summary>Response tokens a rollout can take: rl.max_new_tokens, or for an episode every turn and the observations between them.</summary>
+    public static int ResponseBudget(TrainOptions o) => Multiturn(o) ? o.Env.ResponseBudget(o.Rl.MaxNewTokens) : o.Rl.MaxNewTokens;
+
+    /// <summary>Settings that episodes do not support, one message each (empty for a single-turn run).</summary>
+    public static IReadOnlyList<string> Check(TrainOptions o)
+    {
+        var errors = new List<string>();
+        if (!Multiturn(o)) return errors;
+        string env = $"'rl.environment' = '{o.Rl.Environment}'";
+        if (o.Model.IsHuggingFace)
+            errors.Add($"{env} runs the small GPT only for now (episodes in a chat template are not built yet): drop model.path");
+        if (o.Rl.Rollout != "sampling")
+            errors.Add($"{env} generates each turn by sampling; 'rl.rollout' = '{o.Rl.Rollout}' is for single-turn completions: drop rl.rollout");
+        if (o.Reward.Functions.Count > 0 || o.Reward.Weights.Count > 0 || o.Reward.Weighting != "none")
+            errors.Add($"{env}: an episode's rewards come from the environment (outcome and step rewards); drop reward.functions, reward.weights and reward.weighting");
+        if (o.Reward.Shaping.Contains("dot"))
+            errors.Add($"{env}: 'dot' truncates responses, which would cut an episode between its turns; drop it from reward.shaping");
+        return errors;
+    }
+}

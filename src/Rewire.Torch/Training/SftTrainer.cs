@@ -8,6 +8,8 @@ using static TorchSharp.torch;
 namespace Rewire.Torch.Training;
 
 /// <summary>One demonstration: prompt tokens and the response tokens (ending in eos) the policy should produce.</summary>
+/// <param name="Prompt">The prompt token ids (context, never trained).</param>
+/// <param name="Response">The response token ids the policy should produce, ending in eos.</param>
 /// <param name="Mask">Per response token, 1 to train on it, 0 to keep it as context only (an episode's observations); null: all 1.</param>
 public sealed record Demonstration(int[] Prompt, int[] Response, float[]? Mask = null);
 

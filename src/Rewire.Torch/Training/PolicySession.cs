@@ -51,13 +51,13 @@ public sealed class PolicySession : IDisposable
     /// that prompts plus the generation budget fit the context before anything is allocated.
     /// </summary>
     /// <param name="o">The run's options.</param>
-    /// <param name="tasks">The tasks <c>task.name</c> picks from; null for the built-in ones.</param>
-    public static PolicySession Create(TrainOptions o, TaskRegistry? tasks = null)
+    /// <param name="registries">The tasks and environments <c>task.name</c> and <c>rl.environment</c> pick from; null for the built-in ones.</param>
+    public static PolicySession Create(TrainOptions o, TrainingRegistries? registries = null)
     {
-        CheckFits(o, tasks);
+        CheckFits(o, registries);
         TorchRuntime.EnsureLoaded();
-        if (o.Model.IsHuggingFace) return CreateHuggingFace(o, tasks);
-        var task = TrainingComponents.CreateTask(o, tasks);
+        if (o.Model.IsHuggingFace) return CreateHuggingFace(o, registries);
+        var task = TrainingComponents.CreateTask(o, registries);
         var tokenizer = new CharTokenizer(task.Alphabet);
         var network = new TransformerPolicy(new TransformerConfig
         {
@@ -86,9 +86,9 @@ public sealed class PolicySession : IDisposable
     }
 
     /// <summary>model.path: the folder's network (all weights trainable), its tokenizer and the task's chat prompts.</summary>
-    private static PolicySession CreateHuggingFace(TrainOptions o, TaskRegistry? tasks)
+    private static PolicySession CreateHuggingFace(TrainOptions o, TrainingRegistries? registries)
     {
-        var task = TrainingComponents.CreateTask(o, tasks);
+        var task = TrainingComponents.CreateTask(o, registries);
         var text = HfTextSide.Load(o.Model.Path);
         HfModel model;
         try { model = HfModel.Load(o.Model.Path); }
@@ -129,12 +129,12 @@ public sealed class PolicySession : IDisposable
     /// folder exists.
     /// </summary>
     /// <param name="o">The run's options.</param>
-    /// <param name="tasks">The tasks <c>task.name</c> picks from; null for the built-in ones.</param>
-    public static void CheckFits(TrainOptions o, TaskRegistry? tasks = null)
+    /// <param name="registries">The tasks and environments <c>task.name</c> and <c>rl.environment</c> pick from; null for the built-in ones.</param>
+    public static void CheckFits(TrainOptions o, TrainingRegistries? registries = null)
     {
-        if (o.Model.IsHuggingFace) { CheckFitsHuggingFace(o, tasks); return; }
-        if (o.Model.InitFrom.Length > 0) CheckInitFrom(o, tasks);
-        var task = TrainingComponents.CreateTask(o, tasks);
+        if (o.Model.IsHuggingFace) { CheckFitsHuggingFace(o, registries); return; }
+        if (o.Model.InitFrom.Length > 0) CheckInitFrom(o, registries);
+        var task = TrainingComponents.CreateTask(o, registries);
         var template = new PromptTemplate();
         var tokenizer = new CharTokenizer(task.Alphabet);
         var longest = Prompts(task, o, Split.Train).Concat(Prompts(task, o, Split.Test))
@@ -144,10 +144,10 @@ public sealed class PolicySession : IDisposable
     }
 
     /// <summary>model.path: every prompt, rendered with the chat template and encoded, plus rl.max_new_tokens must fit the model's context.</summary>
-    private static void CheckFitsHuggingFace(TrainOptions o, TaskRegistry? tasks)
+    private static void CheckFitsHuggingFace(TrainOptions o, TrainingRegistries? registries)
     {
         var text = HfTextSide.Load(o.Model.Path);
-        var task = TrainingComponents.CreateTask(o, tasks);
+        var task = TrainingComponents.CreateTask(o, registries);
         var template = text.PromptsOf(task);
         var longest = Prompts(task, o, Split.Train).Concat(Prompts(task, o, Split.Test))
             .Select(p => (Prompt: p, Length: template.Encode(p, text.Tokenizer).Length)).MaxBy(x => x.Length);
@@ -175,7 +175,7 @@ public sealed class PolicySession : IDisposable
     }
 
     /// <summary>model.init_from must hold weights of exactly the configured model (vocabulary of the task, width, layers, heads).</summary>
-    private static void CheckInitFrom(TrainOptions o, TaskRegistry? tasks)
+    private static void CheckInitFrom(TrainOptions o, TrainingRegistries? registries)
     {
         string dir = o.Model.InitFrom, weights = Path.Combine(dir, PolicyCheckpoint.WeightsFile), config = Path.Combine(dir, PolicyCheckpoint.ConfigFile);
         if (!File.Exists(weights) || !File.Exists(config))
@@ -183,7 +183,7 @@ public sealed class PolicySession : IDisposable
         TransformerConfig saved;
         try { saved = TransformerConfig.FromJson(File.ReadAllText(config)); }
         catch (ArgumentException e) { throw new ConfigurationException([$"'model.init_from': {config} is not a model configuration: {e.Message}"]); }
-        int vocab = new CharTokenizer(TrainingComponents.CreateTask(o, tasks).Alphabet).VocabSize;
+        int vocab = new CharTokenizer(TrainingComponents.CreateTask(o, registries).Alphabet).VocabSize;
         var mismatches = new List<string>();
         if (saved.VocabSize != vocab) mismatches.Add($"vocabulary {saved.VocabSize} (the {o.Task.Name} task's tokenizer has {vocab}: the checkpoint is of another task)");
         if (saved.Width != o.Model.Width) mismatches.Add($"model.width {saved.Width}, not {o.Model.Width}");

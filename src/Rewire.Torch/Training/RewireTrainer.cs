@@ -9,6 +9,7 @@ using Rewire.Core.Sampling;
 using Rewire.Core.Shaping;
 using Rewire.Core.Techniques;
 using Rewire.Tasks;
+using Rewire.Tasks.Environments;
 
 namespace Rewire.Torch.Training;
 
@@ -103,6 +104,16 @@ public sealed class RewireTrainer
     {
         ArgumentNullException.ThrowIfNull(factory);
         Registries.AddTask(descriptor, _ => factory());
+        return this;
+    }
+
+    /// <summary>
+    /// Adds your own multi-turn text environment (selected with <c>rl.environment=</c> its name); see
+    /// <see cref="TrainingRegistries.AddEnvironment"/>.
+    /// </summary>
+    public RewireTrainer AddEnvironment(TechniqueDescriptor descriptor, Func<ITextEnvironment> factory)
+    {
+        Registries.AddEnvironment(descriptor, factory);
         return this;
     }
 

@@ -125,7 +125,7 @@ public sealed class RlvrTrainer : IDisposable
         _o = config.Options;
         _run = run;
         _observer = observer ?? NullTrainingObserver.Instance;
-        _session = PolicySession.Create(_o, config.Registries.Tasks);
+        _session = PolicySession.Create(_o, config.Registries);
         _optimizer = new AdamW(_session.Policy.Parameters(), beta2: 0.99);
         _sampler = TrainingComponents.CreateSampler(config, _session.TrainPool);
         _reward = TrainingComponents.CreateReward(config, _session.Task, customRewards);

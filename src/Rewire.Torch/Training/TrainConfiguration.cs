@@ -204,7 +204,7 @@ public static class TrainConfiguration
             Sources = Sources(options, recipe, user, resolvedSections),
             Registries = registries,
         };
-        var task = TrainingComponents.CreateTask(options, registries.Tasks);
+        var task = TrainingComponents.CreateTask(options, registries);
         if (options.Model.IsHuggingFace)
         {
             // The folder's config.json gives the context; the trainer's critic (GAE) is a head on the small GPT only.

@@ -67,10 +67,11 @@ public static class TrainingComponents
     /// malformed record is a <see cref="ConfigurationException"/> (exit code 2) naming the file and line or row.
     /// </summary>
     /// <param name="o">The run's options.</param>
-    /// <param name="tasks">The tasks to pick from (<see cref="TrainingRegistries.Tasks"/>); null for the built-in ones.</param>
-    public static ITask CreateTask(TrainOptions o, TaskRegistry? tasks = null)
+    /// <param name="registries">The tasks and environments to pick from; null for the built-in ones.</param>
+    public static ITask CreateTask(TrainOptions o, TrainingRegistries? registries = null)
     {
-        if (o.Rl.Environment.Length > 0) return EpisodeSettings.CreateTask(o);
+        registries ??= TrainingRegistries.Builtin;
+        if (o.Rl.Environment.Length > 0) return EpisodeSettings.CreateTask(o, registries.Environments);
         var t = o.Task;
         try
         {
@@ -88,7 +89,7 @@ public static class TrainingComponents
                     }
                     : null,
             };
-            return (tasks ?? TrainingRegistries.Builtin.Tasks).Create(t.Name, settings);
+            return registries.Tasks.Create(t.Name, settings);
         }
         catch (Exception e) when (e is ArgumentException or DatasetFormatException or IOException or UnauthorizedAccessException or Rewire.Tasks.Sandbox.SandboxUnavailableException)
         {

@@ -29,7 +29,7 @@ public static class TrainingPreflight
             catch (ConfigurationException e) { errors.AddRange(e.Errors); }
         }
 
-        var task = TrainingComponents.CreateTask(o, c.Registries.Tasks);
+        var task = TrainingComponents.CreateTask(o, c.Registries);
         // model.path: the folder's tokenizer and EOS ids (its architecture is checked when the weights are loaded).
         var hf = o.Model.IsHuggingFace ? HfTextSide.Load(o.Model.Path) : null;
         ITokenizer tokenizer = hf is not null ? hf.Tokenizer : new CharTokenizer(task.Alphabet);
@@ -54,7 +54,7 @@ public static class TrainingPreflight
         Try(() => TrainingComponents.CreateUpdate(c, tokenizer.PadId, TrainingComponents.CreateReward(c, task)));
         Try(() => TrainingComponents.CreateShapers(c));
         Try(() => { if (TrainingComponents.CreateRollout(c) is IDisposable built) built.Dispose(); });
-        Try(() => PolicySession.CheckFits(o, c.Registries.Tasks));
+        Try(() => PolicySession.CheckFits(o, c.Registries));
         if (o.Run.Device == "cuda" && !TorchSharp.torch.cuda.is_available())
             errors.Add("'run.device' = cuda, but LibTorch sees no CUDA device: this build uses the CPU LibTorch (build with -p:RewireTorchBackend=cuda on a machine with an NVIDIA GPU), or set run.device=cpu or auto");
         if (errors.Count > 0) throw new ConfigurationException(errors);

@@ -1,5 +1,5 @@
 // The registries a training run builds its components from, injected rather than built inside the composition code
-// (TrainingComponents), so a program can add its own task, reward function, shaper or sampler with its descriptor and
+// (TrainingComponents), so a program can add its own task, multi-turn environment, reward function, shaper or sampler with its descriptor and
 // train with it like a built-in one. `rewire train` uses the built-in set.
 using Rewire.Core;
 using Rewire.Core.Rewards;
@@ -7,6 +7,7 @@ using Rewire.Core.Sampling;
 using Rewire.Core.Shaping;
 using Rewire.Core.Techniques;
 using Rewire.Tasks;
+using Rewire.Tasks.Environments;
 
 namespace Rewire.Torch.Training;
 
@@ -22,8 +23,9 @@ public sealed class TrainingRegistries
     internal static TrainingRegistries Builtin { get; } = CreateDefault();
 
     private TrainingRegistries(TechniqueCatalog catalog, TaskRegistry tasks, RewardFunctionRegistry rewards, ShapingRegistry shaping,
-        NamedRegistry<SamplerFactory> samplers)
+        NamedRegistry<SamplerFactory> samplers, EnvironmentRegistry environments)
     {
+        Environments = environments;
         Catalog = catalog;
         Tasks = tasks;
         Rewards = rewards;
@@ -34,7 +36,7 @@ public sealed class TrainingRegistries
     /// <summary>A fresh set holding every built-in technique of <c>rewire train</c>.</summary>
     public static TrainingRegistries CreateDefault() => new(
         new TechniqueCatalog().AddRange(TrainingCatalog.Default.All), TaskRegistry.CreateDefault(), RewardFunctionRegistry.CreateDefault(),
-        ShapingRegistry.CreateDefault(), SamplerRegistry.CreateDefault());
+        ShapingRegistry.CreateDefault(), SamplerRegistry.CreateDefault(), EnvironmentRegistry.CreateDefault());
 
     /// <summary>The descriptors configuration resolves against (<c>task.name</c>, <c>reward.functions</c>, <c>reward.shaping</c>, <c>rl.sampler</c>, ...).</summary>
     public TechniqueCatalog Catalog { get; }
@@ -50,6 +52,21 @@ public sealed class TrainingRegistries
 
     /// <summary>The prompt samplers <c>rl.sampler</c> can select.</summary>
     public NamedRegistry<SamplerFactory> Samplers { get; }
+
+    /// <summary>The multi-turn text environments <c>rl.environment</c> can select.</summary>
+    public EnvironmentRegistry Environments { get; }
+
+    /// <summary>
+    /// Adds a multi-turn text environment selectable as <c>rl.environment=</c> the descriptor's name (kind
+    /// <see cref="TechniqueKinds.Environment"/>); each episode gets a new environment from <paramref name="factory"/>.
+    /// </summary>
+    public void AddEnvironment(TechniqueDescriptor descriptor, Func<ITextEnvironment> factory)
+    {
+        Require(descriptor, TechniqueKinds.Environment);
+        ArgumentNullException.ThrowIfNull(factory);
+        Catalog.Add(descriptor);
+        Environments.Register(descriptor.Name, factory);
+    }
 
     /// <summary>Adds a task selectable as <c>task.name=</c> the descriptor's name (kind <see cref="TechniqueKinds.Task"/>).</summary>
     /// <param name="descriptor">Its descriptor; the task the factory builds must carry the same name.</param>

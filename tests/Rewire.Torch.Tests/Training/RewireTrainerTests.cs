@@ -83,6 +83,21 @@ public sealed class RewireTrainerTests : IDisposable
     }
 
     [Fact]
+    public void AnInjectedEnvironmentResolvesAndIsTheOneEpisodesUse()
+    {
+        var trainer = Tiny("rl.environment=coin", "env.max_turns=2", "rl.max_new_tokens=2").AddEnvironment(CoinEnvironment.Descriptor, () => new CoinEnvironment());
+        var config = trainer.Resolve();
+        Assert.Equal("coin", config.Options.Rl.Environment);
+        var task = TrainingComponents.CreateTask(config.Options, trainer.Registries);
+        Assert.Equal("coin", task.Name);
+        Assert.All(CoinEnvironment.Characters, c => Assert.Contains(c, task.Alphabet));
+
+        var e = Assert.Throws<ConfigurationException>(() => Tiny("rl.environment=coin", "env.max_turns=2").Resolve());
+        Assert.Contains("'rl.environment' = 'coin'", e.Message);
+        Assert.Throws<ArgumentException>(() => TrainingRegistries.CreateDefault().AddEnvironment(CoinEnvironment.Descriptor with { Kind = TechniqueKinds.Task }, () => new CoinEnvironment()));
+    }
+
+    [Fact]
     public void RegistrationChecksTheKindAndRefusesATakenName()
     {
         var registries = TrainingRegistries.CreateDefault();
@@ -91,6 +106,23 @@ public sealed class RewireTrainerTests : IDisposable
         Assert.Throws<InvalidOperationException>(() => registries.AddTask(EchoTask.Descriptor, _ => new EchoTask()));
         Assert.Throws<InvalidOperationException>(() => registries.AddTask(EchoTask.Descriptor with { Name = "reverse" }, _ => new EchoTask()));
         Assert.Throws<ArgumentException>(() => new RewireTrainer().AddReward("x", r => 1.0).AddReward("x", r => 0.0));
+    }
+
+    /// <summary>A one-turn environment: say "h" to win.</summary>
+    private sealed class CoinEnvironment : Rewire.Tasks.Environments.ITextEnvironment
+    {
+        public const string Characters = " htcoin:";
+        public static readonly TechniqueDescriptor Descriptor = new()
+        {
+            Kind = TechniqueKinds.Environment, Name = "coin", Summary = "Call the coin.", Paper = "test environment", Example = ["train", "rl.environment=coin"],
+        };
+
+        public string Name => "coin";
+        public string Alphabet => Characters;
+        public string Reset(int seed) => "coin:";
+        public Rewire.Tasks.Environments.EnvironmentStep Step(string action) =>
+            new("", 0, Done: true, Outcome: action.Trim() == "h" ? 1 : 0);
+        public string Demonstrate(double errorRate, Random random) => random.NextDouble() < errorRate ? "t" : "h";
     }
 
     /// <summary>A one-domain task: repeat a three-letter word.</summary>

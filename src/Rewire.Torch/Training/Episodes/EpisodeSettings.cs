@@ -14,9 +14,10 @@ public static class EpisodeSettings
     public static bool Multiturn(TrainOptions o) => o.Rl.Environment.Length > 0;
 
     /// <summary>The task of an environment run: the start states of rl.environment, episodes of at most env.max_turns turns.</summary>
-    public static EnvironmentTask CreateTask(TrainOptions o)
+    /// <param name="o">The run's options.</param>
+    /// <param name="registry">The environments <c>rl.environment</c> picks from (<see cref="TrainingRegistries.Environments"/>).</param>
+    public static EnvironmentTask CreateTask(TrainOptions o, EnvironmentRegistry registry)
     {
-        var registry = EnvironmentRegistry.CreateDefault();
         if (!registry.Contains(o.Rl.Environment))
             throw new ConfigurationException([$"'rl.environment' = '{o.Rl.Environment}' is not available in rewire train; valid: {string.Join(", ", registry.Names)}"]);
         string name = o.Rl.Environment;

@@ -170,7 +170,7 @@ public sealed class RewireTrainer
         ArgumentException.ThrowIfNullOrWhiteSpace(outputDirectory);
         var config = Resolve();
         var o = config.Options;
-        var run = RunDirectory.Create(outputDirectory, $"{o.Run.Name}-{o.Task.Name}-{o.Rl.Objective}-s{o.Run.Seed}", DateTimeOffset.UtcNow, OptionsBinder.ToJson(o));
+        var run = RunDirectory.Create(outputDirectory, $"{o.Run.Name}-{(o.Rl.Environment.Length > 0 ? o.Rl.Environment : o.Task.Name)}-{o.Rl.Objective}-s{o.Run.Seed}", DateTimeOffset.UtcNow, OptionsBinder.ToJson(o));
         using var runLock = run.Lock("RewireTrainer (new run)");
         using var trainer = new RlvrTrainer(config, run, new EventObserver(this));
         var summary = trainer.Run(false, cancel);

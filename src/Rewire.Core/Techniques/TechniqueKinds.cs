@@ -28,11 +28,14 @@ public static class TechniqueKinds
     public const string QdAlgorithm = "qd_algorithm";
     public const string OfflineAlgorithm = "offline_algorithm";
 
+    /// <summary>A reward model trained from preferences (`rewire train stage=rm`, rm.model).</summary>
+    public const string RewardModel = "reward_model";
+
     /// <summary>Every kind, in the order `rewire list` shows them.</summary>
     public static readonly IReadOnlyList<string> All =
     [
         Recipe, Task, Objective, Estimator, LossAggregation, KlEstimator, Shaper, AdvantageShaper, RewardWeighting, Reward,
         Sampler, Rollout, Environment, BanditAlgorithm, BanditEnvironment, ControlAlgorithm, ControlEnvironment, RewardDesign,
-        QdAlgorithm, OfflineAlgorithm,
+        QdAlgorithm, OfflineAlgorithm, RewardModel,
     ];
 }

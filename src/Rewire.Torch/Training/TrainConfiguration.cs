@@ -204,6 +204,11 @@ public static class TrainConfiguration
         if (options.Task.Difficulty > task.MaxDifficulty)
             errors.Add($"'task.difficulty' = {options.Task.Difficulty} exceeds the {task.Name} task's maximum of {task.MaxDifficulty}");
         errors.AddRange(TrainSettingsChecks.Check(options, task));
+        if (options.Reward.Model.Length > 0)
+        {
+            options.Reward.Model = System.IO.Path.GetFullPath(options.Reward.Model); // found from any working directory on resume
+            if (Preferences.RewardModelReward.Problem(options.Reward.Model, task) is { } rmProblem) errors.Add(rmProblem);
+        }
         CheckColumns(resolved, task, errors);
         if (errors.Count > 0) throw new ConfigurationException(errors);
         FillSections(resolved);

@@ -40,13 +40,13 @@ public sealed class RewardModelStageOptions
     public string Model { get; set; } = "bradley_terry";
 
     /// <summary>Optimiser steps.</summary>
-    [Range(1, 1_000_000)] public int Steps { get; set; } = 300;
+    [Range(1, 1_000_000)] public int Steps { get; set; } = 400;
 
     /// <summary>Pairs per step.</summary>
     [Range(1, 65_536)] public int BatchSize { get; set; } = 32;
 
     /// <summary>AdamW learning rate (linear warm-up over the first 20 steps).</summary>
-    [Range(1e-8, 1.0)] public double LearningRate { get; set; } = 3e-4;
+    [Range(1e-8, 1.0)] public double LearningRate { get; set; } = 1e-3;
 }
 
 /// <summary>`rewire train stage=dpo`: the preference objective, its optimisation and the evaluation of the policy.</summary>

@@ -36,7 +36,7 @@ public sealed class PreferenceStageTests : IDisposable
     public async Task The_reward_model_ranks_held_out_pairs_above_chance_and_is_usable_as_a_reward()
     {
         Loaded();
-        var plan = Plan("stage=rm", "rm.steps=120", "seed=3");
+        var plan = Plan("stage=rm", "rm.steps=120", "run.seed=3");
         var run = NewRun("rm");
         var summary = RewardModelTrainer.Run(plan, run, NullTrainingObserver.Instance, CancellationToken.None);
         double accuracy = summary["pairwise_accuracy_heldout"]!.GetValue<double>();
@@ -60,7 +60,7 @@ public sealed class PreferenceStageTests : IDisposable
     public void Dpo_raises_the_true_utility_of_the_policys_samples()
     {
         Loaded();
-        var plan = Plan("stage=dpo", "dpo.steps=60", "seed=2");
+        var plan = Plan("stage=dpo", "dpo.steps=60", "run.seed=2", "model.width=128", "sft.steps=200", "sft.batch_size=64"); // a warm start that writes lists
         var summary = PreferenceOptimizationTrainer.Run(plan, NewRun("dpo"), NullTrainingObserver.Instance, CancellationToken.None);
         double before = summary["true_utility_before"]!.GetValue<double>(), after = summary["true_utility_after"]!.GetValue<double>();
         Assert.True(after > before, $"true utility {before} before DPO, {after} after");

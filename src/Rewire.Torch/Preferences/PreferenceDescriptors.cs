@@ -39,6 +39,16 @@ public static class PreferenceDescriptors
             "IPO (arXiv 2310.12036)", "rlvr T17",
             [Number("tau", 0.1, "τ, the regularisation to the reference; the target margin is 1/(2τ)", 1e-6, 1e6)],
             note: "τ = 0.1 as TRL's IPO default; the paper sweeps τ"),
+    ];
+
+    /// <summary>
+    /// POWER and POWER-DL: built and tested (losses pinned, gradients checked), but not listed. With the reconstructed
+    /// loss form and defaults their examples lowered the true utility of the policy on the reverse task (0.75 to 0.46 and
+    /// 0.26; with η = 1 or a learning rate of 5e-5 POWER-DL still fell, to 0.53 and 0.31; docs/preferences.md), so
+    /// `rewire train` refuses them with this reason until a form that reproduces the paper's direction is found.
+    /// </summary>
+    public static IReadOnlyList<TechniqueDescriptor> Unlisted { get; } =
+    [
         Objective(PowerObjective.RegistryName, "POWER: reference-free, length-normalised Bradley–Terry margin (weighted entropy) with a pessimism term",
             "POWER (arXiv 2412.09544)", "rlvr T16",
             [Number("beta", 2, "β, the scale of the length-normalised margin", 1e-6, 1e6),
@@ -54,6 +64,9 @@ public static class PreferenceDescriptors
             note: "RECONSTRUCTED: the loss form and the label update follow the paper's description; β, γ_margin, η and γ are guesses",
             example: DpoExample(PowerDlObjective.RegistryName, "prefs.proxy=length")),
     ];
+
+    /// <summary>Why an unlisted objective is refused.</summary>
+    public const string UnlistedReason = "POWER and POWER-DL are implemented with a RECONSTRUCTED loss form whose examples lowered the true utility on the reverse task (docs/preferences.md, Evidence), so they are not listed; use dpo or ipo";
 
     /// <summary>The reward models of `rewire train stage=rm`.</summary>
     public static IReadOnlyList<TechniqueDescriptor> RewardModels { get; } =

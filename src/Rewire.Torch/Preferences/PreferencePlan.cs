@@ -59,6 +59,8 @@ public sealed class PreferencePlan
         string kind = o.Stage == "rm" ? TechniqueKinds.RewardModel : TechniqueKinds.Objective;
         string selector = o.Stage == "rm" ? "rm.model" : "dpo.objective";
         string name = o.Stage == "rm" ? o.Rm.Model : o.Dpo.Objective;
+        if (o.Stage == "dpo" && PreferenceDescriptors.Unlisted.Any(u => u.Name == name))
+            throw new ConfigurationException([$"'dpo.objective' = '{name}' is not available: {PreferenceDescriptors.UnlistedReason}"]);
         var d = PreferenceDescriptors.Catalog.Find(kind, name)
             ?? throw new ConfigurationException([$"'{selector}' = '{name}' is not available in stage={o.Stage}; valid: {string.Join(", ", PreferenceDescriptors.Catalog.Names(kind))}"]);
         var technique = TechniqueCatalog.Resolve(d, o.Stage == "rm" ? o.RewardModel : o.Objective, o.Stage == "rm" ? "reward_model." : "objective.", errors);

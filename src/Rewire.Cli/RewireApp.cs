@@ -47,6 +47,9 @@ public static class RewireApp
         "offline",
         "branch",
         "collect",
+        "prefs",
+        "make",
+        "check",
     };
 
     public static int Run(string[] args)
@@ -103,6 +106,14 @@ public static class RewireApp
                     .WithDescription("Soak the reward path: many calls of which some hang and some throw; counts every outcome and the threads used.");
                 b.AddCommand<BenchRewardDesignCommand>("reward-design")
                     .WithDescription("Compare reward designs (PBRS, LaRe, ONI, CALM, BARFI, ...) on a key-door grid world over seeds with tabular learners.");
+            });
+            config.AddBranch("prefs", b =>
+            {
+                b.SetDescription("Preference data: make a set from a task with a known utility, or check a file.");
+                b.AddCommand<PrefsMakeCommand>("make")
+                    .WithDescription("Build a preference set (JSONL) from a task: scripted completion pairs labelled by a Bradley–Terry draw on the true utility, with label noise and an optional proxy feature.");
+                b.AddCommand<PrefsCheckCommand>("check")
+                    .WithDescription("Validate a preference JSONL file line by line (paired, conversational or unpaired); the first bad line is named.");
             });
             config.AddCommand<AnalyzeCommand>("analyze")
                 .WithDescription("What did the reward reward? Component contributions, correlation with correctness, KRC vs sum, and the reward-hacking detectors.");

@@ -139,6 +139,20 @@ public sealed class TechniqueMatrixTests(WarmStartFixture warm) : IClassFixture<
             Assert.True(summary["objectives_agree"]!.GetValue<bool>(), output);
             return;
         }
+        if (d.Example[0] == "train" && d.Example.Any(a => a.StartsWith("stage=", StringComparison.Ordinal)))
+        {
+            // A preference stage's example builds its own preference data inline and must show its direction by itself.
+            var args = d.Example.Where(a => a != "--json").Concat(["-o", Path.Combine(warm.Root, "prefs"), "--json"]).ToList();
+            var (code, output, err) = Rewire(args);
+            Assert.True(code == 0, $"rewire {string.Join(' ', args)} exited {code}: {err}");
+            var summary = JsonNode.Parse(output)!.AsObject();
+            Assert.True(summary["completed"]!.GetValue<bool>(), output);
+            if (kind == TechniqueKinds.RewardModel)
+                Assert.True(summary["pairwise_accuracy_heldout"]!.GetValue<double>() >= 0.65, output);
+            else
+                Assert.True(summary["true_utility_after"]!.GetValue<double>() > summary["true_utility_before"]!.GetValue<double>(), output);
+            return;
+        }
         if (d.Example[0] != "train")
         {
             var (code, output, err) = CliHarness.Run([.. d.Example]);

@@ -50,7 +50,8 @@ public sealed class ListCommand : Command<ListCommand.Settings>
         .AddRange(Rewire.Classic.Control.RewardDesigns.Descriptors)
         .AddRange(Rewire.Torch.QualityDiversity.QdAlgorithms.Descriptors)
         .AddRange(Rewire.Classic.Offline.OfflineAlgorithms.Descriptors)
-        .AddRange(Rewire.Classic.Branching.BranchingAlgorithms.Descriptors);
+        .AddRange(Rewire.Classic.Branching.BranchingAlgorithms.Descriptors)
+        .AddRange(Rewire.Torch.Preferences.PreferenceDescriptors.All);
 
     /// <summary>The per-family name lists of earlier versions (family → kind), kept for scripts that read them.</summary>
     private static readonly (string Family, string Kind, string Key)[] Families =
@@ -76,13 +77,27 @@ public sealed class ListCommand : Command<ListCommand.Settings>
         ("qd_algorithms", TechniqueKinds.QdAlgorithm, "rewire qd --algo"),
         ("offline_algorithms", TechniqueKinds.OfflineAlgorithm, "rewire offline --algo"),
         ("branching_algorithms", TechniqueKinds.BranchingAlgorithm, "rewire branch --algo"),
+        ("reward_models", TechniqueKinds.RewardModel, "rewire train stage=rm rm.model"),
+        ("preference_objectives", TechniqueKinds.Objective, "rewire train stage=dpo dpo.objective"),
     ];
 
     /// <summary>Family -> listed names.</summary>
     public static SortedDictionary<string, IReadOnlyList<string>> Catalogue()
     {
         var catalog = Techniques();
-        return new SortedDictionary<string, IReadOnlyList<string>>(Families.ToDictionary(f => f.Family, f => catalog.Names(f.Kind)), StringComparer.Ordinal);
+        return new SortedDictionary<string, IReadOnlyList<string>>(Families.ToDictionary(f => f.Family, f => Names(catalog, f.Family, f.Kind)), StringComparer.Ordinal);
+    }
+
+    /// <summary>A family's names: the preference objectives (stage=dpo) are of kind objective but not selectable by rl.objective.</summary>
+    private static IReadOnlyList<string> Names(TechniqueCatalog catalog, string family, string kind)
+    {
+        var preference = Rewire.Torch.Preferences.PreferenceDescriptors.Objectives.Select(d => d.Name).ToHashSet(StringComparer.Ordinal);
+        return family switch
+        {
+            "objectives" => catalog.Names(kind).Where(n => !preference.Contains(n)).ToList(),
+            "preference_objectives" => catalog.Names(kind).Where(preference.Contains).ToList(),
+            _ => catalog.Names(kind),
+        };
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
@@ -105,7 +120,7 @@ public sealed class ListCommand : Command<ListCommand.Settings>
         }
         var table = new Table().AddColumn("kind [grey](selected with)[/]").AddColumn("names");
         foreach (var (family, kind, key) in Families)
-            table.AddRow($"{kind} [grey]({Markup.Escape(key)})[/]", Markup.Escape(string.Join(", ", catalog.Names(kind))));
+            table.AddRow($"{kind} [grey]({Markup.Escape(key)})[/]", Markup.Escape(string.Join(", ", Names(catalog, family, kind))));
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine("[grey]rewire list NAME shows a technique's paper, defaults, parameters and a runnable example.[/]");
         return 0;

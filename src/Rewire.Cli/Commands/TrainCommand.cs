@@ -4,6 +4,7 @@ using System.Text.Json;
 using Rewire.Core.Configuration;
 using Rewire.Core.Runs;
 using Rewire.Torch.Checkpoints;
+using Rewire.Torch.Preferences;
 using Rewire.Torch.Training;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -54,6 +55,15 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
+        try
+        {
+            if (settings.Resume is null && PreferencePlan.Selects(Keys(settings))) return PreferenceStageCommand.Execute(settings, Keys(settings), cancellationToken);
+        }
+        catch (ConfigurationException e)
+        {
+            Console.Error.WriteLine(TerminalText.Clean(e.Message));
+            return ExitCodes.Refused;
+        }
         ResolvedTrainConfig options;
         RunDirectory run;
         RunLock runLock;
@@ -157,6 +167,13 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
     {
         if (settings.Resume is not null && settings.DryRun)
             throw new ConfigurationException(["--dry-run shows the configuration of a new run; drop --resume (a run's own configuration is its config.json)"]);
+        // `stage=rl` (the default) names this trainer; stage=rm and stage=dpo go to the preference stages before this.
+        return TrainConfiguration.Resolve(Keys(settings).Where(kv => !(kv.Key == "stage" && kv.Value == "rl")).ToList());
+    }
+
+    /// <summary>The keys of a new run: the file's, then the overrides (with `seed=N` and `name=X` short for run.seed and run.name).</summary>
+    public static List<KeyValuePair<string, string>> Keys(Settings settings)
+    {
         var values = new List<KeyValuePair<string, string>>();
         if (settings.Config is not null)
         {
@@ -169,7 +186,7 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
             "name" => new KeyValuePair<string, string>("run.name", kv.Value),
             _ => kv,
         }));
-        return TrainConfiguration.Resolve(values);
+        return values;
     }
 
     /// <summary>The resolved configuration for a person: each technique with its parameters, then every key and its source.</summary>

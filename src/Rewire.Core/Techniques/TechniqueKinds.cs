@@ -50,11 +50,14 @@ public static class TechniqueKinds
     /// <summary>A variable-selection rule for branch-and-bound on mixed-integer programs (learned or classic).</summary>
     public const string BranchingAlgorithm = "branching_algorithm";
 
+    /// <summary>A reward model trained from preferences (`rewire train stage=rm`, rm.model).</summary>
+    public const string RewardModel = "reward_model";
+
     /// <summary>Every kind, in the order `rewire list` shows them.</summary>
     public static readonly IReadOnlyList<string> All =
     [
         Recipe, Task, Objective, Estimator, LossAggregation, KlEstimator, Shaper, AdvantageShaper, RewardWeighting, Reward,
         Sampler, Rollout, Environment, BanditAlgorithm, BanditEnvironment, ControlAlgorithm, ControlEnvironment, RewardDesign,
-        QdAlgorithm, OfflineAlgorithm, BranchingAlgorithm,
+        QdAlgorithm, OfflineAlgorithm, BranchingAlgorithm, RewardModel,
     ];
 }

@@ -231,6 +231,11 @@ public static class TrainConfiguration
         errors.AddRange(EpisodeSettings.Check(options));
         if (errors.Count > 0) throw new ConfigurationException(errors);
         errors.AddRange(TrainSettingsChecks.Check(options, task));
+        if (options.Reward.Model.Length > 0)
+        {
+            options.Reward.Model = System.IO.Path.GetFullPath(options.Reward.Model); // found from any working directory on resume
+            if (Preferences.RewardModelReward.Problem(options.Reward.Model, task) is { } rmProblem) errors.Add(rmProblem);
+        }
         CheckColumns(resolved, task, errors);
         if (errors.Count > 0) throw new ConfigurationException(errors);
         FillSections(resolved);

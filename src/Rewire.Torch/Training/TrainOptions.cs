@@ -310,6 +310,13 @@ public sealed class RewardOptions
 
     /// <summary>Time budget per reward call, in milliseconds.</summary>
     [Range(1, 3_600_000)] public int TimeoutMs { get; set; } = 2000;
+
+    /// <summary>
+    /// The folder of a `rewire train stage=rm` run whose reward model scores every rollout as the component
+    /// <c>reward_model</c> (weight reward.weights.reward_model, default 1); empty (the default): none. Not hashed, so runs
+    /// made before this key existed still resume (--resume takes no overrides, so a run keeps its own value).
+    /// </summary>
+    [NotHashed] public string Model { get; set; } = "";
 }
 
 /// <summary>Held-out evaluation.</summary>

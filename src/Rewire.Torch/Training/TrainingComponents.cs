@@ -122,6 +122,7 @@ public static class TrainingComponents
         var o = c.Options;
         var policy = new FailurePolicy { FailureValue = o.Reward.FailureValue, TimeBudget = TimeSpan.FromMilliseconds(o.Reward.TimeoutMs) };
         var functionNames = c.RewardFunctions.Select(f => f.Name).Concat((custom ?? []).Select(f => f.Name)).ToHashSet(StringComparer.Ordinal);
+        if (o.Reward.Model.Length > 0) functionNames.Add(Preferences.RewardModelReward.ComponentName);
         var componentWeights = o.Reward.Weights.Where(kv => !functionNames.Contains(kv.Key)).OrderBy(kv => kv.Key, StringComparer.Ordinal).ToList();
         var terms = new List<RewardTerm>();
         if (componentWeights.Count == 0) terms.Add(RewardTerm.Of(task.Verifier, 1.0, policy, "verifier"));
@@ -133,6 +134,9 @@ public static class TrainingComponents
             terms.Add(RewardTerm.Of(registry.Create(f), o.Reward.Weights.GetValueOrDefault(f.Name, 1.0), policy, f.Name));
         foreach (var f in custom ?? [])
             terms.Add(RewardTerm.Of(f, o.Reward.Weights.GetValueOrDefault(f.Name, 1.0), policy, f.Name));
+        if (o.Reward.Model.Length > 0)
+            terms.Add(RewardTerm.Of(Preferences.RewardModelReward.Load(o.Reward.Model, task),
+                o.Reward.Weights.GetValueOrDefault(Preferences.RewardModelReward.ComponentName, 1.0), policy, Preferences.RewardModelReward.ComponentName));
         var pipeline = new RewardPipeline(terms, "reward");
         var names = terms.Select(t => t.Name).ToArray();
         if (c.Weighting is null) return new RewardStage(pipeline, (IRewardWeighting?)null);

@@ -1,0 +1,104 @@
+// Everything a preference stage needs, resolved and checked before any work or run folder: the options bound from
+// configuration keys, the selected technique with its parameters, the task, the pairs (tokenised, fitted to the model's
+// context, which is derived from the data and the evaluation budget when model.context is 0), and the TrainOptions of
+// the policy session (the RL trainer's own task, model and warm-start sections).
+using System.Text.Json.Nodes;
+using Rewire.Core.Configuration;
+using Rewire.Core.Techniques;
+using Rewire.Tasks;
+using Rewire.Torch.Tokenizers;
+using Rewire.Torch.Training;
+
+namespace Rewire.Torch.Preferences;
+
+/// <summary>A checked preference-stage configuration (see the file header).</summary>
+public sealed class PreferencePlan
+{
+    private PreferencePlan(PreferenceTrainOptions options, ResolvedTechnique technique, TrainOptions session, ITask task, PreferenceData data,
+        IReadOnlyList<TokenizedPair> train, IReadOnlyList<TokenizedPair> heldout)
+    {
+        Options = options;
+        Technique = technique;
+        Session = session;
+        Task = task;
+        Data = data;
+        Train = train;
+        Heldout = heldout;
+    }
+
+    /// <summary>The bound options.</summary>
+    public PreferenceTrainOptions Options { get; }
+
+    /// <summary>The reward model (stage=rm) or objective (stage=dpo), with its parameters.</summary>
+    public ResolvedTechnique Technique { get; }
+
+    /// <summary>The options of the policy session (task, model with its context, warm start, generation budget).</summary>
+    public TrainOptions Session { get; }
+
+    /// <summary>The task.</summary>
+    public ITask Task { get; }
+
+    /// <summary>The pairs as read or built.</summary>
+    public PreferenceData Data { get; }
+
+    /// <summary>The training pairs, tokenised.</summary>
+    public IReadOnlyList<TokenizedPair> Train { get; }
+
+    /// <summary>The held-out pairs, tokenised.</summary>
+    public IReadOnlyList<TokenizedPair> Heldout { get; }
+
+    /// <summary>True when <paramref name="keys"/> set a stage other than rl (the last `stage` wins); an unknown stage is refused when the plan is resolved.</summary>
+    public static bool Selects(IEnumerable<KeyValuePair<string, string>> keys) =>
+        keys.LastOrDefault(kv => kv.Key == "stage").Value is { } stage && stage != "rl";
+
+    /// <summary>Binds and checks <paramref name="keys"/>; every problem is a <see cref="ConfigurationException"/>.</summary>
+    public static PreferencePlan Resolve(IReadOnlyList<KeyValuePair<string, string>> keys)
+    {
+        var o = OptionsBinder.Bind<PreferenceTrainOptions>(keys);
+        var errors = new List<string>();
+        string kind = o.Stage == "rm" ? TechniqueKinds.RewardModel : TechniqueKinds.Objective;
+        string selector = o.Stage == "rm" ? "rm.model" : "dpo.objective";
+        string name = o.Stage == "rm" ? o.Rm.Model : o.Dpo.Objective;
+        if (o.Stage == "dpo" && PreferenceDescriptors.Unlisted.Any(u => u.Name == name))
+            throw new ConfigurationException([$"'dpo.objective' = '{name}' is not available: {PreferenceDescriptors.UnlistedReason}"]);
+        var d = PreferenceDescriptors.Catalog.Find(kind, name)
+            ?? throw new ConfigurationException([$"'{selector}' = '{name}' is not available in stage={o.Stage}; valid: {string.Join(", ", PreferenceDescriptors.Catalog.Names(kind))}"]);
+        var technique = TechniqueCatalog.Resolve(d, o.Stage == "rm" ? o.RewardModel : o.Objective, o.Stage == "rm" ? "reward_model." : "objective.", errors);
+        if (errors.Count > 0) throw new ConfigurationException(errors);
+
+        var session = new TrainOptions
+        {
+            Run = o.Run,
+            Task = o.Task,
+            Model = o.Model,
+            Sft = o.Sft,
+            Rl = new RlOptions { MaxNewTokens = o.Dpo.MaxNewTokens, Temperature = 1.0 },
+        };
+        var task = TrainingComponents.CreateTask(session);
+        if (o.Task.Difficulty > task.MaxDifficulty)
+            throw new ConfigurationException([$"'task.difficulty' = {o.Task.Difficulty} exceeds the {task.Name} task's maximum of {task.MaxDifficulty}"]);
+        var data = PreferenceData.Load(o, task);
+        var tokenizer = new CharTokenizer(task.Alphabet);
+        var template = new PromptTemplate();
+        int longestPrompt = PolicySession.Prompts(task, session, Split.Train).Concat(PolicySession.Prompts(task, session, Split.Test))
+            .Max(p => template.Encode(p, tokenizer).Length);
+        if (o.Model.Context == 0)
+            o.Model.Context = Math.Max(data.LongestPair(tokenizer, template, task.Name), longestPrompt + o.Dpo.MaxNewTokens);
+        if (longestPrompt + o.Dpo.MaxNewTokens > o.Model.Context)
+            throw new ConfigurationException([$"'model.context' = {o.Model.Context} is too short: the task's prompts of up to {longestPrompt} tokens plus 'dpo.max_new_tokens' = {o.Dpo.MaxNewTokens} need {longestPrompt + o.Dpo.MaxNewTokens}; raise model.context (0 fits the data) or lower dpo.max_new_tokens"]);
+        var train = data.Tokenize(data.Train, tokenizer, template, task.Name, o.Model.Context);
+        var heldout = data.Tokenize(data.Heldout, tokenizer, template, task.Name, o.Model.Context);
+        PolicySession.CheckFits(session);
+        return new PreferencePlan(o, technique, session, task, data, train, heldout);
+    }
+
+    /// <summary>The configuration as config.json records it: every key with its value, and the technique's parameters.</summary>
+    public JsonObject ToJson()
+    {
+        var config = OptionsBinder.ToJson(Options);
+        var section = Technique.ToJson();
+        section.Remove("name");
+        config[Options.Stage == "rm" ? "reward_model" : "objective"] = section;
+        return config;
+    }
+}

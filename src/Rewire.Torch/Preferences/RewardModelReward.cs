@@ -1,0 +1,94 @@
+// A trained reward model (`rewire train stage=rm`) as a reward component of RL (`reward.model=RUN`): each rollout's
+// completion is scored r(x, y) by the model, in batches of 64 under one lock (a TorchSharp module is used by one thread
+// at a time), without gradient. It runs behind the reward pipeline's failure isolation like any batch verifier: a batch
+// that throws or runs out of time is counted and replaced by reward.failure_value. The model must have been trained on
+// the run's task (its tokenizer's alphabet must be the task's).
+using Rewire.Core.Configuration;
+using Rewire.Core.Rewards;
+using Rewire.Tasks;
+using Rewire.Torch.Tokenizers;
+using static TorchSharp.torch;
+
+namespace Rewire.Torch.Preferences;
+
+/// <summary>A reward model as an <see cref="IBatchRewardFunction"/> (see the file header).</summary>
+public sealed class RewardModelReward : IBatchRewardFunction, IDisposable
+{
+    /// <summary>The component's name in the reward breakdown.</summary>
+    public const string ComponentName = "reward_model";
+
+    private readonly RewardModel _model;
+    private readonly CharTokenizer _tokenizer;
+    private readonly PromptTemplate _template = new();
+    private readonly Lock _gate = new();
+
+    private RewardModelReward(RewardModel model)
+    {
+        _model = model;
+        _tokenizer = new CharTokenizer(model.Alphabet, UnknownCharHandling.Throw);
+    }
+
+    /// <inheritdoc/>
+    public string Name => ComponentName;
+
+    /// <summary>
+    /// A problem of <paramref name="run"/> as the reward model of <paramref name="task"/> (no native code: the marker file
+    /// only), naming the file; null when it is one.
+    /// </summary>
+    public static string? Problem(string run, ITask task)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(task);
+        string dir = Path.GetFileName(Path.TrimEndingDirectorySeparator(run)) == RewardModel.Folder ? run : Path.Combine(run, RewardModel.Folder);
+        string marker = Path.Combine(dir, RewardModel.MarkerFile);
+        string Not(string file, string why) => $"'reward.model' = '{run}' is not a reward model: {file} {why}; give the folder of a `rewire train stage=rm` run";
+        if (!File.Exists(marker)) return Not(marker, "does not exist");
+        System.Text.Json.Nodes.JsonNode? facts;
+        try { facts = System.Text.Json.Nodes.JsonNode.Parse(BoundedFile.ReadAllText(marker, "a reward model's marker")); }
+        catch (System.Text.Json.JsonException) { return Not(marker, "is not JSON"); }
+        if (facts is not System.Text.Json.Nodes.JsonObject o || o["kind"]?.ToString() != "reward_model") return Not(marker, "does not say kind \"reward_model\"");
+        foreach (string file in new[] { RewardModel.WeightsFile, Checkpoints.PolicyCheckpoint.ConfigFile })
+            if (!File.Exists(Path.Combine(dir, file))) return Not(Path.Combine(dir, file), "does not exist");
+        if (o["alphabet"]?.ToString() != task.Alphabet)
+            return $"'reward.model' = '{run}': {marker} is a reward model of the {o["task"]} task, whose characters differ from the {task.Name} task's; train a reward model on {task.Name}";
+        return null;
+    }
+
+    /// <summary>Loads the reward model of <paramref name="run"/> for <paramref name="task"/>; a folder that is not one is a <see cref="ConfigurationException"/> naming the file.</summary>
+    public static RewardModelReward Load(string run, ITask task)
+    {
+        if (Problem(run, task) is { } problem) throw new ConfigurationException([problem]);
+        return new RewardModelReward(RewardModel.Load(run));
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<IReadOnlyList<RewardResult>> ScoreAsync(IReadOnlyList<Rollout> rollouts, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(rollouts);
+        var results = new RewardResult[rollouts.Count];
+        lock (_gate)
+        {
+            for (int at = 0; at < rollouts.Count; at += 64)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                int n = Math.Min(64, rollouts.Count - at);
+                var prompts = new IReadOnlyList<int>[n];
+                var responses = new IReadOnlyList<int>[n];
+                for (int i = 0; i < n; i++)
+                {
+                    var r = rollouts[at + i];
+                    prompts[i] = _template.Encode(r.Prompt, _tokenizer);
+                    responses[i] = [.. _tokenizer.Encode(r.Completion), _tokenizer.EosId];
+                }
+                using var scope = NewDisposeScope();
+                var scores = _model.Score(prompts, responses, _tokenizer.PadId, withGradient: false).to(ScalarType.Float64).cpu().data<double>().ToArray();
+                for (int i = 0; i < n; i++)
+                    results[at + i] = new RewardResult { Total = scores[i], Components = new Dictionary<string, double> { [ComponentName] = scores[i] } };
+            }
+        }
+        return ValueTask.FromResult<IReadOnlyList<RewardResult>>(results);
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => _model.Dispose();
+}

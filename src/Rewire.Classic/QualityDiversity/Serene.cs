@@ -19,9 +19,11 @@ namespace Rewire.Classic.QualityDiversity;
 /// the novelty archive. Each step, the emitter's best agent with a positive reward (then any agent beating its best
 /// archived reward) enters the reward archive.</item>
 /// </list>
-/// The novelty reference set includes the reward archive. No evaluation is made past the budget.
+/// The novelty reference set includes the reward archive. No evaluation is made past the budget. Every novelty is
+/// measured on <see cref="NoveltySearch.DescriptorOf"/>, so STAX (Paolo's thesis) runs the same alternation on a
+/// learned descriptor.
 /// </summary>
-public sealed class Serene : NoveltySearch
+public class Serene : NoveltySearch
 {
     private readonly HashSet<long> _spawned = [];
 
@@ -64,6 +66,7 @@ public sealed class Serene : NoveltySearch
             chunk -= Evaluations - before;
         }
         long explored = Options.ChunkSize - chunk;
+        OnExplorationChunkEnd();
         long exploitStart = Evaluations;
         if (!Done && (Emitters.Count > 0 || Candidates.Count > 0)) EmitterStep(Options.ChunkSize);
         return new Dictionary<string, double>
@@ -76,6 +79,9 @@ public sealed class Serene : NoveltySearch
             ["exploitation_evaluations"] = Evaluations - exploitStart,
         };
     }
+
+    /// <summary>Called after each exploration chunk, before the exploitation chunk (STAX retrains its autoencoder here).</summary>
+    protected virtual void OnExplorationChunkEnd() { }
 
     /// <summary>Every new agent with a positive return spawns a candidate emitter and enters the reward archive.</summary>
     protected override void OnOffspring()
@@ -106,7 +112,7 @@ public sealed class Serene : NoveltySearch
         while (Emitters.Count > 0 && chunk > 0 && !Done)
         {
             var emitter = ChooseEmitter();
-            emitter.AncestorNovelty = Novelty.Score(emitter.Ancestor.Descriptor, reference, Options.NoveltyK);
+            emitter.AncestorNovelty = Novelty.Score(DescriptorOf(emitter.Ancestor), reference, Options.NoveltyK);
             bool stopped = false;
             while (chunk > 0 && !Done)
             {
@@ -160,8 +166,8 @@ public sealed class Serene : NoveltySearch
     private List<FitnessEmitter> CandidatesByNovelty()
     {
         if (RewardArchive.Count == 0 || Candidates.Count == 0) return Candidates.ToList();
-        var reference = RewardArchive.Select(e => e.Descriptor).ToList();
-        return Candidates.Select((c, i) => (c, i, n: Novelty.Score(c.Ancestor.Descriptor, reference, Options.NoveltyK)))
+        var reference = RewardArchive.Select(DescriptorOf).ToList();
+        return Candidates.Select((c, i) => (c, i, n: Novelty.Score(DescriptorOf(c.Ancestor), reference, Options.NoveltyK)))
             .OrderByDescending(t => t.n).ThenBy(t => t.i).Select(t => t.c).ToList();
     }
 
@@ -204,7 +210,7 @@ public sealed class Serene : NoveltySearch
 
     private void UpdateEmitterNovelties(FitnessEmitter emitter, List<double[]> reference)
     {
-        var novelties = emitter.Population.Select(a => Novelty.Score(a.Descriptor, reference, Options.NoveltyK)).ToArray();
+        var novelties = emitter.Population.Select(a => Novelty.Score(DescriptorOf(a), reference, Options.NoveltyK)).ToArray();
         double mostNovel = emitter.MostNovelNovelty ?? emitter.AncestorNovelty;
         for (int i = 0; i < novelties.Length; i++)
             if (novelties[i] > mostNovel) emitter.NoveltyArchiveCandidates.Add(emitter.Population[i]);
@@ -215,8 +221,8 @@ public sealed class Serene : NoveltySearch
     private FitnessEmitter ChooseEmitter()
     {
         if (RewardArchive.Count == 0) return Emitters.Select((e, i) => (e, i)).OrderByDescending(t => t.e.Improvement).ThenBy(t => t.i).First().e;
-        var reference = RewardArchive.Select(e => e.Descriptor).ToList();
-        var novelty = Emitters.Select(e => Novelty.Score(e.Ancestor.Descriptor, reference, Options.NoveltyK)).ToArray();
+        var reference = RewardArchive.Select(DescriptorOf).ToList();
+        var novelty = Emitters.Select(e => Novelty.Score(DescriptorOf(e.Ancestor), reference, Options.NoveltyK)).ToArray();
         var front = ParetoFront(novelty, Emitters.Select(e => e.Improvement).ToArray());
         return Emitters[front[Rng.NextInt(front.Count)]];
     }

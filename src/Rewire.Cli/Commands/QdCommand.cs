@@ -19,7 +19,7 @@ public sealed record QdSummary(
     long EnvironmentTimeouts, double Seconds, string? StopReason);
 
 /// <summary>
-/// `rewire qd --env NAME --algo map-elites|novelty|serene|taxons|greedy [key=value ...]`: a quality-diversity search that
+/// `rewire qd --env NAME --algo map-elites|novelty|serene|taxons|stax|greedy [key=value ...]`: a quality-diversity search that
 /// evolves small controllers, one episode per evaluation, in a run folder: config.json, metrics.jsonl (one line per
 /// generation: coverage, best return, goal reached, the search's own figures), archive.json (the search's archive,
 /// rewritten atomically at every checkpoint), checkpoints/ (the whole search state for exact resume with --resume) and
@@ -40,7 +40,7 @@ public sealed class QdCommand : Command<QdCommand.Settings>
         public string Env { get; init; } = "deceptive-maze";
 
         [CommandOption("--algo <NAME>")]
-        [Description("Algorithm: map-elites, novelty, serene, taxons or greedy (the return-only baseline).")]
+        [Description("Algorithm: map-elites, novelty, serene, taxons, stax or greedy (the return-only baseline).")]
         public string Algo { get; init; } = "map-elites";
 
         [CommandOption("--resume <RUN>")]
@@ -135,7 +135,7 @@ public sealed class QdCommand : Command<QdCommand.Settings>
         ArgumentNullException.ThrowIfNull(config);
         var options = config.Options;
         var space = BehaviorSpace.For(config.Environment)!;
-        if (config.Algorithm == "taxons")
+        if (config.Algorithm is "taxons" or "stax")
         {
             // The autoencoder's small matrices: one thread is fastest, and the same thread count keeps runs reproducible.
             Rewire.Torch.Runtime.TorchRuntime.EnsureLoaded();

@@ -22,6 +22,9 @@ public static class QdAlgorithms
     /// <summary>The TAXONS paper, as the descriptor cites it.</summary>
     public const string TaxonsPaper = "Unsupervised Learning and Exploration of Reachable Outcome Space (Paolo, Laflaquière, Coninx, Doncieux, ICRA 2020, arXiv 1909.05508)";
 
+    /// <summary>The STAX source, as the descriptor cites it.</summary>
+    public const string StaxPaper = "Learning in Sparse Rewards settings through Quality-Diversity algorithms (Paolo, thesis, arXiv 2203.01027), STAX: SERENE on TAXONS' learned behaviour space (code GPaolo/STAX)";
+
     private const string DefaultsNote = "The settings of Paolo et al.'s code (GPaolo/SERENE, GPaolo/taxons): population 100, 2 offspring per parent, Gaussian σ 0.05 on a genome in [-5, 5], k = 15, 5 archive additions per generation, a 2x5 hidden-layer controller.";
 
     /// <summary>The evaluation budget when <c>run.budget</c> is not given.</summary>
@@ -44,7 +47,7 @@ public static class QdAlgorithms
     ];
 
     /// <summary>
-    /// The descriptors of <c>novelty</c>, <c>map-elites</c>, <c>serene</c>, <c>taxons</c> and <c>greedy</c>, with their
+    /// The descriptors of <c>novelty</c>, <c>map-elites</c>, <c>serene</c>, <c>taxons</c>, <c>greedy</c> and <c>stax</c>, with their
     /// <c>qd.*</c> parameters.
     /// </summary>
     public static IReadOnlyList<TechniqueDescriptor> Descriptors { get; } =
@@ -116,6 +119,25 @@ public static class QdAlgorithms
             Parameters = Common(offspring: true),
             Example = ["qd", "--env", "deceptive-maze", "--algo", "greedy", "run.budget=2000", "run.seed=1", "--json"],
         },
+        new()
+        {
+            Kind = TechniqueKinds.QdAlgorithm,
+            Name = "stax",
+            Summary = "STAX: SERENE's alternation of novelty-search exploration and reward emitters, with every novelty measured in the latent space of an autoencoder trained on the episodes' final frames (TAXONS' learned descriptor, novelty or surprise selection).",
+            Paper = StaxPaper,
+            Spec = "rewards-and-classic C20",
+            DefaultsNote = DefaultsNote + " Chunks of 1000 evaluations, emitters of 6 agents, candidates run for 6 steps; the autoencoder is trained after exploration chunks at a growing interval (1, 2, 3, ... chunks, the code's schedule) on novelty archive, population, offspring and reward archive. RECONSTRUCTED: TAXONS' MLP autoencoder (64 hidden units, latent 10, Adam 1e-3, 10 epochs per training) in place of the code's convolutional one with early stopping on a validation split.",
+            Parameters =
+            [
+                .. Common(offspring: true), .. NoveltyParameters,
+                Integer("chunk_size", 1000, "Evaluations per exploration or exploitation chunk.", 10, int.MaxValue),
+                Integer("emitter_population", 6, "Agents per emitter.", 2, 1000),
+                Integer("candidate_generations", 6, "Steps a candidate emitter runs before it is kept (improvement > 0) or dropped.", 6, 1000),
+                Integer("latent_size", 10, "Latent size of the autoencoder (the learned descriptor).", 1, 1024),
+                Integer("autoencoder_epochs", 10, "Epochs per autoencoder training.", 1, 10_000),
+            ],
+            Example = ["qd", "--env", "deceptive-maze-sparse", "--algo", "stax", "run.budget=2000", "run.seed=1", "--json"],
+        },
     ];
 
     /// <summary>The listed names.</summary>
@@ -161,6 +183,7 @@ public static class QdAlgorithms
         "serene" => new Serene(evaluator, options, budget, seed),
         "taxons" => new Taxons(evaluator, options, budget, seed),
         "greedy" => new GreedySearch(evaluator, options, budget, seed),
+        "stax" => new Stax(evaluator, options, budget, seed),
         _ => throw new ArgumentException($"'{name}' is not a quality-diversity algorithm; valid: {string.Join(", ", Names)}."),
     };
 }

@@ -15,9 +15,7 @@ namespace Rewire.Torch.QualityDiversity;
 /// </summary>
 public sealed class Taxons : NoveltySearch, IDisposable
 {
-    private readonly FrameAutoencoder _autoencoder;
-    private readonly Dictionary<long, (double[] Latent, double Error)> _codes = [];
-    private double _lastLoss = double.NaN;
+    private readonly LearnedDescriptor _learned;
     private bool _surpriseThisGeneration;
 
     /// <summary>Creates TAXONS with a fresh autoencoder sized to the evaluator's frames.</summary>
@@ -27,27 +25,17 @@ public sealed class Taxons : NoveltySearch, IDisposable
     /// <param name="seed">Seed of the search and of the autoencoder.</param>
     public Taxons(EpisodeEvaluator evaluator, QdOptions options, long budget, int seed) : base(evaluator, options, budget, seed)
     {
-        int frame = evaluator.Space.Frame(new float[evaluator.Controller.Inputs]).Length;
-        _autoencoder = new FrameAutoencoder(frame, options.LatentSize, unchecked((uint)seed * 2654435761L + 17));
+        _learned = new LearnedDescriptor(evaluator.Space, evaluator.Controller.Inputs, options.LatentSize, unchecked((uint)seed * 2654435761L + 17));
     }
 
     /// <inheritdoc />
     public override string Name => "taxons";
 
     /// <summary>The autoencoder that learns the behaviour descriptor.</summary>
-    public FrameAutoencoder Autoencoder => _autoencoder;
+    public FrameAutoencoder Autoencoder => _learned.Autoencoder;
 
     /// <inheritdoc />
-    protected override double[] DescriptorOf(Evaluation e) => Code(e).Latent;
-
-    private (double[] Latent, double Error) Code(Evaluation e)
-    {
-        if (_codes.TryGetValue(e.Id, out var c)) return c;
-        var (latent, error) = _autoencoder.Encode([Evaluator.Space.Frame(e.FinalObservation)]);
-        c = (latent[0], error[0]);
-        _codes[e.Id] = c;
-        return c;
-    }
+    protected override double[] DescriptorOf(Evaluation e) => _learned.Latent(e);
 
     /// <inheritdoc />
     protected override IReadOnlyDictionary<string, double> StepCore()
@@ -57,27 +45,22 @@ public sealed class Taxons : NoveltySearch, IDisposable
         var metrics = new Dictionary<string, double>(NoveltyGeneration(Remaining));
         if (initial || Generation % Options.AutoencoderEvery == 0) TrainAutoencoder();
         metrics["selected_by_surprise"] = !initial && _surpriseThisGeneration ? 1 : 0;
-        metrics["autoencoder_loss"] = _lastLoss;
+        metrics["autoencoder_loss"] = _learned.LastLoss;
         return metrics;
     }
 
     /// <inheritdoc />
     protected override double[] SelectionScores(IReadOnlyList<Evaluation> candidates, List<double[]> reference) =>
-        _surpriseThisGeneration ? candidates.Select(e => Code(e).Error).ToArray() : base.SelectionScores(candidates, reference);
+        _surpriseThisGeneration ? candidates.Select(_learned.Surprise).ToArray() : base.SelectionScores(candidates, reference);
 
-    private void TrainAutoencoder()
-    {
-        var frames = Population.Concat(NoveltyArchive).Select(e => Evaluator.Space.Frame(e.FinalObservation)).ToList();
-        _lastLoss = _autoencoder.Train(frames, Options.AutoencoderEpochs, order => Rng.Shuffle(order.AsSpan()));
-        _codes.Clear();
-    }
+    private void TrainAutoencoder() =>
+        _learned.Train(Population.Concat(NoveltyArchive), Options.AutoencoderEpochs, order => Rng.Shuffle(order.AsSpan()));
 
     /// <inheritdoc />
     protected override JsonObject SaveCore()
     {
         var o = base.SaveCore();
-        o["autoencoder"] = _autoencoder.Save();
-        o["autoencoder_loss"] = double.IsFinite(_lastLoss) ? _lastLoss : null;
+        _learned.Save(o);
         return o;
     }
 
@@ -85,11 +68,9 @@ public sealed class Taxons : NoveltySearch, IDisposable
     protected override void RestoreCore(JsonObject state)
     {
         base.RestoreCore(state);
-        _autoencoder.Restore(state["autoencoder"] as JsonArray ?? throw new ArgumentException("the saved TAXONS state has no 'autoencoder'."));
-        _lastLoss = state["autoencoder_loss"] is { } l ? l.GetValue<double>() : double.NaN;
-        _codes.Clear();
+        _learned.Restore(state, "TAXONS");
     }
 
     /// <inheritdoc />
-    public void Dispose() => _autoencoder.Dispose();
+    public void Dispose() => _learned.Dispose();
 }

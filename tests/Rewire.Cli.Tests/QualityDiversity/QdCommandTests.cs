@@ -70,9 +70,10 @@ public sealed class QdCommandTests : IDisposable
     [Theory]
     [InlineData("map-elites", "deceptive-maze")]
     [InlineData("serene", "deceptive-maze")]
+    [InlineData("stax", "deceptive-maze")]
     public void An_interrupted_run_resumes_to_the_same_archive_as_an_uninterrupted_one(string algo, string env)
     {
-        string[] keys = ["run.budget=3000", "run.seed=5", "qd.population_size=50", $"run.output={_root}", .. algo == "serene" ? new[] { "qd.chunk_size=100" } : []];
+        string[] keys = ["run.budget=3000", "run.seed=5", "qd.population_size=50", $"run.output={_root}", .. algo is "serene" or "stax" ? new[] { "qd.chunk_size=100" } : []];
         var (code, output, err) = CliHarness.Run(["qd", "--env", env, "--algo", algo, .. keys, "--json"]);
         Assert.True(code == 0, err);
         string whole = JsonNode.Parse(output)!["run"]!.GetValue<string>();

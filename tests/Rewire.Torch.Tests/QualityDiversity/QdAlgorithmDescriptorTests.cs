@@ -16,7 +16,7 @@ public sealed class QdAlgorithmDescriptorTests
             Assert.Equal(TechniqueKinds.QdAlgorithm, d.Kind);
             Assert.Equal("qd", d.Example[0]);
         }
-        Assert.Equal(["map-elites", "novelty", "serene", "taxons", "greedy"], QdAlgorithms.Names);
+        Assert.Equal(["map-elites", "novelty", "serene", "taxons", "greedy", "stax"], QdAlgorithms.Names);
     }
 
     [Fact]

@@ -1,8 +1,10 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
 using Rewire.Classic.Control;
 using Rewire.Classic.Offline;
 using Rewire.Classic.Offline.Morec;
 using Rewire.Core.Configuration;
+using Rewire.Core.Runs;
 using Rewire.Core.Techniques;
 using Rewire.Torch.Control;
 
@@ -21,7 +23,9 @@ public static class MorecRun
         bool Completed, string Algo, int Seed, string Dataset, string Env, int Transitions, int Episodes, double DatasetMeanReturn,
         bool Filter, int Discriminators, double ModelValidationError, long PolicySteps, long ModelSteps, long ModelEpisodes,
         long FilterTerminations, long ModelTerminations, double MeanDynamicsReward, double MeanPenalty,
-        double EvalMeanReturn, IReadOnlyList<double> EvalReturns);
+        double EvalMeanReturn, IReadOnlyList<double> EvalReturns, string? Run = null);
+
+    private const string RolloutsFile = "rollouts.json";
 
     /// <summary>A checked MOREC run, ready to start.</summary>
     public sealed record Plan(int Seed, string Dataset, DatasetHeader Header, List<Transition> Transitions, MorecOptions Options,
@@ -78,10 +82,21 @@ public static class MorecRun
         return new Plan(seed, dataset ?? "(built-in mixed-quality cart-pole)", header, transitions, options, dqn, morec.Int("policy_steps"), morec.Int("eval_episodes"), spec);
     }
 
-    /// <summary>Runs a prepared plan to the end (or until <paramref name="cancel"/>, then Completed is false).</summary>
-    public static Result Execute(Plan plan, CancellationToken cancel)
+    /// <summary>Runs a prepared plan to the end (or until <paramref name="cancel"/>, then Completed is false), without a run folder.</summary>
+    public static Result Execute(Plan plan, CancellationToken cancel) => Execute(plan, null, OfflineRunFolder.DefaultCheckpointEvery, false, cancel);
+
+    /// <summary>
+    /// Runs a prepared plan in <paramref name="run"/>: the models are fitted (a deterministic function of the dataset,
+    /// the options and the seed, so a resumed run fits the same ones again), then the policy learner continues from the
+    /// run's latest checkpoint when <paramref name="resume"/> is set. A checkpoint (the learner with its model
+    /// environments and the rollout statistics) is committed atomically every <paramref name="checkpointEvery"/> learner
+    /// updates and when <paramref name="cancel"/> fires (then Completed is false). summary.json is written at the end.
+    /// <paramref name="afterUpdate"/>, when given, sees the learner's update count after each update (tests interrupt with it).
+    /// </summary>
+    public static Result Execute(Plan plan, RunDirectory? run, int checkpointEvery, bool resume, CancellationToken cancel, Action<long>? afterUpdate = null)
     {
         ArgumentNullException.ThrowIfNull(plan);
+        ArgumentOutOfRangeException.ThrowIfLessThan(checkpointEvery, 1);
         var data = new OfflineData(plan.Header, plan.Transitions);
         var models = MorecFit.Fit(data, plan.Options, plan.Seed);
         var stats = new ModelRolloutStatistics();
@@ -95,19 +110,51 @@ public static class MorecRun
         Rewire.Torch.Runtime.TorchRuntime.EnsureLoaded();
         TorchSharp.torch.set_num_threads(1);   // the fastest for these small networks, as `rewire control` defaults
         using var learner = ControlAlgorithms.Create(plan.Dqn, environments, plan.PolicySteps, plan.Seed);
+        if (resume && run?.ResumeCheckpoint() is { } checkpoint)
+        {
+            learner.Load(checkpoint);
+            var saved = JsonNode.Parse(File.ReadAllText(Path.Combine(checkpoint, RolloutsFile)))!.AsObject();
+            stats.Steps = saved["steps"]!.GetValue<long>();
+            stats.FilterTerminations = saved["filter_terminations"]!.GetValue<long>();
+            stats.ModelTerminations = saved["model_terminations"]!.GetValue<long>();
+            stats.DynamicsRewardSum = saved["dynamics_reward_sum"]!.GetValue<double>();
+            stats.PenaltySum = saved["penalty_sum"]!.GetValue<double>();
+        }
+        void Checkpoint() => run?.Checkpoints.Commit(OfflineRunFolder.CheckpointName, dir =>
+        {
+            learner.Save(dir);
+            AtomicFile.WriteAllText(Path.Combine(dir, RolloutsFile), new JsonObject
+            {
+                ["updates"] = learner.Updates,
+                ["steps"] = stats.Steps,
+                ["filter_terminations"] = stats.FilterTerminations,
+                ["model_terminations"] = stats.ModelTerminations,
+                ["dynamics_reward_sum"] = stats.DynamicsRewardSum,
+                ["penalty_sum"] = stats.PenaltySum,
+            }.ToJsonString());
+        });
         bool completed = true;
         while (!learner.Done)
         {
-            if (cancel.IsCancellationRequested) { completed = false; break; }
+            if (cancel.IsCancellationRequested)
+            {
+                completed = false;
+                Checkpoint();
+                break;
+            }
             learner.Update();
+            if (!learner.Done && learner.Updates % checkpointEvery == 0) Checkpoint();
+            afterUpdate?.Invoke(learner.Updates);
         }
         var returns = completed ? learner.Evaluate(plan.EvalEpisodes, 100_000 + plan.Seed) : [];
         var episodes = plan.Transitions.Count(t => t.EpisodeEnd);
         var elites = models.Ensemble.Elites.Select(k => models.Ensemble.ValidationError[k]).ToList();
-        return new Result(completed, "morec", plan.Seed, plan.Dataset, spec.Name, plan.Transitions.Count, episodes,
+        var result = new Result(completed, "morec", plan.Seed, plan.Dataset, spec.Name, plan.Transitions.Count, episodes,
             plan.Transitions.Sum(t => t.Reward) / Math.Max(1, episodes), plan.Options.Filter, models.Reward?.Discriminators ?? 0,
             elites.Average(), plan.PolicySteps, stats.Steps, learner.Episodes, stats.FilterTerminations, stats.ModelTerminations,
             plan.Options.Filter && stats.Steps > 0 ? stats.DynamicsRewardSum / stats.Steps : 0, stats.Steps > 0 ? stats.PenaltySum / stats.Steps : 0,
-            returns.Count > 0 ? returns.Average() : 0, returns);
+            returns.Count > 0 ? returns.Average() : 0, returns, run?.Path);
+        if (run is not null) run.WriteSummary(result);
+        return result;
     }
 }

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Globalization;
 using Rewire.Classic.Offline;
 using Rewire.Core.Configuration;
+using Rewire.Core.Runs;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -10,7 +11,9 @@ namespace Rewire.Cli.Commands;
 /// <summary>
 /// `rewire offline --algo dcppo [key=value ...]`: generates behaviour data from a known dynamic-discrete-choice policy in
 /// a seeded random MDP (run.seed), fits DCPPO, and reports the learned reward's error and the regret of its pessimistic
-/// policy against the truth, beside the same fit without pessimism (beta = 0). Bad input exits 2 before any work.
+/// policy against the truth, beside the same fit without pessimism (beta = 0). Both write a run folder (config.json,
+/// summary.json, and for morec checkpoints/) that `--resume RUN` continues. Bad input exits 2 before any work; Ctrl-C
+/// checkpoints (morec) and exits 130.
 /// </summary>
 public sealed class OfflineCommand : Command<OfflineCommand.Settings>
 {
@@ -28,17 +31,29 @@ public sealed class OfflineCommand : Command<OfflineCommand.Settings>
         [Description("Print the summary as one JSON document.")]
         public bool Json { get; init; }
 
+        [CommandOption("--resume <RUN>")]
+        [Description("Continue the run in this folder: morec from its latest checkpoint, dcppo (closed-form stages) from its config.")]
+        public string? Resume { get; init; }
+
         [CommandArgument(0, "[KEYS]")]
-        [Description("key=value settings, for example run.seed=7 dcppo.episodes=5000 dcppo.beta=0.5.")]
+        [Description("key=value settings, for example run.seed=7 dcppo.episodes=5000 dcppo.beta=0.5 run.output=runs run.checkpoint_every=100.")]
         public string[] Overrides { get; init; } = [];
     }
 
     /// <summary>The summary (`--json`).</summary>
     public sealed record Result(
         bool Completed, string Algo, int Seed, int States, int Actions, int Horizon, int Episodes, int Records, double StateActionCoverage,
-        double RewardError, double BehaviourLogLikelihood, double OptimalValue, double PolicyValue, double Regret, double RegretWithoutPessimism);
+        double RewardError, double BehaviourLogLikelihood, double OptimalValue, double PolicyValue, double Regret, double RegretWithoutPessimism, string? Run = null);
 
-    public static Result Run(string algo, IReadOnlyList<KeyValuePair<string, string>> overrides)
+    /// <summary>A checked DCPPO run: the seed, the MDP's sizes and the estimator's settings.</summary>
+    public sealed record DcppoPlan(string Algo, int Seed, int States, int Actions, int Horizon, int Episodes, DcppoOptions Options);
+
+    /// <summary>Checks the keys (throws <see cref="ConfigurationException"/> with every problem) and runs DCPPO to the end.</summary>
+    public static Result Run(string algo, IReadOnlyList<KeyValuePair<string, string>> overrides) =>
+        Compute(Resolve(algo, overrides), CancellationToken.None)!;
+
+    /// <summary>Checks the algorithm and its keys; throws <see cref="ConfigurationException"/> with every problem.</summary>
+    public static DcppoPlan Resolve(string algo, IReadOnlyList<KeyValuePair<string, string>> overrides)
     {
         var errors = new List<string>();
         var d = OfflineAlgorithms.Descriptors.FirstOrDefault(x => x.Name == algo);
@@ -53,7 +68,7 @@ public sealed class OfflineCommand : Command<OfflineCommand.Settings>
                 continue;
             }
             var p = key.StartsWith("dcppo.", StringComparison.Ordinal) ? d.Parameter(key["dcppo.".Length..]) : null;
-            if (p is null) { errors.Add($"unknown key '{key}'; valid: run.seed, {string.Join(", ", d.Parameters.Select(x => "dcppo." + x.Name))}"); continue; }
+            if (p is null) { errors.Add($"unknown key '{key}'; valid: run.seed, run.output, run.name, {string.Join(", ", d.Parameters.Select(x => "dcppo." + x.Name))}"); continue; }
             string? canonical = p.Check(value, out string problem);
             if (canonical is null) errors.Add($"{key}={value} {problem}");
             else values[p.Name] = canonical;
@@ -64,10 +79,23 @@ public sealed class OfflineCommand : Command<OfflineCommand.Settings>
         var options = new DcppoOptions { Gamma = D("gamma"), Lambda = D("lambda"), MleL2 = D("mle_l2"), Beta = D("beta") };
         int states = I("states"), actions = I("actions"), horizon = I("horizon"), episodes = I("episodes");
         if ((long)episodes * horizon > 50_000_000) throw new ConfigurationException([$"dcppo.episodes x dcppo.horizon = {(long)episodes * horizon} records; give at most 50000000"]);
+        return new DcppoPlan(algo, seed, states, actions, horizon, episodes, options);
+    }
 
+    /// <summary>
+    /// Samples the choice data and fits DCPPO (and the same fit with beta = 0). Each stage is a deterministic function of
+    /// the plan, so there is no state to checkpoint beyond the plan itself: <paramref name="cancel"/> is checked between
+    /// the stages and null is returned when it fired.
+    /// </summary>
+    public static Result? Compute(DcppoPlan plan, CancellationToken cancel)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var (seed, states, actions, horizon, episodes, options) = (plan.Seed, plan.States, plan.Actions, plan.Horizon, plan.Episodes, plan.Options);
         var mdp = EpisodicMdp.Random(states, actions, horizon, unchecked((ulong)seed));
         var data = DynamicDiscreteChoice.Sample(mdp, episodes, unchecked((ulong)seed * 7919 + 1), options.Gamma);
+        if (cancel.IsCancellationRequested) return null;
         var fit = Dcppo.Fit(data, states, actions, horizon, options);
+        if (cancel.IsCancellationRequested) return null;
         var plain = Dcppo.Fit(data, states, actions, horizon, options with { Beta = 0 });
         var (_, optimal) = mdp.Optimal();
         double error = 0;
@@ -81,32 +109,109 @@ public sealed class OfflineCommand : Command<OfflineCommand.Settings>
                 }
         double cells = (double)horizon * states * actions;
         double policyValue = mdp.Value(fit.Policy);
-        return new Result(true, algo, seed, states, actions, horizon, episodes, data.Count, seen / cells, error / cells,
+        return new Result(true, plan.Algo, seed, states, actions, horizon, episodes, data.Count, seen / cells, error / cells,
             DynamicDiscreteChoice.LogLikelihood(fit.BehaviourQ, data) / data.Count, optimal, policyValue, optimal - policyValue, optimal - mdp.Value(plain.Policy));
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        if (settings.Algo == "morec") return ExecuteMorec(settings, cancellationToken);
-        if (settings.Dataset is not null)
+        string algo;
+        string? dataset;
+        OfflineRunFolder.Keys keys;
+        RunDirectory run;
+        RunLock runLock;
+        DcppoPlan? dcppo = null;
+        MorecRun.Plan? morec = null;
+        bool resume = settings.Resume is not null;
+        try
         {
-            Console.Error.WriteLine($"--dataset is read by morec; dcppo generates its own choice data from run.seed. Drop --dataset or use --algo morec.");
-            return ExitCodes.Refused;
+            List<KeyValuePair<string, string>> overrides;
+            RunDirectory? existing = null;
+            if (resume)
+            {
+                if (settings.Overrides.Length > 0 || settings.Dataset is not null)
+                    throw new ConfigurationException(["--resume continues a run with its own config.json; drop --dataset and the key=value settings (or start a new run)"]);
+                try { existing = RunDirectory.Open(settings.Resume!); }
+                catch (IOException e) { throw new ConfigurationException([e.Message]); }
+                (algo, dataset, overrides) = OfflineRunFolder.Read(existing);
+            }
+            else
+            {
+                (algo, dataset, overrides) = (settings.Algo, settings.Dataset, OptionsBinder.ParseOverrides(settings.Overrides));
+                if (algo != "morec" && dataset is not null)
+                    throw new ConfigurationException(["--dataset is read by morec; dcppo generates its own choice data from run.seed. Drop --dataset or use --algo morec."]);
+            }
+            var errors = new List<string>();
+            keys = OfflineRunFolder.Split(overrides, errors);
+            if (errors.Count > 0) throw new ConfigurationException(errors);
+            if (algo == "morec") morec = MorecRun.Prepare(dataset, keys.Algorithm);
+            else dcppo = Resolve(algo, keys.Algorithm);
+            string holder = "rewire offline " + (resume ? "--resume " + settings.Resume : "(new run)");
+            if (existing is not null)
+            {
+                run = existing;
+                runLock = run.Lock(holder);
+            }
+            else
+            {
+                run = RunDirectory.Create(keys.Output, $"{keys.Name}-{algo}-s{morec?.Seed ?? dcppo!.Seed}", DateTimeOffset.UtcNow, OfflineRunFolder.Config(algo, dataset, overrides));
+                runLock = run.Lock(holder);
+            }
         }
-        Result r;
-        try { r = Run(settings.Algo, OptionsBinder.ParseOverrides(settings.Overrides)); }
-        catch (ConfigurationException e)
+        catch (Exception e) when (e is ConfigurationException or IOException or UnauthorizedAccessException or RunFolderException)
         {
             Console.Error.WriteLine(TerminalText.Clean(e.Message));
             return ExitCodes.Refused;
         }
-        if (settings.Json)
+        using var heldLock = runLock;
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true;
+            cts.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            if (morec is not null)
+            {
+                MorecRun.Result m;
+                try { m = MorecRun.Execute(morec, run, keys.CheckpointEvery, resume, cts.Token); }
+                catch (RunFolderException e)
+                {
+                    Console.Error.WriteLine(TerminalText.Clean(e.Message));
+                    return ExitCodes.Failed;
+                }
+                ReportMorec(m, settings.Json);
+                return m.Completed ? ExitCodes.Done : ExitCodes.Interrupted;
+            }
+            var r = Compute(dcppo!, cts.Token);
+            if (r is null)
+            {
+                Console.Error.WriteLine($"interrupted; resume with: rewire offline --resume {run.Path}");
+                return ExitCodes.Interrupted;
+            }
+            r = r with { Run = run.Path };
+            run.WriteSummary(r);
+            ReportDcppo(r, settings.Json);
+            return ExitCodes.Done;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    private static void ReportDcppo(Result r, bool json)
+    {
+        if (json)
         {
             JsonOutput.Write(r);
-            return ExitCodes.Done;
+            return;
         }
         var c = CultureInfo.InvariantCulture;
         var table = new Table().AddColumn("").AddColumn("");
+        table.AddRow("run", Markup.Escape(r.Run ?? ""));
         table.AddRow("MDP", $"{r.States} states, {r.Actions} actions, horizon {r.Horizon} (seed {r.Seed})");
         table.AddRow("data", $"{r.Episodes.ToString(c)} episodes, {r.Records.ToString(c)} choices, {r.StateActionCoverage.ToString("P0", c)} of (h, s, a) seen");
         table.AddRow("mean |r̂ − r|", r.RewardError.ToString("F4", c));
@@ -114,31 +219,24 @@ public sealed class OfflineCommand : Command<OfflineCommand.Settings>
         table.AddRow("optimal / policy value", $"{r.OptimalValue.ToString("F4", c)} / {r.PolicyValue.ToString("F4", c)}");
         table.AddRow("regret (pessimistic / beta = 0)", $"{r.Regret.ToString("F4", c)} / {r.RegretWithoutPessimism.ToString("F4", c)}");
         AnsiConsole.Write(table);
-        return ExitCodes.Done;
     }
 
-    private static int ExecuteMorec(Settings settings, CancellationToken cancellationToken)
+    private static void ReportMorec(MorecRun.Result r, bool json)
     {
-        MorecRun.Plan plan;
-        try { plan = MorecRun.Prepare(settings.Dataset, OptionsBinder.ParseOverrides(settings.Overrides)); }
-        catch (ConfigurationException e)
+        if (json)
         {
-            Console.Error.WriteLine(TerminalText.Clean(e.Message));
-            return ExitCodes.Refused;
+            JsonOutput.Write(r);
+            return;
         }
-        var r = MorecRun.Execute(plan, cancellationToken);
-        if (settings.Json) JsonOutput.Write(r);
-        else
-        {
-            var c = CultureInfo.InvariantCulture;
-            var table = new Table().AddColumn("").AddColumn("");
-            table.AddRow("dataset", Markup.Escape($"{r.Dataset}: {r.Env}, {r.Episodes} episodes, {r.Transitions} transitions, mean return {r.DatasetMeanReturn.ToString("F1", c)}"));
-            table.AddRow("filter", r.Filter ? $"on ({r.Discriminators} discriminators)" : "off (MOPO)");
-            table.AddRow("model rollouts", $"{r.ModelSteps} steps, {r.FilterTerminations} ended by the filter, {r.ModelTerminations} by the model");
-            table.AddRow("mean r^D / penalty", $"{r.MeanDynamicsReward.ToString("F3", c)} / {r.MeanPenalty.ToString("F3", c)}");
-            table.AddRow("return in the true environment", $"{r.EvalMeanReturn.ToString("F1", c)} (mean of {r.EvalReturns.Count})");
-            AnsiConsole.Write(table);
-        }
-        return r.Completed ? ExitCodes.Done : ExitCodes.Interrupted;
+        var c = CultureInfo.InvariantCulture;
+        var table = new Table().AddColumn("").AddColumn("");
+        table.AddRow("run", Markup.Escape(r.Run ?? ""));
+        table.AddRow("dataset", Markup.Escape($"{r.Dataset}: {r.Env}, {r.Episodes} episodes, {r.Transitions} transitions, mean return {r.DatasetMeanReturn.ToString("F1", c)}"));
+        table.AddRow("filter", r.Filter ? $"on ({r.Discriminators} discriminators)" : "off (MOPO)");
+        table.AddRow("model rollouts", $"{r.ModelSteps} steps, {r.FilterTerminations} ended by the filter, {r.ModelTerminations} by the model");
+        table.AddRow("mean r^D / penalty", $"{r.MeanDynamicsReward.ToString("F3", c)} / {r.MeanPenalty.ToString("F3", c)}");
+        if (r.Completed) table.AddRow("return in the true environment", $"{r.EvalMeanReturn.ToString("F1", c)} (mean of {r.EvalReturns.Count})");
+        else table.AddRow("stopped", $"interrupted — resume with: rewire offline --resume {Markup.Escape(r.Run ?? "")}");
+        AnsiConsole.Write(table);
     }
 }

@@ -9,8 +9,8 @@ internal sealed record Dt4ierShape(int StateSize, int Items, int Slate, int Hori
 
 /// <summary>
 /// DT4IER's decision transformer: per step three tokens (weighted return-to-go pair, state, action), a causal GPT over the
-/// window, and from each state token's output one embedding per slate slot whose dot products with the item embeddings are
-/// the slot's item logits. The return-to-go token is <see cref="RewardEmbedding"/>; the state token tanh(Linear(state));
+/// window, and from each state token's output one embedding per slate slot, which a linear layer maps to the slot's item
+/// logits (the authors' decoder output and its dense layer). The return-to-go token is <see cref="RewardEmbedding"/>; the state token tanh(Linear(state));
 /// the action token tanh(Linear(mean of the slate's item embeddings)). Positions: a learned embedding per token position
 /// plus a learned embedding of the window's first timestep, as the authors' code (after the Atari decision transformer).
 /// RECONSTRUCTED: the authors encode state and action item lists with GRU encoders and decode the slate with a GRU
@@ -18,7 +18,7 @@ internal sealed record Dt4ierShape(int StateSize, int Items, int Slate, int Hori
 /// </summary>
 internal sealed class Dt4ierNetwork : nn.Module
 {
-    private readonly Linear stateEncoder, actionEncoder, slotHead;
+    private readonly Linear stateEncoder, actionEncoder, slotHead, itemHead;
     private readonly Embedding items;
     private readonly RewardEmbedding rtg;
     private readonly Parameter pos, globalPos;
@@ -34,6 +34,7 @@ internal sealed class Dt4ierNetwork : nn.Module
         stateEncoder = nn.Linear(shape.StateSize, e);
         actionEncoder = nn.Linear(e, e);
         slotHead = nn.Linear(e, shape.Slate * e);
+        itemHead = nn.Linear(e, shape.Items);
         items = nn.Embedding(shape.Items, e);
         rtg = new RewardEmbedding(e, shape.Buckets);
         pos = new Parameter(zeros(1, 3 * shape.Context, e));
@@ -58,10 +59,11 @@ internal sealed class Dt4ierNetwork : nn.Module
         foreach (var (name, p) in named_parameters())
         {
             if (name.Contains("pos", StringComparison.Ordinal) && !name.Contains('.')) continue;
-            if (name.StartsWith("rtg.", StringComparison.Ordinal))
+            if (name.StartsWith("rtg.", StringComparison.Ordinal) || name.StartsWith("slotHead.", StringComparison.Ordinal) || name.StartsWith("itemHead.", StringComparison.Ordinal))
             {
-                // The authors create the reward embedding after the GPT initialisation: PyTorch's default Linear init.
-                double bound = 1.0 / Math.Sqrt(name.EndsWith("bias", StringComparison.Ordinal) ? 2 : p.shape[1]);
+                // The authors create the reward embedding and the slate decoder after the GPT initialisation: PyTorch's default Linear init.
+                long fanIn = name.StartsWith("rtg.bucket.bias", StringComparison.Ordinal) ? 2 : name.EndsWith("bias", StringComparison.Ordinal) ? Shape.Embedding : p.shape[1];
+                double bound = 1.0 / Math.Sqrt(fanIn);
                 p.copy_(rand(p.shape, generator: g) * (2 * bound) - bound);
                 continue;
             }
@@ -97,7 +99,7 @@ internal sealed class Dt4ierNetwork : nn.Module
         foreach (var block in blocks) x = block.forward(x);
         x = lnF.forward(x).view(b, t, 3, e).select(2, 1);
         var slots = slotHead.forward(x).view(b, t, Shape.Slate, e);
-        var logits = matmul(slots, items.weight!.t());
+        var logits = itemHead.forward(slots);
         return (slots.MoveToOuterDisposeScope(), logits.MoveToOuterDisposeScope());
     }
 

@@ -13,17 +13,17 @@ public sealed record Dt4ierOptions
     /// <summary>Items per recommended slate.</summary>
     public int Slate { get; init; } = 3;
     /// <summary>Visits per user.</summary>
-    public int Horizon { get; init; } = 20;
+    public int Horizon { get; init; } = 10;
     /// <summary>Logged users (offline trajectories).</summary>
-    public int Users { get; init; } = 1000;
+    public int Users { get; init; } = 500;
     /// <summary>Fresh users each request is evaluated on.</summary>
-    public int EvalUsers { get; init; } = 500;
+    public int EvalUsers { get; init; } = 200;
     /// <summary>both: DT4IER's two return-to-go channels and weights; clicks: a single-channel decision transformer on clicks-to-go.</summary>
     public string Conditioning { get; init; } = "both";
     /// <summary>Context length in steps (three tokens each).</summary>
     public int Context { get; init; } = 30;
     /// <summary>Embedding width.</summary>
-    public int Embedding { get; init; } = 64;
+    public int Embedding { get; init; } = 32;
     /// <summary>Transformer layers.</summary>
     public int Layers { get; init; } = 2;
     /// <summary>Attention heads.</summary>

@@ -23,18 +23,18 @@ public static class RecommenderAlgorithms
             Summary = "DT4IER: a decision transformer recommender trained on logged sessions, conditioned on two returns-to-go (clicks, retention) weighted by user-specific weights from a weight generator (balanced loss), with the bucketed reward embedding and an InfoNCE loss on predicted slate embeddings; evaluated in a user simulator on requested click/retention trade-offs.",
             Paper = Dt4ierPaper,
             Spec = "rewards-and-classic C23",
-            DefaultsNote = "The authors' code (Applied-Machine-Learning-Lab/DT4IER): context 30, batch 128, 5 epochs, 100 reward buckets on the anchor grid 0..1393 step 7, InfoNCE with 7 negatives at temperature 0.07, weight generator 64-32-2 with lambda 0.5, Adam 1e-3, 100 epochs, batch 32; AdamW 6e-4, weight decay 0.1 and dropout 0.1 as the decision transformer. RECONSTRUCTED: the network is smaller (width 64, 2 layers, 4 heads), states and slates are encoded by linear maps instead of GRUs, the slate is decoded slot by slot from the state token, the anchors are scaled to [0, 1), the causal mask replaces the code's reward mask (which leaks later tokens), and the simulator and the request protocol (targets from the best logged users under the requested clicks share) are this library's.",
+            DefaultsNote = "The authors' code (Applied-Machine-Learning-Lab/DT4IER): context 30, batch 128, 5 epochs, 100 reward buckets on the anchor grid 0..1393 step 7, InfoNCE with 7 negatives at temperature 0.07, weight generator 64-32-2 with lambda 0.5, Adam 1e-3, 100 epochs, batch 32; AdamW 6e-4, weight decay 0.1 and dropout 0.1 as the decision transformer. RECONSTRUCTED: the network is smaller (width 32, 2 layers, 4 heads) and the simulator small (500 logged users of 10 visits) so that a default run takes a few CPU minutes, states and slates are encoded by linear maps instead of GRUs, the slate is decoded slot by slot from the state token, the anchors are scaled to [0, 1), the causal mask replaces the code's reward mask (which leaks later tokens), and the simulator and the request protocol (targets from the best logged users under the requested clicks share) are this library's.",
             Parameters =
             [
                 Integer("categories", 4, "Simulator: item categories.", 2, 64),
                 Integer("items_per_category", 4, "Simulator: items per category; item j of a category has clickbait level j/(n-1).", 2, 64),
                 Integer("slate", 3, "Simulator: items recommended per step.", 1, 64),
-                Integer("horizon", 20, "Simulator: visits per user.", 1, 1000),
-                Integer("users", 1000, "Logged users (offline trajectories from behaviour policies of mixed quality).", 1, 10_000_000),
-                Integer("eval_users", 500, "Fresh simulated users each request is evaluated on.", 1, 10_000_000),
+                Integer("horizon", 10, "Simulator: visits per user.", 1, 1000),
+                Integer("users", 500, "Logged users (offline trajectories from behaviour policies of mixed quality).", 1, 10_000_000),
+                Integer("eval_users", 200, "Fresh simulated users each request is evaluated on.", 1, 10_000_000),
                 Choice("conditioning", "both", "both: DT4IER's two weighted return-to-go channels; clicks: a single-channel decision transformer on clicks-to-go (the baseline).", "both", "clicks"),
                 Integer("context", 30, "Context length in steps (three tokens per step).", 1, 1000),
-                Integer("embedding", 64, "Embedding width (divisible by heads).", 4, 4096),
+                Integer("embedding", 32, "Embedding width (divisible by heads).", 4, 4096),
                 Integer("layers", 2, "Transformer layers.", 1, 48),
                 Integer("heads", 4, "Attention heads.", 1, 64),
                 Number("dropout", 0.1, "Dropout probability.", 0, 0.9),
@@ -53,7 +53,7 @@ public static class RecommenderAlgorithms
                 Text("requests", "0.5,1,0", "Requested trade-offs: the clicks share alpha of each (comma-separated, in [0, 1]); a request's target is the mean return pair of the best logged users under alpha*clicks + (1-alpha)*retention (each normalised by its maximum). The first request's returns are the summary's clicks and retention."),
                 Number("top_share", 0.1, "Share of logged users averaged into a request's target.", 1e-6, 1),
             ],
-            Example = ["recommend", "--algo", "dt4ier", "recommend.users=200", "recommend.eval_users=50", "recommend.horizon=10", "recommend.epochs=1", "recommend.weight_epochs=5", "recommend.embedding=32", "run.seed=1", "--json"],
+            Example = ["recommend", "--algo", "dt4ier", "recommend.users=200", "recommend.eval_users=50", "recommend.horizon=10", "recommend.epochs=1", "recommend.weight_epochs=5", "run.seed=1", "--json"],
         },
     ];
 

@@ -110,7 +110,7 @@ public sealed class Dt4ierTests : SingleThreadedTorchTest
     [Fact]
     public void Training_is_deterministic_and_a_reloaded_trainer_continues_exactly()
     {
-        var o = new Dt4ierOptions { Users = 40, EvalUsers = 10, Horizon = 5, Epochs = 2, WeightEpochs = 2, Embedding = 16, Heads = 2, Layers = 1, Batch = 32, Requests = [1, 0] };
+        var o = new Dt4ierOptions { Users = 40, EvalUsers = 10, Horizon = 5, Epochs = 2, WeightEpochs = 2, Embedding = 16, Heads = 2, Layers = 1, Batch = 32, LearningRate = 3e-3, Requests = [1, 0] };
         string dir = Directory.CreateTempSubdirectory("dt4ier").FullName;
         try
         {
@@ -129,7 +129,7 @@ public sealed class Dt4ierTests : SingleThreadedTorchTest
             Assert.Equal(a2, b2);
             Assert.Equal(ra, b.Evaluate().ToList());
             Assert.Equal(2, ra.Count);
-            Assert.True(a2.SequenceLoss < Math.Log(16), "the slot cross-entropy starts near log(items) and falls");
+            Assert.True(a2.SequenceLoss < a1.SequenceLoss, $"the slot cross-entropy falls: {a1.SequenceLoss} then {a2.SequenceLoss}");
         }
         finally { Directory.Delete(dir, recursive: true); }
     }

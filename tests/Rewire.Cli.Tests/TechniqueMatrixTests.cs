@@ -139,6 +139,17 @@ public sealed class TechniqueMatrixTests(WarmStartFixture warm) : IClassFixture<
             Assert.True(summary["objectives_agree"]!.GetValue<bool>(), output);
             return;
         }
+        if (d.Example[0] == "recommend")
+        {
+            var args = d.Example.Where(a => a != "--json").Append($"run.output={Path.Combine(warm.Root, "recommend")}").Append("--json").ToList();
+            var (code, output, err) = CliHarness.Run([.. args]);
+            Assert.True(code == 0, $"rewire {string.Join(' ', args)} exited {code}: {err}");
+            var summary = JsonNode.Parse(output)!.AsObject();
+            Assert.True(summary["completed"]!.GetValue<bool>(), output);
+            Assert.Equal(summary["epochs"]!.GetValue<int>(), summary["epochs_done"]!.GetValue<int>());
+            Assert.True(summary["requests"]!.AsArray().Count > 0, output);
+            return;
+        }
         if (d.Example[0] == "train" && d.Example.Any(a => a.StartsWith("stage=", StringComparison.Ordinal)))
         {
             // A preference stage's example builds its own preference data inline and must show its direction by itself.

@@ -51,6 +51,7 @@ public sealed class ListCommand : Command<ListCommand.Settings>
         .AddRange(Rewire.Torch.QualityDiversity.QdAlgorithms.Descriptors)
         .AddRange(Rewire.Classic.Offline.OfflineAlgorithms.Descriptors)
         .AddRange(Rewire.Classic.Branching.BranchingAlgorithms.Descriptors)
+        .AddRange(Rewire.Torch.Recommendation.RecommenderAlgorithms.Descriptors)
         .AddRange(Rewire.Torch.Preferences.PreferenceDescriptors.All);
 
     /// <summary>The per-family name lists of earlier versions (family → kind), kept for scripts that read them.</summary>
@@ -77,6 +78,7 @@ public sealed class ListCommand : Command<ListCommand.Settings>
         ("qd_algorithms", TechniqueKinds.QdAlgorithm, "rewire qd --algo"),
         ("offline_algorithms", TechniqueKinds.OfflineAlgorithm, "rewire offline --algo"),
         ("branching_algorithms", TechniqueKinds.BranchingAlgorithm, "rewire branch --algo"),
+        ("recommenders", TechniqueKinds.Recommender, "rewire recommend --algo"),
         ("reward_models", TechniqueKinds.RewardModel, "rewire train stage=rm rm.model"),
         ("preference_objectives", TechniqueKinds.Objective, "rewire train stage=dpo dpo.objective"),
     ];

@@ -50,6 +50,9 @@ public static class TechniqueKinds
     /// <summary>A variable-selection rule for branch-and-bound on mixed-integer programs (learned or classic).</summary>
     public const string BranchingAlgorithm = "branching_algorithm";
 
+    /// <summary>A sequential recommender learned from logged sessions (`rewire recommend --algo`).</summary>
+    public const string Recommender = "recommender";
+
     /// <summary>A reward model trained from preferences (`rewire train stage=rm`, rm.model).</summary>
     public const string RewardModel = "reward_model";
 
@@ -58,6 +61,6 @@ public static class TechniqueKinds
     [
         Recipe, Task, Objective, Estimator, LossAggregation, KlEstimator, Shaper, AdvantageShaper, RewardWeighting, Reward,
         Sampler, Rollout, Environment, BanditAlgorithm, BanditEnvironment, ControlAlgorithm, ControlEnvironment, RewardDesign,
-        QdAlgorithm, OfflineAlgorithm, BranchingAlgorithm, RewardModel,
+        QdAlgorithm, OfflineAlgorithm, BranchingAlgorithm, RewardModel, Recommender,
     ];
 }

@@ -39,6 +39,27 @@ public static class PreferenceDescriptors
             "IPO (arXiv 2310.12036)", "rlvr T17",
             [Number("tau", 0.1, "τ, the regularisation to the reference; the target margin is 1/(2τ)", 1e-6, 1e6)],
             note: "τ = 0.1 as TRL's IPO default; the paper sweeps τ"),
+        Objective(DnoObjective.RegistryName,
+            "DNO: iterative on-policy self-play; each iteration samples K completions per prompt, an oracle picks (best, worst) by win rate, and the policy regresses onto it against the previous iterate",
+            "Direct Nash Optimization (arXiv 2404.03715)", "rlvr T17",
+            [Number("beta", 0.1, "β = 1/η, the scale of the log-ratio margin against the previous iterate", 1e-6, 1e6),
+             Integer("iterations", 3, "T, the iterations (each refreshes the reference to the current policy)", 1, 1000),
+             Integer("samples", 5, "K, samples per prompt from the current policy", 2, 64),
+             Boolean("teacher", true, "add the task's demonstration (the warm start's imperfect teacher) to each prompt's candidates"),
+             Number("min_gap", 0.5, "the large-margin filter: the least win-rate gap between the pair's chosen and rejected", 0, 1),
+             Boolean("soft_targets", false, "Algorithm 1's soft targets σ(w_chosen − w_rejected) instead of the practical algorithm's hard ones"),
+             Integer("prompts", 0, "prompts per iteration (0: the training prompts split evenly over the iterations, disjoint as in the paper)", 0, 10_000_000),
+             Number("epochs", 2, "passes over each iteration's pairs (⌈epochs·pairs/dpo.batch_size⌉ steps; dpo.steps does not apply)", 0.01, 1000),
+             Text("reward_model", "", "a stage=rm run whose reward annotates the pairs (empty: a Bradley–Terry draw on the task's true utility with prefs.scale and prefs.noise)")],
+            note: "RECONSTRUCTED constants: K = 5, T = 3 and the practical algorithm's hard targets follow the paper's recipe as recalled; β = 0.1, the 0.5 win-rate gap of the large-margin filter and 2 epochs per iteration are not published values",
+            example: ["train", "stage=dpo", "dpo.objective=dno", .. Short, "objective.prompts=150", "--json"]),
+        Objective(MmDpoObjective.RegistryName, "MM-DPO: DPO whose β grows with the pair's reward margin δ, β(δ) = β·(1 + w·(1 − e^(−kδ)))",
+            "MM-RLHF (arXiv 2502.10391)", "rewards-and-classic R06",
+            [Number("beta", 0.1, "β_ori, the base β", 1e-3, 1e6),
+             Number("w", 0.1, "w, the largest relative increase of β at a large margin", 0, 1e6),
+             Number("k", 0.5, "k, how fast β saturates in the margin δ", 0, 1e6),
+             Number("label_smoothing", 0, "ε, the label-flip rate of the authors' trl loss (0: plain MM-DPO)", 0, 0.5)],
+            note: "β = 0.1 and w = 0.1 are the authors' script values; k is not published (0.5). δ is the labeller's reward margin prefs.scale·(u_chosen − u_rejected), clamped at 0; a file must carry chosen_utility and rejected_utility"),
     ];
 
     /// <summary>
@@ -89,15 +110,23 @@ public static class PreferenceDescriptors
     /// <summary>The catalogue the preference stages resolve against.</summary>
     public static TechniqueCatalog Catalog { get; } = new TechniqueCatalog().AddRange(All);
 
-    /// <summary>The objective of <paramref name="t"/>; <paramref name="pairs"/> sizes POWER-DL's label table.</summary>
-    public static IPreferenceObjective Create(ResolvedTechnique t, int pairs)
+    /// <summary>
+    /// The objective of <paramref name="t"/> over the training pairs <paramref name="train"/> (POWER-DL keeps a label per
+    /// pair; MM-DPO reads each pair's reward margin <paramref name="utilityScale"/>·(u_chosen − u_rejected) from them).
+    /// </summary>
+    public static IPreferenceObjective Create(ResolvedTechnique t, IReadOnlyList<TokenizedPair> train, double utilityScale)
     {
         ArgumentNullException.ThrowIfNull(t);
+        ArgumentNullException.ThrowIfNull(train);
+        int pairs = train.Count;
         return t.Name switch
         {
             DpoObjective.RegistryName => new DpoObjective(t.Double("beta"), t.Double("label_smoothing")),
             IpoObjective.RegistryName => new IpoObjective(t.Double("tau")),
             PowerObjective.RegistryName => new PowerObjective(t.Double("beta"), t.Double("margin"), t.Double("eta")),
+            DnoObjective.RegistryName => new DnoObjective(t.Double("beta")),
+            MmDpoObjective.RegistryName => new MmDpoObjective(new Rewire.Core.Shaping.DynamicRewardScaling(t.Double("beta"), t.Double("w"), t.Double("k")), t.Double("label_smoothing"),
+                [.. train.Select(p => utilityScale * ((p.Record.ChosenUtility ?? 0) - (p.Record.RejectedUtility ?? 0)))]),
             PowerDlObjective.RegistryName => new PowerDlObjective(t.Double("beta"), t.Double("margin"), t.Double("eta"), t.Double("gamma"), pairs),
             _ => throw new ArgumentException($"'{t.Name}' is not a preference objective; valid: {string.Join(", ", Objectives.Select(d => d.Name))}"),
         };

@@ -31,14 +31,27 @@ public static class PreferenceOptimizationTrainer
         observer.Stage("data", $"{plan.Train.Count} training and {plan.Heldout.Count} held-out pairs, {plan.Data.Source}");
         PreferenceStageParts.WarmStart(session, observer, cancel);
         using var reference = session.Policy.CloneFrozen();
-        var objective = PreferenceDescriptors.Create(plan.Technique, plan.Train.Count);
+        var objective = PreferenceDescriptors.Create(plan.Technique, plan.Train, o.Prefs.Scale);
         int pad = session.Tokenizer.PadId;
-        observer.Stage("dpo", $"{o.Dpo.Steps} steps of {objective.Name} on batches of {o.Dpo.BatchSize} pairs against the frozen warm-started reference");
-        using var optimizer = new AdamW(session.Policy.Parameters(), beta2: 0.99);
+        long seed = (long)(TrainingComponents.Derive(o.Run.Seed, PreferenceStageParts.EvalStream) >> 1);
+        var before = PolicyFigures.Samples(reference, session, o.Dpo.EvalSamples, seed);
+        var uBefore = PolicyFigures.Utilities(session, before, o.Dpo.EvalSamples);
         using var metrics = new JsonLinesWriter(run.MetricsFile);
         int step = 0, skipped = 0;
-        using (var batches = PreferenceStageParts.Batches(plan.Train, o.Dpo.BatchSize, o.Run.Seed).GetEnumerator())
+        bool completed;
+        JsonArray? iterations = null;
+        if (objective is DnoObjective dno)
         {
+            var s = DnoSettings.Of(plan.Technique);
+            observer.Stage("dno", $"{s.Iterations} iterations of {s.Samples} samples per prompt, {s.Epochs} epochs each on batches of {o.Dpo.BatchSize} pairs, the reference refreshed to the previous iterate");
+            (iterations, step, skipped, completed) = DnoTrainer.Run(session, plan, dno,
+                p => PolicyFigures.Utilities(session, PolicyFigures.Samples(p, session, o.Dpo.EvalSamples, seed), o.Dpo.EvalSamples), uBefore, metrics, observer, cancel);
+        }
+        else
+        {
+            observer.Stage("dpo", $"{o.Dpo.Steps} steps of {objective.Name} on batches of {o.Dpo.BatchSize} pairs against the frozen warm-started reference");
+            using var optimizer = new AdamW(session.Policy.Parameters(), beta2: 0.99);
+            using var batches = PreferenceStageParts.Batches(plan.Train, o.Dpo.BatchSize, o.Run.Seed).GetEnumerator();
             for (; step < o.Dpo.Steps && !cancel.IsCancellationRequested; step++)
             {
                 batches.MoveNext();
@@ -56,13 +69,11 @@ public static class PreferenceOptimizationTrainer
                 if ((step + 1) % 25 == 0 || step + 1 == o.Dpo.Steps)
                     observer.Stage("dpo", FormattableString.Invariant($"step {step + 1}/{o.Dpo.Steps} loss {value:0.0000} batch accuracy {loss.Metrics["accuracy"]:0.000}"));
             }
+            completed = step == o.Dpo.Steps;
         }
 
         observer.Stage("eval", $"{o.Dpo.EvalSamples} samples of each of {session.TestSet.Count} held-out prompts from the reference and the trained policy");
-        long seed = (long)(TrainingComponents.Derive(o.Run.Seed, PreferenceStageParts.EvalStream) >> 1);
-        var before = PolicyFigures.Samples(reference, session, o.Dpo.EvalSamples, seed);
         var after = PolicyFigures.Samples(session.Policy, session, o.Dpo.EvalSamples, seed);
-        var uBefore = PolicyFigures.Utilities(session, before, o.Dpo.EvalSamples);
         var uAfter = PolicyFigures.Utilities(session, after, o.Dpo.EvalSamples);
         var implicitMargins = new List<double>();
         for (int at = 0; at < plan.Heldout.Count; at += 64)
@@ -77,7 +88,7 @@ public static class PreferenceOptimizationTrainer
         var summary = new JsonObject
         {
             ["stage"] = "dpo",
-            ["completed"] = step == o.Dpo.Steps,
+            ["completed"] = completed,
             ["objective"] = objective.Name,
             ["task"] = plan.Task.Name,
             ["data"] = plan.Data.Source,
@@ -94,13 +105,19 @@ public static class PreferenceOptimizationTrainer
             ["win_rate_vs_reference"] = Math.Round(PolicyFigures.WinRate(uAfter, uBefore), 4),
             ["implicit_accuracy_heldout"] = Math.Round(PairwiseFigures.Of(implicitMargins).Accuracy, 4),
         };
+        if (iterations is not null)
+        {
+            summary["iterations"] = iterations;
+            summary["true_utility_per_iteration"] = new JsonArray([JsonValue.Create(Math.Round(uBefore.Average(), 4)),
+                .. iterations.Select(i => JsonValue.Create(i!["true_utility"]!.GetValue<double>()))]);
+        }
         if (plan.Data.Proxy is { } proxy)
         {
             summary["proxy"] = proxy.Name;
             summary["proxy_before"] = Math.Round(before.Average(proxy.Measure), 4);
             summary["proxy_after"] = Math.Round(after.Average(proxy.Measure), 4);
         }
-        if (step == o.Dpo.Steps)
+        if (completed)
         {
             PolicyCheckpoint.Save(session.Network, Path.Combine(run.Path, PolicyFolder));
             summary["policy_folder"] = Path.Combine(run.Path, PolicyFolder);
@@ -110,7 +127,7 @@ public static class PreferenceOptimizationTrainer
         return summary;
     }
 
-    private static PreferenceLoss Loss(IPreferenceObjective objective, IPolicy policy, IPolicy reference, IReadOnlyList<TokenizedPair> batch, int pad, bool withGradient)
+    internal static PreferenceLoss Loss(IPreferenceObjective objective, IPolicy policy, IPolicy reference, IReadOnlyList<TokenizedPair> batch, int pad, bool withGradient)
     {
         var (pc, pr) = PreferenceStageParts.SequenceLogProbs(policy, batch, pad, withGradient);
         var (rc, rr) = PreferenceStageParts.SequenceLogProbs(reference, batch, pad, false);

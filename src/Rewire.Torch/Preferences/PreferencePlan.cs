@@ -88,6 +88,10 @@ public sealed class PreferencePlan
             throw new ConfigurationException([$"'model.context' = {o.Model.Context} is too short: the task's prompts of up to {longestPrompt} tokens plus 'dpo.max_new_tokens' = {o.Dpo.MaxNewTokens} need {longestPrompt + o.Dpo.MaxNewTokens}; raise model.context (0 fits the data) or lower dpo.max_new_tokens"]);
         var train = data.Tokenize(data.Train, tokenizer, template, task.Name, o.Model.Context);
         var heldout = data.Tokenize(data.Heldout, tokenizer, template, task.Name, o.Model.Context);
+        if (o.Stage == "dpo" && name == MmDpoObjective.RegistryName && data.Train.FirstOrDefault(r => r.ChosenUtility is null || r.RejectedUtility is null) is { } bare)
+            throw new ConfigurationException([$"{data.Source}: line {bare.Line} has no chosen_utility/rejected_utility; mm_dpo scales β by each pair's reward margin, so give a file from rewire prefs make (or build the pairs inline: drop prefs.path)"]);
+        if (o.Stage == "dpo" && name == DnoObjective.RegistryName && technique.String("reward_model") is { Length: > 0 } rm && RewardModelReward.Problem(rm, task) is { } problem)
+            throw new ConfigurationException([$"'objective.reward_model': {problem}"]);
         PolicySession.CheckFits(session);
         return new PreferencePlan(o, technique, session, task, data, train, heldout);
     }

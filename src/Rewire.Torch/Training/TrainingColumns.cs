@@ -66,7 +66,7 @@ public static class TrainingColumns
         BatchColumns.Potentials => "no environment of rewire train gives state potentials Φ(s) yet",
         BatchColumns.IntrinsicRewards => "intrinsic rewards come from an LLM-feedback reward model over episode messages, which rewire train does not train yet",
         BatchColumns.ProcessRewards => "process rewards come from a learned process reward model, which rewire train does not train yet",
-        BatchColumns.PreferenceMargins => "preference margins come from a reward model trained on preference pairs, which rewire train does not train yet",
+        BatchColumns.PreferenceMargins => "MM-RLHF's dynamic β scales a preference pair by its reward margin, and RL rollouts are not pairs: use the MM-DPO objective, rewire train stage=dpo dpo.objective=mm_dpo",
         _ => "no stage of rewire train provides it",
     };
 

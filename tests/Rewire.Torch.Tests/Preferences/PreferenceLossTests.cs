@@ -112,7 +112,40 @@ public class PreferenceLossTests
         Assert.Equal((0.47407698418010663 + Math.Log(2)) / 2, BradleyTerryLoss.Compute(V(1.0, 0.3), V(0.5, 0.3), 0).item<double>(), 12);
     }
 
-    public static TheoryData<string> Objectives() => ["dpo", "dpo_smoothed", "ipo", "power", "power_dl", "bradley_terry"];
+    [Fact]
+    public void Dno_with_hard_targets_is_dpo_against_the_previous_iterate_and_soft_targets_match_the_hand_computed_case()
+    {
+        Loaded();
+        using var scope = NewDisposeScope();
+        var b = Batch([-1], [-2], [-1.5], [-1.5]); // h = 1, β·h = 0.1
+        var dno = new DnoObjective(0.1);
+        Assert.Equal(0.6443966600735709, Value(dno, b), 12); // no targets set: the practical algorithm's q = 1, DPO's loss
+        // q = 0.7: 0.7·ln(1 + e^−0.1) + 0.3·ln(1 + e^0.1) = 0.6743966600735709
+        dno.SetTargets([0.7]);
+        Assert.Equal(0.6743966600735709, Value(dno, b), 12);
+        // at π_θ = π_t the loss is ln 2 whatever the target
+        Assert.Equal(Math.Log(2), Value(dno, Batch([-1], [-2], [-1], [-2])), 12);
+        Assert.Throws<ArgumentException>(() => dno.SetTargets([1.5]));
+    }
+
+    [Fact]
+    public void Mm_dpo_scales_beta_by_the_reward_margin()
+    {
+        Loaded();
+        using var scope = NewDisposeScope();
+        var scaling = new Rewire.Core.Shaping.DynamicRewardScaling(0.1, 0.1, 0.5);
+        var b = Batch([-1, -1, -1], [-2, -2, -2], [-1.5, -1.5, -1.5], [-1.5, -1.5, -1.5]); // h = 1 for each pair
+        // δ = 0 (and a negative δ, clamped) is DPO with β = 0.1; δ = 2: β = 0.1·(1 + 0.1·(1 − e^−1)) = 0.10632120558828557
+        var o = new MmDpoObjective(scaling, 0, [0, 2, -3]);
+        Assert.Equal(0.1, o.BetaOf(0), 12);
+        Assert.Equal(0.10632120558828557, o.BetaOf(1), 12);
+        Assert.Equal(0.1, o.BetaOf(2), 12);
+        Assert.Equal((2 * 0.6443966600735709 + 0.6413989375652516) / 3, Value(o, b), 12);
+        // w = 0 is DPO exactly
+        Assert.Equal(0.6443966600735709, Value(new MmDpoObjective(new Rewire.Core.Shaping.DynamicRewardScaling(0.1, 0, 0.5), 0, [5, 5, 5]), b), 12);
+    }
+
+    public static TheoryData<string> Objectives() => ["dpo", "dpo_smoothed", "ipo", "power", "power_dl", "bradley_terry", "dno", "dno_soft", "mm_dpo"];
 
     private static double Loss(string name, double[] x, int b)
     {
@@ -134,9 +167,18 @@ public class PreferenceLossTests
             "dpo_smoothed" => new DpoObjective(0.5, 0.1),
             "ipo" => new IpoObjective(0.1),
             "power" => new PowerObjective(2, 0.2, 0.3),
+            "dno" => new DnoObjective(0.5),
+            "dno_soft" => Soft(new DnoObjective(0.5), b),
+            "mm_dpo" => new MmDpoObjective(new Rewire.Core.Shaping.DynamicRewardScaling(0.5, 0.3, 0.7), 0.1, [.. Enumerable.Range(0, b).Select(i => 1.5 * i)]),
             _ => new PowerDlObjective(2, 0.2, 0.3, 0.1, b), // fresh labels (all 1) on every evaluation
         };
         return o.Compute(batch).Loss;
+    }
+
+    private static DnoObjective Soft(DnoObjective o, int b)
+    {
+        o.SetTargets([.. Enumerable.Range(0, b).Select(i => 0.6 + 0.15 * i)]);
+        return o;
     }
 
     [Theory]

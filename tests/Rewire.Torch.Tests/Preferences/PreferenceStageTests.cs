@@ -109,4 +109,58 @@ public sealed class PreferenceStageTests : IDisposable
         var e = Assert.Throws<ConfigurationException>(() => TrainConfiguration.Resolve(OptionsBinder.ParseOverrides([$"reward.model={run}", "task.train_size=20", "task.test_size=5"])));
         Assert.Contains(RewardModel.MarkerFile, e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Dno_refreshes_its_reference_every_iteration_and_raises_the_true_utility()
+    {
+        Loaded();
+        var plan = Plan("stage=dpo", "dpo.objective=dno", "objective.iterations=2", "objective.prompts=60", "objective.samples=4", "run.seed=2", "model.width=128", "sft.steps=200", "sft.batch_size=64");
+        var run = NewRun("dno");
+        var summary = PreferenceOptimizationTrainer.Run(plan, run, NullTrainingObserver.Instance, CancellationToken.None);
+        var iterations = summary["iterations"]!.AsArray();
+        Assert.Equal(2, iterations.Count);
+        foreach (var it in iterations)
+        {
+            // each iteration's pairs: at most one per prompt, and some at all
+            Assert.InRange(it!["pairs"]!.GetValue<int>(), 1, 60);
+            Assert.Equal(60 * 5, it["candidates"]!.GetValue<int>()); // 4 samples and the teacher per prompt
+            // the first step of every iteration starts at π_θ = π_t: DNO's loss is ln 2 only when the reference is the previous iterate
+            Assert.Equal(Math.Log(2), it["first_loss"]!.GetValue<double>(), 5);
+        }
+        // within an iteration the policy moves away from its reference (so ln 2 at the next iteration's start is the refresh)
+        var losses = File.ReadAllLines(run.MetricsFile).Select(l => JsonNode.Parse(l)!).Where(l => l["iteration"]!.GetValue<int>() == 1).ToList();
+        Assert.True(Math.Abs(losses[^1]["loss"]!.GetValue<double>() - Math.Log(2)) > 1e-3, "the first iteration did not move the policy");
+        var perIteration = summary["true_utility_per_iteration"]!.AsArray().Select(u => u!.GetValue<double>()).ToArray();
+        Assert.Equal(3, perIteration.Length);
+        Assert.Equal(summary["true_utility_before"]!.GetValue<double>(), perIteration[0]);
+        Assert.Equal(summary["true_utility_after"]!.GetValue<double>(), perIteration[^1]);
+        Assert.True(perIteration[^1] > perIteration[0], $"true utility per iteration {string.Join(", ", perIteration)}");
+    }
+
+    [Fact]
+    public void Dno_gives_each_iteration_its_own_prompts()
+    {
+        var pool = TaskRegistry.CreateDefault().Create("reverse").GenerateMany(Split.Train, 1, 90);
+        var slices = Enumerable.Range(0, 3).Select(t => DnoTrainer.Slice(pool, t, 3, 0).Select(p => p.Id).ToHashSet()).ToArray();
+        Assert.All(slices, x => Assert.Equal(30, x.Count));
+        Assert.Empty(slices[0].Intersect(slices[1]));
+        Assert.Empty(slices[1].Intersect(slices[2]));
+        Assert.Equal(pool.Select(p => p.Id).ToHashSet(), slices.SelectMany(x => x).ToHashSet());
+        Assert.Equal(20, DnoTrainer.Slice(pool, 0, 3, 20).Count);
+    }
+
+    [Fact]
+    public void Mm_dpo_raises_the_true_utility_and_refuses_pairs_without_a_reward_margin()
+    {
+        Loaded();
+        var plan = Plan("stage=dpo", "dpo.objective=mm_dpo", "dpo.steps=60", "run.seed=2", "model.width=128", "sft.steps=200", "sft.batch_size=64");
+        var summary = PreferenceOptimizationTrainer.Run(plan, NewRun("mm_dpo"), NullTrainingObserver.Instance, CancellationToken.None);
+        double before = summary["true_utility_before"]!.GetValue<double>(), after = summary["true_utility_after"]!.GetValue<double>();
+        Assert.True(after > before, $"true utility {before} before MM-DPO, {after} after");
+
+        string file = Path.Combine(_root, "bare.jsonl");
+        File.WriteAllLines(file, Enumerable.Range(0, 12).Select(_ => "{\"prompt\":\"rev 1 2=\",\"chosen\":\"2 1\",\"rejected\":\"1 2\"}"));
+        var e = Assert.Throws<ConfigurationException>(() => Plan("stage=dpo", "dpo.objective=mm_dpo", $"prefs.path={file}"));
+        Assert.Contains("line 1 has no chosen_utility", e.Message, StringComparison.Ordinal);
+    }
 }

@@ -93,6 +93,7 @@ public sealed class RlvrTrainer : IDisposable
     private Critic? _critic;
     private readonly bool _needsCritic;
     private ReferenceRewards? _referenceRewards;
+    private ProcessRewards.ImplicitPrm? _prm;
     private Rewire.Classic.Control.EnvironmentCallGuard? _environmentGuard;
 
     private int _step;
@@ -128,6 +129,7 @@ public sealed class RlvrTrainer : IDisposable
         _session = PolicySession.Create(_o, config.Registries);
         _optimizer = new AdamW(_session.Policy.Parameters(), beta2: 0.99);
         _sampler = TrainingComponents.CreateSampler(config, _session.TrainPool);
+        if (ProcessRewards.PrimeSettings.Active(config)) _sampler = ProcessRewards.PrimeSettings.Filter(config, _sampler);
         _reward = TrainingComponents.CreateReward(config, _session.Task, customRewards);
         _reward.Pipeline.FailureObserved += f => _observer.Warning($"reward function '{f.Component}' failed on {f.RolloutId}: {f.Reason}");
         _shapers = TrainingComponents.CreateShapers(config);
@@ -136,7 +138,7 @@ public sealed class RlvrTrainer : IDisposable
         _testComponents = TrainingColumns.TestComponents(_session.Task, _o);
         _needsCritic = config.Techniques().Any(t => t.Descriptor.Requires.Contains(BatchColumns.Values));
         _update.CriticLearningRate = _o.Critic.LearningRate;
-        _needsReference = _o.Rl.KlMode != "none" || config.Techniques().Any(t =>
+        _needsReference = _o.Rl.KlMode != "none" || ProcessRewards.PrimeSettings.Active(config) || config.Techniques().Any(t =>
             t.Descriptor.Requires.Contains(BatchColumns.RefLogProbs) || t.Descriptor.Requires.Contains(BatchColumns.ReferenceRewards));
     }
 
@@ -500,7 +502,9 @@ public sealed class RlvrTrainer : IDisposable
             ["config_hash"] = OptionsBinder.Hash(_o),
         };
         state["critic_optimizer_steps"] = _critic?.OptimizerSteps;
-        TrainingCheckpoint.Save(_run.CheckpointDir, name, _session.SaveModel, _optimizer, state, _critic is null ? null : _critic.Save);
+        state["prm_optimizer_steps"] = _prm?.OptimizerSteps;
+        Action<string>? extra = _critic is null && _prm is null ? null : dir => { _critic?.Save(dir); _prm?.Save(dir); };
+        TrainingCheckpoint.Save(_run.CheckpointDir, name, _session.SaveModel, _optimizer, state, extra);
     }
 
     /// <summary>Resumes from the newest checkpoint; a file of it that cannot be understood is named in a <see cref="CheckpointException"/>.</summary>
@@ -533,6 +537,11 @@ public sealed class RlvrTrainer : IDisposable
         {
             _critic = new Critic(_session.Network, _o.Critic, _session.Tokenizer.PadId);
             _critic.Load(latest, state.Get<long>("critic_optimizer_steps"));
+        }
+        if (ProcessRewards.PrimeSettings.Active(_config))
+        {
+            _prm = NewPrm();
+            _prm.Load(latest, state.Get<long>("prm_optimizer_steps"));
         }
         TrainingCheckpoint.LoadOptimizer(latest, _optimizer);
         _optimizer.Steps = TrainingCheckpoint.Get<long>(state, "optimizer_steps");
@@ -568,7 +577,9 @@ public sealed class RlvrTrainer : IDisposable
     {
         string sft = Path.Combine(_run.CheckpointDir, TrainingCheckpoint.SftFolder);
         _reference = _session.LoadFrozen(sft);
-        _update.Reference = _o.Rl.KlMode != "none" || _config.Techniques().Any(t => t.Descriptor.Requires.Contains(BatchColumns.RefLogProbs)) ? _reference : null;
+        _update.Reference = _o.Rl.KlMode != "none" || ProcessRewards.PrimeSettings.Active(_config) || _config.Techniques().Any(t => t.Descriptor.Requires.Contains(BatchColumns.RefLogProbs)) ? _reference : null;
+        // PRIME's implicit PRM starts as a trainable copy of the reference (a resumed run has loaded it already).
+        if (ProcessRewards.PrimeSettings.Active(_config)) _update.Prm = _prm ??= NewPrm();
         if (_config.Techniques().Any(t => t.Descriptor.Requires.Contains(BatchColumns.ReferenceRewards)))
         {
             int m = _config.Shapers.Where(s => s.Values.ContainsKey("max_references")).Select(s => s.Int("max_references")).DefaultIfEmpty(10).Max();
@@ -576,9 +587,14 @@ public sealed class RlvrTrainer : IDisposable
         }
     }
 
+    /// <summary>A PRIME implicit PRM initialised from the warm-start checkpoint (the reference).</summary>
+    private ProcessRewards.ImplicitPrm NewPrm() => new(Checkpoints.PolicyCheckpoint.Load(Path.Combine(_run.CheckpointDir, TrainingCheckpoint.SftFolder)),
+        ProcessRewards.PrimeSettings.Prm(_config), _session.Tokenizer.PadId);
+
     /// <inheritdoc />
     public void Dispose()
     {
+        _prm?.Dispose();
         _critic?.Dispose();
         _reference?.Dispose();
         (_rollout as IDisposable)?.Dispose();

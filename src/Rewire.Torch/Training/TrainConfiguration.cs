@@ -237,6 +237,7 @@ public static class TrainConfiguration
             if (Preferences.RewardModelReward.Problem(options.Reward.Model, task) is { } rmProblem) errors.Add(rmProblem);
         }
         CheckColumns(resolved, task, errors);
+        errors.AddRange(ProcessRewards.PrimeSettings.Check(resolved));
         if (errors.Count > 0) throw new ConfigurationException(errors);
         FillSections(resolved);
         return resolved;

@@ -94,6 +94,7 @@ public sealed class RlvrTrainer : IDisposable
     private readonly bool _needsCritic;
     private ReferenceRewards? _referenceRewards;
     private ProcessRewards.ImplicitPrm? _prm;
+    private readonly Preferences.CooperUpdate? _cooper;
     private Rewire.Classic.Control.EnvironmentCallGuard? _environmentGuard;
 
     private int _step;
@@ -131,6 +132,8 @@ public sealed class RlvrTrainer : IDisposable
         _sampler = TrainingComponents.CreateSampler(config, _session.TrainPool);
         if (ProcessRewards.PrimeSettings.Active(config)) _sampler = ProcessRewards.PrimeSettings.Filter(config, _sampler);
         _reward = TrainingComponents.CreateReward(config, _session.Task, customRewards);
+        if (_o.Reward.ModelUpdate == "cooper" && _reward.RewardModel is { } rewardModel)
+            _cooper = new Preferences.CooperUpdate(rewardModel, _session.Task, _o.Reward.ModelLearningRate, _o.Run.Seed);
         _reward.Pipeline.FailureObserved += f => _observer.Warning($"reward function '{f.Component}' failed on {f.RolloutId}: {f.Reason}");
         _shapers = TrainingComponents.CreateShapers(config);
         _rollout = TrainingComponents.CreateRollout(config);
@@ -357,6 +360,8 @@ public sealed class RlvrTrainer : IDisposable
         var updateMetrics = rows.Count == 0 ? new Dictionary<string, double>() : _update.Run(rows, groupOf, labels, _step, LearningRate());
         update.Stop();
         ObserveWeighting(rows);
+        // Cooper: the reward model learns from this step's rollouts before it scores the next step's.
+        var cooper = _cooper is not null && rows.Count > 0 ? _cooper.Step(rows, _step) : null;
 
         foreach (var r in rows.Take(_o.Run.SamplesPerStep))
         {
@@ -364,6 +369,7 @@ public sealed class RlvrTrainer : IDisposable
             _sampleLines++;
         }
         var techniques = TechniqueMetrics(collector, updateMetrics);
+        foreach (var (k, v) in cooper ?? []) techniques[k] = v;
         if (collector is EpisodeCollector episodes)
             foreach (var (k, v) in episodes.AgentMetrics()) techniques[k] = v;
         // Policy versions between the trainer's π_old and the weights the server sampled with (0: synchronous push).
@@ -503,7 +509,8 @@ public sealed class RlvrTrainer : IDisposable
         };
         state["critic_optimizer_steps"] = _critic?.OptimizerSteps;
         state["prm_optimizer_steps"] = _prm?.OptimizerSteps;
-        Action<string>? extra = _critic is null && _prm is null ? null : dir => { _critic?.Save(dir); _prm?.Save(dir); };
+        state["cooper_optimizer_steps"] = _cooper?.OptimizerSteps;
+        Action<string>? extra = _critic is null && _prm is null && _cooper is null ? null : dir => { _critic?.Save(dir); _prm?.Save(dir); _cooper?.Save(dir); };
         TrainingCheckpoint.Save(_run.CheckpointDir, name, _session.SaveModel, _optimizer, state, extra);
     }
 
@@ -543,6 +550,7 @@ public sealed class RlvrTrainer : IDisposable
             _prm = NewPrm();
             _prm.Load(latest, state.Get<long>("prm_optimizer_steps"));
         }
+        _cooper?.Load(latest, state.Get<long>("cooper_optimizer_steps"));
         TrainingCheckpoint.LoadOptimizer(latest, _optimizer);
         _optimizer.Steps = TrainingCheckpoint.Get<long>(state, "optimizer_steps");
         TrainingCheckpoint.RestoreSampler(state, _sampler);
@@ -595,6 +603,7 @@ public sealed class RlvrTrainer : IDisposable
     public void Dispose()
     {
         _prm?.Dispose();
+        _cooper?.Dispose();
         _critic?.Dispose();
         _reference?.Dispose();
         (_rollout as IDisposable)?.Dispose();

@@ -51,8 +51,8 @@ public sealed class CoTrainedRewardRunTests : IDisposable
         // The co-trained weights are part of every checkpoint, and they moved away from the frozen reward model's.
         string saved = Path.Combine(cooper.CheckpointDir, "step-000002", CooperUpdate.WeightsFile);
         Assert.True(File.Exists(saved));
-        var (before, _) = Checkpoints.SafeTensors.Decode(File.ReadAllBytes(Path.Combine(rm, RewardModel.Folder, RewardModel.WeightsFile)), "rm");
-        var (after, _) = Checkpoints.SafeTensors.Decode(File.ReadAllBytes(saved), "cooper");
+        var (before, _) = Rewire.Torch.Checkpoints.SafeTensors.Decode(File.ReadAllBytes(Path.Combine(rm, RewardModel.Folder, RewardModel.WeightsFile)), "rm");
+        var (after, _) = Rewire.Torch.Checkpoints.SafeTensors.Decode(File.ReadAllBytes(saved), "cooper");
         Assert.Contains(before.Keys, k => !before[k].Data.AsSpan().SequenceEqual(after[k].Data));
 
         // PAR on the reward model alone: every shaped reward is a mean of sigmoids, in (0, 1), and PAR changed them.

@@ -208,6 +208,13 @@ public sealed class TechniqueMatrixTests(WarmStartFixture warm) : IClassFixture<
                 Assert.True(Math.Abs(r.Metrics[^1]["critic/values_mean"]!.GetValue<double>()) > 0, "the critic's values stayed at their zero start");
                 if (kind == TechniqueKinds.Recipe) Assert.Equal(name, r.Summary["recipe"]!.GetValue<string>());
                 break;
+            case TechniqueKinds.Estimator when name == "prime":
+            case TechniqueKinds.Recipe when name == "prime":
+                // The implicit PRM trained on the outcome labels in some step (a step whose prompts all fall outside the
+                // accuracy band trains nothing).
+                Assert.True(r.Metrics.Any(m => m.ContainsKey("prm/loss")), "PRIME's implicit PRM did not train");
+                if (kind == TechniqueKinds.Recipe) Assert.Equal(name, r.Summary["recipe"]!.GetValue<string>());
+                break;
             case TechniqueKinds.Rollout when name == "remote":
                 Assert.True(Has(r, "rollout/tis_mean") && Has(r, "rollout/staleness"), "remote rollouts report no importance weights or staleness");
                 Assert.True(Max(r, "rollout/logprob_diff") < 1e-3, "the server's log-probs differ from the trainer's on the same weights");

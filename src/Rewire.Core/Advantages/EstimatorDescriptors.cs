@@ -79,7 +79,19 @@ public static class EstimatorDescriptors
                 Number("outcome_coef", 5.0, "Weight of the outcome rewards (verl reward_gt_coef).", 0, 1e6),
                 Gamma("γ, the discount of the returns."),
                 Choice("leave_one_out", "code", "code: x·K/(K-1) - Σb/(K-1) as in the PRIME and verl code; exact: the paper's leave-one-out.", "code", "exact"),
-            ], [BatchColumns.GroupIds, BatchColumns.ProcessRewards]),
+                Number("beta", 0.05, "β of the implicit process reward β·log π_φ/π_ref.", 1e-6, 1e3),
+                Number("prm_lr_ratio", 2.0, "The implicit PRM's learning rate as a multiple of rl.learning_rate (the paper's PRM 1e-6 over policy 5e-7).", 1e-6, 1e6),
+                Number("prm_max_grad_norm", 10.0, "Clip bound of the implicit PRM's gradient norm.", 1e-6, 1e6),
+                Choice("prm_update", "before", "before: update the PRM, then score the process rewards (verl); after: score, then update (PRIME repo).", "before", "after"),
+                Number("accuracy_low", 0.2, "Lowest sampled group accuracy a prompt must have to be trained on.", 0, 1),
+                Number("accuracy_high", 0.8, "Highest sampled group accuracy a prompt may have to be trained on.", 0, 1),
+                Number("oversample_factor", 4.0, "Prompts sampled per step as a multiple of rl.prompts_per_step before the accuracy filter.", 1, 64),
+            ], [BatchColumns.GroupIds, BatchColumns.ProcessRewards]) with
+            {
+                DefaultsNote = "the paper's β 0.05, K 4, accuracy band [0.2, 0.8] with 4× oversampling, PRM gradient clip 10 and update before scoring (verl); "
+                    + "the PRM's learning rate keeps the paper's ratio to the policy's (1e-6 / 5e-7 = 2) instead of the 7B model's absolute 1e-6",
+                Example = TechniqueExamples.Train("rl.estimator=prime", "rl.sampler=uniform", "rl.group_size=4", "rl.prompts_per_step=8"),
+            },
         E("oprl", "OPRL: episode advantage plus α times the standardised implicit step reward.",
             "Online Process Reward Learning for Agentic Reinforcement Learning (arXiv 2509.19199)", "rlvr T20",
             [Number("alpha", 1.0, "α, weight of the step advantage.", 0, 1e6), Epsilon(1e-6)],

@@ -118,6 +118,15 @@ public sealed class RewardModel : IDisposable
         return model;
     }
 
+    /// <summary>The trunk-and-head module (for checkpoints of a co-trained reward model).</summary>
+    internal ValueModel Module => _model;
+
+    /// <summary>Lets the optimiser change the weights (Cooper's co-training); scoring still runs without gradient.</summary>
+    internal void MakeTrainable()
+    {
+        foreach (var p in _model.parameters()) p.requires_grad = true;
+    }
+
     /// <inheritdoc/>
     public void Dispose() => _model.Dispose();
 }

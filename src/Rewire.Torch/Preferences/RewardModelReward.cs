@@ -31,6 +31,15 @@ public sealed class RewardModelReward : IBatchRewardFunction, IDisposable
     /// <inheritdoc/>
     public string Name => ComponentName;
 
+    /// <summary>The reward model (Cooper co-trains it under <see cref="Gate"/>).</summary>
+    internal RewardModel Model => _model;
+    /// <summary>The lock every use of <see cref="Model"/> holds.</summary>
+    internal Lock Gate => _gate;
+    /// <summary>The model's tokenizer.</summary>
+    internal CharTokenizer Tokenizer => _tokenizer;
+    /// <summary>The prompt template the model reads prompts in.</summary>
+    internal PromptTemplate Template => _template;
+
     /// <summary>
     /// A problem of <paramref name="run"/> as the reward model of <paramref name="task"/> (no native code: the marker file
     /// only), naming the file; null when it is one.

@@ -89,6 +89,9 @@ public sealed class PolicyUpdate(IPolicy policy, AdamW optimizer, UpdateSettings
     /// <summary>The critic, when a technique reads values (GAE): V_old feeds the estimator, and it trains on the returns.</summary>
     public Critic? Critic { get; set; }
 
+    /// <summary>PRIME's implicit PRM: trained on each step's outcome labels, it provides the process rewards.</summary>
+    internal ProcessRewards.ImplicitPrm? Prm { get; set; }
+
     /// <summary>The critic's learning rate.</summary>
     public double CriticLearningRate { get; set; } = 1e-3;
 
@@ -149,6 +152,15 @@ public sealed class PolicyUpdate(IPolicy policy, AdamW optimizer, UpdateSettings
                 for (int k = 0; k < tokenRewards.Data.Length; k++) if (mask.Data[k] > 0) tokenRewards.Data[k] -= Settings.KlCoef * kl.Data[k];
         }
 
+        TokenMatrix? processRewards = null;
+        if (Prm is not null)
+        {
+            var (process, prmMetrics) = Prm.Step(rows, groupOf, refLogProbs ?? throw new InvalidOperationException("PRIME's implicit PRM needs the reference policy's log-probabilities"),
+                mask, learningRate);
+            processRewards = process;
+            foreach (var (k, v) in prmMetrics) metrics[k] = v;
+        }
+
         // Groups are labelled by prompt id: rollouts of one prompt form one group, and stateful estimators key their
         // state by prompt across steps.
         var index = GroupIndex.FromLabels(groupOf.Select(g => labels[g]).ToArray());
@@ -160,6 +172,7 @@ public sealed class PolicyUpdate(IPolicy policy, AdamW optimizer, UpdateSettings
             OldLogProbs = old,
             RewardBaselines = rows.All(r => r.Baseline is not null) ? rows.Select(r => r.Baseline!.Value).ToArray() : null,
             SumPiSquared = Settings.NeedsSumPiSquared ? SumPiSquared(rows, l) : null,
+            ProcessRewards = processRewards,
         });
         var advantages = estimated.Advantages;
         if (values is not null)

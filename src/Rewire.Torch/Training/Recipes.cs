@@ -58,5 +58,8 @@ public static class Recipes
             Sets("grpo", "kl_cov", "dot_pds", "dot", extra: [S("objective.loss_agg_mode", "seq-mean-token-mean"), S("rl.mini_batch_size", "64")])),
         R("latr", "LATR: lookahead tree rollouts with DAPO's clip-higher objective and GRPO advantages",
             "LATR (arXiv 2510.24302)", "rlvr T15", Sets("grpo", "dapo", "uniform", rollout: "latr")),
+        R("prime", "PRIME: an implicit PRM trained online on outcome labels gives token process rewards, combined with outcome rewards by leave-one-out, K = 4, accuracy filter [0.2, 0.8], PPO clip 0.2, no KL",
+            "Process Reinforcement through Implicit Rewards (arXiv 2502.01456)", "rlvr T19",
+            Sets("prime", "ppo", "uniform", extra: [S("rl.group_size", "4")])),
     ];
 }

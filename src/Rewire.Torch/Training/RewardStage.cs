@@ -30,6 +30,9 @@ public sealed class RewardStage : IRewardFunction
     public RewardStage(RewardPipeline pipeline, Func<IReadOnlyList<double>, IRewardWeighting> weightingFromReference)
         : this(pipeline, (IRewardWeighting?)null) => _pending = weightingFromReference;
 
+    /// <summary>The reward model component of reward.model, when one is configured (Cooper co-trains it).</summary>
+    internal Preferences.RewardModelReward? RewardModel { get; init; }
+
     /// <summary>True until <see cref="Initialise"/> has built a weighting that needs a reference point.</summary>
     public bool NeedsReference => _pending is not null && Weighting is null;
 

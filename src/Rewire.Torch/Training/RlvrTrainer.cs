@@ -93,6 +93,8 @@ public sealed class RlvrTrainer : IDisposable
     private Critic? _critic;
     private readonly bool _needsCritic;
     private ReferenceRewards? _referenceRewards;
+    private ProcessRewards.ImplicitPrm? _prm;
+    private readonly Preferences.CooperUpdate? _cooper;
     private Rewire.Classic.Control.EnvironmentCallGuard? _environmentGuard;
 
     private int _step;
@@ -128,7 +130,10 @@ public sealed class RlvrTrainer : IDisposable
         _session = PolicySession.Create(_o, config.Registries);
         _optimizer = new AdamW(_session.Policy.Parameters(), beta2: 0.99);
         _sampler = TrainingComponents.CreateSampler(config, _session.TrainPool);
+        if (ProcessRewards.PrimeSettings.Active(config)) _sampler = ProcessRewards.PrimeSettings.Filter(config, _sampler);
         _reward = TrainingComponents.CreateReward(config, _session.Task, customRewards);
+        if (_o.Reward.ModelUpdate == "cooper" && _reward.RewardModel is { } rewardModel)
+            _cooper = new Preferences.CooperUpdate(rewardModel, _session.Task, _o.Reward.ModelLearningRate, _o.Run.Seed);
         _reward.Pipeline.FailureObserved += f => _observer.Warning($"reward function '{f.Component}' failed on {f.RolloutId}: {f.Reason}");
         _shapers = TrainingComponents.CreateShapers(config);
         _rollout = TrainingComponents.CreateRollout(config);
@@ -136,7 +141,7 @@ public sealed class RlvrTrainer : IDisposable
         _testComponents = TrainingColumns.TestComponents(_session.Task, _o);
         _needsCritic = config.Techniques().Any(t => t.Descriptor.Requires.Contains(BatchColumns.Values));
         _update.CriticLearningRate = _o.Critic.LearningRate;
-        _needsReference = _o.Rl.KlMode != "none" || config.Techniques().Any(t =>
+        _needsReference = _o.Rl.KlMode != "none" || ProcessRewards.PrimeSettings.Active(config) || config.Techniques().Any(t =>
             t.Descriptor.Requires.Contains(BatchColumns.RefLogProbs) || t.Descriptor.Requires.Contains(BatchColumns.ReferenceRewards));
     }
 
@@ -355,6 +360,8 @@ public sealed class RlvrTrainer : IDisposable
         var updateMetrics = rows.Count == 0 ? new Dictionary<string, double>() : _update.Run(rows, groupOf, labels, _step, LearningRate());
         update.Stop();
         ObserveWeighting(rows);
+        // Cooper: the reward model learns from this step's rollouts before it scores the next step's.
+        var cooper = _cooper is not null && rows.Count > 0 ? _cooper.Step(rows, _step) : null;
 
         foreach (var r in rows.Take(_o.Run.SamplesPerStep))
         {
@@ -362,6 +369,7 @@ public sealed class RlvrTrainer : IDisposable
             _sampleLines++;
         }
         var techniques = TechniqueMetrics(collector, updateMetrics);
+        foreach (var (k, v) in cooper ?? []) techniques[k] = v;
         if (collector is EpisodeCollector episodes)
             foreach (var (k, v) in episodes.AgentMetrics()) techniques[k] = v;
         // Policy versions between the trainer's π_old and the weights the server sampled with (0: synchronous push).
@@ -500,7 +508,10 @@ public sealed class RlvrTrainer : IDisposable
             ["config_hash"] = OptionsBinder.Hash(_o),
         };
         state["critic_optimizer_steps"] = _critic?.OptimizerSteps;
-        TrainingCheckpoint.Save(_run.CheckpointDir, name, _session.SaveModel, _optimizer, state, _critic is null ? null : _critic.Save);
+        state["prm_optimizer_steps"] = _prm?.OptimizerSteps;
+        state["cooper_optimizer_steps"] = _cooper?.OptimizerSteps;
+        Action<string>? extra = _critic is null && _prm is null && _cooper is null ? null : dir => { _critic?.Save(dir); _prm?.Save(dir); _cooper?.Save(dir); };
+        TrainingCheckpoint.Save(_run.CheckpointDir, name, _session.SaveModel, _optimizer, state, extra);
     }
 
     /// <summary>Resumes from the newest checkpoint; a file of it that cannot be understood is named in a <see cref="CheckpointException"/>.</summary>
@@ -534,6 +545,12 @@ public sealed class RlvrTrainer : IDisposable
             _critic = new Critic(_session.Network, _o.Critic, _session.Tokenizer.PadId);
             _critic.Load(latest, state.Get<long>("critic_optimizer_steps"));
         }
+        if (ProcessRewards.PrimeSettings.Active(_config))
+        {
+            _prm = NewPrm();
+            _prm.Load(latest, state.Get<long>("prm_optimizer_steps"));
+        }
+        _cooper?.Load(latest, state.Get<long>("cooper_optimizer_steps"));
         TrainingCheckpoint.LoadOptimizer(latest, _optimizer);
         _optimizer.Steps = TrainingCheckpoint.Get<long>(state, "optimizer_steps");
         TrainingCheckpoint.RestoreSampler(state, _sampler);
@@ -568,7 +585,9 @@ public sealed class RlvrTrainer : IDisposable
     {
         string sft = Path.Combine(_run.CheckpointDir, TrainingCheckpoint.SftFolder);
         _reference = _session.LoadFrozen(sft);
-        _update.Reference = _o.Rl.KlMode != "none" || _config.Techniques().Any(t => t.Descriptor.Requires.Contains(BatchColumns.RefLogProbs)) ? _reference : null;
+        _update.Reference = _o.Rl.KlMode != "none" || ProcessRewards.PrimeSettings.Active(_config) || _config.Techniques().Any(t => t.Descriptor.Requires.Contains(BatchColumns.RefLogProbs)) ? _reference : null;
+        // PRIME's implicit PRM starts as a trainable copy of the reference (a resumed run has loaded it already).
+        if (ProcessRewards.PrimeSettings.Active(_config)) _update.Prm = _prm ??= NewPrm();
         if (_config.Techniques().Any(t => t.Descriptor.Requires.Contains(BatchColumns.ReferenceRewards)))
         {
             int m = _config.Shapers.Where(s => s.Values.ContainsKey("max_references")).Select(s => s.Int("max_references")).DefaultIfEmpty(10).Max();
@@ -576,9 +595,15 @@ public sealed class RlvrTrainer : IDisposable
         }
     }
 
+    /// <summary>A PRIME implicit PRM initialised from the warm-start checkpoint (the reference).</summary>
+    private ProcessRewards.ImplicitPrm NewPrm() => new(Checkpoints.PolicyCheckpoint.Load(Path.Combine(_run.CheckpointDir, TrainingCheckpoint.SftFolder)),
+        ProcessRewards.PrimeSettings.Prm(_config), _session.Tokenizer.PadId);
+
     /// <inheritdoc />
     public void Dispose()
     {
+        _prm?.Dispose();
+        _cooper?.Dispose();
         _critic?.Dispose();
         _reference?.Dispose();
         (_rollout as IDisposable)?.Dispose();

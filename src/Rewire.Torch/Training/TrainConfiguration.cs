@@ -236,7 +236,17 @@ public static class TrainConfiguration
             options.Reward.Model = System.IO.Path.GetFullPath(options.Reward.Model); // found from any working directory on resume
             if (Preferences.RewardModelReward.Problem(options.Reward.Model, task) is { } rmProblem) errors.Add(rmProblem);
         }
+        if (options.Reward.ModelUpdate is not ("none" or "cooper"))
+            errors.Add($"'reward.model_update' = '{options.Reward.ModelUpdate}' is not known; give none (the reward model stays frozen) or cooper (Cooper's co-training)");
+        else if (options.Reward.ModelUpdate == "cooper")
+        {
+            if (options.Reward.Model.Length == 0)
+                errors.Add("'reward.model_update' = 'cooper' co-trains the reward model of reward.model, which is not set; give reward.model=RUN (a `rewire train stage=rm` run)");
+            else if (Rewire.Tasks.Preferences.PreferenceSetBuilder.Unfit(task, new Rewire.Tasks.Preferences.PreferenceSetOptions(1, options.Run.Seed)) is { } unfit)
+                errors.Add($"'reward.model_update' = 'cooper' builds its negatives by rewriting correct answers, and {unfit}");
+        }
         CheckColumns(resolved, task, errors);
+        errors.AddRange(ProcessRewards.PrimeSettings.Check(resolved));
         if (errors.Count > 0) throw new ConfigurationException(errors);
         FillSections(resolved);
         return resolved;

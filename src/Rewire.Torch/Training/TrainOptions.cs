@@ -317,6 +317,16 @@ public sealed class RewardOptions
     /// made before this key existed still resume (--resume takes no overrides, so a run keeps its own value).
     /// </summary>
     [NotHashed] public string Model { get; set; } = "";
+
+    /// <summary>
+    /// What happens to the reward model of <see cref="Model"/> during RL: none (the default: it stays frozen) or cooper
+    /// (Cooper: after each policy step it is trained on verified-correct rollouts against verified-wrong rewrites of them).
+    /// Not hashed, like <see cref="Model"/>.
+    /// </summary>
+    [NotHashed] public string ModelUpdate { get; set; } = "none";
+
+    /// <summary>The learning rate of Cooper's reward-model updates (the paper's 1e-5).</summary>
+    [NotHashed, Range(1e-9, 1.0)] public double ModelLearningRate { get; set; } = 1e-5;
 }
 
 /// <summary>Held-out evaluation.</summary>

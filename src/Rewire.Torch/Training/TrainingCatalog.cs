@@ -36,7 +36,7 @@ public static class TrainingCatalog
         .AddRange(RolloutDescriptors.All);
 
     /// <summary>True when some configuration of the trainer provides every column <paramref name="d"/> reads.</summary>
-    public static bool Runnable(TechniqueDescriptor d) => d.Requires.All(TrainingColumns.Providable);
+    public static bool Runnable(TechniqueDescriptor d) => d.Requires.All(c => TrainingColumns.Providable(c, d.Name));
 
     /// <summary>The trainer's techniques that `rewire list` shows.</summary>
     public static IEnumerable<TechniqueDescriptor> Listed => Default.All.Where(Runnable);

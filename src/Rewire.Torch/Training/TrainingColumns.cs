@@ -29,6 +29,16 @@ public static class TrainingColumns
         BatchColumns.TestOutcomes, BatchColumns.DifficultyLevels,
         // Episodes of a multi-turn environment (rl.environment):
         BatchColumns.StepRewards, BatchColumns.TurnBoundaries,
+        // PRIME's implicit PRM (rl.estimator=prime, the small GPT, single-turn completions):
+        BatchColumns.ProcessRewards,
+    };
+
+    /// <summary>Columns that only the named techniques' own machinery provides (a technique not named here that reads them is not runnable).</summary>
+    private static readonly IReadOnlyDictionary<string, string[]> ProvidedOnlyFor = new Dictionary<string, string[]>(StringComparer.Ordinal)
+    {
+        // The implicit PRM trained by PRIME's cross-entropy on outcome labels; OPRL's step-level PRM (trajectory DPO
+        // against π_old over the turns of an episode) is not built, so `oprl` does not read these.
+        [BatchColumns.ProcessRewards] = ["prime"],
     };
 
     /// <summary>Columns of single-turn completions that episodes do not fill (a greedy episode per start state, reference episodes).</summary>
@@ -39,6 +49,10 @@ public static class TrainingColumns
 
     /// <summary>Every column some configuration provides (what `rewire list` lists techniques by).</summary>
     public static bool Providable(string column) => Always.Contains(column) || Conditional.Contains(column);
+
+    /// <summary>True when some configuration provides <paramref name="column"/> to the technique <paramref name="technique"/>.</summary>
+    public static bool Providable(string column, string technique) =>
+        Providable(column) && (!ProvidedOnlyFor.TryGetValue(column, out var only) || only.Contains(technique, StringComparer.Ordinal));
 
     /// <summary>The columns this configuration provides.</summary>
     public static IReadOnlySet<string> Provided(ITask task, TrainOptions o)
@@ -52,6 +66,7 @@ public static class TrainingColumns
             return set;
         }
         if (TestComponents(task, o).Count > 0) set.Add(BatchColumns.TestOutcomes);
+        if (o.Rl.Estimator == "prime" && !o.Model.IsHuggingFace) set.Add(BatchColumns.ProcessRewards);
         if (o.Task.MinDifficulty > 0 && o.Task.MinDifficulty < o.Task.Difficulty) set.Add(BatchColumns.DifficultyLevels);
         return set;
     }
@@ -65,7 +80,7 @@ public static class TrainingColumns
         BatchColumns.BaselineRewards or BatchColumns.ReferenceRewards => "it is computed for single-turn completions only, not for the episodes of rl.environment: drop rl.environment or choose another technique",
         BatchColumns.Potentials => "no environment of rewire train gives state potentials Φ(s) yet",
         BatchColumns.IntrinsicRewards => "intrinsic rewards come from an LLM-feedback reward model over episode messages, which rewire train does not train yet",
-        BatchColumns.ProcessRewards => "process rewards come from a learned process reward model, which rewire train does not train yet",
+        BatchColumns.ProcessRewards => "process rewards come from PRIME's implicit PRM, which rewire train trains only under rl.estimator=prime, on single-turn completions of the small GPT (OPRL's step-level PRM is not built)",
         BatchColumns.PreferenceMargins => "MM-RLHF's dynamic β scales a preference pair by its reward margin, and RL rollouts are not pairs: use the MM-DPO objective, rewire train stage=dpo dpo.objective=mm_dpo",
         _ => "no stage of rewire train provides it",
     };

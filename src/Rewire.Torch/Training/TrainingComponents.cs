@@ -134,16 +134,17 @@ public static class TrainingComponents
             terms.Add(RewardTerm.Of(registry.Create(f), o.Reward.Weights.GetValueOrDefault(f.Name, 1.0), policy, f.Name));
         foreach (var f in custom ?? [])
             terms.Add(RewardTerm.Of(f, o.Reward.Weights.GetValueOrDefault(f.Name, 1.0), policy, f.Name));
-        if (o.Reward.Model.Length > 0)
-            terms.Add(RewardTerm.Of(Preferences.RewardModelReward.Load(o.Reward.Model, task),
+        var rewardModel = o.Reward.Model.Length > 0 ? Preferences.RewardModelReward.Load(o.Reward.Model, task) : null;
+        if (rewardModel is not null)
+            terms.Add(RewardTerm.Of(rewardModel,
                 o.Reward.Weights.GetValueOrDefault(Preferences.RewardModelReward.ComponentName, 1.0), policy, Preferences.RewardModelReward.ComponentName));
         var pipeline = new RewardPipeline(terms, "reward");
         var names = terms.Select(t => t.Name).ToArray();
-        if (c.Weighting is null) return new RewardStage(pipeline, (IRewardWeighting?)null);
+        if (c.Weighting is null) return new RewardStage(pipeline, (IRewardWeighting?)null) { RewardModel = rewardModel };
         // Hypervolume guidance measures gains against the initial model's validation scores unless a reference is given.
         if (c.Weighting.Values.TryGetValue("reference", out var reference) && reference.Length == 0 && c.Weighting.Name == HypervolumeGuidedWeighting.RegistryName)
-            return new RewardStage(pipeline, initial => WeightingRegistry.Create(c.Weighting, names, initial));
-        return new RewardStage(pipeline, WeightingRegistry.Create(c.Weighting, names));
+            return new RewardStage(pipeline, initial => WeightingRegistry.Create(c.Weighting, names, initial)) { RewardModel = rewardModel };
+        return new RewardStage(pipeline, WeightingRegistry.Create(c.Weighting, names)) { RewardModel = rewardModel };
     }
 
     /// <summary>The configured reward shapers, each with its descriptor.</summary>

@@ -14,15 +14,27 @@ public static class EnvironmentGuidance
     public const string HintKey = "guidance";
 
     /// <summary>
-    /// The plan hint of <paramref name="start"/>: the scripted expert's actions (no mistakes) from its start state, joined by
-    /// <see cref="EpisodeFormat.ActionSeparator"/>.
+    /// The plan hint of <paramref name="start"/>, its actions joined by <see cref="EpisodeFormat.ActionSeparator"/>: the
+    /// environment's own plan (<see cref="IGuidedEnvironment.PlanHint"/>, for a maze a shortest path) when it has one, else
+    /// its scripted expert's actions without mistakes; at most the task's turn budget of actions.
     /// </summary>
     public static string Plan(EnvironmentTask task, Prompt start)
     {
         ArgumentNullException.ThrowIfNull(task);
         ArgumentNullException.ThrowIfNull(start);
+        return string.Join(EpisodeFormat.ActionSeparator, PlanActions(task, start));
+    }
+
+    /// <summary>The actions of <see cref="Plan"/>.</summary>
+    public static IReadOnlyList<string> PlanActions(EnvironmentTask task, Prompt start)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        ArgumentNullException.ThrowIfNull(start);
+        var env = task.Create();
+        env.Reset(EnvironmentTask.SeedOf(start));
+        if (env is IGuidedEnvironment guided) return guided.PlanHint().Take(task.MaxTurns).ToArray();
         // errorRate 0 never draws from the random source: the plan depends on the start state only.
-        return string.Join(EpisodeFormat.ActionSeparator, task.ScriptedEpisode(start, 0, new Random(0)).Select(t => t.Action));
+        return task.ScriptedEpisode(start, 0, new Random(0)).Select(t => t.Action).ToArray();
     }
 
     /// <summary>

@@ -98,6 +98,44 @@ public sealed class AgentGuidanceTests : SingleThreadedTorchTest
     }
 
     [Fact]
+    public void TheMazesHintIsAShortestPathThatReachesTheGoal()
+    {
+        var task = new EnvironmentTask("maze", () => new MazeEnvironment(), 30);
+        for (int i = 0; i < 20; i++)
+        {
+            var start = task.Generate(Rewire.Tasks.Split.Train, 1, i);
+            var plan = EnvironmentGuidance.PlanActions(task, start);
+            var maze = new MazeEnvironment();
+            maze.Reset(EnvironmentTask.SeedOf(start));
+            Assert.Equal(maze.ShortestPath(), plan.Count);
+            var turns = task.Replay(start, plan);
+            Assert.True(EnvironmentTask.Succeeded(turns[^1].Step), $"the plan of {start.Id} does not reach the goal");
+            Assert.Equal(plan.Count, turns.Count);
+        }
+    }
+
+    [Fact]
+    public void AHintedWarmStartEpisodeFollowsItsHint()
+    {
+        var task = new EnvironmentTask("maze", () => new MazeEnvironment(), 30);
+        var tokenizer = new CharTokenizer(task.Alphabet);
+        var start = task.Generate(Rewire.Tasks.Split.Train, 1, 3);
+        var guided = EnvironmentGuidance.Guided(start, EnvironmentGuidance.Plan(task, start));
+        var demo = EpisodeDemonstrations.For(task, guided, new PromptTemplate(), tokenizer, new EnvOptions { MaxTurns = 30 }, errorRate: 1, new Random(1));
+        // Every action of the demonstration is the plan's (error rate 1 would make every scripted move a mistake).
+        var actions = new List<string>();
+        var current = new List<int>();
+        for (int t = 0; t < demo.Response.Length; t++)
+        {
+            if (demo.Mask![t] == 0) continue;
+            if (demo.Response[t] == tokenizer.EosId) { actions.Add(tokenizer.Decode(current)); current.Clear(); }
+            else current.Add(demo.Response[t]);
+        }
+        Assert.Equal(EnvironmentGuidance.PlanActions(task, start), actions);
+        Assert.Equal(new PromptTemplate().Encode(guided, tokenizer), demo.Prompt);
+    }
+
+    [Fact]
     public void GuidedLogProbsAreRecomputedUnderTheUnguidedContext()
     {
         using var policy = TinyModels.Policy();

@@ -67,6 +67,14 @@ public sealed class OprlEpisodeTests
         Assert.Equal(2.12132, result.Advantages[0, 8], 5);                  // the hand figure: 0.70711 + 1.41421
     }
 
+    [Fact]
+    public void AnEpisodesResponseLengthCountsThePolicysTokensOnly()
+    {
+        var row = EpisodeCollector.Record(HandEpisode([0, 0, 0], 1, true), accumulate: true, eosId: 2, failureValue: -1);
+        Assert.Equal(9, row.ResponseTokens.Length);                          // 6 action tokens and 3 observation tokens
+        Assert.Equal(6, StepMetrics.PolicyTokens(row));
+    }
+
     private sealed class Tolerance(double eps) : IEqualityComparer<double>
     {
         public bool Equals(double x, double y) => Math.Abs(x - y) <= eps;

@@ -98,6 +98,18 @@ public sealed class AgentGuidanceTests : SingleThreadedTorchTest
     }
 
     [Fact]
+    public void GuidanceWithoutAnEnvironmentIsRefusedWithWhatToChange()
+    {
+        var single = new TrainOptions { Rl = { Rollout = "agent_rlvr" }, Env = { DemoHintShare = 0.5 } };
+        var errors = EpisodeSettings.Check(single);
+        Assert.Contains(errors, e => e.Contains("'rl.rollout' = 'agent_rlvr'", StringComparison.Ordinal) && e.Contains("set rl.environment", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("'env.demo_hint_share'", StringComparison.Ordinal));
+        var episodes = new TrainOptions { Rl = { Rollout = "agent_rlvr", Environment = "maze" }, Env = { DemoHintShare = 0.5 } };
+        Assert.Empty(EpisodeSettings.Check(episodes));
+        Assert.True(EpisodeSettings.Guided(episodes));
+    }
+
+    [Fact]
     public void TheMazesHintIsAShortestPathThatReachesTheGoal()
     {
         var task = new EnvironmentTask("maze", () => new MazeEnvironment(), 30);

@@ -82,7 +82,7 @@ public static class RolloutDescriptors
         // agent_rlvr samples each turn as `sampling` does; its re-rolls of all-fail groups are the episode collector's (AgentGuidance).
         if (t.Name is "sampling" or "agent_rlvr") return new SamplingRollout();
         if (t.Name == "remote") return new Remote.RemoteRollout(RemoteOptions(t));
-        if (t.Name != "latr") throw new ArgumentException($"no rollout strategy '{t.Name}'; valid: sampling, latr, remote");
+        if (t.Name != "latr") throw new ArgumentException($"no rollout strategy '{t.Name}'; valid: sampling, latr, remote, agent_rlvr");
         double edit = t.Double("tau_edit_distance");
         return new LatrRollout(new LatrOptions
         {

@@ -219,6 +219,9 @@ public sealed class TechniqueMatrixTests(WarmStartFixture warm) : IClassFixture<
                 Assert.True(Has(r, "rollout/tis_mean") && Has(r, "rollout/staleness"), "remote rollouts report no importance weights or staleness");
                 Assert.True(Max(r, "rollout/logprob_diff") < 1e-3, "the server's log-probs differ from the trainer's on the same weights");
                 break;
+            case TechniqueKinds.Rollout when name == "agent_rlvr":
+                Assert.True(Has(r, "rollout/guidance/groups") && Has(r, "rollout/guidance/success_rate"), "agent_rlvr reports no guidance figures");
+                break;
             case TechniqueKinds.Rollout when name == "latr":
                 Assert.True(Max(r, "rollout/latr/branch_points") > 0, "LATR never branched");
                 break;

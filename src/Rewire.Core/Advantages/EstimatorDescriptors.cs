@@ -92,10 +92,16 @@ public static class EstimatorDescriptors
                     + "the PRM's learning rate keeps the paper's ratio to the policy's (1e-6 / 5e-7 = 2) instead of the 7B model's absolute 1e-6",
                 Example = TechniqueExamples.Train("rl.estimator=prime", "rl.sampler=uniform", "rl.group_size=4", "rl.prompts_per_step=8"),
             },
-        E("oprl", "OPRL: episode advantage plus α times the standardised implicit step reward.",
+        E("oprl", "OPRL: episode advantage of the outcome plus α times the standardised step reward of each turn (the episodes' step rewards), broadcast to the turn's tokens.",
             "Online Process Reward Learning for Agentic Reinforcement Learning (arXiv 2509.19199)", "rlvr T20",
             [Number("alpha", 1.0, "α, weight of the step advantage.", 0, 1e6), Epsilon(1e-6)],
-            [BatchColumns.GroupIds, BatchColumns.ProcessRewards]),
+            [BatchColumns.GroupIds, BatchColumns.StepRewards, BatchColumns.TurnBoundaries])
+            with
+            {
+                DefaultsNote = "α = 1 as the paper. The step rewards are the environment's per-turn rewards (the paper's 'environment step rewards' ablation), not its implicit step reward β·log(π_φ/π_old) of a process model learned online by trajectory DPO, which rewire train does not train yet; the episode advantage is the outcome's alone (the step rewards are not also added to the return)",
+                Example = TechniqueExamples.Train("rl.environment=guess", "rl.estimator=oprl", "env.max_turns=8", "rl.max_new_tokens=4",
+                    "rl.sampler=uniform", "rl.prompts_per_step=4", "rl.group_size=4", "task.train_size=200", "eval.samples=1", "eval.pass_k=1"),
+            },
         E("grpo_n", "GRPO-N: keep only the negative advantages of a base estimator (relative negative gradients).",
             "The Debate on RLVR Reasoning Capability Boundary: Shrinkage, Expansion, or Both? A Two-Stage Dynamic View (arXiv 2510.04028)", "rlvr T12",
             [

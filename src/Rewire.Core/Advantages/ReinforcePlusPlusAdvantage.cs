@@ -5,7 +5,9 @@ namespace Rewire.Core.Advantages;
 /// <summary>
 /// REINFORCE++, "REINFORCE++: A Simple and Efficient Approach for Aligning Large Language Models" (arXiv 2501.03262):
 /// discounted return-to-go per token, <c>G_t = r_t + γ·G_{t+1}</c>, where the running return is reset to 0 at every
-/// masked position (after EOS / on observation tokens), then whitened over the whole batch with the masked mean and
+/// masked position after the row's last valid token (after EOS: padding, as verl does), while a masked position before it
+/// (an episode's observation tokens, which are not the policy's steps) passes the return through undiscounted, so every
+/// turn gets the rewards of the turns after it; then whitened over the whole batch with the masked mean and
 /// unbiased masked std: <c>Â = whiten(G, mask) · mask</c>. Returns are G (masked positions included).
 /// Whitening needs at least two valid tokens in the batch.
 /// </summary>
@@ -37,9 +39,18 @@ public sealed class ReinforcePlusPlusAdvantage : IAdvantageEstimator
             var r = rewards.Row(i);
             var m = mask.Row(i);
             var g = returns.Row(i);
+            int last = m.Length - 1;
+            while (last >= 0 && m[last] == 0) last--;
             double running = 0;
             for (int t = r.Length - 1; t >= 0; t--)
             {
+                if (t < last && m[t] == 0)
+                {
+                    // Inside an episode: an observation token is context, not a step of the policy.
+                    running += r[t];
+                    g[t] = running;
+                    continue;
+                }
                 running = r[t] + Gamma * running;
                 g[t] = running;
                 running *= m[t];

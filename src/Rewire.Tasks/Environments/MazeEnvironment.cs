@@ -41,7 +41,7 @@ public sealed record MazeOptions
 }
 
 /// <summary>A text maze: partial observability (exits and the goal's direction only), reward 1 on reaching the goal.</summary>
-public sealed class MazeEnvironment : ITextEnvironment
+public sealed class MazeEnvironment : ITextEnvironment, IGuidedEnvironment
 {
     private const string Directions = "nesw";
     private static readonly int[] Dx = [0, 1, 0, -1];
@@ -114,6 +114,29 @@ public sealed class MazeEnvironment : ITextEnvironment
             }
         }
         throw new InvalidOperationException("the maze is not connected");
+    }
+
+    /// <summary>The guidance of a teacher who sees the map: the moves of a shortest path from the agent's cell to the goal.</summary>
+    public IReadOnlyList<string> PlanHint()
+    {
+        var from = new Dictionary<(int X, int Y), ((int X, int Y) Cell, int Direction)> { [_at] = (_at, -1) };
+        var queue = new Queue<(int X, int Y)>([_at]);
+        while (queue.Count > 0)
+        {
+            var c = queue.Dequeue();
+            if (c == _goal) break;
+            for (int d = 0; d < 4; d++)
+            {
+                if (!_open[c.X, c.Y, d]) continue;
+                var n = (c.X + Dx[d], c.Y + Dy[d]);
+                if (from.TryAdd(n, (c, d))) queue.Enqueue(n);
+            }
+        }
+        if (!from.ContainsKey(_goal)) throw new InvalidOperationException("the maze is not connected");
+        var moves = new List<string>();
+        for (var c = _goal; c != _at; c = from[c].Cell) moves.Add(Directions[from[c].Direction].ToString());
+        moves.Reverse();
+        return moves;
     }
 
     /// <inheritdoc />

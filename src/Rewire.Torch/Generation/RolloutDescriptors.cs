@@ -57,14 +57,32 @@ public static class RolloutDescriptors
             ],
             Example = ["train", "rl.rollout=remote", "rollout.endpoint=http://127.0.0.1:8000", "rl.steps=3", "sft.steps=150", "task.test_size=50", "--json"],
         },
+        new()
+        {
+            Kind = TechniqueKinds.Rollout, Name = "agent_rlvr",
+            Summary = "Agent-RLVR guidance for episodes (rl.environment): a group in which every episode failed is re-rolled with the environment's plan hint in front of its first observation; the guided attempts join the group and are scored under the unguided prompt, each token weighted by the truncated ratio min(π_old(a|x)/π_old(a|hint, x), C)",
+            Paper = "Agent-RLVR: Training Software Engineering Agents via Guidance and Environment Rewards (Da et al., arXiv 2506.11425)",
+            DefaultsNote = "RECONSTRUCTED: the paper re-attempts failed tasks with guidance and trains on the guided trajectories with DPO (guided successes preferred to failures) on a 72B model; here the guided attempts join their all-fail group in the online GRPO step, so a guided success is contrasted with the failures as in its pairs. "
+                + "The hint is the environment's plan (its scripted expert without mistakes). A guided trajectory trains the policy for the unguided prompt: the rows' prompt is the unguided one, their old log-probs are recomputed without the hint (so the clipped ratio is the usual on-policy one) and the behaviour log-probs under the hint enter the truncated importance weight (as the authors' Guide method corrects its ratio for the hint); "
+                + "C = 2 as verl's and TRL's truncated importance sampling. The small GPT learns to read hints only if its warm start shows some: the example sets env.demo_hint_share=0.5",
+            Parameters =
+            [
+                Number("tis_cap", 2, "C: per-token weight min(π_old(a|x)/π_old(a|hint, x), C) of a guided attempt", 1, 1e6),
+                Boolean("keep_failures", true, "true: a re-rolled group is its G failures followed by the G guided attempts; false: the guided attempts alone"),
+            ],
+            Example = ["train", "rl.environment=maze", "rl.rollout=agent_rlvr", "env.demo_hint_share=0.5", "env.max_turns=16", "rl.max_new_tokens=3",
+                "env.max_observation_tokens=8", "rl.sampler=uniform", "rl.prompts_per_step=4", "rl.group_size=4", "task.train_size=200", "sft.steps=100",
+                "rl.steps=2", "task.test_size=20", "eval.samples=1", "eval.pass_k=1", "--json"],
+        },
     ];
 
     /// <summary>The strategy named by <paramref name="t"/> with its resolved parameters.</summary>
     public static IRolloutStrategy Create(ResolvedTechnique t)
     {
-        if (t.Name == "sampling") return new SamplingRollout();
+        // agent_rlvr samples each turn as `sampling` does; its re-rolls of all-fail groups are the episode collector's (AgentGuidance).
+        if (t.Name is "sampling" or "agent_rlvr") return new SamplingRollout();
         if (t.Name == "remote") return new Remote.RemoteRollout(RemoteOptions(t));
-        if (t.Name != "latr") throw new ArgumentException($"no rollout strategy '{t.Name}'; valid: sampling, latr, remote");
+        if (t.Name != "latr") throw new ArgumentException($"no rollout strategy '{t.Name}'; valid: sampling, latr, remote, agent_rlvr");
         double edit = t.Double("tau_edit_distance");
         return new LatrRollout(new LatrOptions
         {

@@ -165,6 +165,7 @@ public sealed class PolicyUpdate(IPolicy policy, AdamW optimizer, UpdateSettings
         // state by prompt across steps.
         var index = GroupIndex.FromLabels(groupOf.Select(g => labels[g]).ToArray());
         TokenMatrix? values = Critic?.Values(rows, l);
+        var steps = EpisodeCredit.StepMatrices(rows, l);
         var estimated = Settings.Estimator.Compute(new AdvantageInput(tokenRewards, mask)
         {
             Index = index,
@@ -172,7 +173,10 @@ public sealed class PolicyUpdate(IPolicy policy, AdamW optimizer, UpdateSettings
             OldLogProbs = old,
             RewardBaselines = rows.All(r => r.Baseline is not null) ? rows.Select(r => r.Baseline!.Value).ToArray() : null,
             SumPiSquared = Settings.NeedsSumPiSquared ? SumPiSquared(rows, l) : null,
-            ProcessRewards = processRewards,
+            // PRIME's implicit process rewards (single-turn), or in episodes each turn's step reward at its turn
+            // boundary and the boundaries (OPRL's step advantages).
+            ProcessRewards = processRewards ?? steps?.Rewards,
+            StepEndMask = steps?.Ends,
         });
         var advantages = estimated.Advantages;
         if (values is not null)

@@ -297,7 +297,15 @@ public sealed class RlvrTrainer : IDisposable
             : new ShapingStage(_shapers, _reward, _session.Tokenizer, _session.Task.MaxDifficulty, _testComponents, _referenceRewards);
         var runner = new EpisodeRunner(_session.Policy, _session.Tokenizer, _session.Template, (Rewire.Tasks.Environments.EnvironmentTask)_session.Task,
             _session.Generation, _o.Env, _environmentGuard ??= _o.Env.Guard());
-        return new EpisodeCollector(runner, _session.Tokenizer, shaping, _o.Rl.GroupSize, _o.Reward.FailureValue);
+        var environment = (Rewire.Tasks.Environments.EnvironmentTask)_session.Task;
+        return new EpisodeCollector(runner, _session.Tokenizer, shaping, _o.Rl.GroupSize, _o.Reward.FailureValue)
+        {
+            EstimatorReadsStepRewards = _config.Estimator.Descriptor.Requires.Contains(BatchColumns.StepRewards),
+            // rl.rollout=agent_rlvr: all-fail groups are re-rolled with the environment's hint (Agent-RLVR's guidance).
+            Guidance = _config.Rollout.Name == "agent_rlvr"
+                ? new AgentGuidance(_session.Policy, runner, environment, _session.Template, _session.Tokenizer, _config.Rollout.Bool("keep_failures"))
+                : null,
+        };
     }
 
     /// <summary>One RL update on the kept groups of <paramref name="batch"/>, whose rollouts <paramref name="collector"/> made; returns the loss diagnostics.</summary>
@@ -326,7 +334,12 @@ public sealed class RlvrTrainer : IDisposable
         {
             // An environment's warm start: its scripted expert's episodes, trained on the actions only.
             if (_session.Task is Rewire.Tasks.Environments.EnvironmentTask env)
-                return EpisodeDemonstrations.For(env, p, _session.Template, _session.Tokenizer, _o.Env, _o.Task.DemoErrorRate, rng);
+            {
+                // env.demo_hint_share: some scripted episodes start from the guided prompt (the plan hint in front), so the policy learns to read hints.
+                var start = _o.Env.DemoHintShare > 0 && rng.NextDouble() < _o.Env.DemoHintShare
+                    ? Rewire.Tasks.Environments.EnvironmentGuidance.Guided(p, Rewire.Tasks.Environments.EnvironmentGuidance.Plan(env, p)) : p;
+                return EpisodeDemonstrations.For(env, start, _session.Template, _session.Tokenizer, _o.Env, _o.Task.DemoErrorRate, rng);
+            }
             var (prompt, response) = _session.Template.EncodeDemonstration(p, _session.Task.Demonstrate(p, _o.Task.DemoErrorRate, rng), _session.Tokenizer);
             return new Demonstration(prompt, response);
         }).ToArray();

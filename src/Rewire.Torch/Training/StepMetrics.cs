@@ -11,7 +11,7 @@ public sealed record StepMetrics
     public double RewardStd { get; init; }
     /// <summary>Share of the step's trained rollouts the verifier judged correct.</summary>
     public double Accuracy { get; init; }
-    /// <summary>Mean response length in tokens.</summary>
+    /// <summary>Mean response length in tokens (an episode's: its policy tokens, observations excluded).</summary>
     public double ResponseLengthMean { get; init; }
     /// <summary>Longest response in tokens.</summary>
     public int ResponseLengthMax { get; init; }
@@ -66,6 +66,9 @@ public sealed record StepMetrics
     [System.Text.Json.Serialization.JsonExtensionData]
     public Dictionary<string, object>? Techniques { get; init; }
 
+    /// <summary>The tokens of <paramref name="r"/> the policy wrote: all of a single-turn response, an episode's actions only.</summary>
+    internal static int PolicyTokens(RolloutRecord r) => r.TokenMask is { } m ? m.Count(x => x > 0) : r.ResponseTokens.Length;
+
     /// <summary>The metrics of step <paramref name="step"/> from its trained rollouts, its batch statistics and its update.</summary>
     public static StepMetrics From(int step, IReadOnlyList<RolloutRecord> rows, Rewire.Core.Sampling.CollectedBatch batch, IRolloutCollector collector,
         IReadOnlyDictionary<string, double> update, TimeSpan updateTime, double learningRate, IReadOnlyDictionary<string, double> techniques)
@@ -83,8 +86,9 @@ public sealed record StepMetrics
             RewardMean = mean,
             RewardStd = rewards.Length == 0 ? 0 : Math.Sqrt(rewards.Sum(x => (x - mean) * (x - mean)) / rewards.Length),
             Accuracy = rows.Count == 0 ? 0 : rows.Count(r => r.Correct) / (double)rows.Count,
-            ResponseLengthMean = rows.Count == 0 ? 0 : rows.Average(r => r.ResponseTokens.Length),
-            ResponseLengthMax = rows.Count == 0 ? 0 : rows.Max(r => r.ResponseTokens.Length),
+            // An episode's length is the tokens the policy wrote (its actions), not the environment's observations.
+            ResponseLengthMean = rows.Count == 0 ? 0 : rows.Average(PolicyTokens),
+            ResponseLengthMax = rows.Count == 0 ? 0 : rows.Max(PolicyTokens),
             PgLoss = Metric("pg_loss"),
             PgClipfrac = Metric(Objectives.Policy.PolicyMetricNames.ClipFraction),
             ClipfracLow = Metric(Objectives.Policy.PolicyMetricNames.ClipFractionLow),

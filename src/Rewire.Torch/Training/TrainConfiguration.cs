@@ -220,6 +220,11 @@ public static class TrainConfiguration
             var template = new Tokenizers.PromptTemplate();
             options.Model.Context = PolicySession.Prompts(task, options, Split.Train).Concat(PolicySession.Prompts(task, options, Split.Test))
                 .Max(p => template.Encode(p, tokenizer).Length) + EpisodeSettings.ResponseBudget(options);
+            // Guided prompts (rl.rollout=agent_rlvr, env.demo_hint_share) carry the plan hint in front of the first observation.
+            if (EpisodeSettings.Guided(options) && task is Rewire.Tasks.Environments.EnvironmentTask environment)
+                options.Model.Context = Math.Max(options.Model.Context, PolicySession.Prompts(task, options, Split.Train)
+                    .Max(p => template.Encode(Rewire.Tasks.Environments.EnvironmentGuidance.Guided(p, Rewire.Tasks.Environments.EnvironmentGuidance.Plan(environment, p)), tokenizer).Length)
+                    + EpisodeSettings.ResponseBudget(options));
             ((Dictionary<string, string>)resolved.Sources)["model.context"] = EpisodeSettings.Multiturn(options)
                 ? "derived from the longest first observation and env.max_turns × (rl.max_new_tokens + env.max_observation_tokens)"
                 : "derived from the task's longest prompt and rl.max_new_tokens";

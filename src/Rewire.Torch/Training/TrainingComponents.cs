@@ -209,7 +209,7 @@ public static class TrainingComponents
             ObjectiveValues = r => reward.ObjectiveValues(r.Reward),
             FreshEstimator = () => CreateEstimator(c),
             NeedsSumPiSquared = c.Techniques().Any(t => t.Descriptor.Requires.Contains(BatchColumns.SumPiSquared)),
-            TisCap = c.Rollout.Name == "remote" ? c.Rollout.Double("tis_cap") : null,
+            TisCap = c.Rollout.Name is "remote" or "agent_rlvr" ? c.Rollout.Double("tis_cap") : null,
         };
     }
 

@@ -24,6 +24,12 @@ public sealed class EnvOptions
     /// <summary>Timed-out calls still running at which the run stops (exit code 1) instead of holding more threads. <value>The default value is 4.</value></summary>
     [Range(1, 1000)] public int MaxAbandoned { get; set; } = EnvironmentCallGuard.DefaultMaxAbandoned;
 
+    /// <summary>
+    /// Share of the warm start's scripted episodes whose prompt carries the environment's plan hint (as Agent-RLVR's guided
+    /// prompts do, rl.rollout=agent_rlvr), so that the small GPT learns to read a hint. <value>The default value is 0.</value>
+    /// </summary>
+    [Range(0.0, 1.0)] public double DemoHintShare { get; set; }
+
     /// <summary>The guard of these settings (a new one per run).</summary>
     public EnvironmentCallGuard Guard() =>
         new(StepTimeoutMs == 0 ? null : TimeSpan.FromMilliseconds(StepTimeoutMs), MaxAbandoned);

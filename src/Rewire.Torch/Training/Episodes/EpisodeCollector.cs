@@ -6,6 +6,7 @@
 //   return    <- direct accumulation R = r_high + Σ_t r_low_t, unless a shaper accumulates the step rewards itself
 //                (reward.shaping=gated: G-RA), then the shaping stage
 //   groups    <- one GroupOutcome per start state (what samplers and DAPO's filter see)
+//   guidance  <- rl.rollout=agent_rlvr: every all-fail group is re-rolled with the environment's hint (AgentGuidance)
 using System.Diagnostics;
 using Rewire.Core.Rewards;
 using Rewire.Core.Sampling;
@@ -44,8 +45,19 @@ public sealed class EpisodeCollector(EpisodeRunner runner, ITokenizer tokenizer,
     /// <inheritdoc />
     public IReadOnlyList<RolloutRecord> RolloutsOf(GroupOutcome group) => _rollouts[group];
 
+    /// <summary>Agent-RLVR's guidance (rl.rollout=agent_rlvr): all-fail groups are re-rolled with a hint; null: none.</summary>
+    public AgentGuidance? Guidance { get; init; }
+
     /// <summary>True when a configured shaper reads the step rewards (and so accumulates them itself, as G-RA does).</summary>
     private bool ShaperAccumulates => shaping?.Shapers.Any(s => s.Reads(BatchColumns.StepRewards)) == true;
+
+    /// <summary>
+    /// True when the advantage estimator reads the step rewards itself (OPRL's step advantage): the scalar is then the
+    /// outcome alone (no accumulation), so the episode advantage is the outcome's and the step rewards enter once, as steps.
+    /// </summary>
+    public bool EstimatorReadsStepRewards { get; init; }
+
+    private bool Accumulate => !ShaperAccumulates && !EstimatorReadsStepRewards;
 
     /// <inheritdoc />
     public IReadOnlyList<GroupOutcome> Collect(IReadOnlyList<Prompt> prompts, torch.Generator generator)
@@ -55,12 +67,27 @@ public sealed class EpisodeCollector(EpisodeRunner runner, ITokenizer tokenizer,
         var episodes = runner.Run(prompts, groupSize, generator);
         _episodes.AddRange(episodes);
         var clock = Stopwatch.StartNew();
-        var records = episodes.Select(e => Record(e, !ShaperAccumulates, tokenizer.EosId, failureValue)).ToArray();
+        var records = episodes.Select(e => Record(e, Accumulate, tokenizer.EosId, failureValue)).ToArray();
         shaping?.Apply(records, groupSize, ShapingCounts);
+        var guided = new Dictionary<int, RolloutRecord[]>();
+        if (Guidance is { } guidance && AgentGuidance.FailedGroups(records, groupSize) is { Count: > 0 } failed)
+        {
+            var extra = guidance.Reroll(failed.Select(g => prompts[g]).ToArray(), groupSize, generator,
+                e => Record(e, Accumulate, tokenizer.EosId, failureValue));
+            shaping?.Apply(extra, groupSize, ShapingCounts);
+            for (int k = 0; k < failed.Count; k++) guided[failed[k]] = extra.AsSpan(k * groupSize, groupSize).ToArray();
+        }
+        if (Guidance is { } g)
+        {
+            // rollout/guidance/groups: all-fail groups re-rolled this step; rollout/guidance/success_rate: of their guided attempts.
+            _metrics["guidance/groups"] = g.GuidedGroups;
+            _metrics["guidance/success_rate"] = g.GuidedEpisodes.Episodes == 0 ? 0 : g.GuidedEpisodes.Successes / (double)g.GuidedEpisodes.Episodes;
+        }
         var outcomes = new List<GroupOutcome>(prompts.Count);
         for (int p = 0; p < prompts.Count; p++)
         {
             var members = records.AsSpan(p * groupSize, groupSize).ToArray();
+            if (guided.TryGetValue(p, out var attempts)) members = Guidance!.KeepFailures ? [.. members, .. attempts] : attempts;
             var outcome = new GroupOutcome(prompts[p], members.Select(r => r.ShapedReward).ToArray(), members.Select(r => r.Correct).ToArray());
             _rollouts[outcome] = members;
             outcomes.Add(outcome);

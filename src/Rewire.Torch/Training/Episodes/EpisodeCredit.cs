@@ -36,6 +36,30 @@ public static class EpisodeCredit
         rewards[i, last] += r.ShapedReward - placed;
     }
 
+    /// <summary>
+    /// The episodes' step rewards as [B, L] matrices: each turn's step reward at its turn boundary, and 1 at every turn
+    /// boundary (the step ends OPRL's step advantage reads); null unless every row is an episode.
+    /// </summary>
+    public static (TokenMatrix Rewards, TokenMatrix Ends)? StepMatrices(IReadOnlyList<RolloutRecord> rows, int l)
+    {
+        if (rows.Count == 0 || rows.Any(r => r.StepRewards is null || r.TurnEnds is null || r.StepRewards.Length != r.TurnEnds.Length)) return null;
+        var rewards = new TokenMatrix(rows.Count, l);
+        var ends = new TokenMatrix(rows.Count, l);
+        for (int i = 0; i < rows.Count; i++)
+        {
+            var r = rows[i];
+            int n = r.ResponseTokens.Length;
+            if (n == 0) continue;
+            for (int k = 0; k < r.StepRewards!.Length; k++)
+            {
+                int t = Math.Min(r.TurnEnds![k], n - 1);
+                rewards[i, t] += r.StepRewards[k];
+                ends[i, t] = 1;
+            }
+        }
+        return (rewards, ends);
+    }
+
     /// <summary>The index of the last token the policy wrote (the last token when there is no mask or no policy token).</summary>
     public static int LastPolicyToken(RolloutRecord r)
     {

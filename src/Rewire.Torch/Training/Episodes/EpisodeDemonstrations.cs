@@ -1,6 +1,7 @@
 // The supervised warm start of an environment run: the environment's scripted expert plays an episode from each start
 // state of the training pool (with task.demo_error_rate mistakes per turn), written in exactly the layout the policy
-// will see (EpisodeFormat: action, end-of-turn token, observation ending in the turn marker, ...). The policy is trained
+// will see (EpisodeFormat: action, end-of-turn token, observation ending in the turn marker, ...). A start that carries
+// the environment's plan hint (env.demo_hint_share, Agent-RLVR's guidance) is demonstrated by following the plan. The policy is trained
 // on its actions and end-of-turn tokens only; observations are context (mask 0), as in RL.
 using Rewire.Core.Rewards;
 using Rewire.Tasks.Environments;
@@ -15,7 +16,10 @@ public static class EpisodeDemonstrations
     public static Demonstration For(EnvironmentTask task, Prompt start, PromptTemplate template, ITokenizer tokenizer, EnvOptions env,
         double errorRate, Random random)
     {
-        var turns = task.ScriptedEpisode(start, errorRate, random);
+        // A guided start (env.demo_hint_share) is demonstrated by following its hint, so the policy learns to read hints.
+        var turns = EnvironmentGuidance.IsGuided(start)
+            ? task.Replay(start, EnvironmentGuidance.PlanActions(task, start))
+            : task.ScriptedEpisode(start, errorRate, random);
         var response = new List<int>();
         var mask = new List<float>();
         for (int k = 0; k < turns.Count; k++)

@@ -24,6 +24,9 @@ public static class EpisodeSettings
         return new EnvironmentTask(name, () => registry.Create(name), o.Env.MaxTurns);
     }
 
+    /// <summary>True when prompts may carry an environment's hint (rl.rollout=agent_rlvr, or hinted warm-start episodes).</summary>
+    public static bool Guided(TrainOptions o) => Multiturn(o) && (o.Rl.Rollout == "agent_rlvr" || o.Env.DemoHintShare > 0);
+
     /// <summary>Response tokens a rollout can take: rl.max_new_tokens, or for an episode every turn and the observations between them.</summary>
     public static int ResponseBudget(TrainOptions o) => Multiturn(o) ? o.Env.ResponseBudget(o.Rl.MaxNewTokens) : o.Rl.MaxNewTokens;
 
@@ -31,11 +34,18 @@ public static class EpisodeSettings
     public static IReadOnlyList<string> Check(TrainOptions o)
     {
         var errors = new List<string>();
-        if (!Multiturn(o)) return errors;
+        if (!Multiturn(o))
+        {
+            if (o.Rl.Rollout == "agent_rlvr")
+                errors.Add("'rl.rollout' = 'agent_rlvr' re-rolls failed episodes with an environment's hint: set rl.environment=NAME (maze, guess, search, calc) or choose rl.rollout=sampling");
+            if (o.Env.DemoHintShare > 0)
+                errors.Add($"'env.demo_hint_share' = {o.Env.DemoHintShare} applies to the warm start of an environment run: set rl.environment=NAME or drop the key");
+            return errors;
+        }
         string env = $"'rl.environment' = '{o.Rl.Environment}'";
         if (o.Model.IsHuggingFace)
             errors.Add($"{env} runs the small GPT only for now (episodes in a chat template are not built yet): drop model.path");
-        if (o.Rl.Rollout != "sampling")
+        if (o.Rl.Rollout is not ("sampling" or "agent_rlvr"))
             errors.Add($"{env} generates each turn by sampling; 'rl.rollout' = '{o.Rl.Rollout}' is for single-turn completions: drop rl.rollout");
         if (o.Reward.Functions.Count > 0 || o.Reward.Weights.Count > 0 || o.Reward.Weighting != "none")
             errors.Add($"{env}: an episode's rewards come from the environment (outcome and step rewards); drop reward.functions, reward.weights and reward.weighting");

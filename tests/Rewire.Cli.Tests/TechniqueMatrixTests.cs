@@ -102,8 +102,9 @@ public sealed class TechniqueMatrixTests(WarmStartFixture warm) : IClassFixture<
     {
         var d = ListCommand.Techniques().Find(kind, name)!;
         // The code-repair environment runs unit tests in the code sandbox, which needs Linux, root and python3.
-        if (kind == TechniqueKinds.Environment && name == "repair")
-            Skip.If(Rewire.Tasks.Environments.CodeRepairEnvironment.SandboxProblem() is { } problem, problem ?? "");
+        if (kind == TechniqueKinds.Environment && name == "repair"
+            && global::Rewire.Tasks.Environments.CodeRepairEnvironment.SandboxProblem() is { } problem)
+            throw new SkipException(problem);
         if (d.Example[0] == "control")
         {
             // A control example trains in its own process and writes a run folder: put it under the fixture's root.

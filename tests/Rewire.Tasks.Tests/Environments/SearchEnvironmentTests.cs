@@ -164,8 +164,8 @@ public sealed class SearchEnvironmentTests
     public void Registry_lists_environments()
     {
         var r = EnvironmentRegistry.CreateDefault();
-        Assert.Equal(["calc", "guess", "maze", "search"], r.Names);
-        Assert.Contains("calc, guess, maze, search", Assert.Throws<KeyNotFoundException>(() => r.Create("cave")).Message);
+        Assert.Equal(["calc", "guess", "maze", "repair", "search"], r.Names);
+        Assert.Contains("calc, guess, maze, repair, search", Assert.Throws<KeyNotFoundException>(() => r.Create("cave")).Message);
         Assert.Throws<InvalidOperationException>(() => r.Register("guess", () => new GuessingEnvironment()));
     }
 }

@@ -76,6 +76,19 @@ public static class TaskDescriptors
             "rewards-and-classic R10",
             "Scripted: one calculator call, then the answer (success 1.0 in 2 turns); without the tool a small model rarely multiplies right",
             "env.max_turns=3", "rl.max_new_tokens=56", "env.max_observation_tokens=16"),
+        new()
+        {
+            Kind = TechniqueKinds.Environment,
+            Name = "repair",
+            Summary = "Code repair: edit a one-line bug of a small Python function; each edit runs the unit tests in the code sandbox and shows the first failure; a python tool runs code against the current program.",
+            Paper = "Rewire's tool-use environment (no paper); the edit, run tests, observe failures loop of code agents",
+            Spec = "rewards-and-classic R10",
+            DefaultsNote = "Scripted: one edit with the right line (success 1.0 in 1 turn). Needs the code sandbox (Linux, root, python3); rewire train refuses it with the reason elsewhere",
+            // Few episodes: every edit runs the tests in fresh sandboxes (processes).
+            Example = TechniqueExamples.Train(["rl.environment=repair", "env.max_turns=2", "rl.max_new_tokens=32", "env.max_observation_tokens=32",
+                "rl.sampler=uniform", "rl.prompts_per_step=2", "rl.group_size=4", "rl.steps=2", "task.train_size=100", "sft.steps=150",
+                "task.test_size=4", "eval.samples=1", "eval.pass_k=1"]),
+        },
     ];
 
     private static TechniqueDescriptor T(string name, string summary, string paper) => new()

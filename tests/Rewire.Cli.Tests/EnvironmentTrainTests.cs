@@ -55,7 +55,7 @@ public sealed class EnvironmentTrainTests
     private static double Value(JsonObject m, string key) => (m["techniques"]?[key] ?? m[key])!.GetValue<double>();
 
     [Theory]
-    [InlineData("rl.environment=cave", "'rl.environment' = 'cave' is not available in rewire train; valid: calc, guess, maze, search")]
+    [InlineData("rl.environment=cave", "'rl.environment' = 'cave' is not available in rewire train; valid: calc, guess, maze, repair, search")]
     [InlineData("rl.environment=guess rl.rollout=latr", "'rl.rollout' = 'latr' is for single-turn completions")]
     [InlineData("rl.environment=guess rl.estimator=remax", "it is computed for single-turn completions only")]
     [InlineData("reward.shaping=gated", "set rl.environment=NAME")]

@@ -53,22 +53,52 @@ public class RunSettings : CommandSettings
     }
 }
 
-/// <summary>`rewire eval RUN`: held-out accuracy, greedy accuracy, pass@k and mean length of the run's newest checkpoint.</summary>
-public sealed class EvalCommand : Command<RunSettings>
+/// <summary>
+/// `rewire eval RUN [--best-of N]`: held-out accuracy, greedy accuracy, pass@k and mean length of the run's newest
+/// checkpoint; with --best-of, also the accuracy of verifier-guided best-of-N for N = 1, 2, 4, ..., N.
+/// </summary>
+public sealed class EvalCommand : Command<EvalCommand.Settings>
 {
-    public override int Execute(CommandContext context, RunSettings settings, CancellationToken cancellationToken)
+    public sealed class Settings : RunSettings
+    {
+        [CommandOption("--best-of <N>")]
+        [Description("Also report verifier-guided best-of-N: sample N candidates per held-out prompt, answer with the one the task's reward scores highest; accuracy for N = 1, 2, 4, ..., N (1 to 1024).")]
+        public int? BestOf { get; init; }
+
+        public override ValidationResult Validate()
+        {
+            if (BestOf is < 1 or > 1024) return ValidationResult.Error($"--best-of is {BestOf}; give 1 to 1024 candidates per prompt.");
+            return base.Validate();
+        }
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         try
         {
-            var (_, session, checkpoint) = settings.Open();
+            var (config, session, checkpoint) = settings.Open();
             using (session)
             {
+                if (settings.BestOf is not null && session.Task is Rewire.Tasks.Environments.EnvironmentTask)
+                    throw new ConfigurationException(["--best-of selects among single-turn completions; this run trains on the episodes of rl.environment: drop --best-of"]);
                 var r = session.Evaluate();
-                if (settings.Json) { JsonOutput.Write(new { checkpoint, result = r }); return 0; }
+                var best = settings.BestOf is { } n ? session.BestOfN(TrainingComponents.CreateReward(config, session.Task), n) : null;
+                if (settings.Json)
+                {
+                    if (best is null) JsonOutput.Write(new { checkpoint, result = r });
+                    else JsonOutput.Write(new { checkpoint, result = r, best_of = best, selector = "reward" });
+                    return 0;
+                }
                 var table = new Table().AddColumn("checkpoint").AddColumn("prompts").AddColumn("accuracy").AddColumn("greedy").AddColumn($"pass@{r.K}").AddColumn("mean length");
                 table.AddRow(Markup.Escape(Path.GetFileName(checkpoint)), r.Prompts.ToString(CultureInfo.InvariantCulture), F(r.Accuracy), F(r.GreedyAccuracy), F(r.PassAtK),
                     r.MeanLength.ToString("0.0", CultureInfo.InvariantCulture));
                 AnsiConsole.Write(table);
+                if (best is not null)
+                {
+                    var bon = new Table().AddColumn("best-of N").AddColumn("accuracy").AddColumn("mean selector score");
+                    foreach (var p in best) bon.AddRow(p.N.ToString(CultureInfo.InvariantCulture), F(p.Accuracy), F(p.MeanScore));
+                    AnsiConsole.Write(bon);
+                }
                 return 0;
             }
         }

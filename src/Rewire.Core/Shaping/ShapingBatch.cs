@@ -69,6 +69,9 @@ public sealed class ShapingBatch
     /// <summary>Per-step rewards per rollout (gated accumulation, potential-based shaping, ONI).</summary>
     public double[][]? StepRewards { get; init; }
 
+    /// <summary>Per-step named components per rollout, <c>[rollout][step]</c>, aligned with <see cref="StepRewards"/> (ReSeek's judgment and relevance).</summary>
+    public IReadOnlyDictionary<string, double>[][]? StepComponents { get; init; }
+
     /// <summary>Reward-model scores of reference responses to the rollout's prompt (PAR, LSC, centred); rollouts of one prompt may share one array.</summary>
     public double[][]? ReferenceRewards { get; init; }
 

@@ -113,6 +113,19 @@ public static class ShapingDescriptors
                 Example = TechniqueExamples.Train("rl.environment=guess", "reward.shaping=gated", "env.max_turns=8", "rl.max_new_tokens=4", "rl.sampler=uniform",
                     "rl.prompts_per_step=8", "task.train_size=400", "sft.steps=150", "eval.samples=2", "eval.pass_k=2"),
             },
+        Shaper("reseek", "ReSeek's instructive reward: the answer's exact match plus ±α at each JUDGE action, +α when the agent's good/bad judgment of the retrieved document matches relevance ≥ τ.",
+            "ReSeek: A Self-Correcting Framework for Search Agents with Instructive Rewards (arXiv 2510.00568)", "rewards-and-classic R10",
+            [
+                Number("alpha", 0.2, "α, the magnitude of the judge reward R_judge = ±α.", 0, 1e6),
+                Number("tau", 0.75, "τ, the relevance score (share of the question's terms in the document) at which the ideal judgment is good.", -1e12, 1e12),
+            ], [BatchColumns.StepRewards, BatchColumns.StepComponents])
+            with
+            {
+                DefaultsNote = "RECONSTRUCTED: α and τ are not published; α = 0.2, τ = 0.75 (both question terms present). The relevance score is the search environment's term overlap, standing in for the paper's reranker",
+                // Search agent: search, read, judge, answer; the judge rewards are recomputed from each JUDGE step's judgment and relevance.
+                Example = TechniqueExamples.Train("rl.environment=search", "reward.shaping=reseek", "env.max_turns=6", "rl.max_new_tokens=20", "env.max_observation_tokens=24",
+                    "rl.sampler=uniform", "rl.prompts_per_step=8", "task.train_size=400", "sft.steps=150", "eval.samples=2", "eval.pass_k=2"),
+            },
         Shaper("verpo", "Dense code reward: outcome plus λ times the difficulty-weighted share of passed unit tests, weights from the group's per-test pass rates.",
             "VeRPO: Verifiable Dense Reward Policy Optimization for Code Generation (arXiv 2601.03525)", "rewards-and-classic R01",
             [
@@ -188,6 +201,20 @@ public static class ShapingDescriptors
                 Number("gamma", 0.1, "γ, the bonus at the last token.", 0, 1e6),
                 Choice("mode", "additive", "additive: Â + γ·sign(Â)·t/|o|; multiplicative: Â·(1 + γ·t/|o|).", "additive", "multiplicative"),
             ], [BatchColumns.ResponseMask]),
+        new()
+        {
+            Kind = TechniqueKinds.AdvantageShaper,
+            Name = "tp_grpo",
+            Summary = "TP-GRPO's thought-level process rewards: consecutive turns with the same correctness label form a thought; its tokens get Â + λ·c·g(p, R), the final-answer thought keeps Â.",
+            Paper = "Good Learners Think Their Thinking: Generative PRM Makes Large Reasoning Model More Efficient Math Learner (arXiv 2507.23317)",
+            Spec = "rlvr T18",
+            DefaultsNote = "RECONSTRUCTED: the reward formula and λ are not published; λ = 0.5. The step labels are the signs of the environment's step rewards, standing in for the paper's generative PRM; rows without turns get no process reward",
+            Parameters = [Number("lambda", 0.5, "λ, the weight of the thought reward ρ = λ·c·g(p, R).", 0, 1e6)],
+            Requires = [BatchColumns.StepRewards, BatchColumns.TurnBoundaries, BatchColumns.Correct, BatchColumns.GroupIds],
+            // Number guessing: consistent guesses (+) and invalid ones (−) are the labelled steps.
+            Example = TechniqueExamples.Train("rl.environment=guess", "rl.advantage_shaping=tp_grpo", "env.max_turns=8", "rl.max_new_tokens=4", "rl.sampler=uniform",
+                "rl.prompts_per_step=8", "task.train_size=400", "sft.steps=150", "eval.samples=2", "eval.pass_k=2"),
+        },
     ];
 
     private static TechniqueDescriptor Shaper(string name, string summary, string paper, string? spec, TechniqueParameter[] parameters, string[] requires) => new()

@@ -111,6 +111,7 @@ public sealed class ShapingRegistry
         "length_penalty" => (p, c) => new LengthPenalty(p.Double("per_token"), p.Int("valid_length") is > 0 and var v ? v : DerivedValidLength(c.MaxNewTokens)),
         "potential" => (p, _) => new PotentialBasedShaping(p.Double("gamma")),
         "gated" => (p, _) => new GatedRewardAccumulation(p.Double("threshold"), p.Bool("gate")),
+        "reseek" => (p, _) => new ReSeekReward(p.Double("alpha"), p.Double("tau")),
         "verpo" => (p, _) => new VerpoDenseReward(
             p.Double("lambda"), p.String("difficulty") == "log" ? VerpoDifficulty.Log : VerpoDifficulty.Linear,
             p.Bool("density_calibration"), p.Int("bins"), p.Double("epsilon"), p.Bool("gate_local_when_correct")),
@@ -134,6 +135,7 @@ public sealed class ShapingRegistry
     {
         "ppl_advantage" => (p, _) => new PerplexityAdvantageShaping(p.Double("alpha"), p.Double("clamp"), p.String("scope") == "group"),
         "position_advantage" => (p, _) => new PositionAdvantageShaping(p.Double("gamma"), p.String("mode") == "multiplicative"),
+        "tp_grpo" => (p, _) => new ThoughtProcessAdvantage(p.Double("lambda")),
         _ => throw new InvalidOperationException($"advantage shaper '{name}' is described but has no factory"),
     };
 

@@ -58,6 +58,15 @@ public sealed class TokenAdvantageBatch
     /// <summary>Old-policy log-probabilities of the sampled tokens, <c>[B, L]</c>.</summary>
     public double[]? OldLogProbs { get; }
 
+    /// <summary>Per row of an episode, its step rewards (one per turn); null for single-turn rows or when no shaper reads them.</summary>
+    public double[]?[]? StepRewards { get; init; }
+
+    /// <summary>Per row of an episode, the index of each turn's last policy token in the row (aligned with <see cref="StepRewards"/>).</summary>
+    public int[]?[]? TurnEnds { get; init; }
+
+    /// <summary>Whether each row was judged correct (its episode reached its goal).</summary>
+    public bool[]? Correct { get; init; }
+
     /// <summary>Row <paramref name="i"/> of the advantages.</summary>
     public Span<double> AdvantageRow(int i) => Advantages.AsSpan(i * Columns, Columns);
 

@@ -44,6 +44,9 @@ public static class BatchColumns
     /// <summary>Per-turn (step) rewards of a multi-turn episode, one per turn.</summary>
     public const string StepRewards = "step_rewards";
 
+    /// <summary>Per turn of an episode, the named components of its step (for example ReSeek's judgment and relevance score).</summary>
+    public const string StepComponents = "step_components";
+
     /// <summary>Per turn of an episode, the index of its last policy token in the response (where its step reward is credited).</summary>
     public const string TurnBoundaries = "turn_boundaries";
 

@@ -15,6 +15,7 @@ public sealed class EnvironmentRegistry
         r.Register("search", () => new SearchEnvironment());
         r.Register("maze", () => new MazeEnvironment());
         r.Register("calc", () => new ToolArithmeticEnvironment());
+        r.Register("repair", () => new CodeRepairEnvironment());
         return r;
     }
 

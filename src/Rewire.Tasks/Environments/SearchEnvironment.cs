@@ -224,8 +224,15 @@ public sealed class SearchEnvironment : ITextEnvironment
                         _context[i] = ($"read d{_pending.ToString(CultureInfo.InvariantCulture)}", _pending, true);
                     }
                     _context.Add((text, -1, true));
+                    var judged = new Dictionary<string, double>
+                    {
+                        ["judge"] = r,
+                        // What ReSeek's reward (reward.shaping=reseek) recomputes R_judge from: the judgment and the relevance score.
+                        ["judgment"] = arg == "good" ? 1 : -1,
+                        ["relevance"] = Relevance(_pending),
+                    };
                     _pending = -1;
-                    return new EnvironmentStep(arg == "good" ? "kept" : "dropped", r, false, null, Components(r));
+                    return new EnvironmentStep(arg == "good" ? "kept" : "dropped", r, false, null, judged);
                 }
             case "answer":
                 {

@@ -298,6 +298,14 @@ public sealed class PolicySession : IDisposable
         : Evaluator.Evaluate(Policy, Tokenizer, Template, Task.Verifier, TestSet, Generation, Options.Eval.Samples, Options.Eval.PassK,
             (long)(TrainingComponents.Derive(Options.Run.Seed, TrainingComponents.Streams.Eval) >> 1));
 
+    /// <summary>
+    /// Verifier-guided best-of-N on the held-out prompts: <paramref name="maxN"/> candidates per prompt at the run's
+    /// sampling settings, the one <paramref name="selector"/> scores highest graded by the task's verifier (see <see cref="BestOfNEvaluator"/>).
+    /// </summary>
+    public IReadOnlyList<BestOfNPoint> BestOfN(IRewardFunction selector, int maxN) =>
+        BestOfNEvaluator.Evaluate(Policy, Tokenizer, Template, Task.Verifier, selector, TestSet, Generation, maxN,
+            (long)(TrainingComponents.Derive(Options.Run.Seed, TrainingComponents.Streams.Eval) >> 1));
+
     /// <summary>Completions of the first <paramref name="count"/> held-out prompts with their reward breakdown.</summary>
     public IReadOnlyList<SampleRecord> Sample(int count, long seed, IRewardFunction reward, int step)
     {

@@ -188,7 +188,13 @@ public sealed class PolicyUpdate(IPolicy policy, AdamW optimizer, UpdateSettings
         foreach (var shaper in Settings.AdvantageShapers)
         {
             var before = (double[])advantages.Data.Clone();
-            var batch = new TokenAdvantageBatch(advantages.Data, mask.Data, b, groupOf, old.Data);
+            var batch = new TokenAdvantageBatch(advantages.Data, mask.Data, b, groupOf, old.Data)
+            {
+                // Episodes: each turn's step reward and last policy token (TP-GRPO's thoughts), and each row's correctness.
+                StepRewards = rows.Select(r => r.StepRewards).ToArray(),
+                TurnEnds = rows.Select(r => r.TurnEnds).ToArray(),
+                Correct = rows.Select(r => r.Correct).ToArray(),
+            };
             shaper.Apply(batch);
             int changed = 0, valid = 0;
             for (int k = 0; k < before.Length; k++)

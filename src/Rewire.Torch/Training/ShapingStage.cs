@@ -50,6 +50,8 @@ public sealed class ShapingStage(IReadOnlyList<ConfiguredShaper> shapers, IRewar
             ReferenceRewards = Needs(BatchColumns.ReferenceRewards) && references is not null ? records.Select(r => references.For(r.Prompt)).ToArray() : null,
             // Episodes (rl.environment): the per-turn rewards, which a shaper such as G-RA gates and writes back.
             StepRewards = records.All(r => r.StepRewards is not null) ? records.Select(r => (double[])r.StepRewards!.Clone()).ToArray() : null,
+            // The named components of each turn (ReSeek reads each JUDGE step's judgment and relevance); none for a failed episode.
+            StepComponents = Needs(BatchColumns.StepComponents) && records.All(r => r.StepRewards is not null) ? records.Select(StepComponents).ToArray() : null,
         };
         foreach (var s in Shapers)
         {
@@ -81,6 +83,11 @@ public sealed class ShapingStage(IReadOnlyList<ConfiguredShaper> shapers, IRewar
         for (int i = 0; i < n; i++)
             records[i] = records[i] with { ShapedReward = batch.Rewards[i], LossWeight = batch.LossWeights[i], StepRewards = batch.StepRewards?[i] ?? records[i].StepRewards };
     }
+
+    private static IReadOnlyDictionary<string, double>[] StepComponents(RolloutRecord r) =>
+        r.Episode is not { } e || r.Reward.Failed ? new IReadOnlyDictionary<string, double>[r.StepRewards!.Length]
+            .Select(_ => (IReadOnlyDictionary<string, double>)new Dictionary<string, double>()).ToArray()
+            : e.Turns.Select(t => t.Components ?? new Dictionary<string, double>()).ToArray();
 
     private bool[] TestOutcomes(RolloutRecord r) => testComponents.Select(t => r.Reward.Components.GetValueOrDefault(t) >= 1.0).ToArray();
 

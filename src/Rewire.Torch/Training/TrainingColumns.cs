@@ -28,7 +28,7 @@ public static class TrainingColumns
     {
         BatchColumns.TestOutcomes, BatchColumns.DifficultyLevels,
         // Episodes of a multi-turn environment (rl.environment):
-        BatchColumns.StepRewards, BatchColumns.TurnBoundaries,
+        BatchColumns.StepRewards, BatchColumns.TurnBoundaries, BatchColumns.StepComponents,
         // PRIME's implicit PRM (rl.estimator=prime, the small GPT, single-turn completions):
         BatchColumns.ProcessRewards,
     };
@@ -63,6 +63,7 @@ public static class TrainingColumns
             set.ExceptWith(SingleTurnOnly);
             set.Add(BatchColumns.StepRewards);
             set.Add(BatchColumns.TurnBoundaries);
+            set.Add(BatchColumns.StepComponents);
             return set;
         }
         if (TestComponents(task, o).Count > 0) set.Add(BatchColumns.TestOutcomes);
@@ -76,7 +77,7 @@ public static class TrainingColumns
     {
         BatchColumns.TestOutcomes => "per-test outcomes come from a task whose verifier runs unit tests: set task.name=programs",
         BatchColumns.DifficultyLevels => "the pool has one difficulty level: set task.min_difficulty below task.difficulty (e.g. task.difficulty=3 task.min_difficulty=1)",
-        BatchColumns.StepRewards or BatchColumns.TurnBoundaries => "step rewards and turn boundaries come from the episodes of a multi-turn environment: set rl.environment=NAME (guess, search, maze)",
+        BatchColumns.StepRewards or BatchColumns.TurnBoundaries or BatchColumns.StepComponents => "step rewards and turn boundaries come from the episodes of a multi-turn environment: set rl.environment=NAME (guess, search, maze)",
         BatchColumns.BaselineRewards or BatchColumns.ReferenceRewards => "it is computed for single-turn completions only, not for the episodes of rl.environment: drop rl.environment or choose another technique",
         BatchColumns.Potentials => "no environment of rewire train gives state potentials Φ(s) yet",
         BatchColumns.IntrinsicRewards => "intrinsic rewards come from an LLM-feedback reward model over episode messages, which rewire train does not train yet",

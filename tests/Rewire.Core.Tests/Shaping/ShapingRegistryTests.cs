@@ -8,7 +8,7 @@ public class ShapingRegistryTests
     public void Every_builtin_is_creatable_by_name_with_defaults()
     {
         var registry = ShapingRegistry.CreateDefault();
-        Assert.Equal(19, registry.Rewards.Names.Count);
+        Assert.Equal(20, registry.Rewards.Names.Count);
         foreach (var name in registry.Rewards.Names)
         {
             Assert.Equal(name, registry.CreateReward(name).Name);

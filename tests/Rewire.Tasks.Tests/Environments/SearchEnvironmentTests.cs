@@ -80,6 +80,37 @@ public sealed class SearchEnvironmentTests
     }
 
     [Fact]
+    public void Judge_steps_report_the_judgment_and_relevance_that_ReSeeks_reward_recomputes()
+    {
+        // One scripted episode with one mistake per kind of judgment; reward.shaping=reseek at the environment's α and τ
+        // rewrites the step rewards to exactly the environment's own judge rewards, and R = R_EM + Σ R_judge.
+        var (env, q) = Start(7);
+        var good = FindDoc(env, true);
+        var bad = FindDoc(env, false);
+        var steps = new List<EnvironmentStep>
+        {
+            env.Step("search " + q.TrimEnd('?')),
+            env.Step($"read d{good}"), env.Step("judge good"),   // right: +0.2
+            env.Step($"read d{bad}"), env.Step("judge good"),    // wrong: -0.2
+            env.Step($"read d{bad}"), env.Step("judge bad"),     // right: +0.2
+            env.Step("answer " + env.Answer),
+        };
+        Assert.Equal([0, 0, 0.2, 0, -0.2, 0, 0.2, 0], steps.Select(s => s.Reward));
+        Assert.Equal(1.0, steps[2].Components![Rewire.Core.Shaping.ReSeekReward.JudgmentComponent]);
+        Assert.Equal(-1.0, steps[6].Components![Rewire.Core.Shaping.ReSeekReward.JudgmentComponent]);
+        Assert.Equal(1.0, steps[2].Components![Rewire.Core.Shaping.ReSeekReward.RelevanceComponent]);
+        Assert.Equal(env.Relevance(bad), steps[4].Components![Rewire.Core.Shaping.ReSeekReward.RelevanceComponent]);
+        var batch = new Rewire.Core.Shaping.ShapingBatch([steps[^1].Outcome!.Value], [0])
+        {
+            StepRewards = [new double[steps.Count]],
+            StepComponents = [steps.Select(s => s.Components ?? new Dictionary<string, double>()).ToArray()],
+        };
+        new Rewire.Core.Shaping.ReSeekReward(env.Options.Alpha, env.Options.Tau).Apply(batch);
+        Assert.Equal(steps.Select(s => s.Reward), batch.StepRewards![0]);
+        Assert.Equal(1.2, batch.Rewards[0], 12);
+    }
+
+    [Fact]
     public void Error_free_demonstrations_answer_correctly_and_earn_judge_reward()
     {
         var random = new Random(3);
@@ -133,8 +164,8 @@ public sealed class SearchEnvironmentTests
     public void Registry_lists_environments()
     {
         var r = EnvironmentRegistry.CreateDefault();
-        Assert.Equal(["calc", "guess", "maze", "search"], r.Names);
-        Assert.Contains("calc, guess, maze, search", Assert.Throws<KeyNotFoundException>(() => r.Create("cave")).Message);
+        Assert.Equal(["calc", "guess", "maze", "repair", "search"], r.Names);
+        Assert.Contains("calc, guess, maze, repair, search", Assert.Throws<KeyNotFoundException>(() => r.Create("cave")).Message);
         Assert.Throws<InvalidOperationException>(() => r.Register("guess", () => new GuessingEnvironment()));
     }
 }

@@ -49,6 +49,8 @@ public static class EpisodeSettings
             errors.Add($"{env} generates each turn by sampling; 'rl.rollout' = '{o.Rl.Rollout}' is for single-turn completions: drop rl.rollout");
         if (o.Reward.Functions.Count > 0 || o.Reward.Weights.Count > 0 || o.Reward.Weighting != "none")
             errors.Add($"{env}: an episode's rewards come from the environment (outcome and step rewards); drop reward.functions, reward.weights and reward.weighting");
+        if (o.Rl.Environment == "repair" && CodeRepairEnvironment.SandboxProblem() is { } problem)
+            errors.Add($"{env} runs unit tests in the code sandbox, which this machine cannot provide ({problem}); choose another environment");
         if (o.Reward.Shaping.Contains("dot"))
             errors.Add($"{env}: 'dot' truncates responses, which would cut an episode between its turns; drop it from reward.shaping");
         return errors;

@@ -25,9 +25,11 @@ public sealed class CoTrainedRewardRunTests : IDisposable
         return run.Path;
     }
 
+    // 200 warm-start steps: the policy must write some correct answers, or Cooper has no positives to pair
+    // (with 60 steps every rollout of both steps was wrong, and no pair was built).
     private static TrainOptions Rl(string rm, params string[] extra) => OptionsBinder.Bind<TrainOptions>(OptionsBinder.ParseOverrides(
     [
-        "task.name=reverse", "task.train_size=200", "task.test_size=8", "sft.steps=60", "rl.steps=2", "rl.prompts_per_step=6", "rl.group_size=4",
+        "task.name=reverse", "task.train_size=200", "task.test_size=8", "sft.steps=200", "rl.steps=2", "rl.prompts_per_step=6", "rl.group_size=4",
         "rl.sampler=uniform", "eval.samples=1", "eval.pass_k=1", $"reward.model={rm}", "reward.weights.correct=0", .. extra,
     ]));
 

@@ -3,7 +3,8 @@ namespace Rewire.Core.Rewards;
 /// <summary>
 /// Composes weighted reward functions into named components and a total:
 /// <c>total = Σ_k w_k · r_k</c>, where <c>r_k</c> is term k's total (its failure value when it failed).
-/// Components hold the unweighted <c>r_k</c> under each term's name. Every term is failure-isolated by its
+/// Components hold the unweighted <c>r_k</c> under each term's name (and, for an <see cref="ICriterionReporter"/>, its
+/// own components under <c>TERM/criterion</c>). Every term is failure-isolated by its
 /// <see cref="FailurePolicy"/>; per-component <see cref="RunningStatistics"/> (plus <c>total</c>) are kept for analysis.
 /// Correct is false when any term reports false, true when every reporting term reports true, null when none reports.
 /// Step rewards are the weighted sum of the terms' step rewards (a term whose length disagrees counts as failed).
@@ -182,6 +183,14 @@ public sealed class RewardPipeline : IRewardFunction, IBatchRewardFunction
             }
 
             components[term.Name] = part.Total;
+            if (!part.Failed && (term.Single ?? (object?)term.Batch) is ICriterionReporter)
+            {
+                foreach (var (criterion, value) in part.Components)
+                {
+                    components[$"{term.Name}/{criterion}"] = value;
+                }
+            }
+
             total += term.Weight * part.Total;
             _stats[term.Name].Add(part.Total, part.Failed);
             if (part.Correct is { } c)

@@ -236,6 +236,11 @@ public static class TrainConfiguration
             options.Reward.Model = System.IO.Path.GetFullPath(options.Reward.Model); // found from any working directory on resume
             if (Preferences.RewardModelReward.Problem(options.Reward.Model, task) is { } rmProblem) errors.Add(rmProblem);
         }
+        if (options.Reward.Judge.Length > 0 && options.Reward.Judge != JudgeRewards.Oracle)
+        {
+            options.Reward.Judge = System.IO.Path.GetFullPath(options.Reward.Judge);
+            if (Preferences.GenerativeJudge.Problem(options.Reward.Judge, task) is { } judgeProblem) errors.Add(judgeProblem);
+        }
         CheckColumns(resolved, task, errors);
         if (errors.Count > 0) throw new ConfigurationException(errors);
         FillSections(resolved);

@@ -317,6 +317,13 @@ public sealed class RewardOptions
     /// made before this key existed still resume (--resume takes no overrides, so a run keeps its own value).
     /// </summary>
     [NotHashed] public string Model { get; set; } = "";
+
+    /// <summary>
+    /// A pairwise judge that rewards rollouts by BRPO (Writing-Zero): the folder of a `rewire train stage=rm
+    /// rm.model=genrm` run, or <c>oracle</c> (the task's true utility as the judge); the component is <c>brpo</c> (weight
+    /// reward.weights.brpo, default 1). Empty (the default): none. Not hashed, like reward.model.
+    /// </summary>
+    [NotHashed] public string Judge { get; set; } = "";
 }
 
 /// <summary>Held-out evaluation.</summary>

@@ -74,6 +74,9 @@ public sealed class RewardPipeline : IRewardFunction, IBatchRewardFunction
     /// <summary>The terms, in order.</summary>
     public IReadOnlyList<RewardTerm> Terms => _terms;
 
+    /// <summary>True when a term is an <see cref="IGroupRewardFunction"/>: score whole groups in one batch, not one rollout at a time.</summary>
+    public bool ScoresGroups => _terms.Any(t => t.Batch is IGroupRewardFunction);
+
     /// <summary>Called once per failed term call (from the scoring thread). Exceptions it throws are not caught.</summary>
     public event Action<RewardFailure>? FailureObserved;
 

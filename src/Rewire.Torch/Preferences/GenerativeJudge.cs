@@ -89,7 +89,7 @@ public sealed class GenerativeJudge : IPairwiseJudge, IDisposable
         for (int i = 0; i < queries.Count; i++)
         {
             var q = queries[i];
-            readings[i] = JudgeFormat.Reading(_template.Encode(q.Prompt, _tokenizer), _tokenizer.Encode(q.First), _tokenizer.Encode(q.Second), _tokenizer.EosId);
+            readings[i] = JudgeFormat.Reading(_template.Encode(q.Prompt, _tokenizer), _tokenizer.Encode(q.First), _tokenizer.Encode(q.Second), _tokenizer.EosId, _tokenizer.BosId);
         }
         return Verdicts(readings, cancellationToken);
     }

@@ -43,8 +43,8 @@ public static class GenerativeJudgeTrainer
             }, cancel);
         int steps = losses.Count;
         using var judge = new GenerativeJudge(session.Network, plan.Task.Name, plan.Task.Alphabet, ownsNetwork: false);
-        var heldout = Evaluate(judge, plan.Heldout, tokenizer.EosId, swap, cancel);
-        var train = Evaluate(judge, plan.Train.Take(500).ToArray(), tokenizer.EosId, swap, cancel);
+        var heldout = Evaluate(judge, plan.Heldout, tokenizer.EosId, tokenizer.BosId, swap, cancel);
+        var train = Evaluate(judge, plan.Train.Take(500).ToArray(), tokenizer.EosId, tokenizer.BosId, swap, cancel);
         var summary = new JsonObject
         {
             ["stage"] = "rm",
@@ -75,13 +75,13 @@ public static class GenerativeJudgeTrainer
     }
 
     /// <summary>The judge's held-out figures over <paramref name="pairs"/>.</summary>
-    internal static JudgeFigures Evaluate(GenerativeJudge judge, IReadOnlyList<TokenizedPair> pairs, int eos, bool swap, CancellationToken cancel)
+    internal static JudgeFigures Evaluate(GenerativeJudge judge, IReadOnlyList<TokenizedPair> pairs, int eos, int bos, bool swap, CancellationToken cancel)
     {
         var readings = new List<int[]>(pairs.Count * 2);
         foreach (var p in pairs)
         {
-            readings.Add(JudgeFormat.Reading(p.Prompt, p.Chosen[..^1], p.Rejected[..^1], eos));
-            readings.Add(JudgeFormat.Reading(p.Prompt, p.Rejected[..^1], p.Chosen[..^1], eos));
+            readings.Add(JudgeFormat.Reading(p.Prompt, p.Chosen[..^1], p.Rejected[..^1], eos, bos));
+            readings.Add(JudgeFormat.Reading(p.Prompt, p.Rejected[..^1], p.Chosen[..^1], eos, bos));
         }
         var verdicts = judge.Verdicts(readings, cancel);
         var outcomes = new PairOutcome[pairs.Count];

@@ -95,7 +95,7 @@ public sealed class PreferencePlan
             o.Model.Context = Math.Max(data.LongestPair(tokenizer, template, task.Name), longestPrompt + o.Dpo.MaxNewTokens);
         // The judge reads the prompt and both sides: its context must hold the longest pair's reading and verdict, and
         // (for RL with reward.judge) two responses of dpo.max_new_tokens each.
-        int judgeContext = judge ? longestPrompt + 2 * o.Dpo.MaxNewTokens + 4 : 0;
+        int judgeContext = judge ? 2 * longestPrompt + 2 * o.Dpo.MaxNewTokens + 4 : 0;
         if (judge && !explicitContext)
             o.Model.Context = Math.Max(o.Model.Context, judgeContext);
         if (longestPrompt + o.Dpo.MaxNewTokens > o.Model.Context)

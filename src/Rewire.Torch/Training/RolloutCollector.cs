@@ -92,12 +92,17 @@ public sealed class RolloutCollector(IPolicy policy, ITokenizer tokenizer, Promp
 
         clock.Restart();
         var records = new RolloutRecord[sequences.Count];
+        // A reward that compares the rollouts of a group (BRPO's judge) scores the whole batch at once; others one by one.
+        var batched = reward is RewardStage { ScoresGroups: true } stage
+            ? stage.ScoreAll(sequences.Select((seq, i) => new Rollout(prompts[i / groupSize], tokenizer.Decode(seq.Tokens.Where(t => t != tokenizer.EosId)),
+                seq.Tokens.Length, seq.Finish, prompts[i / groupSize].Id)).ToArray())
+            : null;
         for (int i = 0; i < sequences.Count; i++)
         {
             var prompt = prompts[i / groupSize];
             var seq = sequences[i];
             string completion = tokenizer.Decode(seq.Tokens.Where(t => t != tokenizer.EosId));
-            var result = reward.Score(new Rollout(prompt, completion, seq.Tokens.Length, seq.Finish, prompt.Id));
+            var result = batched?[i] ?? reward.Score(new Rollout(prompt, completion, seq.Tokens.Length, seq.Finish, prompt.Id));
             if (result.Failed) RewardFailures++;
             records[i] = new RolloutRecord(prompt, seq.PromptTokens, seq.Tokens, seq.LogProbs, seq.Entropies, seq.Finish, completion, result, result.Total,
                 RolloutLogProbs: seq.RolloutLogProbs);

@@ -12,7 +12,7 @@
 namespace Rewire.Core.Rewards.Judges;
 
 /// <summary>The BRPO pairwise reward against a bootstrapped in-group reference (see the file header).</summary>
-public sealed class BrpoReward : IBatchRewardFunction, ICriterionReporter
+public sealed class BrpoReward : IGroupRewardFunction, ICriterionReporter
 {
     private readonly IPairwiseJudge _judge;
 

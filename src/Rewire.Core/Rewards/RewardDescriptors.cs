@@ -67,7 +67,21 @@ public static class RewardDescriptors
                 Number("high", 1.0, "The high reward."),
                 Number("low", 0.0, "The low reward."),
             ], []) with { Spec = "rlvr T14" },
+        R("rubric", "A rubric of weighted criteria (format, items, order, length of a list answer) scored as their weighted average; each criterion reported as rubric/NAME.",
+            RubricPaper,
+            [
+                Text("criteria", "format,items,order,length", "The criteria, comma-separated, from: format, items, order, length."),
+                Text("weights", "", "The criteria's weights w_i, comma-separated in the order of 'criteria'; empty: equal weights."),
+                Boolean("graded", true, "Graded judgements in [0, 1] (true) or binary: a criterion counts only when fully met (false)."),
+            ], []) with
+        {
+            Spec = "rewards-and-classic R09",
+            DefaultsNote = "RECONSTRUCTED: the aggregation Σ w_i·V_i / Σ w_j is the paper's; the criteria are rule checks against the reference answer (the paper extracts nuggets and judges them with a trained 4B verifier), equal weights and graded judgements by default",
+        },
     ];
+
+    /// <summary>The paper cited for the rubric verifier.</summary>
+    public const string RubricPaper = "An Efficient Rubric-based Generative Verifier for Search-Augmented LLMs (Search-Gen-V; arXiv 2510.14660)";
 
     private static TechniqueDescriptor R(string name, string summary, string paper, TechniqueParameter[] parameters, string[] exampleSettings) => new()
     {

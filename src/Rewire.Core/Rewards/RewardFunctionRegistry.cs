@@ -1,6 +1,7 @@
 using Rewire.Core.Shaping;
 using Rewire.Core.Techniques;
 using Rewire.Core.Verifiers;
+using Rewire.Core.Verifiers.Rubrics;
 
 namespace Rewire.Core.Rewards;
 
@@ -74,6 +75,7 @@ public sealed class RewardFunctionRegistry
         "required_tags" => p => new RequiredTagsReward(
             p.String("tags").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), p.Bool("partial"), p.Double("reward")),
         "random" => p => SpuriousReward.AsRewardFunction(p.Int("seed"), p.Double("probability"), p.Double("high"), p.Double("low")),
+        "rubric" => Rubric,
         _ => throw new InvalidOperationException($"reward function '{name}' is described but has no factory"),
     };
 
@@ -93,6 +95,20 @@ public sealed class RewardFunctionRegistry
             MaxNumberLength = p.Int("max_number_length"),
         },
     };
+
+    private static RubricVerifier Rubric(ResolvedTechnique p)
+    {
+        var names = p.String("criteria").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (names.Length == 0) throw new ArgumentException("rubric needs at least one criterion in 'criteria', for example criteria=format,items,order,length.");
+        var text = p.String("weights").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (text.Length != 0 && text.Length != names.Length)
+            throw new ArgumentException($"rubric has {names.Length} criteria but {text.Length} weights; give one weight per criterion or none (equal weights).");
+        var weights = text.Length == 0
+            ? names.Select(_ => 1.0).ToArray()
+            : text.Select(w => double.TryParse(w, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var x)
+                ? x : throw new ArgumentException($"rubric weight '{w}' is not a number.")).ToArray();
+        return new RubricVerifier(names.Select((n, i) => ListRubricCriteria.Create(n, weights[i])), p.Bool("graded"));
+    }
 
     private static string RequirePattern(string pattern) =>
         pattern.Length > 0 ? pattern : throw new ArgumentException("format_regex needs a 'pattern' setting, for example pattern=^<think>.*</think>.");

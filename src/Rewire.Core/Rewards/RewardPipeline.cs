@@ -3,7 +3,8 @@ namespace Rewire.Core.Rewards;
 /// <summary>
 /// Composes weighted reward functions into named components and a total:
 /// <c>total = Σ_k w_k · r_k</c>, where <c>r_k</c> is term k's total (its failure value when it failed).
-/// Components hold the unweighted <c>r_k</c> under each term's name. Every term is failure-isolated by its
+/// Components hold the unweighted <c>r_k</c> under each term's name (and, for an <see cref="ICriterionReporter"/>, its
+/// own components under <c>TERM/criterion</c>). Every term is failure-isolated by its
 /// <see cref="FailurePolicy"/>; per-component <see cref="RunningStatistics"/> (plus <c>total</c>) are kept for analysis.
 /// Correct is false when any term reports false, true when every reporting term reports true, null when none reports.
 /// Step rewards are the weighted sum of the terms' step rewards (a term whose length disagrees counts as failed).
@@ -72,6 +73,9 @@ public sealed class RewardPipeline : IRewardFunction, IBatchRewardFunction
 
     /// <summary>The terms, in order.</summary>
     public IReadOnlyList<RewardTerm> Terms => _terms;
+
+    /// <summary>True when a term is an <see cref="IGroupRewardFunction"/>: score whole groups in one batch, not one rollout at a time.</summary>
+    public bool ScoresGroups => _terms.Any(t => t.Batch is IGroupRewardFunction);
 
     /// <summary>Called once per failed term call (from the scoring thread). Exceptions it throws are not caught.</summary>
     public event Action<RewardFailure>? FailureObserved;
@@ -182,6 +186,14 @@ public sealed class RewardPipeline : IRewardFunction, IBatchRewardFunction
             }
 
             components[term.Name] = part.Total;
+            if (!part.Failed && (term.Single ?? (object?)term.Batch) is ICriterionReporter)
+            {
+                foreach (var (criterion, value) in part.Components)
+                {
+                    components[$"{term.Name}/{criterion}"] = value;
+                }
+            }
+
             total += term.Weight * part.Total;
             _stats[term.Name].Add(part.Total, part.Failed);
             if (part.Correct is { } c)

@@ -56,11 +56,14 @@ public static class TechniqueKinds
     /// <summary>A reward model trained from preferences (`rewire train stage=rm`, rm.model).</summary>
     public const string RewardModel = "reward_model";
 
+    /// <summary>A judge: a pairwise generative reward model (`rewire train stage=rm rm.model=genrm`) or a way RL uses one (`reward.judge`).</summary>
+    public const string Judge = "judge";
+
     /// <summary>Every kind, in the order `rewire list` shows them.</summary>
     public static readonly IReadOnlyList<string> All =
     [
         Recipe, Task, Objective, Estimator, LossAggregation, KlEstimator, Shaper, AdvantageShaper, RewardWeighting, Reward,
         Sampler, Rollout, Environment, BanditAlgorithm, BanditEnvironment, ControlAlgorithm, ControlEnvironment, RewardDesign,
-        QdAlgorithm, OfflineAlgorithm, BranchingAlgorithm, RewardModel, Recommender,
+        QdAlgorithm, OfflineAlgorithm, BranchingAlgorithm, RewardModel, Recommender, Judge,
     ];
 }

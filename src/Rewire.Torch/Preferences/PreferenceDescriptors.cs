@@ -104,8 +104,40 @@ public static class PreferenceDescriptors
         },
     ];
 
+    /// <summary>The paper of the pairwise generative judge and BRPO.</summary>
+    public const string WritingZeroPaper = "Writing-Zero: Bridge the Gap Between Non-verifiable Tasks and Verifiable Rewards (arXiv 2506.00103)";
+
+    /// <summary>
+    /// The judges: Writing-Zero's pairwise generative reward model, trained by `rewire train stage=rm rm.model=genrm`,
+    /// and BRPO, the way RL rewards rollouts with a judge (`reward.judge=RUN`, or `oracle` for the true utility).
+    /// </summary>
+    public static IReadOnlyList<TechniqueDescriptor> Judges { get; } =
+    [
+        new()
+        {
+            Kind = TechniqueKinds.Judge,
+            Name = GenerativeJudge.RegistryName,
+            Summary = "pairwise generative reward model: the warm-started GPT reads (prompt, response A, response B) and writes its verdict; judged in both orders and voted",
+            Paper = WritingZeroPaper,
+            Spec = "rewards-and-classic R11",
+            DefaultsNote = "RECONSTRUCTED: trained by supervised next-token loss on the labelled verdict (the paper trains its GenRM by RLVR, reward 1 for the label's order) and writes the verdict directly (the paper's judge first writes principles and a critique, then scores)",
+            Parameters = [Boolean("swap", true, "Train on both orders of every pair and judge both orders, voting (the paper's order-swapped Voting@n against position bias)")],
+            Example = ["train", "stage=rm", "rm.model=genrm", .. Short, "--json"],
+        },
+        new()
+        {
+            Kind = TechniqueKinds.Judge,
+            Name = "brpo",
+            Summary = "BRPO: each group's rollouts are judged against a reference drawn from the same group; pairwise reward +1 win, −1 loss, 0 tie (reference 0)",
+            Paper = WritingZeroPaper,
+            Spec = "rewards-and-classic R11",
+            DefaultsNote = "RECONSTRUCTED: the pairwise reward values (+1/−1/0); both orders judged and voted; selected by reward.judge=RUN (a genrm run) or reward.judge=oracle (the true utility as the judge); the group advantage is the configured estimator's (GRPO by default) over the pairwise rewards, the reference's 0 included",
+            Example = TechniqueExamples.Train("reward.judge=oracle", "reward.weights.correct=0"),
+        },
+    ];
+
     /// <summary>Every descriptor of the preference stages.</summary>
-    public static IReadOnlyList<TechniqueDescriptor> All { get; } = [.. Objectives, .. RewardModels];
+    public static IReadOnlyList<TechniqueDescriptor> All { get; } = [.. Objectives, .. RewardModels, .. Judges];
 
     /// <summary>The catalogue the preference stages resolve against.</summary>
     public static TechniqueCatalog Catalog { get; } = new TechniqueCatalog().AddRange(All);

@@ -55,15 +55,24 @@ public sealed class PreferencePlan
     public static PreferencePlan Resolve(IReadOnlyList<KeyValuePair<string, string>> keys)
     {
         var o = OptionsBinder.Bind<PreferenceTrainOptions>(keys);
+        bool explicitContext = o.Model.Context != 0;
         var errors = new List<string>();
         string kind = o.Stage == "rm" ? TechniqueKinds.RewardModel : TechniqueKinds.Objective;
         string selector = o.Stage == "rm" ? "rm.model" : "dpo.objective";
         string name = o.Stage == "rm" ? o.Rm.Model : o.Dpo.Objective;
         if (o.Stage == "dpo" && PreferenceDescriptors.Unlisted.Any(u => u.Name == name))
             throw new ConfigurationException([$"'dpo.objective' = '{name}' is not available: {PreferenceDescriptors.UnlistedReason}"]);
+        // stage=rm trains a scalar reward model or a pairwise generative judge (kind judge), both selected by rm.model.
+        bool judge = o.Stage == "rm" && PreferenceDescriptors.Catalog.Find(TechniqueKinds.Judge, name) is not null && name == GenerativeJudge.RegistryName;
+        if (judge) kind = TechniqueKinds.Judge;
+        var valid = o.Stage == "rm"
+            ? PreferenceDescriptors.Catalog.Names(TechniqueKinds.RewardModel).Append(GenerativeJudge.RegistryName)
+            : PreferenceDescriptors.Catalog.Names(kind);
         var d = PreferenceDescriptors.Catalog.Find(kind, name)
-            ?? throw new ConfigurationException([$"'{selector}' = '{name}' is not available in stage={o.Stage}; valid: {string.Join(", ", PreferenceDescriptors.Catalog.Names(kind))}"]);
-        var technique = TechniqueCatalog.Resolve(d, o.Stage == "rm" ? o.RewardModel : o.Objective, o.Stage == "rm" ? "reward_model." : "objective.", errors);
+            ?? throw new ConfigurationException([$"'{selector}' = '{name}' is not available in stage={o.Stage}; valid: {string.Join(", ", valid)}"]);
+        if (!judge && o.Judge.Count > 0) errors.Add($"'judge.*' are parameters of rm.model={GenerativeJudge.RegistryName}; drop them or set rm.model={GenerativeJudge.RegistryName}");
+        if (judge && o.RewardModel.Count > 0) errors.Add($"'reward_model.*' are parameters of the scalar reward models; rm.model={GenerativeJudge.RegistryName} takes judge.*");
+        var technique = TechniqueCatalog.Resolve(d, judge ? o.Judge : o.Stage == "rm" ? o.RewardModel : o.Objective, judge ? "judge." : o.Stage == "rm" ? "reward_model." : "objective.", errors);
         if (errors.Count > 0) throw new ConfigurationException(errors);
 
         var session = new TrainOptions
@@ -84,6 +93,11 @@ public sealed class PreferencePlan
             .Max(p => template.Encode(p, tokenizer).Length);
         if (o.Model.Context == 0)
             o.Model.Context = Math.Max(data.LongestPair(tokenizer, template, task.Name), longestPrompt + o.Dpo.MaxNewTokens);
+        // The judge reads the prompt and both sides: its context must hold the longest pair's reading and verdict, and
+        // (for RL with reward.judge) two responses of dpo.max_new_tokens each.
+        int judgeContext = judge ? 2 * longestPrompt + 2 * o.Dpo.MaxNewTokens + 4 : 0;
+        if (judge && !explicitContext)
+            o.Model.Context = Math.Max(o.Model.Context, judgeContext);
         if (longestPrompt + o.Dpo.MaxNewTokens > o.Model.Context)
             throw new ConfigurationException([$"'model.context' = {o.Model.Context} is too short: the task's prompts of up to {longestPrompt} tokens plus 'dpo.max_new_tokens' = {o.Dpo.MaxNewTokens} need {longestPrompt + o.Dpo.MaxNewTokens}; raise model.context (0 fits the data) or lower dpo.max_new_tokens"]);
         var train = data.Tokenize(data.Train, tokenizer, template, task.Name, o.Model.Context);
@@ -92,6 +106,13 @@ public sealed class PreferencePlan
             throw new ConfigurationException([$"{data.Source}: line {bare.Line} has no chosen_utility/rejected_utility; mm_dpo scales β by each pair's reward margin, so give a file from rewire prefs make (or build the pairs inline: drop prefs.path)"]);
         if (o.Stage == "dpo" && name == DnoObjective.RegistryName && technique.String("reward_model") is { Length: > 0 } rm && RewardModelReward.Problem(rm, task) is { } problem)
             throw new ConfigurationException([$"'objective.reward_model': {problem}"]);
+        if (judge)
+        {
+            if (!explicitContext) o.Model.Context = Math.Max(o.Model.Context, train.Concat(heldout).Max(JudgeFormat.Length));
+            foreach (var (pair, record) in train.Zip(data.Train).Concat(heldout.Zip(data.Heldout)))
+                if (JudgeFormat.Length(pair) > o.Model.Context)
+                    throw new ConfigurationException([$"{data.Source}: line {record.Line}: the judge's reading of the pair (prompt, both completions, verdict) takes {JudgeFormat.Length(pair)} tokens, more than 'model.context' = {o.Model.Context}; raise model.context (0 fits the data) or drop the record"]);
+        }
         PolicySession.CheckFits(session);
         return new PreferencePlan(o, technique, session, task, data, train, heldout);
     }
@@ -102,7 +123,7 @@ public sealed class PreferencePlan
         var config = OptionsBinder.ToJson(Options);
         var section = Technique.ToJson();
         section.Remove("name");
-        config[Options.Stage == "rm" ? "reward_model" : "objective"] = section;
+        config[Technique.Descriptor.Kind == TechniqueKinds.Judge ? "judge" : Options.Stage == "rm" ? "reward_model" : "objective"] = section;
         return config;
     }
 }

@@ -104,6 +104,9 @@ public sealed class PreferenceTrainOptions : IValidatableOptions
     /// <summary>reward_model.PARAM: parameters of rm.model.</summary>
     public Dictionary<string, string> RewardModel { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>judge.PARAM: parameters of rm.model when it names a judge (genrm).</summary>
+    public Dictionary<string, string> Judge { get; set; } = new(StringComparer.Ordinal);
+
     /// <inheritdoc/>
     public void Validate(string prefix, ICollection<string> errors)
     {
@@ -115,5 +118,6 @@ public sealed class PreferenceTrainOptions : IValidatableOptions
         if (Model.Width % Model.Heads != 0) errors.Add($"'model.width' = {Model.Width} must be a multiple of 'model.heads' = {Model.Heads}");
         if (Stage == "rm" && (Objective.Count > 0 || Dpo.Objective != "dpo")) errors.Add("'objective.*' and 'dpo.*' belong to stage=dpo; drop them or set stage=dpo");
         if (Stage == "dpo" && RewardModel.Count > 0) errors.Add("'reward_model.*' belongs to stage=rm; drop it or set stage=rm");
+        if (Stage == "dpo" && Judge.Count > 0) errors.Add("'judge.*' belongs to stage=rm rm.model=genrm; drop it or set stage=rm");
     }
 }

@@ -18,6 +18,8 @@ public static class RewardModelTrainer
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(observer);
+        // rm.model=genrm selects the pairwise generative judge, a reward model with a written verdict for a head.
+        if (plan.Technique.Descriptor.Kind == Rewire.Core.Techniques.TechniqueKinds.Judge) return GenerativeJudgeTrainer.Run(plan, run, observer, cancel);
         var o = plan.Options;
         using var session = PolicySession.Create(plan.Session);
         observer.Stage("data", $"{plan.Train.Count} training and {plan.Heldout.Count} held-out pairs, {plan.Data.Source}");

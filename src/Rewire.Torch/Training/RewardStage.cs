@@ -59,13 +59,21 @@ public sealed class RewardStage : IRewardFunction
     /// <inheritdoc />
     public string Name => Pipeline.Name;
 
+    /// <summary>True when a term compares the rollouts of a group (BRPO's judge): score them together with <see cref="ScoreAll"/>.</summary>
+    public bool ScoresGroups => Pipeline.ScoresGroups;
+
+    /// <summary>Scores <paramref name="rollouts"/> in one batch (whole groups at once), each weighted as <see cref="Score"/> does.</summary>
+    public IReadOnlyList<RewardResult> ScoreAll(IReadOnlyList<Rollout> rollouts) =>
+        Pipeline.ScoreAsync(rollouts).AsTask().GetAwaiter().GetResult().Select(Weigh).ToArray();
+
     /// <inheritdoc />
-    public RewardResult Score(Rollout rollout)
+    public RewardResult Score(Rollout rollout) => Weigh(Pipeline.Score(rollout));
+
+    private RewardResult Weigh(RewardResult r)
     {
-        var r = Pipeline.Score(rollout);
         if (NeedsReference) throw new InvalidOperationException("the reward weighting has no reference point yet: the trainer measures the initial model's scores before RL");
         if (Weighting is null) return r;
-        Span<double> values = stackalloc double[Objectives.Count];
+        var values = new double[Objectives.Count];
         for (int k = 0; k < values.Length; k++) values[k] = r.Components.GetValueOrDefault(Objectives[k]);
         return r with { Total = Weighting.Scalarise(values) };
     }

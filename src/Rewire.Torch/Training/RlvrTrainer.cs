@@ -388,6 +388,7 @@ public sealed class RlvrTrainer : IDisposable
         // Policy versions between the trainer's π_old and the weights the server sampled with (0: synchronous push).
         if (_weightSync is not null) techniques["rollout/staleness"] = _step - 1 - _weightSync.Version;
         AddDomainShares(techniques, batch);
+        AddCriteria(techniques, rows);
         return StepMetrics.From(_step, rows, batch, collector, updateMetrics, update.Elapsed, LearningRate(), techniques);
     }
 
@@ -408,6 +409,20 @@ public sealed class RlvrTrainer : IDisposable
             int rollouts = mine.Sum(g => g.Size);
             if (rollouts > 0) m[$"sampler/domain_accuracy/{d}"] = mine.Sum(g => g.CorrectCount) / (double)rollouts;
         }
+    }
+
+    /// <summary>
+    /// The mean over the step's trained rollouts of every criterion a reward term reports (a rubric's per-criterion
+    /// judgements, a judge's verdict counts: the pipeline's TERM/criterion components), as reward/TERM/criterion.
+    /// </summary>
+    private static void AddCriteria(Dictionary<string, double> m, List<RolloutRecord> rows)
+    {
+        if (rows.Count == 0) return;
+        var sums = new SortedDictionary<string, double>(StringComparer.Ordinal);
+        foreach (var r in rows)
+            foreach (var (k, v) in r.Reward.Components)
+                if (k.Contains('/')) sums[k] = sums.GetValueOrDefault(k) + v;
+        foreach (var (k, v) in sums) m[$"reward/{k}"] = v / rows.Count;
     }
 
     /// <summary>What each technique did in this step, under its kind: shaping/NAME/changed_fraction, rollout/..., actor/..., reward_weighting/...</summary>

@@ -92,12 +92,27 @@ public sealed class RolloutCollector(IPolicy policy, ITokenizer tokenizer, Promp
 
         clock.Restart();
         var records = new RolloutRecord[sequences.Count];
+        // A reward that compares the rollouts of a group (BRPO's judge) scores whole groups together, about 64 rollouts
+        // per call (each call has the reward time budget); other rewards score one rollout at a time.
+        RewardResult[]? batched = null;
+        if (reward is RewardStage { ScoresGroups: true } stage)
+        {
+            var all = sequences.Select((seq, i) => new Rollout(prompts[i / groupSize], tokenizer.Decode(seq.Tokens.Where(t => t != tokenizer.EosId)),
+                seq.Tokens.Length, seq.Finish, prompts[i / groupSize].Id)).ToArray();
+            int perCall = Math.Max(1, 64 / groupSize) * groupSize;
+            batched = new RewardResult[all.Length];
+            for (int at = 0; at < all.Length; at += perCall)
+            {
+                var part = stage.ScoreAll(all[at..Math.Min(all.Length, at + perCall)]);
+                for (int k = 0; k < part.Count; k++) batched[at + k] = part[k];
+            }
+        }
         for (int i = 0; i < sequences.Count; i++)
         {
             var prompt = prompts[i / groupSize];
             var seq = sequences[i];
             string completion = tokenizer.Decode(seq.Tokens.Where(t => t != tokenizer.EosId));
-            var result = reward.Score(new Rollout(prompt, completion, seq.Tokens.Length, seq.Finish, prompt.Id));
+            var result = batched?[i] ?? reward.Score(new Rollout(prompt, completion, seq.Tokens.Length, seq.Finish, prompt.Id));
             if (result.Failed) RewardFailures++;
             records[i] = new RolloutRecord(prompt, seq.PromptTokens, seq.Tokens, seq.LogProbs, seq.Entropies, seq.Finish, completion, result, result.Total,
                 RolloutLogProbs: seq.RolloutLogProbs);

@@ -250,6 +250,11 @@ public static class TrainConfiguration
             else if (Rewire.Tasks.Preferences.PreferenceSetBuilder.Unfit(task, new Rewire.Tasks.Preferences.PreferenceSetOptions(1, options.Run.Seed)) is { } unfit)
                 errors.Add($"'reward.model_update' = 'cooper' builds its negatives by rewriting correct answers, and {unfit}");
         }
+        if (options.Reward.Judge.Length > 0 && options.Reward.Judge != JudgeRewards.Oracle)
+        {
+            options.Reward.Judge = System.IO.Path.GetFullPath(options.Reward.Judge);
+            if (Preferences.GenerativeJudge.Problem(options.Reward.Judge, task) is { } judgeProblem) errors.Add(judgeProblem);
+        }
         CheckColumns(resolved, task, errors);
         errors.AddRange(ProcessRewards.PrimeSettings.Check(resolved));
         if (errors.Count > 0) throw new ConfigurationException(errors);

@@ -327,6 +327,13 @@ public sealed class RewardOptions
 
     /// <summary>The learning rate of Cooper's reward-model updates (the paper's 1e-5).</summary>
     [NotHashed, Range(1e-9, 1.0)] public double ModelLearningRate { get; set; } = 1e-5;
+
+    /// <summary>
+    /// A pairwise judge that rewards rollouts by BRPO (Writing-Zero): the folder of a `rewire train stage=rm
+    /// rm.model=genrm` run, or <c>oracle</c> (the task's true utility as the judge); the component is <c>brpo</c> (weight
+    /// reward.weights.brpo, default 1). Empty (the default): none. Not hashed, like reward.model.
+    /// </summary>
+    [NotHashed] public string Judge { get; set; } = "";
 }
 
 /// <summary>Held-out evaluation.</summary>

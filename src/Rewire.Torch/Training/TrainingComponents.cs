@@ -123,6 +123,7 @@ public static class TrainingComponents
         var policy = new FailurePolicy { FailureValue = o.Reward.FailureValue, TimeBudget = TimeSpan.FromMilliseconds(o.Reward.TimeoutMs) };
         var functionNames = c.RewardFunctions.Select(f => f.Name).Concat((custom ?? []).Select(f => f.Name)).ToHashSet(StringComparer.Ordinal);
         if (o.Reward.Model.Length > 0) functionNames.Add(Preferences.RewardModelReward.ComponentName);
+        if (o.Reward.Judge.Length > 0) functionNames.Add(JudgeRewards.ComponentName);
         var componentWeights = o.Reward.Weights.Where(kv => !functionNames.Contains(kv.Key)).OrderBy(kv => kv.Key, StringComparer.Ordinal).ToList();
         var terms = new List<RewardTerm>();
         if (componentWeights.Count == 0) terms.Add(RewardTerm.Of(task.Verifier, 1.0, policy, "verifier"));
@@ -138,6 +139,9 @@ public static class TrainingComponents
         if (rewardModel is not null)
             terms.Add(RewardTerm.Of(rewardModel,
                 o.Reward.Weights.GetValueOrDefault(Preferences.RewardModelReward.ComponentName, 1.0), policy, Preferences.RewardModelReward.ComponentName));
+        if (o.Reward.Judge.Length > 0)
+            terms.Add(RewardTerm.Of(JudgeRewards.Create(o.Reward.Judge, task, Derive(o.Run.Seed, Streams.Techniques)),
+                o.Reward.Weights.GetValueOrDefault(JudgeRewards.ComponentName, 1.0), policy, JudgeRewards.ComponentName));
         var pipeline = new RewardPipeline(terms, "reward");
         var names = terms.Select(t => t.Name).ToArray();
         if (c.Weighting is null) return new RewardStage(pipeline, (IRewardWeighting?)null) { RewardModel = rewardModel };

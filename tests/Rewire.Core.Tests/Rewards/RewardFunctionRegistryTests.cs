@@ -8,7 +8,7 @@ public class RewardFunctionRegistryTests
     public void Default_registry_builds_every_function_by_name()
     {
         var registry = RewardFunctionRegistry.CreateDefault();
-        Assert.Equal(["exact_match", "format_regex", "multiple_choice", "numeric", "random", "required_tags"], registry.Names);
+        Assert.Equal(["exact_match", "format_regex", "multiple_choice", "numeric", "random", "required_tags", "rubric"], registry.Names);
         foreach (var name in registry.Names.Where(n => n != "format_regex"))
         {
             Assert.Equal(name, registry.Create(name).Name);

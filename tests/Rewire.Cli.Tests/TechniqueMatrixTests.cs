@@ -164,6 +164,10 @@ public sealed class TechniqueMatrixTests(WarmStartFixture warm) : IClassFixture<
             Assert.True(summary["completed"]!.GetValue<bool>(), output);
             if (kind == TechniqueKinds.RewardModel)
                 Assert.True(summary["pairwise_accuracy_heldout"]!.GetValue<double>() >= 0.65, output);
+            else if (kind == TechniqueKinds.Judge)
+                // The generative judge must rank held-out pairs better than a coin (0.5): 0.647 at the example's settings
+                // (docs/preferences.md, "Judges and rubrics"), 0.555-0.647 over seeds 1-3.
+                Assert.True(summary["pairwise_accuracy_heldout"]!.GetValue<double>() > 0.55, output);
             else
                 Assert.True(summary["true_utility_after"]!.GetValue<double>() > summary["true_utility_before"]!.GetValue<double>(), output);
             return;

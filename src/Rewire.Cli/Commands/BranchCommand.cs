@@ -87,39 +87,9 @@ public sealed class BranchCommand : Command<BranchCommand.Settings>
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        BranchRunConfig config;
-        RunDirectory run;
-        RunLock runLock;
-        try { (config, run, runLock) = Prepare(settings); }
-        catch (Exception e) when (e is ConfigurationException or IOException or UnauthorizedAccessException)
-        {
-            Console.Error.WriteLine(TerminalText.Clean(e.Message));
-            return ExitCodes.Refused;
-        }
-        using var heldLock = runLock;
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            e.Cancel = true;
-            cts.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
-        try
-        {
-            var log = settings.Quiet || settings.Json ? null : Console.Out;
-            var summary = Execute(config, run, settings.Resume is not null, log, cts.Token);
-            Report(summary, settings);
-            return summary.Completed ? ExitCodes.Done : ExitCodes.Interrupted;
-        }
-        catch (Exception e) when (e is BranchRunException or RunFolderException or MilpException)
-        {
-            Console.Error.WriteLine(TerminalText.Clean(e.Message));
-            return ExitCodes.Failed;
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
-        }
+        var log = settings.Quiet || settings.Json ? null : Console.Out;
+        return RunCommandHost.Run(() => Prepare(settings), (config, run, cancel) => Execute(config, run, settings.Resume is not null, log, cancel),
+            summary => Report(summary, settings), summary => summary.Completed, e => e is BranchRunException or MilpException, cancellationToken);
     }
 
     /// <summary>Resolves and checks the configuration, then creates (or opens, for --resume) the run folder and takes its lock.</summary>
@@ -129,13 +99,7 @@ public sealed class BranchCommand : Command<BranchCommand.Settings>
         string holder = "rewire branch " + (settings.Resume is not null ? "--resume " + settings.Resume : "(new run)");
         if (settings.Resume is not null)
         {
-            if (settings.Overrides.Length > 0)
-                throw new ConfigurationException(["--resume continues a run with its own config.json; drop the key=value settings (or start a new run)"]);
-            RunDirectory existing;
-            try { existing = RunDirectory.Open(settings.Resume); }
-            catch (IOException e) { throw new ConfigurationException([e.Message]); }
-            var json = JsonNode.Parse(File.ReadAllText(existing.ConfigFile)) as JsonObject
-                       ?? throw new ConfigurationException([$"{existing.ConfigFile} does not hold a JSON object"]);
+            var (existing, json) = RunCommandHost.OpenForResume(settings.Resume, settings.Overrides);
             var resumed = BranchRunConfig.FromJson(json, existing.ConfigFile);
             return (resumed, existing, existing.Lock(holder));
         }

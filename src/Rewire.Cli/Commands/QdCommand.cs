@@ -62,42 +62,10 @@ public sealed class QdCommand : Command<QdCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        QdRunConfig config;
-        RunDirectory run;
-        RunLock runLock;
-        try
-        {
-            (config, run, runLock) = Prepare(settings);
-        }
-        catch (Exception e) when (e is ConfigurationException or IOException or UnauthorizedAccessException)
-        {
-            Console.Error.WriteLine(TerminalText.Clean(e.Message));
-            return ExitCodes.Refused;
-        }
-        using var heldLock = runLock;
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            e.Cancel = true;
-            cts.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
-        try
-        {
-            var log = settings.Quiet || settings.Json ? null : Console.Out;
-            var summary = Search(config, run, settings.Resume is not null, log, cts.Token);
-            Report(summary, settings);
-            return summary.Completed ? ExitCodes.Done : ExitCodes.Interrupted;
-        }
-        catch (Exception e) when (e is EnvironmentHangException or QdRunException or RunFolderException)
-        {
-            Console.Error.WriteLine(TerminalText.Clean(e.Message));
-            return ExitCodes.Failed;
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
-        }
+        ArgumentNullException.ThrowIfNull(settings);
+        var log = settings.Quiet || settings.Json ? null : Console.Out;
+        return RunCommandHost.Run(() => Prepare(settings), (config, run, cancel) => Search(config, run, settings.Resume is not null, log, cancel),
+            summary => Report(summary, settings), summary => summary.Completed, e => e is EnvironmentHangException or QdRunException, cancellationToken);
     }
 
     /// <summary>Resolves and checks the configuration, then creates (or opens, for --resume) the run folder and takes its lock.</summary>
@@ -107,13 +75,7 @@ public sealed class QdCommand : Command<QdCommand.Settings>
         string holder = "rewire qd " + (settings.Resume is not null ? "--resume " + settings.Resume : "(new run)");
         if (settings.Resume is not null)
         {
-            if (settings.Overrides.Length > 0)
-                throw new ConfigurationException(["--resume continues a run with its own config.json; drop the key=value settings (or start a new run)"]);
-            RunDirectory existing;
-            try { existing = RunDirectory.Open(settings.Resume); }
-            catch (IOException e) { throw new ConfigurationException([e.Message]); }
-            var json = JsonNode.Parse(File.ReadAllText(existing.ConfigFile)) as JsonObject
-                       ?? throw new ConfigurationException([$"{existing.ConfigFile} does not hold a JSON object"]);
+            var (existing, json) = RunCommandHost.OpenForResume(settings.Resume, settings.Overrides);
             var resumed = QdRunConfig.FromJson(json, existing.ConfigFile);
             var held = existing.Lock(holder);
             try { existing.ResumeCheckpoint(); }

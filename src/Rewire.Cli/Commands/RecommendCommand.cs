@@ -89,39 +89,9 @@ public sealed class RecommendCommand : Command<RecommendCommand.Settings>
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        RecommendRunConfig config;
-        RunDirectory run;
-        RunLock runLock;
-        try { (config, run, runLock) = Prepare(settings); }
-        catch (Exception e) when (e is ConfigurationException or IOException or UnauthorizedAccessException)
-        {
-            Console.Error.WriteLine(TerminalText.Clean(e.Message));
-            return ExitCodes.Refused;
-        }
-        using var heldLock = runLock;
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            e.Cancel = true;
-            cts.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
-        try
-        {
-            var log = settings.Quiet || settings.Json ? null : Console.Out;
-            var summary = Execute(config, run, settings.Resume is not null, log, cts.Token);
-            Report(summary, settings);
-            return summary.Completed ? ExitCodes.Done : ExitCodes.Interrupted;
-        }
-        catch (Exception e) when (e is RecommendRunException or RunFolderException)
-        {
-            Console.Error.WriteLine(TerminalText.Clean(e.Message));
-            return ExitCodes.Failed;
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
-        }
+        var log = settings.Quiet || settings.Json ? null : Console.Out;
+        return RunCommandHost.Run(() => Prepare(settings), (config, run, cancel) => Execute(config, run, settings.Resume is not null, log, cancel),
+            summary => Report(summary, settings), summary => summary.Completed, e => e is RecommendRunException, cancellationToken);
     }
 
     /// <summary>Resolves and checks the configuration, then creates (or opens, for --resume) the run folder and takes its lock.</summary>
@@ -131,18 +101,7 @@ public sealed class RecommendCommand : Command<RecommendCommand.Settings>
         string holder = "rewire recommend " + (settings.Resume is not null ? "--resume " + settings.Resume : "(new run)");
         if (settings.Resume is not null)
         {
-            if (settings.Overrides.Length > 0)
-                throw new ConfigurationException(["--resume continues a run with its own config.json; drop the key=value settings (or start a new run)"]);
-            RunDirectory existing;
-            try { existing = RunDirectory.Open(settings.Resume); }
-            catch (IOException e) { throw new ConfigurationException([e.Message]); }
-            JsonObject json;
-            try
-            {
-                json = JsonNode.Parse(File.ReadAllText(existing.ConfigFile)) as JsonObject
-                       ?? throw new ConfigurationException([$"{existing.ConfigFile} does not hold a JSON object"]);
-            }
-            catch (System.Text.Json.JsonException e) { throw new ConfigurationException([$"{existing.ConfigFile} is not JSON: {e.Message}"]); }
+            var (existing, json) = RunCommandHost.OpenForResume(settings.Resume, settings.Overrides);
             var resumed = RecommendRunConfig.FromJson(json, existing.ConfigFile);
             return (resumed, existing, existing.Lock(holder));
         }

@@ -5,9 +5,11 @@ namespace Rewire.Core.Advantages;
 /// <summary>
 /// REINFORCE++, "REINFORCE++: A Simple and Efficient Approach for Aligning Large Language Models" (arXiv 2501.03262):
 /// discounted return-to-go per token, <c>G_t = r_t + γ·G_{t+1}</c>, where the running return is reset to 0 at every
-/// masked position after the row's last valid token (after EOS: padding, as verl does), while a masked position before it
-/// (an episode's observation tokens, which are not the policy's steps) passes the return through undiscounted, so every
-/// turn gets the rewards of the turns after it; then whitened over the whole batch with the masked mean and
+/// masked position (after EOS, as verl does: the golden reference pins this). For the episodes of a multi-turn
+/// environment (an input with <see cref="AdvantageInput.StepEndMask"/>, the turn boundaries) a masked position before the
+/// row's last valid token is an observation, context and not a step of the policy: it passes the return through
+/// undiscounted, so every turn gets the rewards of the turns after it, and only the padding after the last turn resets
+/// it; then whitened over the whole batch with the masked mean and
 /// unbiased masked std: <c>Â = whiten(G, mask) · mask</c>. Returns are G (masked positions included).
 /// Whitening needs at least two valid tokens in the batch.
 /// </summary>
@@ -39,8 +41,12 @@ public sealed class ReinforcePlusPlusAdvantage : IAdvantageEstimator
             var r = rewards.Row(i);
             var m = mask.Row(i);
             var g = returns.Row(i);
-            int last = m.Length - 1;
-            while (last >= 0 && m[last] == 0) last--;
+            int last = -1;
+            if (input.StepEndMask is not null)
+            {
+                last = m.Length - 1;
+                while (last >= 0 && m[last] == 0) last--;
+            }
             double running = 0;
             for (int t = r.Length - 1; t >= 0; t--)
             {

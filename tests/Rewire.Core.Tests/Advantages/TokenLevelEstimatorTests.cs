@@ -52,12 +52,31 @@ public sealed class TokenLevelEstimatorTests
     }
 
     [Fact]
-    public void Reinforce_plus_plus_resets_the_return_after_the_last_valid_token_and_passes_it_through_observations()
+    public void Reinforce_plus_plus_resets_the_return_at_masked_positions()
     {
+        // Single-turn rows (no turn boundaries): verl's rule, which the golden cases with mask holes pin too.
         var rewards = TokenMatrix.From(new double[,] { { 1, 0, 3, 4 }, { 0, 2, 0, 0 } });
         var mask = TokenMatrix.From(new double[,] { { 1, 1, 0, 1 }, { 1, 1, 0, 0 } });
         var result = new ReinforcePlusPlusAdvantage(0.5).Compute(new AdvantageInput(rewards, mask));
-        // Row 0 backwards: G3 = 4; t=2 (masked inside the row: an episode's observation) passes it through: G = 3 + 4 = 7;
+        // Row 0 backwards: G3 = 4; t=2 (masked): G = 3 + 0.5*4 = 5, then the running return resets to 0;
+        // t=1: G = 0; t=0: G = 1 + 0.5*0 = 1.
+        Assert.Equal([1.0, 0.0, 5.0, 4.0], result.Returns.Row(0).ToArray());
+        Assert.Equal(0.0, result.Advantages[0, 2]);
+        var valid = new[] { 1.0, 0.0, 4.0, 1.0, 2.0 };
+        double mean = valid.Sum() / (5 + 1e-8);
+        double var = valid.Sum(v => (v - mean) * (v - mean)) / (5 + 1e-8) * 5 / 4;
+        Assert.Equal((4 - mean) / Math.Sqrt(var + 1e-8), result.Advantages[0, 3], 12);
+    }
+
+    [Fact]
+    public void Reinforce_plus_plus_passes_the_return_through_an_episodes_observations()
+    {
+        // Episodes (turn boundaries given): a masked token inside the row is an observation, the tail is padding.
+        var rewards = TokenMatrix.From(new double[,] { { 1, 0, 3, 4 }, { 0, 2, 0, 0 } });
+        var mask = TokenMatrix.From(new double[,] { { 1, 1, 0, 1 }, { 1, 1, 0, 0 } });
+        var ends = TokenMatrix.From(new double[,] { { 0, 1, 0, 1 }, { 0, 1, 0, 0 } });
+        var result = new ReinforcePlusPlusAdvantage(0.5).Compute(new AdvantageInput(rewards, mask) { StepEndMask = ends });
+        // Row 0 backwards: G3 = 4; t=2 (an observation) passes it through: G = 3 + 4 = 7;
         // t=1: G = 0 + 0.5*7 = 3.5; t=0: G = 1 + 0.5*3.5 = 2.75 (the first turn gets the later turns' rewards).
         Assert.Equal([2.75, 3.5, 7.0, 4.0], result.Returns.Row(0).ToArray());
         Assert.Equal(0.0, result.Advantages[0, 2]);

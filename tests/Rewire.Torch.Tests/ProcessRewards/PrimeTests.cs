@@ -183,9 +183,11 @@ public sealed class PrimeTests : IDisposable
         Assert.Contains("PRIME's accuracy filter", e.Message);
         e = Assert.Throws<ConfigurationException>(() => TrainConfiguration.FromOptions(Tiny("estimator.accuracy_low=0.9")));
         Assert.Contains("estimator.accuracy_low", e.Message);
+        // OPRL reads the episodes' step rewards, not PRIME's process rewards: without rl.environment it is refused.
         e = Assert.Throws<ConfigurationException>(() => TrainConfiguration.FromOptions(Tiny("rl.estimator=oprl")));
-        Assert.Contains("process_rewards", e.Message);
+        Assert.Contains("'step_rewards'", e.Message);
+        Assert.Contains("rl.environment", e.Message);
         Assert.Contains(TrainingCatalog.Listed, d => d.Name == "prime");
-        Assert.DoesNotContain(TrainingCatalog.Listed, d => d.Name == "oprl");
+        Assert.Contains(TrainingCatalog.Listed, d => d.Name == "oprl");
     }
 }

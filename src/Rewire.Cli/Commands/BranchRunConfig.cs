@@ -47,33 +47,17 @@ public sealed record BranchRunConfig(string Algorithm, IReadOnlyDictionary<strin
         string output = "runs", name = "branch";
         foreach (var (key, value) in overrides)
         {
-            switch (key)
+            if (RunFolderKeys.TryApply(key, value, ref seed, ref output, ref name, errors)) continue;
+            if (key.StartsWith("branch.", StringComparison.Ordinal) && descriptor is not null)
             {
-                case "run.seed":
-                    if (!int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out seed)) errors.Add($"run.seed={value} is not an integer");
-                    break;
-                case "run.output":
-                    if (value.Length == 0) errors.Add("run.output is empty; give a folder");
-                    output = value;
-                    break;
-                case "run.name":
-                    if (value.Length == 0 || value.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')))
-                        errors.Add($"run.name '{value}' may hold only letters, digits, '-', '_' and '.'");
-                    name = value;
-                    break;
-                default:
-                    if (key.StartsWith("branch.", StringComparison.Ordinal) && descriptor is not null)
-                    {
-                        var p = descriptor.Parameter(key["branch.".Length..]);
-                        if (p is null) { errors.Add($"{key} is not a parameter of {algorithm}; its parameters: {string.Join(", ", descriptor.Parameters.Select(x => "branch." + x.Name))}"); break; }
-                        string? canonical = p.Check(value, out string problem);
-                        if (canonical is null) errors.Add($"{key}={value} {problem}");
-                        else parameters[p.Name] = canonical;
-                    }
-                    else if (!key.StartsWith("branch.", StringComparison.Ordinal))
-                        errors.Add($"unknown key '{key}'; valid: {string.Join(", ", RunKeys.Keys)}, branch.<parameter>");
-                    break;
+                var p = descriptor.Parameter(key["branch.".Length..]);
+                if (p is null) { errors.Add($"{key} is not a parameter of {algorithm}; its parameters: {string.Join(", ", descriptor.Parameters.Select(x => "branch." + x.Name))}"); continue; }
+                string? canonical = p.Check(value, out string problem);
+                if (canonical is null) errors.Add($"{key}={value} {problem}");
+                else parameters[p.Name] = canonical;
             }
+            else if (!key.StartsWith("branch.", StringComparison.Ordinal))
+                errors.Add($"unknown key '{key}'; valid: {string.Join(", ", RunKeys.Keys)}, branch.<parameter>");
         }
         if (descriptor is not null)
         {

@@ -234,4 +234,30 @@ public sealed class ExitCodeTests : IDisposable
         Assert.Contains("the model would need about", refusal);
         Assert.Contains("but only 0.001 GiB is available", refusal);
     }
+
+    [Theory]
+    [InlineData("qd")]
+    [InlineData("branch")]
+    [InlineData("recommend")]
+    public void A_resumed_run_whose_config_is_not_json_is_refused_and_the_file_named(string command)
+    {
+        string run = Path.Combine(_dir, "broken-" + command);
+        Directory.CreateDirectory(run);
+        File.WriteAllText(Path.Combine(run, "config.json"), "{ not json");
+        var r = CliHarness.Run(command, "--resume", run);
+        Refused(r, "config.json is not JSON");
+        Assert.Contains(run, r.Err);
+    }
+
+    [Theory]
+    [InlineData("qd")]
+    [InlineData("branch")]
+    [InlineData("recommend")]
+    public void A_resume_with_settings_beside_it_is_refused(string command)
+    {
+        string run = Path.Combine(_dir, "settings-" + command);
+        Directory.CreateDirectory(run);
+        File.WriteAllText(Path.Combine(run, "config.json"), "{}");
+        Refused(CliHarness.Run(command, "--resume", run, "run.seed=2"), "drop the key=value settings");
+    }
 }

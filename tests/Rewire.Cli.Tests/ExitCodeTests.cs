@@ -236,16 +236,18 @@ public sealed class ExitCodeTests : IDisposable
     }
 
     [Theory]
-    [InlineData("qd")]
-    [InlineData("branch")]
-    [InlineData("recommend")]
-    public void A_resumed_run_whose_config_is_not_json_is_refused_and_the_file_named(string command)
+    [InlineData("qd", "config.json is not JSON")]
+    [InlineData("branch", "config.json is not JSON")]
+    [InlineData("recommend", "config.json is not JSON")]
+    [InlineData("control", "config.json is not JSON")]
+    [InlineData("offline", "config.json cannot be read as a `rewire offline` config")]
+    public void A_resumed_run_whose_config_is_not_json_is_refused_and_the_file_named(string command, string expected)
     {
         string run = Path.Combine(_dir, "broken-" + command);
         Directory.CreateDirectory(run);
         File.WriteAllText(Path.Combine(run, "config.json"), "{ not json");
         var r = CliHarness.Run(command, "--resume", run);
-        Refused(r, "config.json is not JSON");
+        Refused(r, expected);
         Assert.Contains(run, r.Err);
     }
 
@@ -253,11 +255,13 @@ public sealed class ExitCodeTests : IDisposable
     [InlineData("qd")]
     [InlineData("branch")]
     [InlineData("recommend")]
+    [InlineData("control")]
+    [InlineData("offline")]
     public void A_resume_with_settings_beside_it_is_refused(string command)
     {
         string run = Path.Combine(_dir, "settings-" + command);
         Directory.CreateDirectory(run);
         File.WriteAllText(Path.Combine(run, "config.json"), "{}");
-        Refused(CliHarness.Run(command, "--resume", run, "run.seed=2"), "drop the key=value settings");
+        Refused(CliHarness.Run(command, "--resume", run, "run.seed=2"), "the key=value settings (or start a new run)");
     }
 }

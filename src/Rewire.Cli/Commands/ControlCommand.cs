@@ -65,70 +65,30 @@ public sealed class ControlCommand : Command<ControlCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        ControlRunConfig config;
-        RunDirectory run;
-        RunLock runLock;
-        try
-        {
-            (config, run, runLock) = Prepare(settings);
-        }
-        catch (ConfigurationException e)
-        {
-            Console.Error.WriteLine(TerminalText.Clean(e.Message));
-            return ExitCodes.Refused;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            Console.Error.WriteLine(TerminalText.Clean(e.Message));
-            return ExitCodes.Refused;
-        }
+        ArgumentNullException.ThrowIfNull(settings);
+        return RunCommandHost.Run(() => Prepare(settings), (config, run, cancel) => Train(config, run, settings, cancel),
+            summary => Report(summary, settings), summary => summary.Completed, e => e is CheckpointException or ControlRunException, cancellationToken);
+    }
 
-        using var heldLock = runLock;
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            e.Cancel = true; // stop at the next update boundary, after a checkpoint
-            cts.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
-        try
-        {
-            bool quiet = settings.Quiet || settings.Json;
-            ControlSummary summary;
-            if (quiet || Console.IsOutputRedirected) summary = Train(config, run, settings.Resume is not null, null, quiet ? null : Console.Out, cts.Token);
-            else
+    /// <summary>Trains with a progress bar on an interactive terminal, plain log lines otherwise (none with --quiet or --json).</summary>
+    private static ControlSummary Train(ControlRunConfig config, RunDirectory run, Settings settings, CancellationToken cancel)
+    {
+        bool quiet = settings.Quiet || settings.Json;
+        bool resume = settings.Resume is not null;
+        if (quiet || Console.IsOutputRedirected) return Train(config, run, resume, null, quiet ? null : Console.Out, cancel);
+        ControlSummary? s = null;
+        AnsiConsole.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .Start(ctx =>
             {
-                ControlSummary? s = null;
-                AnsiConsole.Progress()
-                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
-                    .Start(ctx =>
-                    {
-                        var task = ctx.AddTask($"{config.Algorithm.Name} on {config.Environment}", maxValue: config.Steps);
-                        s = Train(config, run, settings.Resume is not null, (u, mean) =>
-                        {
-                            task.Value = Math.Min(u.EnvSteps, config.Steps);
-                            task.Description = $"{config.Algorithm.Name} on {config.Environment} · mean return {(mean is { } m ? m.ToString("F1", CultureInfo.InvariantCulture) : "-")}";
-                        }, null, cts.Token);
-                    });
-                summary = s!;
-            }
-            Report(summary, settings);
-            return summary.Completed ? ExitCodes.Done : ExitCodes.Interrupted;
-        }
-        catch (Exception e) when (e is RunFolderException)
-        {
-            Console.Error.WriteLine(TerminalText.Clean(e.Message));
-            return ExitCodes.Refused;
-        }
-        catch (Exception e) when (e is CheckpointException or ControlRunException)
-        {
-            Console.Error.WriteLine(TerminalText.Clean(e.Message));
-            return ExitCodes.Failed;
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
-        }
+                var task = ctx.AddTask($"{config.Algorithm.Name} on {config.Environment}", maxValue: config.Steps);
+                s = Train(config, run, resume, (u, mean) =>
+                {
+                    task.Value = Math.Min(u.EnvSteps, config.Steps);
+                    task.Description = $"{config.Algorithm.Name} on {config.Environment} · mean return {(mean is { } m ? m.ToString("F1", CultureInfo.InvariantCulture) : "-")}";
+                }, null, cancel);
+            });
+        return s!;
     }
 
     /// <summary>Resolves and checks the whole configuration, then creates (or opens, for --resume) the run folder and takes its lock.</summary>
@@ -138,13 +98,7 @@ public sealed class ControlCommand : Command<ControlCommand.Settings>
         string holder = "rewire control " + (settings.Resume is not null ? "--resume " + settings.Resume : "(new run)");
         if (settings.Resume is not null)
         {
-            if (settings.Overrides.Length > 0)
-                throw new ConfigurationException(["--resume continues a run with its own config.json; drop the key=value settings (or start a new run)"]);
-            RunDirectory existing;
-            try { existing = RunDirectory.Open(settings.Resume); }
-            catch (IOException e) { throw new ConfigurationException([e.Message]); }
-            var json = JsonNode.Parse(File.ReadAllText(existing.ConfigFile)) as JsonObject
-                       ?? throw new ConfigurationException([$"{existing.ConfigFile} does not hold a JSON object"]);
+            var (existing, json) = RunCommandHost.OpenForResume(settings.Resume, settings.Overrides);
             var resumed = ControlRunConfig.FromJson(json, existing.ConfigFile);
             var held = existing.Lock(holder);
             try { existing.ResumeCheckpoint(); }

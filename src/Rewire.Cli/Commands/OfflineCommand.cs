@@ -113,93 +113,68 @@ public sealed class OfflineCommand : Command<OfflineCommand.Settings>
             DynamicDiscreteChoice.LogLikelihood(fit.BehaviourQ, data) / data.Count, optimal, policyValue, optimal - policyValue, optimal - mdp.Value(plain.Policy));
     }
 
+    /// <summary>A prepared run: the run-folder keys and exactly one of the two plans.</summary>
+    private sealed record Plan(OfflineRunFolder.Keys Keys, DcppoPlan? Dcppo, MorecRun.Plan? Morec);
+
+    /// <summary>What a run ended with: MOREC's summary, or DCPPO's (null when it was interrupted).</summary>
+    private sealed record Outcome(MorecRun.Result? Morec, Result? Dcppo, string Run);
+
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        bool resume = settings.Resume is not null;
+        return RunCommandHost.Run(() => Prepare(settings), (plan, run, cancel) => Execute(plan, run, resume, cancel),
+            outcome => Report(outcome, settings.Json), outcome => outcome.Morec?.Completed ?? outcome.Dcppo is not null,
+            _ => false, cancellationToken);
+    }
+
+    /// <summary>Checks the algorithm, dataset and keys (or a resumed run's config.json), then creates or opens the run folder and takes its lock.</summary>
+    private static (Plan Plan, RunDirectory Run, RunLock Lock) Prepare(Settings settings)
     {
         string algo;
         string? dataset;
-        OfflineRunFolder.Keys keys;
-        RunDirectory run;
-        RunLock runLock;
-        DcppoPlan? dcppo = null;
-        MorecRun.Plan? morec = null;
-        bool resume = settings.Resume is not null;
-        try
+        List<KeyValuePair<string, string>> overrides;
+        RunDirectory? existing = null;
+        if (settings.Resume is not null)
         {
-            List<KeyValuePair<string, string>> overrides;
-            RunDirectory? existing = null;
-            if (resume)
-            {
-                if (settings.Overrides.Length > 0 || settings.Dataset is not null)
-                    throw new ConfigurationException(["--resume continues a run with its own config.json; drop --dataset and the key=value settings (or start a new run)"]);
-                try { existing = RunDirectory.Open(settings.Resume!); }
-                catch (IOException e) { throw new ConfigurationException([e.Message]); }
-                (algo, dataset, overrides) = OfflineRunFolder.Read(existing);
-            }
-            else
-            {
-                (algo, dataset, overrides) = (settings.Algo, settings.Dataset, OptionsBinder.ParseOverrides(settings.Overrides));
-                if (algo != "morec" && dataset is not null)
-                    throw new ConfigurationException(["--dataset is read by morec; dcppo generates its own choice data from run.seed. Drop --dataset or use --algo morec."]);
-            }
-            var errors = new List<string>();
-            keys = OfflineRunFolder.Split(overrides, errors);
-            if (errors.Count > 0) throw new ConfigurationException(errors);
-            if (algo == "morec") morec = MorecRun.Prepare(dataset, keys.Algorithm);
-            else dcppo = Resolve(algo, keys.Algorithm);
-            string holder = "rewire offline " + (resume ? "--resume " + settings.Resume : "(new run)");
-            if (existing is not null)
-            {
-                run = existing;
-                runLock = run.Lock(holder);
-            }
-            else
-            {
-                run = RunDirectory.Create(keys.Output, $"{keys.Name}-{algo}-s{morec?.Seed ?? dcppo!.Seed}", DateTimeOffset.UtcNow, OfflineRunFolder.Config(algo, dataset, overrides));
-                runLock = run.Lock(holder);
-            }
+            if (settings.Overrides.Length > 0 || settings.Dataset is not null)
+                throw new ConfigurationException(["--resume continues a run with its own config.json; drop --dataset and the key=value settings (or start a new run)"]);
+            try { existing = RunDirectory.Open(settings.Resume); }
+            catch (IOException e) { throw new ConfigurationException([e.Message]); }
+            (algo, dataset, overrides) = OfflineRunFolder.Read(existing);
         }
-        catch (Exception e) when (e is ConfigurationException or IOException or UnauthorizedAccessException or RunFolderException)
+        else
         {
-            Console.Error.WriteLine(TerminalText.Clean(e.Message));
-            return ExitCodes.Refused;
+            (algo, dataset, overrides) = (settings.Algo, settings.Dataset, OptionsBinder.ParseOverrides(settings.Overrides));
+            if (algo != "morec" && dataset is not null)
+                throw new ConfigurationException(["--dataset is read by morec; dcppo generates its own choice data from run.seed. Drop --dataset or use --algo morec."]);
         }
-        using var heldLock = runLock;
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            e.Cancel = true;
-            cts.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
-        try
-        {
-            if (morec is not null)
-            {
-                MorecRun.Result m;
-                try { m = MorecRun.Execute(morec, run, keys.CheckpointEvery, resume, cts.Token); }
-                catch (RunFolderException e)
-                {
-                    Console.Error.WriteLine(TerminalText.Clean(e.Message));
-                    return ExitCodes.Failed;
-                }
-                ReportMorec(m, settings.Json);
-                return m.Completed ? ExitCodes.Done : ExitCodes.Interrupted;
-            }
-            var r = Compute(dcppo!, cts.Token);
-            if (r is null)
-            {
-                Console.Error.WriteLine($"interrupted; resume with: rewire offline --resume {run.Path}");
-                return ExitCodes.Interrupted;
-            }
-            r = r with { Run = run.Path };
-            run.WriteSummary(r);
-            ReportDcppo(r, settings.Json);
-            return ExitCodes.Done;
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
-        }
+        var errors = new List<string>();
+        var keys = OfflineRunFolder.Split(overrides, errors);
+        if (errors.Count > 0) throw new ConfigurationException(errors);
+        var plan = algo == "morec"
+            ? new Plan(keys, null, MorecRun.Prepare(dataset, keys.Algorithm))
+            : new Plan(keys, Resolve(algo, keys.Algorithm), null);
+        string holder = "rewire offline " + (settings.Resume is not null ? "--resume " + settings.Resume : "(new run)");
+        var run = existing ?? RunDirectory.Create(keys.Output, $"{keys.Name}-{algo}-s{plan.Morec?.Seed ?? plan.Dcppo!.Seed}", DateTimeOffset.UtcNow, OfflineRunFolder.Config(algo, dataset, overrides));
+        return (plan, run, run.Lock(holder));
+    }
+
+    private static Outcome Execute(Plan plan, RunDirectory run, bool resume, CancellationToken cancel)
+    {
+        if (plan.Morec is not null) return new Outcome(MorecRun.Execute(plan.Morec, run, plan.Keys.CheckpointEvery, resume, cancel), null, run.Path);
+        var r = Compute(plan.Dcppo!, cancel);
+        if (r is null) return new Outcome(null, null, run.Path);
+        r = r with { Run = run.Path };
+        run.WriteSummary(r);
+        return new Outcome(null, r, run.Path);
+    }
+
+    private static void Report(Outcome outcome, bool json)
+    {
+        if (outcome.Morec is not null) ReportMorec(outcome.Morec, json);
+        else if (outcome.Dcppo is not null) ReportDcppo(outcome.Dcppo, json);
+        else Console.Error.WriteLine($"interrupted; resume with: rewire offline --resume {outcome.Run}");
     }
 
     private static void ReportDcppo(Result r, bool json)

@@ -5,7 +5,7 @@ using Rewire.Core.Runs;
 namespace Rewire.Cli.Commands;
 
 /// <summary>
-/// What the commands that own a run folder with checkpoints (`rewire qd`, `rewire branch`, `rewire recommend`) share:
+/// What the commands that own a run folder with checkpoints (`rewire control`, `rewire offline`, `rewire qd`, `rewire branch`, `rewire recommend`) share:
 /// bad input is refused with exit code 2 before any work; Ctrl-C becomes a cancellation the run answers by writing a
 /// checkpoint and stopping (exit 130); a failure while running exits 1 with its message; and `--resume RUN` opens the
 /// run's folder and its config.json (key=value settings beside it are refused: a resumed run keeps its own).

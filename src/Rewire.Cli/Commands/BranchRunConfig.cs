@@ -48,15 +48,7 @@ public sealed record BranchRunConfig(string Algorithm, IReadOnlyDictionary<strin
         foreach (var (key, value) in overrides)
         {
             if (RunFolderKeys.TryApply(key, value, ref seed, ref output, ref name, errors)) continue;
-            if (key.StartsWith("branch.", StringComparison.Ordinal) && descriptor is not null)
-            {
-                var p = descriptor.Parameter(key["branch.".Length..]);
-                if (p is null) { errors.Add($"{key} is not a parameter of {algorithm}; its parameters: {string.Join(", ", descriptor.Parameters.Select(x => "branch." + x.Name))}"); continue; }
-                string? canonical = p.Check(value, out string problem);
-                if (canonical is null) errors.Add($"{key}={value} {problem}");
-                else parameters[p.Name] = canonical;
-            }
-            else if (!key.StartsWith("branch.", StringComparison.Ordinal))
+            if (!PrefixedParameterKeys.TryApply("branch.", key, value, descriptor, parameters, errors))
                 errors.Add($"unknown key '{key}'; valid: {string.Join(", ", RunKeys.Keys)}, branch.<parameter>");
         }
         if (descriptor is not null)

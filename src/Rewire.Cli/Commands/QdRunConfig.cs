@@ -66,15 +66,7 @@ public sealed record QdRunConfig(
                 case "env.episode_timeout_ms": timeout = Int(key, value, 0, 3_600_000, errors); break;
                 case "env.max_abandoned": maxAbandoned = Int(key, value, 1, 64, errors); break;
                 default:
-                    if (key.StartsWith("qd.", StringComparison.Ordinal) && descriptor is not null)
-                    {
-                        var p = descriptor.Parameter(key[3..]);
-                        if (p is null) { errors.Add($"{key} is not a parameter of {algorithm}; its parameters: {string.Join(", ", descriptor.Parameters.Select(x => "qd." + x.Name))}"); break; }
-                        string? canonical = p.Check(value, out string problem);
-                        if (canonical is null) errors.Add($"{key}={value} {problem}");
-                        else parameters[p.Name] = canonical;
-                    }
-                    else if (!key.StartsWith("qd.", StringComparison.Ordinal))
+                    if (!PrefixedParameterKeys.TryApply("qd.", key, value, descriptor, parameters, errors))
                         errors.Add($"unknown key '{key}'; valid: {string.Join(", ", RunKeys.Keys)}, qd.<parameter>");
                     break;
             }

@@ -40,17 +40,13 @@ public sealed record RecommendRunConfig(string Algorithm, IReadOnlyDictionary<st
         foreach (var (key, value) in overrides)
         {
             if (RunFolderKeys.TryApply(key, value, ref seed, ref output, ref name, errors)) continue;
-            if (key.StartsWith("recommend.", StringComparison.Ordinal) && descriptor is not null)
-            {
-                var p = descriptor.Parameter(key["recommend.".Length..]);
-                if (p is null) { errors.Add($"{key} is not a parameter of {algorithm}; its parameters: {string.Join(", ", descriptor.Parameters.Select(x => "recommend." + x.Name))}"); continue; }
-                string? canonical = p.Check(value, out string problem);
-                if (canonical is not null && p.Name == "requests" && Dt4ierOptions.ParseRequests(canonical, out problem) is null) canonical = null;
-                if (canonical is null) errors.Add($"{key}={value} {problem}");
-                else parameters[p.Name] = canonical;
-            }
-            else if (!key.StartsWith("recommend.", StringComparison.Ordinal))
+            if (!PrefixedParameterKeys.TryApply("recommend.", key, value, descriptor, parameters, errors))
                 errors.Add($"unknown key '{key}'; valid: {string.Join(", ", RunKeys.Keys)}, recommend.<parameter>");
+        }
+        if (parameters.TryGetValue("requests", out string? requests) && Dt4ierOptions.ParseRequests(requests, out string requestProblem) is null)
+        {
+            errors.Add($"recommend.requests={requests} {requestProblem}");
+            parameters.Remove("requests");
         }
         if (descriptor is not null)
         {

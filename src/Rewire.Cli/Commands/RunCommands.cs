@@ -65,9 +65,14 @@ public sealed class EvalCommand : Command<EvalCommand.Settings>
         [Description("Also report verifier-guided best-of-N: sample N candidates per held-out prompt, answer with the one the task's reward scores highest; accuracy for N = 1, 2, 4, ..., N (1 to 1024).")]
         public int? BestOf { get; init; }
 
+        [CommandOption("--selector <RM>")]
+        [Description("With --best-of: rank the candidates by the reward model of this `rewire train stage=rm` run (trained on the run's task) instead of the task's reward (RM-guided best-of-N).")]
+        public string? Selector { get; init; }
+
         public override ValidationResult Validate()
         {
             if (BestOf is < 1 or > 1024) return ValidationResult.Error($"--best-of is {BestOf}; give 1 to 1024 candidates per prompt.");
+            if (Selector is not null && BestOf is null) return ValidationResult.Error("--selector ranks best-of-N's candidates: add --best-of N, or drop --selector.");
             return base.Validate();
         }
     }
@@ -81,12 +86,25 @@ public sealed class EvalCommand : Command<EvalCommand.Settings>
             {
                 if (settings.BestOf is not null && session.Task is Rewire.Tasks.Environments.EnvironmentTask)
                     throw new ConfigurationException(["--best-of selects among single-turn completions; this run trains on the episodes of rl.environment: drop --best-of"]);
+                // An RM selector is checked before any work: a folder that is not a reward model of this task is refused (exit 2).
+                string? selectorFolder = settings.Selector is null ? null : Path.GetFullPath(settings.Selector);
+                if (selectorFolder is not null && RewardModelSelector.Problem(selectorFolder, session.Task) is { } notRm)
+                    throw new ConfigurationException([notRm]);
                 var r = session.Evaluate();
-                var best = settings.BestOf is { } n ? session.BestOfN(TrainingComponents.CreateReward(config, session.Task), n) : null;
+                IReadOnlyList<BestOfNPoint>? best = null;
+                if (settings.BestOf is { } n)
+                {
+                    if (selectorFolder is null) best = session.BestOfN(TrainingComponents.CreateReward(config, session.Task), n);
+                    else
+                    {
+                        using var rm = RewardModelSelector.Load(selectorFolder, session.Task);
+                        best = session.BestOfN(rm, n);
+                    }
+                }
                 if (settings.Json)
                 {
                     if (best is null) JsonOutput.Write(new { checkpoint, result = r });
-                    else JsonOutput.Write(new { checkpoint, result = r, best_of = best, selector = "reward" });
+                    else JsonOutput.Write(new { checkpoint, result = r, best_of = best, selector = selectorFolder is null ? "reward" : "reward_model", selector_run = selectorFolder });
                     return 0;
                 }
                 var table = new Table().AddColumn("checkpoint").AddColumn("prompts").AddColumn("accuracy").AddColumn("greedy").AddColumn($"pass@{r.K}").AddColumn("mean length");

@@ -263,7 +263,7 @@ public sealed class RlvrTrainer : IDisposable
             MeanLengthAfterRl = after.MeanLength,
             Seed = _o.Run.Seed,
             ConfigHash = OptionsBinder.Hash(_o),
-            Task = EpisodeSettings.Multiturn(_o) ? _o.Rl.Environment : _o.Task.Name,
+            Task = _o.Rl.Environment.Length > 0 ? _o.Rl.Environment : _o.Task.Name,
             Recipe = _o.Rl.Recipe,
             Objective = _o.Rl.Objective,
             Estimator = _o.Rl.Estimator,

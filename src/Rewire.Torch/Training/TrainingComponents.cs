@@ -71,6 +71,8 @@ public static class TrainingComponents
     public static ITask CreateTask(TrainOptions o, TrainingRegistries? registries = null)
     {
         registries ??= TrainingRegistries.Builtin;
+        if (EpisodeSettings.OpenLoop(o))  // the single-turn baseline: the whole episode as one completion, replayed
+            return new Rewire.Tasks.Environments.OpenLoopEnvironmentTask(EpisodeSettings.CreateTask(o, registries.Environments), o.Rl.MaxNewTokens);
         if (o.Rl.Environment.Length > 0) return EpisodeSettings.CreateTask(o, registries.Environments);
         var t = o.Task;
         try

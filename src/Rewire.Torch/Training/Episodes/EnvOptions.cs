@@ -30,6 +30,14 @@ public sealed class EnvOptions
     /// </summary>
     [Range(0.0, 1.0)] public double DemoHintShare { get; set; }
 
+    /// <summary>
+    /// The open-loop form of rl.environment, the single-turn baseline of episodes: the prompt is the start observation,
+    /// one completion holds every action (separated by newlines, no observation in between, at most rl.max_new_tokens
+    /// tokens), and its reward is the return of replaying those actions through the environment (the same outcome and step
+    /// rewards an episode of those actions gets, cut at env.max_turns). <value>The default value is false.</value>
+    /// </summary>
+    public bool OpenLoop { get; set; }
+
     /// <summary>The guard of these settings (a new one per run).</summary>
     public EnvironmentCallGuard Guard() =>
         new(StepTimeoutMs == 0 ? null : TimeSpan.FromMilliseconds(StepTimeoutMs), MaxAbandoned);

@@ -147,7 +147,9 @@ public sealed class EpisodeCollector(EpisodeRunner runner, ITokenizer tokenizer,
 
     /// <summary>
     /// The agent's figures over every episode of this step: agent/success_rate, agent/mean_turns, agent/reward_per_turn
-    /// (mean step reward per turn), agent/truncated_turns (share of actions cut by rl.max_new_tokens), agent/tool_calls
+    /// (mean step reward per turn), agent/step_reward_total (mean Σ_t r_low,t per episode, the environment's step rewards
+    /// before any shaper), agent/failed_step_reward (the same over the episodes that did not reach their goal: step
+    /// rewards farmed without success), agent/truncated_turns (share of actions cut by rl.max_new_tokens), agent/tool_calls
     /// (per episode) and agent/tool_call_validity (share of tool calls that parsed and named a known tool), env/failures,
     /// env/timeouts.
     /// </summary>
@@ -158,6 +160,9 @@ public sealed class EpisodeCollector(EpisodeRunner runner, ITokenizer tokenizer,
         m["agent/success_rate"] = n == 0 ? 0 : _episodes.Count(e => e.Success) / (double)n;
         m["agent/mean_turns"] = n == 0 ? 0 : turns / (double)n;
         m["agent/reward_per_turn"] = turns == 0 ? 0 : _episodes.Sum(e => e.Turns.Sum(t => t.Reward)) / turns;
+        m["agent/step_reward_total"] = n == 0 ? 0 : _episodes.Sum(e => e.Turns.Sum(t => t.Reward)) / n;
+        var failed = _episodes.Where(e => !e.Success).ToArray();
+        m["agent/failed_step_reward"] = failed.Length == 0 ? 0 : failed.Sum(e => e.Turns.Sum(t => t.Reward)) / failed.Length;
         m["agent/truncated_turns"] = turns == 0 ? 0 : _episodes.Sum(e => e.Turns.Count(t => t.Truncated)) / (double)turns;
         // Tool use (environments with tools): calls made, and the share that parsed and named a known tool.
         double calls = _episodes.Sum(e => e.Turns.Sum(t => t.Components?.GetValueOrDefault("tool_call") ?? 0));

@@ -11,7 +11,10 @@ namespace Rewire.Torch.Training;
 public static class EpisodeSettings
 {
     /// <summary>True when the run trains on episodes of rl.environment.</summary>
-    public static bool Multiturn(TrainOptions o) => o.Rl.Environment.Length > 0;
+    public static bool Multiturn(TrainOptions o) => o.Rl.Environment.Length > 0 && !o.Env.OpenLoop;
+
+    /// <summary>True when the run trains on rl.environment's open-loop form (env.open_loop=true): one completion per episode, no turns.</summary>
+    public static bool OpenLoop(TrainOptions o) => o.Rl.Environment.Length > 0 && o.Env.OpenLoop;
 
     /// <summary>The task of an environment run: the start states of rl.environment, episodes of at most env.max_turns turns.</summary>
     /// <param name="o">The run's options.</param>
@@ -34,6 +37,24 @@ public static class EpisodeSettings
     public static IReadOnlyList<string> Check(TrainOptions o)
     {
         var errors = new List<string>();
+        if (o.Env.OpenLoop)
+        {
+            string open = "'env.open_loop' = true";
+            if (o.Rl.Environment.Length == 0)
+                errors.Add($"{open} is the single-turn form of an environment: set rl.environment=NAME (maze, guess, search, calc) or drop env.open_loop");
+            else
+            {
+                if (o.Model.IsHuggingFace)
+                    errors.Add($"{open} runs the small GPT only (its completions are the environment's characters): drop model.path");
+                if (o.Rl.Rollout == "agent_rlvr" || o.Env.DemoHintShare > 0)
+                    errors.Add($"{open}: Agent-RLVR's hints (rl.rollout=agent_rlvr, env.demo_hint_share) re-roll episodes; drop them or env.open_loop");
+                if (o.Reward.Functions.Count > 0 || o.Reward.Weights.Count > 0 || o.Reward.Weighting != "none")
+                    errors.Add($"{open}: a completion's reward is its replay through the environment; drop reward.functions, reward.weights and reward.weighting");
+                if (o.Rl.Environment == "repair" && CodeRepairEnvironment.SandboxProblem() is { } sandbox)
+                    errors.Add($"'rl.environment' = 'repair' runs unit tests in the code sandbox, which this machine cannot provide ({sandbox}); choose another environment");
+            }
+            return errors;
+        }
         if (!Multiturn(o))
         {
             if (o.Rl.Rollout == "agent_rlvr")

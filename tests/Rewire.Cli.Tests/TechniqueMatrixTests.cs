@@ -230,6 +230,13 @@ public sealed class TechniqueMatrixTests(WarmStartFixture warm) : IClassFixture<
             case TechniqueKinds.Rollout when name == "agent_rlvr":
                 Assert.True(Has(r, "rollout/guidance/groups") && Has(r, "rollout/guidance/success_rate"), "agent_rlvr reports no guidance figures");
                 break;
+            case TechniqueKinds.Rollout when name == "mobile_r1":
+                // Step 1 is Mobile-R1's action-level stage (single actions at expert states), step 2 its task-level stage (episodes).
+                Assert.Equal(2, r.Metrics[0]["mobile_r1/stage"]!.GetValue<double>());
+                Assert.True(r.Metrics[0].ContainsKey("mobile_r1/action_match") && r.Metrics[0].ContainsKey("mobile_r1/format"), "the action-level stage reports no action match");
+                Assert.Equal(3, r.Metrics[^1]["mobile_r1/stage"]!.GetValue<double>());
+                Assert.True(r.Metrics[^1].ContainsKey("agent/success_rate"), "the task-level stage ran no episodes");
+                break;
             case TechniqueKinds.Rollout when name == "latr":
                 Assert.True(Max(r, "rollout/latr/branch_points") > 0, "LATR never branched");
                 break;

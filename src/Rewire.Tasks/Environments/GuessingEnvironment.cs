@@ -45,7 +45,7 @@ public sealed record GuessingOptions
 }
 
 /// <summary>Number guessing (<c>guess</c>) with higher/lower feedback: immediate per-turn rewards plus a separate episode outcome, the setting of gated reward accumulation ("Stabilizing Long-term Multi-turn Reinforcement Learning with Gated Rewards", Sun et al. 2025). Actions are integers; observations are "g higher", "g lower", "g correct" or "invalid".</summary>
-public sealed class GuessingEnvironment : ITextEnvironment
+public sealed class GuessingEnvironment : ITextEnvironment, IExpertEnvironment
 {
     private readonly GuessingOptions _o;
     private int _secret;
@@ -140,4 +140,16 @@ public sealed class GuessingEnvironment : ITextEnvironment
         }
         return mid.ToString(CultureInfo.InvariantCulture);
     }
+
+    /// <summary>The binary search's guess at the current state (<see cref="Demonstrate"/> without mistakes).</summary>
+    public string ExpertAction() => Demonstrate(0, new Random(0));
+
+    /// <summary>True for a canonical non-negative integer of at most 7 characters, as <see cref="Step"/> parses a guess.</summary>
+    public bool IsWellFormed(string action) => Guess(action) is not null;
+
+    /// <summary>True when both are the same guess.</summary>
+    public bool SameAction(string action, string expertAction) => Guess(action) is { } a && a == Guess(expertAction);
+
+    private static string? Guess(string? action) =>
+        CompletionText.Normalize(action, 7, out _) is { } text && CompletionText.IsCanonicalInteger(text, 7, allowNegative: false) ? text : null;
 }

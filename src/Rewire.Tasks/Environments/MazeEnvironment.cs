@@ -41,7 +41,7 @@ public sealed record MazeOptions
 }
 
 /// <summary>A text maze: partial observability (exits and the goal's direction only), reward 1 on reaching the goal.</summary>
-public sealed class MazeEnvironment : ITextEnvironment, IGuidedEnvironment
+public sealed class MazeEnvironment : ITextEnvironment, IGuidedEnvironment, IExpertEnvironment
 {
     private const string Directions = "nesw";
     private static readonly int[] Dx = [0, 1, 0, -1];
@@ -188,6 +188,18 @@ public sealed class MazeEnvironment : ITextEnvironment, IGuidedEnvironment
         if (_trail.Count > 0) return Directions[(_trail[^1] + 2) % 4].ToString();
         return Directions[exits[0]].ToString();
     }
+
+    /// <summary>The scripted explorer's move at the current state (<see cref="Demonstrate"/> without mistakes).</summary>
+    public string ExpertAction() => Demonstrate(0, new Random(0));
+
+    /// <summary>True for one of n, e, s, w (surrounding whitespace allowed), as <see cref="Step"/> parses a move.</summary>
+    public bool IsWellFormed(string action) => Move(action) >= 0;
+
+    /// <summary>True when both are the same move.</summary>
+    public bool SameAction(string action, string expertAction) => Move(action) is >= 0 and var d && d == Move(expertAction);
+
+    private static int Move(string? action) =>
+        CompletionText.Normalize(action, 8, out _) is { Length: 1 } text ? Directions.IndexOf(text[0], StringComparison.Ordinal) : -1;
 
     private string View()
     {

@@ -9,7 +9,7 @@ namespace Rewire.Torch.Generation;
 public static class RolloutDescriptors
 {
     /// <summary>
-    /// The descriptors of every rollout strategy (<c>sampling</c>, <c>latr</c>, <c>remote</c>) with their
+    /// The descriptors of every rollout strategy (<c>sampling</c>, <c>latr</c>, <c>remote</c>, <c>agent_rlvr</c>, <c>mobile_r1</c>) with their
     /// <c>rollout.*</c> parameters.
     /// </summary>
     public static IReadOnlyList<TechniqueDescriptor> All { get; } =
@@ -74,15 +74,35 @@ public static class RolloutDescriptors
                 "env.max_observation_tokens=8", "rl.sampler=uniform", "rl.prompts_per_step=4", "rl.group_size=4", "task.train_size=200", "sft.steps=100",
                 "rl.steps=2", "task.test_size=20", "eval.samples=1", "eval.pass_k=1", "--json"],
         },
+        new()
+        {
+            Kind = TechniqueKinds.Rollout, Name = "mobile_r1",
+            Summary = "Mobile-R1's staged rewards for episodes (rl.environment): after the warm start (format fine-tuning), rollout.action_steps RL steps of single next-turn actions sampled at random states of the environment's expert trajectories, rewarded R_action = R_Act (match with the expert's action) + R_Fmt (a well-formed action), GRPO over the G actions of a state; then whole episodes with the task-level reward",
+            Paper = "Mobile-R1: Towards Interactive Reinforcement Learning for VLM-Based Mobile Agent via Task-Level Rewards (Gu et al., arXiv 2506.20332)",
+            DefaultsNote = "R_action = R_Act + R_Fmt with binary parts (weights 1) as in the paper; R_Act is the exact match of non-coordinate actions, R_Fmt the environment's action format and a finished turn. "
+                + "RECONSTRUCTED: the paper's annotated trajectories are the environment's scripted expert (IExpertEnvironment: maze, guess), one state per start drawn uniformly along the expert's trajectory; "
+                + "action_steps 0 means half of rl.steps (the paper trains each stage to its own budget and gives no ratio); the task-level stage's reward is the environment's return (the paper's trajectory reward is a judge's task completion plus format). "
+                + "Shapers act in the task-level stage only",
+            Parameters =
+            [
+                Integer("action_steps", 0, "N: RL steps of the action-level stage before the task-level stage (0: half of rl.steps)", 0, 1_000_000),
+                Number("format_weight", 1, "weight of R_Fmt (1 if the action is well-formed and ended its turn)", 0, 1e6),
+                Number("action_weight", 1, "weight of R_Act (1 if the action is the expert's)", 0, 1e6),
+            ],
+            Example = ["train", "rl.environment=maze", "rl.rollout=mobile_r1", "rollout.action_steps=1", "env.max_turns=16", "rl.max_new_tokens=3",
+                "env.max_observation_tokens=8", "rl.sampler=uniform", "rl.prompts_per_step=4", "rl.group_size=4", "task.train_size=200", "sft.steps=100",
+                "rl.steps=2", "task.test_size=20", "eval.samples=1", "eval.pass_k=1", "--json"],
+        },
     ];
 
     /// <summary>The strategy named by <paramref name="t"/> with its resolved parameters.</summary>
     public static IRolloutStrategy Create(ResolvedTechnique t)
     {
         // agent_rlvr samples each turn as `sampling` does; its re-rolls of all-fail groups are the episode collector's (AgentGuidance).
-        if (t.Name is "sampling" or "agent_rlvr") return new SamplingRollout();
+        // mobile_r1 samples too; its action-level stage is a collector of its own (ActionLevelCollector).
+        if (t.Name is "sampling" or "agent_rlvr" or "mobile_r1") return new SamplingRollout();
         if (t.Name == "remote") return new Remote.RemoteRollout(RemoteOptions(t));
-        if (t.Name != "latr") throw new ArgumentException($"no rollout strategy '{t.Name}'; valid: sampling, latr, remote, agent_rlvr");
+        if (t.Name != "latr") throw new ArgumentException($"no rollout strategy '{t.Name}'; valid: sampling, latr, remote, agent_rlvr, mobile_r1");
         double edit = t.Double("tau_edit_distance");
         return new LatrRollout(new LatrOptions
         {

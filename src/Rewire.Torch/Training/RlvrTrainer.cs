@@ -308,6 +308,23 @@ public sealed class RlvrTrainer : IDisposable
         };
     }
 
+    /// <summary>rl.rollout=mobile_r1: the Mobile-R1 stage of RL step <paramref name="step"/> (2: action-level, 3: task-level); null otherwise.</summary>
+    private int? MobileR1Stage(int step) => MobileR1Stages.Active(_config) ? MobileR1Stages.StageOf(step, MobileR1Stages.ActionSteps(_config)) : null;
+
+    /// <summary>
+    /// Mobile-R1's action-level stage: a collector of single next-turn actions at random states of the environment's expert
+    /// trajectories (one per step); the prefixes are drawn from the techniques' stream of this step, so a resumed run draws the same.
+    /// </summary>
+    internal ActionLevelCollector NewActionLevelCollector()
+    {
+        var environment = (Rewire.Tasks.Environments.EnvironmentTask)_session.Task;
+        ulong seed = TrainingComponents.Derive(_o.Run.Seed, TrainingComponents.Streams.Techniques) + (ulong)_step * 0x9E3779B97F4A7C15UL;
+        var settings = new ActionLevelSettings(_o.Rl.GroupSize, _o.Reward.FailureValue, _config.Rollout.Double("format_weight"),
+            _config.Rollout.Double("action_weight"), _o.Model.Context);
+        return new ActionLevelCollector(_session.Policy, _session.Tokenizer, _session.Template, environment, _session.Generation, _o.Env,
+            _environmentGuard ??= _o.Env.Guard(), settings, new Random(unchecked((int)(seed ^ (seed >> 32)))));
+    }
+
     /// <summary>One RL update on the kept groups of <paramref name="batch"/>, whose rollouts <paramref name="collector"/> made; returns the loss diagnostics.</summary>
     public IReadOnlyDictionary<string, double> TrainOn(CollectedBatch batch, IRolloutCollector collector)
     {
@@ -363,7 +380,10 @@ public sealed class RlvrTrainer : IDisposable
     private StepMetrics RlStep(JsonLinesWriter samples)
     {
         // Single-turn completions, or (rl.environment) episodes: the step below is the same algorithm either way.
-        IRolloutCollector collector = EpisodeSettings.Multiturn(_o) ? NewEpisodeCollector() : NewCollector();
+        // rl.rollout=mobile_r1: the steps of its action-level stage collect single actions at expert states instead.
+        int? stage = MobileR1Stage(_step);
+        IRolloutCollector collector = stage == MobileR1Stages.ActionStage ? NewActionLevelCollector()
+            : EpisodeSettings.Multiturn(_o) ? NewEpisodeCollector() : NewCollector();
         using var generator = new torch.Generator(TrainingComponents.Derive(_o.Run.Seed, TrainingComponents.Streams.Generation) + (ulong)_step);
         var batch = DynamicBatch.Collect(_sampler, _o.Rl.PromptsPerStep, prompts => collector.Collect(prompts, generator));
         _totalRewardFailures += collector.RewardFailures;
@@ -385,6 +405,9 @@ public sealed class RlvrTrainer : IDisposable
         foreach (var (k, v) in cooper ?? []) techniques[k] = v;
         if (collector is EpisodeCollector episodes)
             foreach (var (k, v) in episodes.AgentMetrics()) techniques[k] = v;
+        if (stage is { } s) techniques["mobile_r1/stage"] = s;
+        if (collector is ActionLevelCollector actions)
+            foreach (var (k, v) in actions.StageMetrics()) techniques[k] = v;
         // Policy versions between the trainer's π_old and the weights the server sampled with (0: synchronous push).
         if (_weightSync is not null) techniques["rollout/staleness"] = _step - 1 - _weightSync.Version;
         AddDomainShares(techniques, batch);
@@ -535,6 +558,8 @@ public sealed class RlvrTrainer : IDisposable
             ["sample_lines"] = _sampleLines,
             ["config_hash"] = OptionsBinder.Hash(_o),
         };
+        // rl.rollout=mobile_r1: the stage of the last completed step (0: none yet), checked on resume.
+        if (MobileR1Stages.Active(_config)) state["mobile_r1_stage"] = _step == 0 ? 0 : MobileR1Stage(_step);
         state["critic_optimizer_steps"] = _critic?.OptimizerSteps;
         state["prm_optimizer_steps"] = _prm?.OptimizerSteps;
         state["cooper_optimizer_steps"] = _cooper?.OptimizerSteps;
@@ -596,6 +621,13 @@ public sealed class RlvrTrainer : IDisposable
             t.RestoreState(saved);
         }
         _step = TrainingCheckpoint.Get<int>(state, "step");
+        if (MobileR1Stages.Active(_config))
+        {
+            int saved = TrainingCheckpoint.Get<int>(state, "mobile_r1_stage");
+            int expected = _step == 0 ? 0 : MobileR1Stage(_step)!.Value;
+            if (saved != expected)
+                throw new CheckpointException($"the checkpoint {latest} was written in Mobile-R1 stage {saved} at step {_step}, but rollout.action_steps = {MobileR1Stages.ActionSteps(_config)} puts that step in stage {expected}; resume with the run's own config.json");
+        }
         _before = TrainingCheckpoint.Get<EvalResult>(state, "accuracy_before");
         _update.ConsecutiveNonFinite = TrainingCheckpoint.Get<int>(state, "consecutive_non_finite");
         _update.TotalNonFinite = TrainingCheckpoint.Get<int>(state, "total_non_finite");

@@ -66,7 +66,7 @@ public static class EpisodeSettings
         string env = $"'rl.environment' = '{o.Rl.Environment}'";
         if (o.Model.IsHuggingFace)
             errors.Add($"{env} runs the small GPT only for now (episodes in a chat template are not built yet): drop model.path");
-        if (o.Rl.Rollout is not ("sampling" or "agent_rlvr"))
+        if (o.Rl.Rollout is not ("sampling" or "agent_rlvr" or "mobile_r1"))
             errors.Add($"{env} generates each turn by sampling; 'rl.rollout' = '{o.Rl.Rollout}' is for single-turn completions: drop rl.rollout");
         if (o.Reward.Functions.Count > 0 || o.Reward.Weights.Count > 0 || o.Reward.Weighting != "none")
             errors.Add($"{env}: an episode's rewards come from the environment (outcome and step rewards); drop reward.functions, reward.weights and reward.weighting");

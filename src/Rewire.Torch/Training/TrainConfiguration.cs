@@ -257,6 +257,7 @@ public static class TrainConfiguration
         }
         CheckColumns(resolved, task, errors);
         errors.AddRange(ProcessRewards.PrimeSettings.Check(resolved));
+        errors.AddRange(ProcessRewards.OprlSettings.Check(resolved));
         if (errors.Count > 0) throw new ConfigurationException(errors);
         FillSections(resolved);
         return resolved;

@@ -92,13 +92,23 @@ public static class EstimatorDescriptors
                     + "the PRM's learning rate keeps the paper's ratio to the policy's (1e-6 / 5e-7 = 2) instead of the 7B model's absolute 1e-6",
                 Example = TechniqueExamples.Train("rl.estimator=prime", "rl.sampler=uniform", "rl.group_size=4", "rl.prompts_per_step=8"),
             },
-        E("oprl", "OPRL: episode advantage of the outcome plus α times the standardised step reward of each turn (the episodes' step rewards), broadcast to the turn's tokens.",
+        E("oprl", "OPRL: episode advantage of the outcome plus α times the standardised step reward of each turn, broadcast to the turn's tokens; the step reward is the implicit reward β·log(π_φ/π_old) of the turn's action under a PRM learned online by trajectory DPO on success/failure episode pairs (or the environment's step rewards).",
             "Online Process Reward Learning for Agentic Reinforcement Learning (arXiv 2509.19199)", "rlvr T20",
-            [Number("alpha", 1.0, "α, weight of the step advantage.", 0, 1e6), Epsilon(1e-6)],
+            [
+                Number("alpha", 1.0, "α, weight of the step advantage.", 0, 1e6), Epsilon(1e-6),
+                Choice("step_reward", "learned", "learned: the implicit step reward of a PRM trained online by trajectory DPO (the paper); environment: the environment's per-turn rewards (the paper's ablation).", "learned", "environment"),
+                Number("beta", 0.05, "β of the implicit step reward β·log π_φ/π_old and of the PRM's DPO loss (step_reward=learned).", 1e-6, 1e3),
+                Number("prm_lr_ratio", 2.0, "The PRM's learning rate as a multiple of rl.learning_rate (the paper's PRM 1e-6 over policy 5e-7).", 1e-6, 1e6),
+                Number("prm_max_grad_norm", 1.0, "Clip bound of the PRM's gradient norm (not given by the paper; verl's default 1).", 1e-6, 1e6),
+                Choice("prm_update", "after", "after: score the step rewards with the PRM of the previous step, then update it on the new pairs (the paper); before: update, then score.", "after", "before"),
+            ],
             [BatchColumns.GroupIds, BatchColumns.StepRewards, BatchColumns.TurnBoundaries])
             with
             {
-                DefaultsNote = "α = 1 as the paper. The step rewards are the environment's per-turn rewards (the paper's 'environment step rewards' ablation), not its implicit step reward β·log(π_φ/π_old) of a process model learned online by trajectory DPO, which rewire train does not train yet; the episode advantage is the outcome's alone (the step rewards are not also added to the return)",
+                DefaultsNote = "α = 1, β = 0.05 and the PRM's learning rate at the paper's ratio to the policy's (1e-6 / 5e-7 = 2) instead of the 7B model's absolute 1e-6; "
+                    + "the step reward is learned as the paper does: an implicit PRM initialised from the warm-started policy, one AdamW step per RL step of trajectory DPO against π_old on every (success, failure) pair of one start state "
+                    + "(a start state without both gives no pair), step reward = β·Σ over the turn's action tokens of log π_φ/π_old (observation tokens masked), scored with the PRM of the previous step; "
+                    + "the PRM's gradient clip (1) is not given by the paper; the episode advantage is the outcome's alone; the paper's invalid-action penalty (−0.1) belongs to its environments, not to the estimator",
                 Example = TechniqueExamples.Train("rl.environment=guess", "rl.estimator=oprl", "env.max_turns=8", "rl.max_new_tokens=4",
                     "rl.sampler=uniform", "rl.prompts_per_step=4", "rl.group_size=4", "task.train_size=200", "eval.samples=1", "eval.pass_k=1"),
             },

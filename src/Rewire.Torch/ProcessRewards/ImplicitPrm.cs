@@ -4,6 +4,9 @@
 // β·log π_φ/π_ref are the `process_rewards` column the PRIME advantage combines with the outcome rewards. Update timing
 // "before" (the verl recipe's default): update, then score the rewards with the updated PRM; "after" (the PRIME repo's
 // script): score with the PRM as it was, then update. Saved in every checkpoint (weights and AdamW moments).
+// OPRL (rl.estimator=oprl, estimator.step_reward=learned) uses the same PRM with its own objective: the ratio is taken to
+// π_old (the policy that sampled the step's episodes) instead of the frozen reference, and the loss is the
+// trajectory-preference loss of TrajectoryPreferenceLoss on (success, failure) pairs of one start state.
 using Rewire.Core.Runs;
 using Rewire.Torch.Checkpoints;
 using Rewire.Torch.Generation;
@@ -20,7 +23,18 @@ namespace Rewire.Torch.ProcessRewards;
 /// <param name="LearningRateRatio">The PRM's learning rate as a multiple of the policy's (paper 1e-6 / 5e-7 = 2).</param>
 /// <param name="MaxGradNorm">Clip bound of the PRM's gradient norm (paper 10).</param>
 /// <param name="UpdateBefore">True: update, then score (verl); false: score, then update (PRIME repo).</param>
-internal sealed record ImplicitPrmOptions(double Beta = 0.05, double LearningRateRatio = 2.0, double MaxGradNorm = 10.0, bool UpdateBefore = true);
+/// <param name="Objective">The PRM's training loss: PRIME's outcome cross-entropy or OPRL's trajectory preference.</param>
+internal sealed record ImplicitPrmOptions(double Beta = 0.05, double LearningRateRatio = 2.0, double MaxGradNorm = 10.0, bool UpdateBefore = true,
+    ImplicitPrmObjective Objective = ImplicitPrmObjective.OutcomeCrossEntropy);
+
+/// <summary>How the implicit PRM learns from a step's rollouts.</summary>
+internal enum ImplicitPrmObjective
+{
+    /// <summary>PRIME: cross-entropy of σ(r_φ(y)) against each rollout's correctness (<see cref="ImplicitPrmLoss"/>).</summary>
+    OutcomeCrossEntropy,
+    /// <summary>OPRL: DPO on (success, failure) pairs of one group (<see cref="TrajectoryPreferenceLoss"/>).</summary>
+    TrajectoryPreference,
+}
 
 /// <summary>The online implicit PRM (see the file header).</summary>
 internal sealed class ImplicitPrm : IDisposable
@@ -76,7 +90,7 @@ internal sealed class ImplicitPrm : IDisposable
         return (process, metrics);
     }
 
-    /// <summary>β·(log π_φ − log π_ref) at the valid tokens of <paramref name="rows"/>, without gradient.</summary>
+    /// <summary>β·(log π_φ − log π_ref) at the valid tokens of <paramref name="rows"/>, without gradient (OPRL: π_old in place of π_ref).</summary>
     public TokenMatrix ProcessRewards(IReadOnlyList<RolloutRecord> rows, TokenMatrix refLogProbs, TokenMatrix mask)
     {
         using var scope = NewDisposeScope();
@@ -96,8 +110,19 @@ internal sealed class ImplicitPrm : IDisposable
         using var scope = NewDisposeScope();
         _optimizer.ZeroGrad();
         var logPhi = Score(rows, withGradient: true);
-        var labels = tensor(rows.Select(r => r.Correct ? 1.0 : 0.0).ToArray(), device: logPhi.device);
-        var (loss, rewards) = ImplicitPrmLoss.Compute(logPhi, Slice(refLogProbs, logPhi), Slice(mask, logPhi), labels, Options.Beta);
+        Tensor loss, rewards;
+        if (Options.Objective == ImplicitPrmObjective.TrajectoryPreference)
+        {
+            var (chosen, rejected) = TrajectoryPreferenceLoss.Pairs(groupOf, rows.Select(r => r.Correct).ToArray());
+            metrics["prm/pairs"] = chosen.Length;
+            if (chosen.Length == 0) return;   // no group has both a success and a failure: no pair, no update
+            (loss, rewards) = TrajectoryPreferenceLoss.Compute(logPhi, Slice(refLogProbs, logPhi), Slice(mask, logPhi), chosen, rejected, Options.Beta);
+        }
+        else
+        {
+            var labels = tensor(rows.Select(r => r.Correct ? 1.0 : 0.0).ToArray(), device: logPhi.device);
+            (loss, rewards) = ImplicitPrmLoss.Compute(logPhi, Slice(refLogProbs, logPhi), Slice(mask, logPhi), labels, Options.Beta);
+        }
         double value = loss.item<double>();
         var (absolute, pairwise) = ImplicitPrmLoss.Accuracy(rewards.detach().cpu().data<double>().ToArray(), rows.Select(r => r.Correct).ToArray(), groupOf);
         metrics["prm/accuracy"] = absolute;

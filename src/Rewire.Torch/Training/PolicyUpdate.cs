@@ -92,6 +92,12 @@ public sealed class PolicyUpdate(IPolicy policy, AdamW optimizer, UpdateSettings
     /// <summary>PRIME's implicit PRM: trained on each step's outcome labels, it provides the process rewards.</summary>
     internal ProcessRewards.ImplicitPrm? Prm { get; set; }
 
+    /// <summary>
+    /// OPRL's implicit PRM (estimator.step_reward=learned): trained on each step's (success, failure) episode pairs
+    /// against π_old, its per-turn implicit rewards are the step rewards of OPRL's step advantage.
+    /// </summary>
+    internal ProcessRewards.ImplicitPrm? StepPrm { get; set; }
+
     /// <summary>The critic's learning rate.</summary>
     public double CriticLearningRate { get; set; } = 1e-3;
 
@@ -166,6 +172,18 @@ public sealed class PolicyUpdate(IPolicy policy, AdamW optimizer, UpdateSettings
         var index = GroupIndex.FromLabels(groupOf.Select(g => labels[g]).ToArray());
         TokenMatrix? values = Critic?.Values(rows, l);
         var steps = EpisodeCredit.StepMatrices(rows, l);
+        if (StepPrm is not null)
+        {
+            // π_old scored like π_φ (no gradient, before any update of this step), so that π_φ = π_old gives 0 exactly.
+            var oldScored = Score(policy, rows, l);
+            var (tokenLevel, prmMetrics) = StepPrm.Step(rows, groupOf, oldScored, mask, learningRate);
+            steps = ProcessRewards.OprlStepRewards.Aggregate(tokenLevel, mask, rows.Select(r => r.TurnEnds ?? []).ToArray(), rows.Select(r => r.ResponseTokens.Length).ToArray());
+            foreach (var (k, v) in prmMetrics) metrics[k] = v;
+            double stepSum = 0;
+            int stepCount = 0;
+            for (int k = 0; k < steps.Value.Ends.Data.Length; k++) if (steps.Value.Ends.Data[k] > 0) { stepSum += steps.Value.Rewards.Data[k]; stepCount++; }
+            metrics["prm/step_reward_mean"] = stepCount == 0 ? 0 : stepSum / stepCount;
+        }
         var estimated = Settings.Estimator.Compute(new AdvantageInput(tokenRewards, mask)
         {
             Index = index,
@@ -423,10 +441,13 @@ public sealed class PolicyUpdate(IPolicy policy, AdamW optimizer, UpdateSettings
         return m;
     }
 
-    private TokenMatrix ScoreReference(IReadOnlyList<RolloutRecord> rows, int l)
+    private TokenMatrix ScoreReference(IReadOnlyList<RolloutRecord> rows, int l) => Score(Reference!, rows, l);
+
+    /// <summary>log <paramref name="scorer"/> of the rows' response tokens [B, L], without gradient.</summary>
+    private TokenMatrix Score(IPolicy scorer, IReadOnlyList<RolloutRecord> rows, int l)
     {
         using var scope = NewDisposeScope();
-        using var scored = Reference!.Score(rows.Select(r => (IReadOnlyList<int>)r.PromptTokens).ToArray(),
+        using var scored = scorer.Score(rows.Select(r => (IReadOnlyList<int>)r.PromptTokens).ToArray(),
             rows.Select(r => (IReadOnlyList<int>)r.ResponseTokens).ToArray(), new ScoreOptions(MiniBatchSize: 256, PadId: Settings.PadId));
         var values = scored.LogProbs.to(ScalarType.Float64).cpu();
         var flat = values.data<double>().ToArray();

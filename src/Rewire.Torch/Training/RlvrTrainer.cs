@@ -185,6 +185,9 @@ public sealed class RlvrTrainer : IDisposable
             SaveCheckpoint(TrainingCheckpoint.SftFolder);
         }
         if (_needsReference) LoadReference();
+        // OPRL's implicit PRM starts as a trainable copy of the warm-started policy, as the paper initialises it from the
+        // base model (a resumed run has loaded it already); its ratio is to π_old, so it needs no frozen reference.
+        if (ProcessRewards.OprlSettings.LearnedActive(_config)) _update.StepPrm = _prm ??= NewPrm();
         // The critic starts from the warm-started policy (a resumed run has loaded it from the checkpoint already).
         if (_needsCritic && _critic is null) _critic = new Critic(_session.Network, _o.Critic, _session.Tokenizer.PadId);
         _update.Critic = _critic;
@@ -598,7 +601,7 @@ public sealed class RlvrTrainer : IDisposable
             _critic = new Critic(_session.Network, _o.Critic, _session.Tokenizer.PadId);
             _critic.Load(latest, state.Get<long>("critic_optimizer_steps"));
         }
-        if (ProcessRewards.PrimeSettings.Active(_config))
+        if (ProcessRewards.PrimeSettings.Active(_config) || ProcessRewards.OprlSettings.LearnedActive(_config))
         {
             _prm = NewPrm();
             _prm.Load(latest, state.Get<long>("prm_optimizer_steps"));
@@ -655,9 +658,9 @@ public sealed class RlvrTrainer : IDisposable
         }
     }
 
-    /// <summary>A PRIME implicit PRM initialised from the warm-start checkpoint (the reference).</summary>
+    /// <summary>An implicit PRM (PRIME's, or OPRL's learned step reward) initialised from the warm-start checkpoint.</summary>
     private ProcessRewards.ImplicitPrm NewPrm() => new(Checkpoints.PolicyCheckpoint.Load(Path.Combine(_run.CheckpointDir, TrainingCheckpoint.SftFolder)),
-        ProcessRewards.PrimeSettings.Prm(_config), _session.Tokenizer.PadId);
+        ProcessRewards.OprlSettings.LearnedActive(_config) ? ProcessRewards.OprlSettings.Prm(_config) : ProcessRewards.PrimeSettings.Prm(_config), _session.Tokenizer.PadId);
 
     /// <inheritdoc />
     public void Dispose()

@@ -258,6 +258,7 @@ public static class TrainConfiguration
         CheckColumns(resolved, task, errors);
         errors.AddRange(ProcessRewards.PrimeSettings.Check(resolved));
         errors.AddRange(MobileR1Stages.Check(resolved, task));
+        errors.AddRange(ProcessRewards.OprlSettings.Check(resolved));
         if (errors.Count > 0) throw new ConfigurationException(errors);
         FillSections(resolved);
         return resolved;

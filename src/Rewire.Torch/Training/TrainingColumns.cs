@@ -36,8 +36,8 @@ public static class TrainingColumns
     /// <summary>Columns that only the named techniques' own machinery provides (a technique not named here that reads them is not runnable).</summary>
     private static readonly IReadOnlyDictionary<string, string[]> ProvidedOnlyFor = new Dictionary<string, string[]>(StringComparer.Ordinal)
     {
-        // The implicit PRM trained by PRIME's cross-entropy on outcome labels; OPRL's step-level PRM (trajectory DPO
-        // against π_old over the turns of an episode) is not built, so `oprl` does not read these.
+        // The implicit PRM trained by PRIME's cross-entropy on outcome labels. OPRL's learned step reward (trajectory DPO
+        // against π_old) reaches `oprl` through the step-reward layout of the episodes, not through this column.
         [BatchColumns.ProcessRewards] = ["prime"],
     };
 
@@ -81,7 +81,7 @@ public static class TrainingColumns
         BatchColumns.BaselineRewards or BatchColumns.ReferenceRewards => "it is computed for single-turn completions only, not for the episodes of rl.environment: drop rl.environment or choose another technique",
         BatchColumns.Potentials => "no environment of rewire train gives state potentials Φ(s) yet",
         BatchColumns.IntrinsicRewards => "intrinsic rewards come from an LLM-feedback reward model over episode messages, which rewire train does not train yet",
-        BatchColumns.ProcessRewards => "process rewards come from PRIME's implicit PRM, which rewire train trains only under rl.estimator=prime, on single-turn completions of the small GPT (OPRL's step-level PRM is not built)",
+        BatchColumns.ProcessRewards => "process rewards come from PRIME's implicit PRM, which rewire train trains only under rl.estimator=prime, on single-turn completions of the small GPT (OPRL's learned step rewards come with rl.estimator=oprl and rl.environment)",
         BatchColumns.PreferenceMargins => "MM-RLHF's dynamic β scales a preference pair by its reward margin, and RL rollouts are not pairs: use the MM-DPO objective, rewire train stage=dpo dpo.objective=mm_dpo",
         _ => "no stage of rewire train provides it",
     };

@@ -92,7 +92,9 @@ public sealed class PreferenceStageTests : IDisposable
         Assert.Contains("line 4", Assert.Throws<ConfigurationException>(() => Plan("stage=dpo", $"prefs.path={alien}")).Message, StringComparison.Ordinal);
         Assert.Contains("'dpo.objective' = 'kto'", Assert.Throws<ConfigurationException>(() => Plan("stage=dpo", "dpo.objective=kto")).Message, StringComparison.Ordinal);
         Assert.Contains("'objective.beta'", Assert.Throws<ConfigurationException>(() => Plan("stage=dpo", "objective.beta=-1")).Message, StringComparison.Ordinal);
-        Assert.Contains("RECONSTRUCTED", Assert.Throws<ConfigurationException>(() => Plan("stage=dpo", "dpo.objective=power_dl")).Message, StringComparison.Ordinal);
+        Assert.Contains("'prefs.source' = 'gpt4'", Assert.Throws<ConfigurationException>(() => Plan("stage=dpo", "prefs.source=gpt4")).Message, StringComparison.Ordinal);
+        Assert.Contains("'prefs.proxy_demos'", Assert.Throws<ConfigurationException>(() => Plan("stage=dpo", "prefs.proxy_demos=0.2")).Message, StringComparison.Ordinal);
+        Assert.Contains("'prefs.proxy_demos'", Assert.Throws<ConfigurationException>(() => Plan("stage=rm", "prefs.proxy=length", "prefs.proxy_demos=0.2")).Message, StringComparison.Ordinal);
         Assert.Contains("'stage' = 'ppo'", Assert.Throws<ConfigurationException>(() => Plan("stage=ppo")).Message, StringComparison.Ordinal);
     }
 

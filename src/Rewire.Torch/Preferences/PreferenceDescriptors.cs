@@ -68,8 +68,8 @@ public static class PreferenceDescriptors
         Objective(PowerDlObjective.RegistryName, "POWER-DL: POWER with dynamic labels that drift towards the model's own preference on untrustworthy pairs",
             "POWER (arXiv 2412.09544)", "rlvr T16",
             [.. PowerParameters(), Number("gamma", 0.1, "γ, the step of the label update l ← (1−γ)·l + γ·σ(Δ) after each step", 0, 1)],
-            note: PowerNote + "; γ = 0.1 is a guess (γ = 0 is POWER). The example adds a length proxy the labeller favours and that a quarter of the warm start's demonstrations carry (prefs.proxy_demos), so proxy_before/proxy_after show how much of it the policy learns to write",
-            example: DpoExample(PowerDlObjective.RegistryName, "prefs.source=strong", "prefs.proxy=length", "prefs.proxy_demos=0.25")),
+            note: PowerNote + "; γ = 0.1 is a guess (γ = 0 is POWER). The example adds a format-token proxy the labeller favours and that a quarter of the warm start's demonstrations carry (prefs.proxy_demos), so proxy_before/proxy_after show how much of it the policy learns to write",
+            example: DpoExample(PowerDlObjective.RegistryName, "prefs.source=strong", "prefs.proxy=token", "prefs.proxy_demos=0.25")),
     ];
 
     private static TechniqueParameter[] PowerParameters() =>

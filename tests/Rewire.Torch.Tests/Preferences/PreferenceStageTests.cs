@@ -165,4 +165,26 @@ public sealed class PreferenceStageTests : IDisposable
         var e = Assert.Throws<ConfigurationException>(() => Plan("stage=dpo", "dpo.objective=mm_dpo", $"prefs.path={file}"));
         Assert.Contains("line 1 has no chosen_utility", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Power_raises_the_true_utility_on_pairs_from_a_stronger_source()
+    {
+        Loaded();
+        // the paper's setting: the pairs' responses come from a source stronger than the policy (a near-oracle here)
+        var plan = Plan("stage=dpo", "dpo.objective=power", "prefs.source=strong", "dpo.steps=60", "run.seed=2", "model.width=128", "sft.steps=200", "sft.batch_size=64");
+        Assert.Equal(1.0, plan.Technique.Double("eta"));
+        var summary = PreferenceOptimizationTrainer.Run(plan, NewRun("power"), NullTrainingObserver.Instance, CancellationToken.None);
+        double before = summary["true_utility_before"]!.GetValue<double>(), after = summary["true_utility_after"]!.GetValue<double>();
+        Assert.True(after > before, $"true utility {before} before POWER, {after} after");
+    }
+
+    [Fact]
+    public void Proxy_demonstrations_make_the_reference_write_the_proxy_sometimes()
+    {
+        Loaded();
+        var plan = Plan("stage=dpo", "dpo.steps=0", "prefs.proxy=token", "prefs.proxy_demos=0.5", "run.seed=2", "model.width=128", "sft.steps=200", "sft.batch_size=64");
+        var summary = PreferenceOptimizationTrainer.Run(plan, NewRun("proxy-demos"), NullTrainingObserver.Instance, CancellationToken.None);
+        Assert.InRange(summary["proxy_before"]!.GetValue<double>(), 0.2, 0.8);
+        Assert.Equal(summary["proxy_before"]!.GetValue<double>(), summary["proxy_after"]!.GetValue<double>()); // no step: the same policy
+    }
 }

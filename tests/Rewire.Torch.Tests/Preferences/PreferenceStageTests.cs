@@ -187,4 +187,17 @@ public sealed class PreferenceStageTests : IDisposable
         Assert.InRange(summary["proxy_before"]!.GetValue<double>(), 0.2, 0.8);
         Assert.Equal(summary["proxy_before"]!.GetValue<double>(), summary["proxy_after"]!.GetValue<double>()); // no step: the same policy
     }
+
+    [Fact]
+    public void Power_dl_learns_the_favoured_proxy_less_than_dpo()
+    {
+        Loaded();
+        // a format token the labeller favours and the truth ignores, which the reference already writes sometimes
+        string[] data = ["prefs.source=strong", "prefs.proxy=token", "prefs.proxy_demos=0.25", "dpo.steps=60", "run.seed=2", "model.width=128", "sft.steps=200", "sft.batch_size=64"];
+        var dpo = PreferenceOptimizationTrainer.Run(Plan(["stage=dpo", "dpo.objective=dpo", .. data]), NewRun("proxy-dpo"), NullTrainingObserver.Instance, CancellationToken.None);
+        var powerDl = PreferenceOptimizationTrainer.Run(Plan(["stage=dpo", "dpo.objective=power_dl", .. data]), NewRun("proxy-power-dl"), NullTrainingObserver.Instance, CancellationToken.None);
+        double Gain(JsonObject s, string figure) => s[figure + "_after"]!.GetValue<double>() - s[figure + "_before"]!.GetValue<double>();
+        Assert.True(Gain(powerDl, "true_utility") > 0, powerDl.ToJsonString());
+        Assert.True(Gain(powerDl, "proxy") < Gain(dpo, "proxy"), $"proxy gain {Gain(powerDl, "proxy")} under POWER-DL, {Gain(dpo, "proxy")} under DPO");
+    }
 }

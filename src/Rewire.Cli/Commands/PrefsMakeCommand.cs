@@ -9,7 +9,7 @@ using Spectre.Console.Cli;
 namespace Rewire.Cli.Commands;
 
 /// <summary>
-/// `rewire prefs make --task NAME --pairs N --seed S --output FILE [--noise 0.1] [--proxy length|token]`: a preference set
+/// `rewire prefs make --task NAME --pairs N --seed S --output FILE [--noise 0.1] [--proxy length|token] [--source scripted|strong]`: a preference set
 /// from a task with a known ground-truth utility (<see cref="PreferenceSetBuilder"/>), written atomically as JSONL. Exit
 /// code 0 when written, 2 on bad input (refused before anything is written).
 /// </summary>
@@ -58,6 +58,16 @@ public sealed class PrefsMakeCommand : Command<PrefsMakeCommand.Settings>
         [Description("Bradley–Terry logits per unit of true utility. Default: 20.")]
         public double Scale { get; init; } = 20.0;
 
+        /// <summary>Where the completions come from.</summary>
+        [CommandOption("--source <NAME>")]
+        [Description("scripted (the answer with 0-3 corruptions) or strong (a near-oracle, a stronger source than the policy: exact with probability --quality, else one corruption). Default: scripted.")]
+        public string Source { get; init; } = "scripted";
+
+        /// <summary>The strong source's share of exact completions.</summary>
+        [CommandOption("--quality <P>")]
+        [Description("With --source strong, the probability that a completion is exactly right, in [0, 1). Default: 0.8.")]
+        public double Quality { get; init; } = 0.8;
+
         /// <summary>The task's difficulty.</summary>
         [CommandOption("--difficulty <LEVEL>")]
         [Description("The task's difficulty level. Default: 1.")]
@@ -79,7 +89,8 @@ public sealed class PrefsMakeCommand : Command<PrefsMakeCommand.Settings>
             ProxyFeature? proxy;
             try { proxy = ProxyFeature.Parse(Proxy); }
             catch (ArgumentException e) { return ValidationResult.Error("--proxy: " + e.Message); }
-            var problems = new PreferenceSetOptions(Pairs, Seed, Noise, proxy, ProxyStrength, Scale, Difficulty).Problems();
+            if (PreferenceSetBuilder.ParseSource(Source) is null) return ValidationResult.Error($"--source '{Source}' is not a source; valid: scripted, strong");
+            var problems = new PreferenceSetOptions(Pairs, Seed, Noise, proxy, ProxyStrength, Scale, Difficulty, Quality: Quality).Problems();
             if (problems.Count > 0) return ValidationResult.Error(string.Join("; ", problems.Select(p => "--" + p)));
             var task = registry.Create(Task);
             if (Difficulty < 1 || Difficulty > task.MaxDifficulty) return ValidationResult.Error($"--difficulty {Difficulty}: the {Task} task has levels 1..{task.MaxDifficulty}");
@@ -91,7 +102,8 @@ public sealed class PrefsMakeCommand : Command<PrefsMakeCommand.Settings>
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var task = TaskRegistry.CreateDefault().Create(settings.Task!);
-        var options = new PreferenceSetOptions(settings.Pairs, settings.Seed, settings.Noise, ProxyFeature.Parse(settings.Proxy), settings.ProxyStrength, settings.Scale, settings.Difficulty);
+        var options = new PreferenceSetOptions(settings.Pairs, settings.Seed, settings.Noise, ProxyFeature.Parse(settings.Proxy), settings.ProxyStrength, settings.Scale, settings.Difficulty,
+            Source: PreferenceSetBuilder.ParseSource(settings.Source)!.Value, Quality: settings.Quality);
         if (PreferenceSetBuilder.Unfit(task, options) is { } unfit)
         {
             Console.Error.WriteLine("rewire prefs make: " + unfit);
@@ -107,6 +119,7 @@ public sealed class PrefsMakeCommand : Command<PrefsMakeCommand.Settings>
             ["seed"] = settings.Seed,
             ["noise"] = settings.Noise,
             ["proxy"] = options.Proxy?.Name ?? "none",
+            ["source"] = settings.Source,
             ["chosen_has_higher_utility"] = stats.Agreement,
             ["chosen_has_proxy_more_often"] = options.Proxy is null ? null : stats.ProxyAgreement,
             ["mean_utility_chosen"] = stats.MeanChosen,

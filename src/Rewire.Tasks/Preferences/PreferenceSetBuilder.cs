@@ -7,6 +7,10 @@
 // where u is the true utility and f the proxy feature (strength > 0 makes the labeller favour the proxy, so the proxy goes
 // with the label in the data while it is independent of the utility), and then each label is flipped with probability
 // `noise`. Everything is drawn from one seeded stream: the same options give the same file.
+// The completions' source: `scripted` (the default) corrupts the answer 0..3 times, uniformly, so a pair's chosen side is
+// often worse than a warm-started policy; `strong` stands for responses from a stronger model than the policy (the setting
+// of preference sets such as UltraFeedback, whose responses come from stronger models): each completion is the exact
+// answer with probability `quality`, else the answer with one corruption (a near miss).
 using System.Globalization;
 using Rewire.Core.Rewards;
 using Rewire.Tasks.Common;
@@ -22,8 +26,10 @@ namespace Rewire.Tasks.Preferences;
 /// <param name="Scale">The Bradley–Terry scale on the utility difference (in logits per unit of utility).</param>
 /// <param name="Difficulty">The task's difficulty level of the prompts.</param>
 /// <param name="Split">Which half of the task's prompts the pairs are built on (train; test for held-out pairs).</param>
+/// <param name="Source">Where the completions come from: scripted corruptions or a near-oracle (strong) source.</param>
+/// <param name="Quality">With the strong source, the probability that a completion is exactly right, in [0, 1).</param>
 public sealed record PreferenceSetOptions(int Pairs, int Seed, double Noise = 0.1, ProxyFeature? Proxy = null, double ProxyStrength = 8.0,
-    double Scale = 20.0, int Difficulty = 1, Split Split = Split.Train)
+    double Scale = 20.0, int Difficulty = 1, Split Split = Split.Train, PreferenceSource Source = PreferenceSource.Scripted, double Quality = 0.8)
 {
     /// <summary>Every problem of these options, each naming the option and what to give.</summary>
     public IReadOnlyList<string> Problems()
@@ -34,8 +40,19 @@ public sealed record PreferenceSetOptions(int Pairs, int Seed, double Noise = 0.
         if (!(Noise >= 0 && Noise <= 0.5)) p.Add($"noise = {Noise}; give a label-flip rate in [0, 0.5]");
         if (!(ProxyStrength >= 0 && double.IsFinite(ProxyStrength))) p.Add($"proxy strength = {ProxyStrength}; give a finite value ≥ 0");
         if (!(Scale > 0 && double.IsFinite(Scale))) p.Add($"scale = {Scale}; give a finite value > 0");
+        if (!(Quality >= 0 && Quality < 1)) p.Add($"quality = {Quality}; give the strong source's share of exact completions in [0, 1)");
         return p;
     }
+}
+
+/// <summary>Where the completions of a built preference set come from (see <see cref="PreferenceSetBuilder"/>).</summary>
+public enum PreferenceSource
+{
+    /// <summary>The answer with 0..3 random corruptions (uniformly many): often worse than a warm-started policy.</summary>
+    Scripted,
+
+    /// <summary>A near-oracle: the exact answer with probability Quality, else one corruption (a stronger source than the policy).</summary>
+    Strong,
 }
 
 /// <summary>Builds preference pairs from a task (see the file header).</summary>
@@ -76,8 +93,8 @@ public static class PreferenceSetBuilder
             int attempts = 0;
             do
             {
-                a = Scripted(prompt.Answer!, random);
-                b = Scripted(prompt.Answer!, random);
+                a = Complete(prompt.Answer!, options, random);
+                b = Complete(prompt.Answer!, options, random);
                 ua = TrueUtility.Of(prompt.Answer!, a);
                 ub = TrueUtility.Of(prompt.Answer!, b);
             } while (ua == ub && ++attempts < 64);
@@ -99,6 +116,28 @@ public static class PreferenceSetBuilder
                 ChosenProxy = options.Proxy is null ? null : fc, RejectedProxy = options.Proxy is null ? null : fr,
             };
         }
+    }
+
+    /// <summary>The source's name as `prefs.source` and `--source` spell it: scripted or strong; null for an unknown name.</summary>
+    public static PreferenceSource? ParseSource(string name) => name switch
+    {
+        "scripted" => PreferenceSource.Scripted,
+        "strong" => PreferenceSource.Strong,
+        _ => null,
+    };
+
+    private static string Complete(string answer, PreferenceSetOptions options, Random random) => options.Source switch
+    {
+        PreferenceSource.Strong => Strong(answer, options.Quality, random),
+        _ => Scripted(answer, random),
+    };
+
+    /// <summary>A near-oracle's completion: <paramref name="answer"/> with probability <paramref name="quality"/>, else the answer with one corruption.</summary>
+    public static string Strong(string answer, double quality, Random random)
+    {
+        ArgumentNullException.ThrowIfNull(answer);
+        ArgumentNullException.ThrowIfNull(random);
+        return random.NextDouble() < quality ? answer : Corrupt(answer.Split(' ').ToList(), random);
     }
 
     /// <summary>σ(x) = 1 / (1 + e^(−x)).</summary>

@@ -4,8 +4,10 @@
 //     Δ = β·[(1/|y_w|)·log π_θ(y_w|x) − (1/|y_l|)·log π_θ(y_l|x)]
 //     L = −log σ(Δ − γ_margin) + η·(−(1/|y_w|)·log π_θ(y_w|x))
 // RECONSTRUCTED: the paper's equations were not readable; this is the loss form its description implies (weighted entropy
-// with w(y) = 1/|y|, robust term η ≥ 0). β = 2 (the range 2–10 of length-normalised objectives), γ_margin = 0, η = 0 are
-// guesses, stated as such in the descriptor. With dynamic labels this becomes POWER-DL (PowerDlObjective).
+// with w(y) = 1/|y|, robust term η ≥ 0). β = 2 (the range 2–10 of length-normalised objectives), γ_margin = 0 and η = 1
+// are not published, stated as such in the descriptor; η > 0 because the pessimism term is what makes the reward robust
+// (with η = 0 the reference-free margin alone lowered the true utility here, even on data better than the policy). With
+// dynamic labels this becomes POWER-DL (PowerDlObjective).
 using static TorchSharp.torch;
 
 namespace Rewire.Torch.Preferences;

@@ -60,11 +60,12 @@ public sealed class PreferenceData
                 throw new ConfigurationException([$"'prefs.path' = '{o.Prefs.Path}' holds {train.Count} pairs; every tenth is held out, so give at least 10"]);
             return new PreferenceData(o.Prefs.Path, train, heldout) { Proxy = proxy };
         }
-        var options = new PreferenceSetOptions(o.Prefs.Pairs, o.Run.Seed, o.Prefs.Noise, proxy, o.Prefs.ProxyStrength, o.Prefs.Scale, o.Task.Difficulty);
+        var options = new PreferenceSetOptions(o.Prefs.Pairs, o.Run.Seed, o.Prefs.Noise, proxy, o.Prefs.ProxyStrength, o.Prefs.Scale, o.Task.Difficulty,
+            Source: PreferenceSetBuilder.ParseSource(o.Prefs.Source) ?? PreferenceSource.Scripted, Quality: o.Prefs.Quality);
         if (PreferenceSetBuilder.Unfit(task, options) is { } unfit) throw new ConfigurationException([$"'task.name' = '{task.Name}': {unfit}"]);
         var trainSet = PreferenceSetBuilder.Build(task, options).ToArray();
         var heldoutSet = PreferenceSetBuilder.Build(task, options with { Pairs = o.Prefs.HeldoutPairs, Split = Split.Test }).ToArray();
-        return new PreferenceData($"inline from the {task.Name} task", trainSet, heldoutSet) { Proxy = proxy };
+        return new PreferenceData($"inline from the {task.Name} task ({o.Prefs.Source} completions)", trainSet, heldoutSet) { Proxy = proxy };
     }
 
     /// <summary>The longest prompt plus its longer side (with eos), in tokens; a character the tokenizer lacks is refused with the line.</summary>

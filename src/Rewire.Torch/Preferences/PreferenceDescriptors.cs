@@ -60,34 +60,29 @@ public static class PreferenceDescriptors
              Number("k", 0.5, "k, how fast β saturates in the margin δ", 0, 1e6),
              Number("label_smoothing", 0, "ε, the label-flip rate of the authors' trl loss (0: plain MM-DPO)", 0, 0.5)],
             note: "β = 0.1 and w = 0.1 are the authors' script values; k is not published (0.5). δ is the labeller's reward margin prefs.scale·(u_chosen − u_rejected), clamped at 0; a file must carry chosen_utility and rejected_utility"),
-    ];
-
-    /// <summary>
-    /// POWER and POWER-DL: built and tested (losses pinned, gradients checked), but not listed. With the reconstructed
-    /// loss form and defaults their examples lowered the true utility of the policy on the reverse task (0.75 to 0.46 and
-    /// 0.26; with η = 1 or a learning rate of 5e-5 POWER-DL still fell, to 0.53 and 0.31; docs/preferences.md), so
-    /// `rewire train` refuses them with this reason until a form that reproduces the paper's direction is found.
-    /// </summary>
-    public static IReadOnlyList<TechniqueDescriptor> Unlisted { get; } =
-    [
-        Objective(PowerObjective.RegistryName, "POWER: reference-free, length-normalised Bradley–Terry margin (weighted entropy) with a pessimism term",
+        Objective(PowerObjective.RegistryName, "POWER: reference-free, length-normalised Bradley–Terry margin (weighted entropy) with the robust reward's pessimism term on the chosen side",
             "POWER (arXiv 2412.09544)", "rlvr T16",
-            [Number("beta", 2, "β, the scale of the length-normalised margin", 1e-6, 1e6),
-             Number("margin", 0, "γ_margin subtracted from the margin", -1e6, 1e6),
-             Number("eta", 0, "η, the weight of the pessimism term −(1/|y_w|)·log π(y_w)", 0, 1e6)],
-            note: "RECONSTRUCTED: the loss form follows the paper's description (weighted entropy with w(y) = 1/|y|); β, γ_margin and η are guesses"),
+            PowerParameters(),
+            note: PowerNote,
+            example: DpoExample(PowerObjective.RegistryName, "prefs.source=strong")),
         Objective(PowerDlObjective.RegistryName, "POWER-DL: POWER with dynamic labels that drift towards the model's own preference on untrustworthy pairs",
             "POWER (arXiv 2412.09544)", "rlvr T16",
-            [Number("beta", 2, "β, the scale of the length-normalised margin", 1e-6, 1e6),
-             Number("margin", 0, "γ_margin subtracted from the margin", -1e6, 1e6),
-             Number("eta", 0, "η, the weight of the pessimism term −(1/|y_w|)·log π(y_w)", 0, 1e6),
-             Number("gamma", 0.1, "γ, the step of the label update l ← (1−γ)·l + γ·σ(Δ)", 0, 1)],
-            note: "RECONSTRUCTED: the loss form and the label update follow the paper's description; β, γ_margin, η and γ are guesses",
-            example: DpoExample(PowerDlObjective.RegistryName, "prefs.proxy=length")),
+            [.. PowerParameters(), Number("gamma", 0.1, "γ, the step of the label update l ← (1−γ)·l + γ·σ(Δ) after each step", 0, 1)],
+            note: PowerNote + "; γ = 0.1 is a guess (γ = 0 is POWER). The example adds a format-token proxy the labeller favours and that a quarter of the warm start's demonstrations carry (prefs.proxy_demos), so proxy_before/proxy_after show how much of it the policy learns to write",
+            example: DpoExample(PowerDlObjective.RegistryName, "prefs.source=strong", "prefs.proxy=token", "prefs.proxy_demos=0.25")),
     ];
 
-    /// <summary>Why an unlisted objective is refused.</summary>
-    public const string UnlistedReason = "POWER and POWER-DL are implemented with a RECONSTRUCTED loss form whose examples lowered the true utility on the reverse task (docs/preferences.md, Evidence), so they are not listed; use dpo or ipo";
+    private static TechniqueParameter[] PowerParameters() =>
+    [
+        Number("beta", 2, "β, the scale of the length-normalised margin", 1e-6, 1e6),
+        Number("margin", 0, "γ_margin subtracted from the margin", -1e6, 1e6),
+        Number("eta", 1, "η, the weight of the robust reward's pessimism term −(1/|y_w|)·log π(y_w) (0 drops the robust part)", 0, 1e6),
+    ];
+
+    // Why POWER's examples use prefs.source=strong and η = 1: the paper improves a policy with preference data whose
+    // responses come from stronger models than the policy, and its Type-I fix is the robust reward's pessimism term; with
+    // the scripted pairs (chosen side worse than the warm-started policy) or with η = 0 the utility fell (docs/preferences.md).
+    private const string PowerNote = "RECONSTRUCTED: the loss form follows the paper's description (Guiaşu's weighted entropy with w(y) = 1/|y|, the robust reward's pessimism term on the chosen side); β = 2, γ_margin = 0 and η = 1 are not published values (η > 0 because the pessimism is what makes the reward robust; η = 0 lowered the true utility). The example's data comes from a near-oracle (prefs.source=strong), as the paper's preference data comes from models stronger than the policy; on scripted pairs worse than the policy it lowers the utility";
 
     /// <summary>The reward models of `rewire train stage=rm`.</summary>
     public static IReadOnlyList<TechniqueDescriptor> RewardModels { get; } =

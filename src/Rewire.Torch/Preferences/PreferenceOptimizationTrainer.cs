@@ -29,7 +29,7 @@ public static class PreferenceOptimizationTrainer
         var o = plan.Options;
         using var session = PolicySession.Create(plan.Session);
         observer.Stage("data", $"{plan.Train.Count} training and {plan.Heldout.Count} held-out pairs, {plan.Data.Source}");
-        PreferenceStageParts.WarmStart(session, observer, cancel);
+        PreferenceStageParts.WarmStart(session, observer, cancel, plan.Data.Proxy, o.Prefs.ProxyDemos);
         using var reference = session.Policy.CloneFrozen();
         var objective = PreferenceDescriptors.Create(plan.Technique, plan.Train, o.Prefs.Scale);
         int pad = session.Tokenizer.PadId;

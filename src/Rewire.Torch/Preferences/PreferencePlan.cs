@@ -60,8 +60,6 @@ public sealed class PreferencePlan
         string kind = o.Stage == "rm" ? TechniqueKinds.RewardModel : TechniqueKinds.Objective;
         string selector = o.Stage == "rm" ? "rm.model" : "dpo.objective";
         string name = o.Stage == "rm" ? o.Rm.Model : o.Dpo.Objective;
-        if (o.Stage == "dpo" && PreferenceDescriptors.Unlisted.Any(u => u.Name == name))
-            throw new ConfigurationException([$"'dpo.objective' = '{name}' is not available: {PreferenceDescriptors.UnlistedReason}"]);
         // stage=rm trains a scalar reward model or a pairwise generative judge (kind judge), both selected by rm.model.
         bool judge = o.Stage == "rm" && PreferenceDescriptors.Catalog.Find(TechniqueKinds.Judge, name) is not null && name == GenerativeJudge.RegistryName;
         if (judge) kind = TechniqueKinds.Judge;

@@ -12,20 +12,30 @@ namespace Rewire.Torch.Preferences;
 internal static class PreferenceStageParts
 {
     /// <summary>Stream ids of the preference stages' random draws, beside the RL trainer's.</summary>
-    public const ulong BatchStream = 101, EvalStream = 102;
+    public const ulong BatchStream = 101, EvalStream = 102, ProxyStream = 107;
 
-    /// <summary>The RL trainer's supervised warm start, on <paramref name="session"/>'s training prompts.</summary>
-    public static void WarmStart(PolicySession session, ITrainingObserver observer, CancellationToken cancel)
+    /// <summary>
+    /// The RL trainer's supervised warm start, on <paramref name="session"/>'s training prompts. With a
+    /// <paramref name="proxy"/> and a <paramref name="proxyShare"/> above 0, that share of the demonstrations carries the
+    /// proxy (drawn from a stream of its own, so the demonstrations are otherwise the same), and the warm-started policy
+    /// writes the proxy sometimes: a reward-hacking experiment then has a feature the policy can learn to write more.
+    /// </summary>
+    public static void WarmStart(PolicySession session, ITrainingObserver observer, CancellationToken cancel,
+        Rewire.Tasks.Preferences.ProxyFeature? proxy = null, double proxyShare = 0)
     {
         var o = session.Options;
         if (o.Sft.Steps == 0) return;
         var rng = new Random((int)(TrainingComponents.Derive(o.Run.Seed, TrainingComponents.Streams.Demonstrations) & 0x7fffffff));
+        var proxyRng = new Random((int)(TrainingComponents.Derive(o.Run.Seed, ProxyStream) & 0x7fffffff));
         var demos = session.TrainPool.Select(p =>
         {
-            var (prompt, response) = session.Template.EncodeDemonstration(p, session.Task.Demonstrate(p, o.Task.DemoErrorRate, rng), session.Tokenizer);
+            var text = session.Task.Demonstrate(p, o.Task.DemoErrorRate, rng);
+            if (proxy is not null && proxyShare > 0 && proxyRng.NextDouble() < proxyShare) text = proxy.Apply(text);
+            var (prompt, response) = session.Template.EncodeDemonstration(p, text, session.Tokenizer);
             return new Demonstration(prompt, response);
         }).ToArray();
-        observer.Stage("sft", $"{o.Sft.Steps} steps on {demos.Length} demonstrations (error rate {o.Task.DemoErrorRate:0.##})");
+        string withProxy = proxy is not null && proxyShare > 0 ? FormattableString.Invariant($", {proxyShare:0.##} of them with the {proxy.Name} proxy") : "";
+        observer.Stage("sft", $"{o.Sft.Steps} steps on {demos.Length} demonstrations (error rate {o.Task.DemoErrorRate:0.##}{withProxy})");
         using var optimizer = new AdamW(session.Policy.Parameters(), beta2: 0.99);
         SftTrainer.Train(session.Policy, optimizer, demos, o.Sft.Steps, o.Sft.BatchSize, o.Sft.LearningRate, session.Tokenizer.PadId,
             TrainingComponents.Derive(o.Run.Seed, TrainingComponents.Streams.Sft), (s, loss) => observer.SftStep(s + 1, o.Sft.Steps, loss), cancel);

@@ -31,6 +31,15 @@ public sealed class PreferenceDataOptions
 
     /// <summary>Bradley–Terry logits per unit of true utility.</summary>
     [Range(1e-6, 1e6)] public double Scale { get; set; } = 20.0;
+
+    /// <summary>Where inline completions come from: scripted (0..3 corruptions) or strong (a near-oracle, exact with probability prefs.quality).</summary>
+    public string Source { get; set; } = "scripted";
+
+    /// <summary>With prefs.source=strong, the probability that a completion is exactly right.</summary>
+    [Range(0.0, 0.999999)] public double Quality { get; set; } = 0.8;
+
+    /// <summary>stage=dpo: the share of the warm start's demonstrations that carry the proxy, so the reference writes it sometimes (0: never).</summary>
+    [Range(0.0, 1.0)] public double ProxyDemos { get; set; }
 }
 
 /// <summary>`rewire train stage=rm`: the reward model and its optimisation.</summary>
@@ -113,6 +122,9 @@ public sealed class PreferenceTrainOptions : IValidatableOptions
         ArgumentNullException.ThrowIfNull(errors);
         if (Stage is not ("rm" or "dpo")) errors.Add($"'stage' = '{Stage}' is not a preference stage; allowed: rm, dpo (or rl, the default)");
         if (Prefs.Proxy is not ("none" or "length" or "token")) errors.Add($"'prefs.proxy' = '{Prefs.Proxy}' is not allowed; allowed: none, length, token");
+        if (Rewire.Tasks.Preferences.PreferenceSetBuilder.ParseSource(Prefs.Source) is null) errors.Add($"'prefs.source' = '{Prefs.Source}' is not allowed; allowed: scripted, strong");
+        if (Prefs.ProxyDemos > 0 && Prefs.Proxy == "none") errors.Add($"'prefs.proxy_demos' = {Prefs.ProxyDemos} needs a proxy; set prefs.proxy=length or token, or drop prefs.proxy_demos");
+        if (Prefs.ProxyDemos > 0 && Stage != "dpo") errors.Add("'prefs.proxy_demos' puts the proxy into the warm start of stage=dpo; drop it or set stage=dpo");
         if (Model.IsHuggingFace) errors.Add($"'model.path': stage={Stage} trains the small GPT only for now; drop model.path");
         if (Run.Device is not ("cpu" or "cuda" or "auto")) errors.Add($"'run.device' = '{Run.Device}' is not allowed; allowed: cpu, cuda, auto");
         if (Model.Width % Model.Heads != 0) errors.Add($"'model.width' = {Model.Width} must be a multiple of 'model.heads' = {Model.Heads}");

@@ -59,6 +59,25 @@ public class PreferenceSetBuilderTests
     }
 
     [Fact]
+    public void The_strong_source_writes_near_oracle_completions_of_the_configured_quality()
+    {
+        var scripted = PreferenceSetBuilder.Build(Reverse, new PreferenceSetOptions(2000, 4)).ToList();
+        var strong = PreferenceSetBuilder.Build(Reverse, new PreferenceSetOptions(2000, 4, Source: PreferenceSource.Strong, Quality: 0.8)).ToList();
+        // the strong source's chosen side is far better than the scripted one's (0.70 on this task), and its sides never tie
+        Assert.True(strong.Average(r => r.ChosenUtility!.Value) > 0.85, $"{strong.Average(r => r.ChosenUtility!.Value)}");
+        Assert.True(scripted.Average(r => r.ChosenUtility!.Value) < 0.75, $"{scripted.Average(r => r.ChosenUtility!.Value)}");
+        Assert.All(strong, r => Assert.NotEqual(r.ChosenUtility, r.RejectedUtility));
+        // one completion: exactly right with probability quality, else one corruption away
+        var random = new Random(7);
+        var draws = Enumerable.Range(0, 4000).Select(_ => PreferenceSetBuilder.Strong("5 6 7 8", 0.8, random)).ToList();
+        Assert.InRange(draws.Average(d => d == "5 6 7 8" ? 1.0 : 0.0), 0.77, 0.83);
+        Assert.All(draws, d => Assert.True(d == "5 6 7 8" || TrueUtility.Of("5 6 7 8", d) < 1));
+        Assert.Equal(PreferenceSource.Strong, PreferenceSetBuilder.ParseSource("strong"));
+        Assert.Null(PreferenceSetBuilder.ParseSource("gpt4"));
+        Assert.Contains(new PreferenceSetOptions(1, 1, Quality: 1).Problems(), p => p.StartsWith("quality", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void A_task_without_integer_answers_is_unfit()
     {
         var o = new PreferenceSetOptions(10, 1);

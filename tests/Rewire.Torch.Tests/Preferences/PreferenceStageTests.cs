@@ -92,7 +92,9 @@ public sealed class PreferenceStageTests : IDisposable
         Assert.Contains("line 4", Assert.Throws<ConfigurationException>(() => Plan("stage=dpo", $"prefs.path={alien}")).Message, StringComparison.Ordinal);
         Assert.Contains("'dpo.objective' = 'kto'", Assert.Throws<ConfigurationException>(() => Plan("stage=dpo", "dpo.objective=kto")).Message, StringComparison.Ordinal);
         Assert.Contains("'objective.beta'", Assert.Throws<ConfigurationException>(() => Plan("stage=dpo", "objective.beta=-1")).Message, StringComparison.Ordinal);
-        Assert.Contains("RECONSTRUCTED", Assert.Throws<ConfigurationException>(() => Plan("stage=dpo", "dpo.objective=power_dl")).Message, StringComparison.Ordinal);
+        Assert.Contains("'prefs.source' = 'gpt4'", Assert.Throws<ConfigurationException>(() => Plan("stage=dpo", "prefs.source=gpt4")).Message, StringComparison.Ordinal);
+        Assert.Contains("'prefs.proxy_demos'", Assert.Throws<ConfigurationException>(() => Plan("stage=dpo", "prefs.proxy_demos=0.2")).Message, StringComparison.Ordinal);
+        Assert.Contains("'prefs.proxy_demos'", Assert.Throws<ConfigurationException>(() => Plan("stage=rm", "prefs.proxy=length", "prefs.proxy_demos=0.2")).Message, StringComparison.Ordinal);
         Assert.Contains("'stage' = 'ppo'", Assert.Throws<ConfigurationException>(() => Plan("stage=ppo")).Message, StringComparison.Ordinal);
     }
 
@@ -162,5 +164,40 @@ public sealed class PreferenceStageTests : IDisposable
         File.WriteAllLines(file, Enumerable.Range(0, 12).Select(_ => "{\"prompt\":\"rev 1 2=\",\"chosen\":\"2 1\",\"rejected\":\"1 2\"}"));
         var e = Assert.Throws<ConfigurationException>(() => Plan("stage=dpo", "dpo.objective=mm_dpo", $"prefs.path={file}"));
         Assert.Contains("line 1 has no chosen_utility", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Power_raises_the_true_utility_on_pairs_from_a_stronger_source()
+    {
+        Loaded();
+        // the paper's setting: the pairs' responses come from a source stronger than the policy (a near-oracle here)
+        var plan = Plan("stage=dpo", "dpo.objective=power", "prefs.source=strong", "dpo.steps=60", "run.seed=2", "model.width=128", "sft.steps=200", "sft.batch_size=64");
+        Assert.Equal(1.0, plan.Technique.Double("eta"));
+        var summary = PreferenceOptimizationTrainer.Run(plan, NewRun("power"), NullTrainingObserver.Instance, CancellationToken.None);
+        double before = summary["true_utility_before"]!.GetValue<double>(), after = summary["true_utility_after"]!.GetValue<double>();
+        Assert.True(after > before, $"true utility {before} before POWER, {after} after");
+    }
+
+    [Fact]
+    public void Proxy_demonstrations_make_the_reference_write_the_proxy_sometimes()
+    {
+        Loaded();
+        var plan = Plan("stage=dpo", "dpo.steps=0", "prefs.proxy=token", "prefs.proxy_demos=0.5", "run.seed=2", "model.width=128", "sft.steps=200", "sft.batch_size=64");
+        var summary = PreferenceOptimizationTrainer.Run(plan, NewRun("proxy-demos"), NullTrainingObserver.Instance, CancellationToken.None);
+        Assert.InRange(summary["proxy_before"]!.GetValue<double>(), 0.2, 0.8);
+        Assert.Equal(summary["proxy_before"]!.GetValue<double>(), summary["proxy_after"]!.GetValue<double>()); // no step: the same policy
+    }
+
+    [Fact]
+    public void Power_dl_learns_the_favoured_proxy_less_than_dpo()
+    {
+        Loaded();
+        // a format token the labeller favours and the truth ignores, which the reference already writes sometimes
+        string[] data = ["prefs.source=strong", "prefs.proxy=token", "prefs.proxy_demos=0.25", "dpo.steps=60", "run.seed=2", "model.width=128", "sft.steps=200", "sft.batch_size=64"];
+        var dpo = PreferenceOptimizationTrainer.Run(Plan(["stage=dpo", "dpo.objective=dpo", .. data]), NewRun("proxy-dpo"), NullTrainingObserver.Instance, CancellationToken.None);
+        var powerDl = PreferenceOptimizationTrainer.Run(Plan(["stage=dpo", "dpo.objective=power_dl", .. data]), NewRun("proxy-power-dl"), NullTrainingObserver.Instance, CancellationToken.None);
+        double Gain(JsonObject s, string figure) => s[figure + "_after"]!.GetValue<double>() - s[figure + "_before"]!.GetValue<double>();
+        Assert.True(Gain(powerDl, "true_utility") > 0, powerDl.ToJsonString());
+        Assert.True(Gain(powerDl, "proxy") < Gain(dpo, "proxy"), $"proxy gain {Gain(powerDl, "proxy")} under POWER-DL, {Gain(dpo, "proxy")} under DPO");
     }
 }

@@ -154,7 +154,7 @@ public sealed class TechniqueMatrixTests(WarmStartFixture warm) : IClassFixture<
             Assert.True(summary["requests"]!.AsArray().Count > 0, output);
             return;
         }
-        if (d.Example[0] == "train" && d.Example.Any(a => a.StartsWith("stage=", StringComparison.Ordinal)))
+        if (d.Example[0] == "train" && d.Example.Any(a => a.StartsWith("stage=", StringComparison.Ordinal) && a != "stage=rl"))
         {
             // A preference stage's example builds its own preference data inline and must show its direction by itself.
             var args = d.Example.Where(a => a != "--json").Concat(["-o", Path.Combine(warm.Root, "prefs"), "--json"]).ToList();
@@ -240,6 +240,11 @@ public sealed class TechniqueMatrixTests(WarmStartFixture warm) : IClassFixture<
                 Assert.True(Has(r, "reward_weighting/correct") && Has(r, "reward_weighting/format"), "the weights of the objectives are not reported");
                 if (name == "gradient")
                     Assert.NotEqual(0.5, r.Metrics[^1]["reward_weighting/correct"]!.GetValue<double>());
+                break;
+            case TechniqueKinds.RewardModel when name == "cooper":
+                // The inline reward model was co-trained: every step reports its pairs, and some step had a pair to train on.
+                Assert.True(Has(r, "cooper/pairs"), "metrics lack cooper/pairs");
+                Assert.Contains(r.Metrics, m => m["cooper/pairs"]!.GetValue<double>() > 0 && m.ContainsKey("cooper/rm_loss"));
                 break;
             case TechniqueKinds.Recipe:
                 Assert.Equal(name, r.Summary["recipe"]!.GetValue<string>());

@@ -152,7 +152,7 @@ public static class PreferenceDescriptors
             DefaultsNote = "RM learning rate 1e-5 with a linear warm-up over the first 1% of the RL steps, ≤ 3 rewrite attempts per positive, reward σ(r) (reward.model_sigmoid=true) as the paper's; RECONSTRUCTED: the paper's rewriter is an assistant LLM, here a scripted corruption of the correct answer (an item replaced, neighbours swapped, one dropped or added), so the task needs integer-list answers; the paper's reward model is a reference-based classifier, here the Bradley–Terry model of reward.model (inline: trained at the start of the run)",
             Parameters = [],
             Example = ["train", "stage=rl", "reward.model=inline", "reward.model_update=cooper", "reward.model_sigmoid=true", "reward.weights.correct=0",
-                "prefs.pairs=1000", "prefs.heldout_pairs=100", "rm.steps=200", "rl.steps=3", "sft.steps=200", "task.test_size=50", "--json"],
+                "prefs.pairs=500", "prefs.heldout_pairs=100", "rm.steps=100", "rl.steps=3", "sft.steps=150", "task.test_size=50", "--json"],
         },
     ];
 

@@ -78,8 +78,12 @@ public sealed class TechniqueMatrixTests(WarmStartFixture warm) : IClassFixture<
         if (args.Any(a => a.StartsWith("rl.environment=", StringComparison.Ordinal)))
             taskSettings.AddRange(args.Concat(extra).Where(a => a.StartsWith("rl.environment=", StringComparison.Ordinal)
                 || a.StartsWith("env.", StringComparison.Ordinal) || a.StartsWith("rl.max_new_tokens=", StringComparison.Ordinal)));
-        args.AddRange(["rl.steps=2", "sft.steps=0", $"model.init_from={warm.CheckpointFor(task, [.. taskSettings])}", "task.test_size=8", "eval.samples=2", "eval.pass_k=2",
-            "run.samples_per_step=10000"]);
+        // A reward model trained inline (reward.model=inline) warm-starts from the run's own sft.*: the shared checkpoint's
+        // context is the RL prompts' and need not hold the preference pairs, so such an example keeps its warm start.
+        if (args.Contains("reward.model=inline")) args.AddRange(["rl.steps=2", "task.test_size=8", "eval.samples=2", "eval.pass_k=2", "run.samples_per_step=10000"]);
+        else
+            args.AddRange(["rl.steps=2", "sft.steps=0", $"model.init_from={warm.CheckpointFor(task, [.. taskSettings])}", "task.test_size=8", "eval.samples=2", "eval.pass_k=2",
+                "run.samples_per_step=10000"]);
         if (!setsPrompts) args.Add("rl.prompts_per_step=12");
         args.AddRange(extra);
         args.AddRange(["-o", Path.Combine(warm.Root, "runs"), "--json"]);
@@ -154,7 +158,7 @@ public sealed class TechniqueMatrixTests(WarmStartFixture warm) : IClassFixture<
             Assert.True(summary["requests"]!.AsArray().Count > 0, output);
             return;
         }
-        if (d.Example[0] == "train" && d.Example.Any(a => a.StartsWith("stage=", StringComparison.Ordinal)))
+        if (d.Example[0] == "train" && d.Example.Any(a => a.StartsWith("stage=", StringComparison.Ordinal) && a != "stage=rl"))
         {
             // A preference stage's example builds its own preference data inline and must show its direction by itself.
             var args = d.Example.Where(a => a != "--json").Concat(["-o", Path.Combine(warm.Root, "prefs"), "--json"]).ToList();
@@ -247,6 +251,11 @@ public sealed class TechniqueMatrixTests(WarmStartFixture warm) : IClassFixture<
                 Assert.True(Has(r, "reward_weighting/correct") && Has(r, "reward_weighting/format"), "the weights of the objectives are not reported");
                 if (name == "gradient")
                     Assert.NotEqual(0.5, r.Metrics[^1]["reward_weighting/correct"]!.GetValue<double>());
+                break;
+            case TechniqueKinds.RewardModel when name == "cooper":
+                // The inline reward model was co-trained: every step reports its pairs, and some step had a pair to train on.
+                Assert.True(Has(r, "cooper/pairs"), "metrics lack cooper/pairs");
+                Assert.Contains(r.Metrics, m => m["cooper/pairs"]!.GetValue<double>() > 0 && m.ContainsKey("cooper/rm_loss"));
                 break;
             case TechniqueKinds.Recipe:
                 Assert.Equal(name, r.Summary["recipe"]!.GetValue<string>());

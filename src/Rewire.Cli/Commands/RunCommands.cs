@@ -29,6 +29,8 @@ public class RunSettings : CommandSettings
     {
         var run = RunDirectory.Open(Run);
         var config = TrainConfiguration.FromRunConfig(BoundedFile.ReadAllText(run.ConfigFile, "the run's configuration"), run.ConfigFile);
+        // reward.model=inline: the run trained its reward model at its start and saved it in its own folder.
+        if (config.Options.Reward.Model == "inline") config.Options.Reward.Model = run.Path;
         string latest = TrainingCheckpoint.Latest(run.CheckpointDir)
                         ?? throw new CheckpointException($"{run.Path} has no checkpoint yet; train first (rewire train) or wait for the first checkpoint");
         var session = PolicySession.Create(config.Options);

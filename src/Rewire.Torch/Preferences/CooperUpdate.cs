@@ -27,10 +27,15 @@ internal sealed class CooperUpdate : IDisposable
     private readonly AdamW _optimizer;
     private readonly double _learningRate;
     private readonly int _seed;
+    private readonly double _warmUp;
 
-    /// <summary>Makes the reward model of <paramref name="reward"/> trainable and co-trains it at <paramref name="learningRate"/>.</summary>
-    public CooperUpdate(RewardModelReward reward, ITask task, double learningRate, int seed)
+    /// <summary>
+    /// Makes the reward model of <paramref name="reward"/> trainable and co-trains it at <paramref name="learningRate"/>,
+    /// warmed up linearly over the first 1% of the run's <paramref name="policySteps"/> RL steps (the recipe's RM optimiser).
+    /// </summary>
+    public CooperUpdate(RewardModelReward reward, ITask task, double learningRate, int seed, int policySteps)
     {
+        _warmUp = Math.Max(1.0, Math.Ceiling(0.01 * policySteps));
         _reward = reward;
         _task = task;
         _learningRate = learningRate;
@@ -77,7 +82,7 @@ internal sealed class CooperUpdate : IDisposable
             loss.backward();
             double norm = _optimizer.ClipGradNorm(1.0);
             if (!double.IsFinite(norm)) { _optimizer.ZeroGrad(); metrics["cooper/non_finite_skipped"] = 1; return metrics; }
-            _optimizer.Step(_learningRate);
+            _optimizer.Step(_learningRate * Math.Min(1.0, (_optimizer.Steps + 1) / _warmUp));
         }
         return metrics;
     }

@@ -52,9 +52,11 @@ public sealed class PreferencePlan
         keys.LastOrDefault(kv => kv.Key == "stage").Value is { } stage && stage != "rl";
 
     /// <summary>Binds and checks <paramref name="keys"/>; every problem is a <see cref="ConfigurationException"/>.</summary>
-    public static PreferencePlan Resolve(IReadOnlyList<KeyValuePair<string, string>> keys)
+    public static PreferencePlan Resolve(IReadOnlyList<KeyValuePair<string, string>> keys) => Resolve(OptionsBinder.Bind<PreferenceTrainOptions>(keys));
+
+    /// <summary>Checks bound options <paramref name="o"/> (reward.model=inline builds them from an RL run's keys).</summary>
+    internal static PreferencePlan Resolve(PreferenceTrainOptions o)
     {
-        var o = OptionsBinder.Bind<PreferenceTrainOptions>(keys);
         bool explicitContext = o.Model.Context != 0;
         var errors = new List<string>();
         string kind = o.Stage == "rm" ? TechniqueKinds.RewardModel : TechniqueKinds.Objective;

@@ -17,22 +17,43 @@ public sealed class RewardModelReward : IBatchRewardFunction, IDisposable
     /// <summary>The component's name in the reward breakdown.</summary>
     public const string ComponentName = "reward_model";
 
-    private readonly RewardModel _model;
+    private RewardModel? _model;
     private readonly CharTokenizer _tokenizer;
     private readonly PromptTemplate _template = new();
     private readonly Lock _gate = new();
 
-    private RewardModelReward(RewardModel model)
+    private RewardModelReward(RewardModel? model, string alphabet)
     {
         _model = model;
-        _tokenizer = new CharTokenizer(model.Alphabet, UnknownCharHandling.Throw);
+        _tokenizer = new CharTokenizer(alphabet, UnknownCharHandling.Throw);
+    }
+
+    /// <summary>
+    /// The component of reward.model=inline before its reward model exists: the trainer trains (or, resuming, finds) it
+    /// at the start of the run and hands it over with <see cref="Attach"/>; scoring before that is a counted failure.
+    /// </summary>
+    internal static RewardModelReward Pending(ITask task) => new(null, task.Alphabet);
+
+    /// <summary>True until <see cref="Attach"/> has given the reward model.</summary>
+    internal bool IsPending => _model is null;
+
+    /// <summary>Gives a pending component its reward model (loaded from the run folder it was saved in).</summary>
+    internal void Attach(RewardModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (_model is not null) throw new InvalidOperationException("this reward model component already has its reward model");
+        if (model.Alphabet != _tokenizer.Alphabet) throw new ArgumentException($"the reward model reads the characters of the {model.Task} task, not this task's", nameof(model));
+        _model = model;
     }
 
     /// <inheritdoc/>
     public string Name => ComponentName;
 
     /// <summary>The reward model (Cooper co-trains it under <see cref="Gate"/>).</summary>
-    internal RewardModel Model => _model;
+    internal RewardModel Model => _model ?? throw new InvalidOperationException("the reward model of reward.model=inline has not been trained yet");
+    /// <summary>When true the reward is σ(r) (reward.model_sigmoid, Cooper's reward), else the score r.</summary>
+    internal bool Sigmoid { get; set; }
+
     /// <summary>The lock every use of <see cref="Model"/> holds.</summary>
     internal Lock Gate => _gate;
     /// <summary>The model's tokenizer.</summary>
@@ -67,7 +88,8 @@ public sealed class RewardModelReward : IBatchRewardFunction, IDisposable
     public static RewardModelReward Load(string run, ITask task)
     {
         if (Problem(run, task) is { } problem) throw new ConfigurationException([problem]);
-        return new RewardModelReward(RewardModel.Load(run));
+        var model = RewardModel.Load(run);
+        return new RewardModelReward(model, model.Alphabet);
     }
 
     /// <inheritdoc/>
@@ -77,6 +99,7 @@ public sealed class RewardModelReward : IBatchRewardFunction, IDisposable
         var results = new RewardResult[rollouts.Count];
         lock (_gate)
         {
+            var model = Model;
             for (int at = 0; at < rollouts.Count; at += 64)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -90,14 +113,17 @@ public sealed class RewardModelReward : IBatchRewardFunction, IDisposable
                     responses[i] = [.. _tokenizer.Encode(r.Completion), _tokenizer.EosId];
                 }
                 using var scope = NewDisposeScope();
-                var scores = _model.Score(prompts, responses, _tokenizer.PadId, withGradient: false).to(ScalarType.Float64).cpu().data<double>().ToArray();
+                var scores = model.Score(prompts, responses, _tokenizer.PadId, withGradient: false).to(ScalarType.Float64).cpu().data<double>().ToArray();
                 for (int i = 0; i < n; i++)
-                    results[at + i] = new RewardResult { Total = scores[i], Components = new Dictionary<string, double> { [ComponentName] = scores[i] } };
+                {
+                    double value = Sigmoid ? 1.0 / (1.0 + Math.Exp(-scores[i])) : scores[i];
+                    results[at + i] = new RewardResult { Total = value, Components = new Dictionary<string, double> { [ComponentName] = value } };
+                }
             }
         }
         return ValueTask.FromResult<IReadOnlyList<RewardResult>>(results);
     }
 
     /// <inheritdoc/>
-    public void Dispose() => _model.Dispose();
+    public void Dispose() => _model?.Dispose();
 }

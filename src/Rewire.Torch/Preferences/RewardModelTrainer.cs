@@ -20,40 +20,13 @@ public static class RewardModelTrainer
         ArgumentNullException.ThrowIfNull(observer);
         // rm.model=genrm selects the pairwise generative judge, a reward model with a written verdict for a head.
         if (plan.Technique.Descriptor.Kind == Rewire.Core.Techniques.TechniqueKinds.Judge) return GenerativeJudgeTrainer.Run(plan, run, observer, cancel);
-        var o = plan.Options;
-        using var session = PolicySession.Create(plan.Session);
-        observer.Stage("data", $"{plan.Train.Count} training and {plan.Heldout.Count} held-out pairs, {plan.Data.Source}");
-        PreferenceStageParts.WarmStart(session, observer, cancel);
-        using var rm = new RewardModel(session.Network, plan.Technique.Name, plan.Task.Name, plan.Task.Alphabet);
-        double margin = plan.Technique.Double("margin");
-        int pad = session.Tokenizer.PadId;
-        observer.Stage("rm", $"{o.Rm.Steps} steps of the Bradley–Terry loss (margin {margin}) on batches of {o.Rm.BatchSize} pairs");
-        using var optimizer = new AdamW(rm.Parameters(), beta2: 0.99);
         using var metrics = new JsonLinesWriter(run.MetricsFile);
-        int step = 0, skipped = 0;
-        using (var batches = PreferenceStageParts.Batches(plan.Train, o.Rm.BatchSize, o.Run.Seed).GetEnumerator())
-        {
-            for (; step < o.Rm.Steps && !cancel.IsCancellationRequested; step++)
-            {
-                batches.MoveNext();
-                var batch = batches.Current;
-                using var scope = NewDisposeScope();
-                optimizer.ZeroGrad();
-                var r = Score(rm, batch, pad, withGradient: true);
-                int b = batch.Length;
-                var chosen = r.narrow(0, 0, b);
-                var rejected = r.narrow(0, b, b);
-                var loss = BradleyTerryLoss.Compute(chosen, rejected, margin);
-                double value = loss.item<double>();
-                if (!double.IsFinite(value)) { skipped++; continue; }
-                loss.backward();
-                double norm = optimizer.ClipGradNorm(1.0);
-                optimizer.Step(PreferenceStageParts.WarmUp(o.Rm.LearningRate, step));
-                double acc = (chosen > rejected).to(ScalarType.Float64).mean().item<double>();
-                metrics.Write(new JsonObject { ["step"] = step + 1, ["loss"] = value, ["accuracy"] = acc, ["grad_norm"] = norm });
-                if ((step + 1) % 50 == 0 || step + 1 == o.Rm.Steps) observer.Stage("rm", FormattableString.Invariant($"step {step + 1}/{o.Rm.Steps} loss {value:0.0000} batch accuracy {acc:0.000}"));
-            }
-        }
+        var trained = Train(plan, metrics, observer, cancel);
+        using var rm = trained.Model;
+        int step = trained.Steps, skipped = trained.Skipped;
+        var o = plan.Options;
+        double margin = plan.Technique.Double("margin");
+        int pad = trained.PadId;
         var heldout = PairwiseFigures.Of(Margins(rm, plan.Heldout, pad));
         var train = PairwiseFigures.Of(Margins(rm, plan.Train.Take(500).ToArray(), pad));
         var summary = new JsonObject
@@ -84,6 +57,58 @@ public static class RewardModelTrainer
         else summary["stop_reason"] = "interrupted";
         run.WriteSummary(summary);
         return summary;
+    }
+
+    /// <summary>A trained reward model with what its training did.</summary>
+    internal sealed record Trained(RewardModel Model, int Steps, int Skipped, int PadId);
+
+    /// <summary>
+    /// Warm-starts the policy of <paramref name="plan"/>, builds the reward model on its trunk and minimises the
+    /// Bradley–Terry loss for rm.steps (fewer when <paramref name="cancel"/> fires); each step's figures go to
+    /// <paramref name="metrics"/>. stage=rm and reward.model=inline both train through this.
+    /// </summary>
+    internal static Trained Train(PreferencePlan plan, JsonLinesWriter metrics, ITrainingObserver observer, CancellationToken cancel)
+    {
+        var o = plan.Options;
+        using var session = PolicySession.Create(plan.Session);
+        observer.Stage("data", $"{plan.Train.Count} training and {plan.Heldout.Count} held-out pairs, {plan.Data.Source}");
+        PreferenceStageParts.WarmStart(session, observer, cancel);
+        var rm = new RewardModel(session.Network, plan.Technique.Name, plan.Task.Name, plan.Task.Alphabet);
+        try
+        {
+            double margin = plan.Technique.Double("margin");
+            int pad = session.Tokenizer.PadId;
+            observer.Stage("rm", $"{o.Rm.Steps} steps of the Bradley–Terry loss (margin {margin}) on batches of {o.Rm.BatchSize} pairs");
+            using var optimizer = new AdamW(rm.Parameters(), beta2: 0.99);
+            int step = 0, skipped = 0;
+            using var batches = PreferenceStageParts.Batches(plan.Train, o.Rm.BatchSize, o.Run.Seed).GetEnumerator();
+            for (; step < o.Rm.Steps && !cancel.IsCancellationRequested; step++)
+            {
+                batches.MoveNext();
+                var batch = batches.Current;
+                using var scope = NewDisposeScope();
+                optimizer.ZeroGrad();
+                var r = Score(rm, batch, pad, withGradient: true);
+                int b = batch.Length;
+                var chosen = r.narrow(0, 0, b);
+                var rejected = r.narrow(0, b, b);
+                var loss = BradleyTerryLoss.Compute(chosen, rejected, margin);
+                double value = loss.item<double>();
+                if (!double.IsFinite(value)) { skipped++; continue; }
+                loss.backward();
+                double norm = optimizer.ClipGradNorm(1.0);
+                optimizer.Step(PreferenceStageParts.WarmUp(o.Rm.LearningRate, step));
+                double acc = (chosen > rejected).to(ScalarType.Float64).mean().item<double>();
+                metrics.Write(new JsonObject { ["step"] = step + 1, ["loss"] = value, ["accuracy"] = acc, ["grad_norm"] = norm });
+                if ((step + 1) % 50 == 0 || step + 1 == o.Rm.Steps) observer.Stage("rm", FormattableString.Invariant($"step {step + 1}/{o.Rm.Steps} loss {value:0.0000} batch accuracy {acc:0.000}"));
+            }
+            return new Trained(rm, step, skipped, pad);
+        }
+        catch
+        {
+            rm.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Rewards [2B]: the chosen sides, then the rejected sides.</summary>

@@ -94,7 +94,7 @@ public sealed class RlvrTrainer : IDisposable
     private readonly bool _needsCritic;
     private ReferenceRewards? _referenceRewards;
     private ProcessRewards.ImplicitPrm? _prm;
-    private readonly Preferences.CooperUpdate? _cooper;
+    private Preferences.CooperUpdate? _cooper;
     private Rewire.Classic.Control.EnvironmentCallGuard? _environmentGuard;
 
     private int _step;
@@ -132,8 +132,7 @@ public sealed class RlvrTrainer : IDisposable
         _sampler = TrainingComponents.CreateSampler(config, _session.TrainPool);
         if (ProcessRewards.PrimeSettings.Active(config)) _sampler = ProcessRewards.PrimeSettings.Filter(config, _sampler);
         _reward = TrainingComponents.CreateReward(config, _session.Task, customRewards);
-        if (_o.Reward.ModelUpdate == "cooper" && _reward.RewardModel is { } rewardModel)
-            _cooper = new Preferences.CooperUpdate(rewardModel, _session.Task, _o.Reward.ModelLearningRate, _o.Run.Seed);
+        if (_reward.RewardModel is { IsPending: false }) StartCooper();
         _reward.Pipeline.FailureObserved += f => _observer.Warning($"reward function '{f.Component}' failed on {f.RolloutId}: {f.Reason}");
         _shapers = TrainingComponents.CreateShapers(config);
         _rollout = TrainingComponents.CreateRollout(config);
@@ -166,6 +165,13 @@ public sealed class RlvrTrainer : IDisposable
     {
         var clock = Stopwatch.StartNew();
         if (TrainingComponents.DatasetOf(_session.Task) is { } dataset) _observer.Stage("data", dataset.Summary);
+        // reward.model=inline: the reward model is trained first and saved in the run folder; a resumed run loads it from there.
+        if (!PrepareInlineRewardModel(cancel))
+        {
+            var stopped = InterruptedRun.DuringWarmStart(_o, clock.Elapsed);
+            _run.WriteSummary(stopped);
+            return stopped;
+        }
         bool resumed = resume && TryResume();
         if (!resumed)
         {
@@ -406,6 +412,9 @@ public sealed class RlvrTrainer : IDisposable
         }
         var techniques = TechniqueMetrics(collector, updateMetrics);
         foreach (var (k, v) in cooper ?? []) techniques[k] = v;
+        // The proxy feature the inline reward model's labeller favoured (prefs.proxy): how often the policy writes it.
+        if (_o.Reward.Model == Preferences.InlineRewardModel.Value && Rewire.Tasks.Preferences.ProxyFeature.Parse(_o.Prefs.Proxy) is { } proxy && rows.Count > 0)
+            techniques["reward_model/proxy_share"] = rows.Average(r => proxy.Measure(r.Completion));
         if (collector is EpisodeCollector episodes)
             foreach (var (k, v) in episodes.AgentMetrics()) techniques[k] = v;
         if (stage is { } s) techniques["mobile_r1/stage"] = s;
@@ -571,6 +580,32 @@ public sealed class RlvrTrainer : IDisposable
     }
 
     /// <summary>Resumes from the newest checkpoint; a file of it that cannot be understood is named in a <see cref="CheckpointException"/>.</summary>
+    /// <summary>Cooper's co-training of the reward model, when reward.model_update=cooper.</summary>
+    private void StartCooper()
+    {
+        if (_o.Reward.ModelUpdate == "cooper" && _reward.RewardModel is { } rewardModel)
+            _cooper = new Preferences.CooperUpdate(rewardModel, _session.Task, _o.Reward.ModelLearningRate, _o.Run.Seed, _o.Rl.Steps);
+    }
+
+    /// <summary>
+    /// Gives the pending reward model of reward.model=inline its weights: trained now and saved in the run's reward_model/
+    /// folder, or loaded from there when an earlier start of the run saved it. False when interrupted while training it.
+    /// </summary>
+    private bool PrepareInlineRewardModel(CancellationToken cancel)
+    {
+        if (_reward.RewardModel is not { IsPending: true } pending) return true;
+        if (!Preferences.InlineRewardModel.Saved(_run.Path))
+        {
+            var plan = _config.InlineRewardModel ?? throw new InvalidOperationException("reward.model=inline has no checked plan; resolve the configuration with TrainConfiguration");
+            if (!Preferences.InlineRewardModel.Train(plan, _run, _observer, cancel)) return false;
+        }
+        else _observer.Stage("rm", $"reward model of reward.model=inline found in {Path.Combine(_run.Path, Preferences.RewardModel.Folder)}");
+        // Loaded from its saved weights in both cases, so a resumed run scores with exactly the same model.
+        pending.Attach(Preferences.RewardModel.Load(_run.Path));
+        StartCooper();
+        return true;
+    }
+
     private bool TryResume()
     {
         try

@@ -38,6 +38,9 @@ public sealed class ResolvedTrainConfig
     /// <summary>The registries the run's components are built from (the built-in set unless a program gave its own).</summary>
     public TrainingRegistries Registries { get; init; } = TrainingRegistries.Builtin;
 
+    /// <summary>The checked stage=rm plan of reward.model=inline (the reward model the run trains first), or null.</summary>
+    internal Preferences.PreferencePlan? InlineRewardModel { get; set; }
+
     /// <summary>Dotted key → "default", "recipe NAME", "user" or "KIND NAME default".</summary>
     public required IReadOnlyDictionary<string, string> Sources { get; init; }
 
@@ -236,7 +239,9 @@ public static class TrainConfiguration
         errors.AddRange(EpisodeSettings.Check(options));
         if (errors.Count > 0) throw new ConfigurationException(errors);
         errors.AddRange(TrainSettingsChecks.Check(options, task));
-        if (options.Reward.Model.Length > 0)
+        // reward.model=inline: the run trains its reward model first (prefs.*, rm.*, reward_model.*), checked here like stage=rm.
+        var inlineRewardModel = Preferences.InlineRewardModel.Check(options, errors);
+        if (options.Reward.Model.Length > 0 && options.Reward.Model != Preferences.InlineRewardModel.Value)
         {
             options.Reward.Model = System.IO.Path.GetFullPath(options.Reward.Model); // found from any working directory on resume
             if (Preferences.RewardModelReward.Problem(options.Reward.Model, task) is { } rmProblem) errors.Add(rmProblem);
@@ -246,7 +251,7 @@ public static class TrainConfiguration
         else if (options.Reward.ModelUpdate == "cooper")
         {
             if (options.Reward.Model.Length == 0)
-                errors.Add("'reward.model_update' = 'cooper' co-trains the reward model of reward.model, which is not set; give reward.model=RUN (a `rewire train stage=rm` run)");
+                errors.Add("'reward.model_update' = 'cooper' co-trains the reward model of reward.model, which is not set; give reward.model=inline (trained at the start of the run) or reward.model=RUN (a `rewire train stage=rm` run)");
             else if (Rewire.Tasks.Preferences.PreferenceSetBuilder.Unfit(task, new Rewire.Tasks.Preferences.PreferenceSetOptions(1, options.Run.Seed)) is { } unfit)
                 errors.Add($"'reward.model_update' = 'cooper' builds its negatives by rewriting correct answers, and {unfit}");
         }
@@ -261,6 +266,7 @@ public static class TrainConfiguration
         errors.AddRange(ProcessRewards.OprlSettings.Check(resolved));
         if (errors.Count > 0) throw new ConfigurationException(errors);
         FillSections(resolved);
+        resolved.InlineRewardModel = inlineRewardModel;
         return resolved;
     }
 

@@ -313,7 +313,9 @@ public sealed class RewardOptions
 
     /// <summary>
     /// The folder of a `rewire train stage=rm` run whose reward model scores every rollout as the component
-    /// <c>reward_model</c> (weight reward.weights.reward_model, default 1); empty (the default): none. Not hashed, so runs
+    /// <c>reward_model</c> (weight reward.weights.reward_model, default 1), or <c>inline</c>: a Bradley–Terry reward model
+    /// trained at the start of the run from prefs.*, rm.* and reward_model.* exactly as stage=rm trains it, and saved in
+    /// the run's reward_model/ folder (a resumed run loads it from there); empty (the default): none. Not hashed, so runs
     /// made before this key existed still resume (--resume takes no overrides, so a run keeps its own value).
     /// </summary>
     [NotHashed] public string Model { get; set; } = "";
@@ -327,6 +329,12 @@ public sealed class RewardOptions
 
     /// <summary>The learning rate of Cooper's reward-model updates (the paper's 1e-5).</summary>
     [NotHashed, Range(1e-9, 1.0)] public double ModelLearningRate { get; set; } = 1e-5;
+
+    /// <summary>
+    /// The reward model's reward is σ(r) instead of its score r (Cooper's reward: the sigmoid of the reward model's
+    /// logit, in (0, 1)). Not hashed, like <see cref="Model"/>.
+    /// </summary>
+    [NotHashed] public bool ModelSigmoid { get; set; }
 
     /// <summary>
     /// A pairwise judge that rewards rollouts by BRPO (Writing-Zero): the folder of a `rewire train stage=rm
@@ -394,6 +402,18 @@ public sealed class TrainOptions : IValidatableOptions
 
     /// <summary>reward_function.NAME.PARAM: parameters of each function in reward.functions.</summary>
     public Dictionary<string, string> RewardFunction { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// prefs.*: the preference data of the reward model that <c>reward.model=inline</c> trains at the start of the run
+    /// (the keys of <c>stage=rm</c>). Not hashed, like reward.model, so runs made before these keys existed still resume.
+    /// </summary>
+    [NotHashed] public Preferences.PreferenceDataOptions Prefs { get; set; } = new();
+
+    /// <summary>rm.*: the optimisation of the reward model that <c>reward.model=inline</c> trains (the keys of <c>stage=rm</c>). Not hashed.</summary>
+    [NotHashed] public Preferences.RewardModelStageOptions Rm { get; set; } = new();
+
+    /// <summary>reward_model.PARAM: parameters of that reward model (bradley_terry: margin). Not hashed.</summary>
+    [NotHashed] public Dictionary<string, string> RewardModel { get; set; } = new(StringComparer.Ordinal);
 
     /// <inheritdoc />
     public void Validate(string prefix, ICollection<string> errors)

@@ -137,7 +137,10 @@ public static class TrainingComponents
             terms.Add(RewardTerm.Of(registry.Create(f), o.Reward.Weights.GetValueOrDefault(f.Name, 1.0), policy, f.Name));
         foreach (var f in custom ?? [])
             terms.Add(RewardTerm.Of(f, o.Reward.Weights.GetValueOrDefault(f.Name, 1.0), policy, f.Name));
-        var rewardModel = o.Reward.Model.Length > 0 ? Preferences.RewardModelReward.Load(o.Reward.Model, task) : null;
+        // reward.model=inline: the trainer trains the reward model at the start of the run (or finds it in the run folder).
+        var rewardModel = o.Reward.Model == Preferences.InlineRewardModel.Value ? Preferences.RewardModelReward.Pending(task)
+            : o.Reward.Model.Length > 0 ? Preferences.RewardModelReward.Load(o.Reward.Model, task) : null;
+        if (rewardModel is not null) rewardModel.Sigmoid = o.Reward.ModelSigmoid;
         if (rewardModel is not null)
             terms.Add(RewardTerm.Of(rewardModel,
                 o.Reward.Weights.GetValueOrDefault(Preferences.RewardModelReward.ComponentName, 1.0), policy, Preferences.RewardModelReward.ComponentName));

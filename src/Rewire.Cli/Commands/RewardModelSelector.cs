@@ -29,7 +29,15 @@ internal sealed class RewardModelSelector : IRewardFunction, IDisposable
 
     public string Name => RewardModelReward.ComponentName;
 
-    public RewardResult Score(Rollout rollout) => _model.ScoreAsync([rollout]).AsTask().GetAwaiter().GetResult()[0];
+    /// <summary>
+    /// The model's r(x, y); a candidate the model cannot read (a character outside its alphabet, e.g. a decoded special
+    /// token) is a failed score, which best-of-N ranks last, never an exception.
+    /// </summary>
+    public RewardResult Score(Rollout rollout)
+    {
+        try { return _model.ScoreAsync([rollout]).AsTask().GetAwaiter().GetResult()[0]; }
+        catch (ArgumentException e) { return RewardResult.Failure($"the reward model cannot read this candidate: {e.Message}", double.NegativeInfinity); }
+    }
 
     public void Dispose() => _model.Dispose();
 }

@@ -579,7 +579,6 @@ public sealed class RlvrTrainer : IDisposable
         TrainingCheckpoint.Save(_run.CheckpointDir, name, _session.SaveModel, _optimizer, state, extra);
     }
 
-    /// <summary>Resumes from the newest checkpoint; a file of it that cannot be understood is named in a <see cref="CheckpointException"/>.</summary>
     /// <summary>Cooper's co-training of the reward model, when reward.model_update=cooper.</summary>
     private void StartCooper()
     {
@@ -606,6 +605,7 @@ public sealed class RlvrTrainer : IDisposable
         return true;
     }
 
+    /// <summary>Resumes from the newest checkpoint; a file of it that cannot be understood is named in a <see cref="CheckpointException"/>.</summary>
     private bool TryResume()
     {
         try

@@ -4,6 +4,7 @@ using Rewire.Core.Runs;
 using Rewire.Torch.Checkpoints;
 using Rewire.Torch.Preferences;
 using Rewire.Torch.Training;
+using static Rewire.Torch.Tests.Training.TrainerRuns;
 
 namespace Rewire.Torch.Tests.Preferences;
 
@@ -53,14 +54,6 @@ public sealed class InlineRewardModelTests : IDisposable
         var (tensors, _) = SafeTensors.Decode(File.ReadAllBytes(file), file);
         return tensors.ToDictionary(kv => kv.Key, kv => kv.Value.Data.ToArray());
     }
-
-    private static List<string> DeterministicMetrics(RunDirectory run) =>
-        File.ReadAllLines(run.MetricsFile).Select(line =>
-        {
-            var o = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(line)!;
-            foreach (var k in o.Keys.Where(k => k.StartsWith("seconds_", StringComparison.Ordinal) || k == "tokens_per_second").ToList()) o.Remove(k);
-            return JsonSerializer.Serialize(o);
-        }).ToList();
 
     [Fact]
     public void The_inline_reward_model_is_the_one_stage_rm_trains_and_a_resumed_cooper_run_neither_retrains_it_nor_drifts()

@@ -5,6 +5,7 @@ using Rewire.Core.Stats;
 using Rewire.Torch.ProcessRewards;
 using Rewire.Torch.Training;
 using static TorchSharp.torch;
+using static Rewire.Torch.Tests.Training.TrainerRuns;
 
 namespace Rewire.Torch.Tests.ProcessRewards;
 
@@ -134,20 +135,6 @@ public sealed class OprlLearnedStepRewardTests : IDisposable
     ]));
 
     private RunDirectory NewRun(string name) => RunDirectory.Create(_root, name, DateTimeOffset.UnixEpoch);
-
-    private static RunSummary Train(TrainOptions o, RunDirectory run, bool resume = false)
-    {
-        using var trainer = new RlvrTrainer(o, run);
-        return trainer.Run(resume);
-    }
-
-    private static List<string> DeterministicMetrics(RunDirectory run) =>
-        File.ReadAllLines(run.MetricsFile).Select(line =>
-        {
-            var o = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(line)!;
-            foreach (var k in o.Keys.Where(k => k.StartsWith("seconds_", StringComparison.Ordinal) || k == "tokens_per_second").ToList()) o.Remove(k);
-            return JsonSerializer.Serialize(o);
-        }).ToList();
 
     [Fact]
     public void TinyRunLearnsTheStepRewardAndResumesExactly()

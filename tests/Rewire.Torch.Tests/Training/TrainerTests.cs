@@ -2,6 +2,7 @@ using System.Text.Json;
 using Rewire.Core.Configuration;
 using Rewire.Core.Runs;
 using Rewire.Torch.Training;
+using static Rewire.Torch.Tests.Training.TrainerRuns;
 
 namespace Rewire.Torch.Tests.Training;
 
@@ -27,21 +28,6 @@ public sealed class TrainerTests : IDisposable
     ]));
 
     private RunDirectory NewRun(string name) => RunDirectory.Create(_root, name, DateTimeOffset.UnixEpoch);
-
-    private static RunSummary Train(TrainOptions o, RunDirectory run, bool resume = false)
-    {
-        using var trainer = new RlvrTrainer(o, run);
-        return trainer.Run(resume);
-    }
-
-    /// <summary>The metrics of each step without the wall-clock fields, which legitimately differ between runs.</summary>
-    private static List<string> DeterministicMetrics(RunDirectory run) =>
-        File.ReadAllLines(run.MetricsFile).Select(line =>
-        {
-            var o = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(line)!;
-            foreach (var k in o.Keys.Where(k => k.StartsWith("seconds_", StringComparison.Ordinal) || k == "tokens_per_second").ToList()) o.Remove(k);
-            return JsonSerializer.Serialize(o);
-        }).ToList();
 
     [Fact]
     public void RewardsRiseOnAnEasyTask()

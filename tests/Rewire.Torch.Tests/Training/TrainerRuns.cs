@@ -1,0 +1,25 @@
+using System.Text.Json;
+using Rewire.Core.Runs;
+using Rewire.Torch.Training;
+
+namespace Rewire.Torch.Tests.Training;
+
+/// <summary>What the trainer's run tests share: a run to the end (or resumed), and its metrics without the timing fields, for exact comparison.</summary>
+internal static class TrainerRuns
+{
+    /// <summary>Trains <paramref name="o"/> in <paramref name="run"/> (resuming its latest checkpoint when <paramref name="resume"/>).</summary>
+    public static RunSummary Train(TrainOptions o, RunDirectory run, bool resume = false)
+    {
+        using var trainer = new RlvrTrainer(o, run);
+        return trainer.Run(resume);
+    }
+
+    /// <summary>Each line of the run's metrics.jsonl without the wall-clock fields (seconds_*, tokens_per_second): equal for equal runs.</summary>
+    public static List<string> DeterministicMetrics(RunDirectory run) =>
+        File.ReadAllLines(run.MetricsFile).Select(line =>
+        {
+            var o = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(line)!;
+            foreach (var k in o.Keys.Where(k => k.StartsWith("seconds_", StringComparison.Ordinal) || k == "tokens_per_second").ToList()) o.Remove(k);
+            return JsonSerializer.Serialize(o);
+        }).ToList();
+}

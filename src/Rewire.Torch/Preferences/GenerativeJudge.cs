@@ -34,6 +34,7 @@ public sealed class GenerativeJudge : IPairwiseJudge, IDisposable
     private readonly PromptTemplate _template = new();
     private readonly Lock _gate = new();
     private readonly bool _owns;
+    private bool _disposed;
 
     /// <summary>A judge on <paramref name="network"/> for the task <paramref name="task"/>.</summary>
     /// <param name="network">The judge's network.</param>
@@ -68,6 +69,7 @@ public sealed class GenerativeJudge : IPairwiseJudge, IDisposable
         var result = new PairwiseVerdict[readings.Count];
         lock (_gate)
         {
+            ObjectDisposedException.ThrowIf(_disposed, this);
             for (int at = 0; at < readings.Count; at += 64)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -147,6 +149,14 @@ public sealed class GenerativeJudge : IPairwiseJudge, IDisposable
     /// <inheritdoc/>
     public void Dispose()
     {
-        if (_owns) _network.Dispose();
+        // Under the gate: a call the reward pipeline stopped waiting for (its timeout) may still be running on its
+        // thread; the network is freed only after that call has finished, and later calls fail (counted) instead of
+        // reading freed native memory.
+        lock (_gate)
+        {
+            if (_disposed) return;
+            _disposed = true;
+            if (_owns) _network.Dispose();
+        }
     }
 }

@@ -21,6 +21,7 @@ public sealed class RewardModelReward : IBatchRewardFunction, IDisposable
     private readonly CharTokenizer _tokenizer;
     private readonly PromptTemplate _template = new();
     private readonly Lock _gate = new();
+    private bool _disposed;
 
     private RewardModelReward(RewardModel? model, string alphabet)
     {
@@ -99,6 +100,7 @@ public sealed class RewardModelReward : IBatchRewardFunction, IDisposable
         var results = new RewardResult[rollouts.Count];
         lock (_gate)
         {
+            ObjectDisposedException.ThrowIf(_disposed, this);
             var model = Model;
             for (int at = 0; at < rollouts.Count; at += 64)
             {
@@ -125,5 +127,16 @@ public sealed class RewardModelReward : IBatchRewardFunction, IDisposable
     }
 
     /// <inheritdoc/>
-    public void Dispose() => _model?.Dispose();
+    public void Dispose()
+    {
+        // Under the gate: a batch the reward pipeline stopped waiting for (reward.timeout_ms) may still be scoring on
+        // its thread; the model is freed only after that batch has finished, and later calls fail (counted) instead of
+        // reading freed native memory.
+        lock (_gate)
+        {
+            if (_disposed) return;
+            _disposed = true;
+            _model?.Dispose();
+        }
+    }
 }

@@ -42,8 +42,9 @@ internal static class TrajectoryPreferenceLoss
     {
         if (chosen.Length == 0 || chosen.Length != rejected.Length) throw new ArgumentException("the trajectory-preference loss needs at least one (chosen, rejected) pair", nameof(chosen));
         var r = ImplicitPrmLoss.SequenceRewards(logPhi, logOld, mask, beta);
-        using var c = tensor(chosen.Select(i => (long)i).ToArray(), device: r.device);
-        using var j = tensor(rejected.Select(i => (long)i).ToArray(), device: r.device);
+        // The index tensors belong to the caller's dispose scope like every other intermediate (no `using` of their own).
+        var c = tensor(chosen.Select(i => (long)i).ToArray(), dtype: ScalarType.Int64, device: r.device);
+        var j = tensor(rejected.Select(i => (long)i).ToArray(), dtype: ScalarType.Int64, device: r.device);
         var loss = -nn.functional.logsigmoid(r.index_select(0, c) - r.index_select(0, j)).mean();
         return (loss, r);
     }

@@ -312,6 +312,14 @@ public sealed class RewardOptions
     [Range(1, 3_600_000)] public int TimeoutMs { get; set; } = 2000;
 
     /// <summary>
+    /// Time budget per call of the learned reward model or judge (reward.model, reward.judge), in milliseconds. Their
+    /// calls are batched network forward passes, not a verifier's quick check, so they get their own, longer budget:
+    /// under load a 2-second budget would turn ordinary slow batches into counted failures (and runs that differ by
+    /// machine load). Not hashed, so runs made before this key existed still resume.
+    /// </summary>
+    [NotHashed, Range(1, 3_600_000)] public int ModelTimeoutMs { get; set; } = 120_000;
+
+    /// <summary>
     /// The folder of a `rewire train stage=rm` run whose reward model scores every rollout as the component
     /// <c>reward_model</c> (weight reward.weights.reward_model, default 1), or <c>inline</c>: a Bradley–Terry reward model
     /// trained at the start of the run from prefs.*, rm.* and reward_model.* exactly as stage=rm trains it, and saved in

@@ -123,6 +123,7 @@ public static class TrainingComponents
     {
         var o = c.Options;
         var policy = new FailurePolicy { FailureValue = o.Reward.FailureValue, TimeBudget = TimeSpan.FromMilliseconds(o.Reward.TimeoutMs) };
+        var modelPolicy = policy with { TimeBudget = TimeSpan.FromMilliseconds(o.Reward.ModelTimeoutMs) };
         var functionNames = c.RewardFunctions.Select(f => f.Name).Concat((custom ?? []).Select(f => f.Name)).ToHashSet(StringComparer.Ordinal);
         if (o.Reward.Model.Length > 0) functionNames.Add(Preferences.RewardModelReward.ComponentName);
         if (o.Reward.Judge.Length > 0) functionNames.Add(JudgeRewards.ComponentName);
@@ -143,10 +144,10 @@ public static class TrainingComponents
         if (rewardModel is not null) rewardModel.Sigmoid = o.Reward.ModelSigmoid;
         if (rewardModel is not null)
             terms.Add(RewardTerm.Of(rewardModel,
-                o.Reward.Weights.GetValueOrDefault(Preferences.RewardModelReward.ComponentName, 1.0), policy, Preferences.RewardModelReward.ComponentName));
+                o.Reward.Weights.GetValueOrDefault(Preferences.RewardModelReward.ComponentName, 1.0), modelPolicy, Preferences.RewardModelReward.ComponentName));
         if (o.Reward.Judge.Length > 0)
             terms.Add(RewardTerm.Of(JudgeRewards.Create(o.Reward.Judge, task, Derive(o.Run.Seed, Streams.Techniques)),
-                o.Reward.Weights.GetValueOrDefault(JudgeRewards.ComponentName, 1.0), policy, JudgeRewards.ComponentName));
+                o.Reward.Weights.GetValueOrDefault(JudgeRewards.ComponentName, 1.0), modelPolicy, JudgeRewards.ComponentName));
         var pipeline = new RewardPipeline(terms, "reward");
         var names = terms.Select(t => t.Name).ToArray();
         if (c.Weighting is null) return new RewardStage(pipeline, (IRewardWeighting?)null) { RewardModel = rewardModel };

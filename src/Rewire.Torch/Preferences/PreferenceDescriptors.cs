@@ -144,9 +144,9 @@ public static class PreferenceDescriptors
             Summary = "Cooper: the reward model keeps learning during RL; after each policy step it takes a Bradley–Terry step on the verifier's first correct rollout of each prompt against a verified-wrong rewrite of it",
             Paper = "Cooper: Co-Optimizing Policy and Reward Models in Reinforcement Learning for Large Language Models (arXiv 2508.05613)",
             Spec = "rewards-and-classic R08",
-            DefaultsNote = "RM learning rate 1e-5 with a linear warm-up over the first 1% of the RL steps, ≤ 3 rewrite attempts per positive, reward σ(r) (reward.model_sigmoid=true) as the paper's; RECONSTRUCTED: the paper's rewriter is an assistant LLM, here a scripted corruption of the correct answer (an item replaced, neighbours swapped, one dropped or added), so the task needs integer-list answers; the paper's reward model is a reference-based classifier, here the Bradley–Terry model of reward.model (inline: trained at the start of the run)",
+            DefaultsNote = "RM learning rate 1e-5 with a linear warm-up over the first 1% of the RL steps, ≤ 3 rewrite attempts per positive, reward σ(r) as the paper's (reward.model_sigmoid defaults to true with cooper; false is the raw-score ablation); RECONSTRUCTED: the paper's rewriter is an assistant LLM, here a scripted corruption of the correct answer (an item replaced, neighbours swapped, one dropped or added), so the task needs integer-list answers; the paper's reward model is a reference-based classifier, here the Bradley–Terry model of reward.model (inline: trained at the start of the run)",
             Parameters = [],
-            Example = ["train", "stage=rl", "reward.model=inline", "reward.model_update=cooper", "reward.model_sigmoid=true", "reward.weights.correct=0",
+            Example = ["train", "stage=rl", "reward.model=inline", "reward.model_update=cooper", "reward.weights.correct=0",
                 "prefs.pairs=500", "prefs.heldout_pairs=100", "rm.steps=100", "rl.steps=3", "sft.steps=150", "task.test_size=50", "--json"],
         },
     ];

@@ -254,6 +254,13 @@ public static class TrainConfiguration
                 errors.Add("'reward.model_update' = 'cooper' co-trains the reward model of reward.model, which is not set; give reward.model=inline (trained at the start of the run) or reward.model=RUN (a `rewire train stage=rm` run)");
             else if (Rewire.Tasks.Preferences.PreferenceSetBuilder.Unfit(task, new Rewire.Tasks.Preferences.PreferenceSetOptions(1, options.Run.Seed)) is { } unfit)
                 errors.Add($"'reward.model_update' = 'cooper' builds its negatives by rewriting correct answers, and {unfit}");
+            // Cooper's reward is σ(r), the sigmoid of the reward model's logit (the paper's): the default whenever Cooper
+            // is selected; an explicit reward.model_sigmoid=false keeps the raw score (an ablation, said in the sources).
+            if (!userKeys.Contains("reward.model_sigmoid"))
+            {
+                options.Reward.ModelSigmoid = true;
+                ((Dictionary<string, string>)resolved.Sources)["reward.model_sigmoid"] = "Cooper's reward σ(r) (reward.model_update=cooper)";
+            }
         }
         if (options.Reward.Judge.Length > 0 && options.Reward.Judge != JudgeRewards.Oracle)
         {

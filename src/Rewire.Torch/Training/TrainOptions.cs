@@ -340,7 +340,9 @@ public sealed class RewardOptions
 
     /// <summary>
     /// The reward model's reward is σ(r) instead of its score r (Cooper's reward: the sigmoid of the reward model's
-    /// logit, in (0, 1)). Not hashed, like <see cref="Model"/>.
+    /// logit, in (0, 1)). True by default when <see cref="ModelUpdate"/> is cooper (the paper's reward), false
+    /// otherwise, when keys are resolved by <c>TrainConfiguration.Resolve</c> (<c>rewire train</c>); an explicit key always
+    /// wins, and options built in code count every key as explicit. Not hashed, like <see cref="Model"/>.
     /// </summary>
     [NotHashed] public bool ModelSigmoid { get; set; }
 

@@ -69,6 +69,20 @@ public sealed class CoTrainedRewardRunTests : IDisposable
     }
 
     [Fact]
+    public void Cooper_rewards_the_sigmoid_of_the_score_unless_the_key_says_otherwise()
+    {
+        // The paper's reward is σ(logit): selecting Cooper selects it; an explicit reward.model_sigmoid=false is kept.
+        static ResolvedTrainConfig R(params string[] keys) => TrainConfiguration.Resolve(OptionsBinder.ParseOverrides(
+            ["reward.model=inline", "task.train_size=20", "task.test_size=5", .. keys]));
+        var cooper = R("reward.model_update=cooper");
+        Assert.True(cooper.Options.Reward.ModelSigmoid);
+        Assert.Contains("Cooper", cooper.Sources["reward.model_sigmoid"], StringComparison.Ordinal);
+        Assert.False(R("reward.model_update=cooper", "reward.model_sigmoid=false").Options.Reward.ModelSigmoid);
+        Assert.False(R().Options.Reward.ModelSigmoid);
+        Assert.True(R("reward.model_sigmoid=true").Options.Reward.ModelSigmoid);
+    }
+
+    [Fact]
     public void Cooper_without_a_reward_model_or_with_an_unknown_update_is_refused()
     {
         var e = Assert.Throws<ConfigurationException>(() => TrainConfiguration.Resolve(OptionsBinder.ParseOverrides(["reward.model_update=cooper", "task.train_size=20", "task.test_size=5"])));

@@ -21,23 +21,6 @@ public sealed class EpisodeResumeTests : IDisposable
         "run.checkpoint_every=10",
     ]));
 
-    private sealed class CancelAfter(int step, CancellationTokenSource cts) : ITrainingObserver
-    {
-        public void Stage(string stage, string detail) { }
-        public void SftStep(int s, int total, double loss) { }
-        public void RlStep(StepMetrics metrics, int total) { if (metrics.Step == step) cts.Cancel(); }
-        public void Evaluated(string label, EvalResult result) { }
-        public void Warning(string message) { }
-    }
-
-    private static List<string> Deterministic(RunDirectory run) =>
-        File.ReadAllLines(run.MetricsFile).Select(line =>
-        {
-            var o = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(line)!;
-            foreach (var k in o.Keys.Where(k => k.StartsWith("seconds_", StringComparison.Ordinal) || k == "tokens_per_second").ToList()) o.Remove(k);
-            return JsonSerializer.Serialize(o);
-        }).ToList();
-
     [Fact]
     public void AnInterruptedEpisodeRunResumesExactly()
     {
@@ -46,16 +29,16 @@ public sealed class EpisodeResumeTests : IDisposable
         using (var trainer = new RlvrTrainer(Tiny(), whole)) expected = trainer.Run();
         Assert.True(expected.Completed);
         Assert.Equal("guess", expected.Task);
-        Assert.Contains(Deterministic(whole), m => JsonDocument.Parse(m).RootElement.GetProperty("grad_norm").GetDouble() > 0);
+        Assert.Contains(TrainerRuns.DeterministicMetrics(whole), m => JsonDocument.Parse(m).RootElement.GetProperty("grad_norm").GetDouble() > 0);
 
         var interrupted = RunDirectory.Create(_root, "interrupted", DateTimeOffset.UnixEpoch);
         using var cts = new CancellationTokenSource();
-        using (var trainer = new RlvrTrainer(Tiny(), interrupted, new CancelAfter(1, cts)))
+        using (var trainer = new RlvrTrainer(Tiny(), interrupted, new TrainerRuns.CancelAfter(1, cts)))
             Assert.False(trainer.Run(cancel: cts.Token).Completed);
         RunSummary resumed;
         using (var trainer = new RlvrTrainer(Tiny(), RunDirectory.Open(interrupted.Path))) resumed = trainer.Run(resume: true);
         Assert.True(resumed.Completed);
-        Assert.Equal(Deterministic(whole), Deterministic(interrupted));
+        Assert.Equal(TrainerRuns.DeterministicMetrics(whole), TrainerRuns.DeterministicMetrics(interrupted));
         Assert.Equal(expected.AccuracyAfterRl, resumed.AccuracyAfterRl);
         Assert.Equal(File.ReadAllLines(whole.SamplesFile), File.ReadAllLines(interrupted.SamplesFile));
     }

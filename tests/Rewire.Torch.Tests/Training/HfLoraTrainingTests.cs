@@ -53,15 +53,6 @@ public sealed class HfLoraTrainingTests : SingleThreadedTorchTest, IDisposable
         "eval.samples=1", "eval.pass_k=1", "run.checkpoint_every=1", .. overrides,
     ]));
 
-    private sealed class CancelAfter(int step, CancellationTokenSource cts) : ITrainingObserver
-    {
-        public void Stage(string stage, string detail) { }
-        public void SftStep(int s, int total, double loss) { }
-        public void RlStep(StepMetrics metrics, int total) { if (metrics.Step == step) cts.Cancel(); }
-        public void Evaluated(string label, EvalResult result) { }
-        public void Warning(string message) { }
-    }
-
     private static Dictionary<string, float[]> Weights(HfCausalLm network) =>
         network.named_parameters().ToDictionary(p => p.name, p => p.parameter.detach().contiguous().data<float>().ToArray(), StringComparer.Ordinal);
 
@@ -117,7 +108,7 @@ public sealed class HfLoraTrainingTests : SingleThreadedTorchTest, IDisposable
 
         var interrupted = RunDirectory.Create(_root, "interrupted", DateTimeOffset.UnixEpoch);
         using (var cts = new CancellationTokenSource())
-        using (var trainer = new RlvrTrainer(Options("model.export=adapter"), interrupted, new CancelAfter(1, cts)))
+        using (var trainer = new RlvrTrainer(Options("model.export=adapter"), interrupted, new TrainerRuns.CancelAfter(1, cts)))
             Assert.Equal(1, trainer.Run(cancel: cts.Token).Steps);
         Assert.False(Directory.Exists(Path.Combine(interrupted.Path, PolicySession.ExportFolder)), "an interrupted run exported a model");
         using (var trainer = new RlvrTrainer(Options("model.export=adapter"), RunDirectory.Open(interrupted.Path)))

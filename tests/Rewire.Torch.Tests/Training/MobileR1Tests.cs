@@ -181,15 +181,6 @@ public sealed class MobileR1Tests : IDisposable
         Assert.Equal(3, MobileR1Stages.ActionSteps(c));
     }
 
-    private sealed class CancelAfter(int step, CancellationTokenSource cts) : ITrainingObserver
-    {
-        public void Stage(string stage, string detail) { }
-        public void SftStep(int s, int total, double loss) { }
-        public void RlStep(StepMetrics metrics, int total) { if (metrics.Step == step) cts.Cancel(); }
-        public void Evaluated(string label, EvalResult result) { }
-        public void Warning(string message) { }
-    }
-
     [Fact]
     public void ARunInterruptedInTheActionLevelStageResumesExactlyIntoTheTaskLevelStage()
     {
@@ -200,7 +191,7 @@ public sealed class MobileR1Tests : IDisposable
 
         var interrupted = RunDirectory.Create(_root, "interrupted", DateTimeOffset.UnixEpoch);
         using var cts = new CancellationTokenSource();
-        using (var trainer = new RlvrTrainer(Tiny(), interrupted, new CancelAfter(1, cts)))
+        using (var trainer = new RlvrTrainer(Tiny(), interrupted, new TrainerRuns.CancelAfter(1, cts)))
             Assert.False(trainer.Run(cancel: cts.Token).Completed);
         // The checkpoint records the stage of its last step: step 1 was action-level.
         var state = TrainingCheckpoint.ReadState(interrupted.ResumeCheckpoint()!);

@@ -22,4 +22,19 @@ internal static class TrainerRuns
             foreach (var k in o.Keys.Where(k => k.StartsWith("seconds_", StringComparison.Ordinal) || k == "tokens_per_second").ToList()) o.Remove(k);
             return JsonSerializer.Serialize(o);
         }).ToList();
+
+    /// <summary>An observer that cancels <paramref name="cts"/> when RL step <paramref name="step"/> has been reported (the run then checkpoints and stops).</summary>
+    public sealed class CancelAfter(int step, CancellationTokenSource cts) : ITrainingObserver
+    {
+        /// <inheritdoc />
+        public void Stage(string stage, string detail) { }
+        /// <inheritdoc />
+        public void SftStep(int s, int total, double loss) { }
+        /// <inheritdoc />
+        public void RlStep(StepMetrics metrics, int total) { if (metrics.Step == step) cts.Cancel(); }
+        /// <inheritdoc />
+        public void Evaluated(string label, EvalResult result) { }
+        /// <inheritdoc />
+        public void Warning(string message) { }
+    }
 }

@@ -134,15 +134,6 @@ public sealed class TrainerTests : IDisposable
     }
 
     /// <summary>Cancels the run (as Ctrl-C does) once a given RL step has finished.</summary>
-    private sealed class CancelAfter(int step, CancellationTokenSource cts) : ITrainingObserver
-    {
-        public void Stage(string stage, string detail) { }
-        public void SftStep(int s, int total, double loss) { }
-        public void RlStep(StepMetrics metrics, int total) { if (metrics.Step == step) cts.Cancel(); }
-        public void Evaluated(string label, EvalResult result) { }
-        public void Warning(string message) { }
-    }
-
     [Fact]
     public void InterruptingCheckpointsAtTheStepBoundaryAndResumeFinishesTheRunExactly()
     {
@@ -153,7 +144,7 @@ public sealed class TrainerTests : IDisposable
         var interrupted = NewRun("interrupted");
         using var cts = new CancellationTokenSource();
         RunSummary stopped;
-        using (var trainer = new RlvrTrainer(Tiny("run.checkpoint_every=10"), interrupted, new CancelAfter(3, cts)))
+        using (var trainer = new RlvrTrainer(Tiny("run.checkpoint_every=10"), interrupted, new TrainerRuns.CancelAfter(3, cts)))
             stopped = trainer.Run(cancel: cts.Token);
         Assert.False(stopped.Completed);
         Assert.Equal("interrupted", stopped.StopReason);
@@ -180,7 +171,7 @@ public sealed class TrainerTests : IDisposable
 
         var interrupted = NewRun("stateful-interrupted");
         using var cts = new CancellationTokenSource();
-        using (var trainer = new RlvrTrainer(Tiny(keys), interrupted, new CancelAfter(2, cts)))
+        using (var trainer = new RlvrTrainer(Tiny(keys), interrupted, new TrainerRuns.CancelAfter(2, cts)))
             Assert.False(trainer.Run(cancel: cts.Token).Completed);
         var state = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(interrupted.CheckpointDir, "step-000002", "state.json")))!;
         Assert.NotEmpty(state["techniques"]!.AsObject());

@@ -80,8 +80,9 @@ public sealed class ChatEpisodeFormat(HfTextSide text, int maxObservationTokens)
 
     /// <summary>
     /// The checks made before any work: the template ends an assistant turn with one of the ids generation stops at,
-    /// and it is prefix-stable on the scripted episode from <paramref name="probe"/> (each render extends the one before,
-    /// and the context built turn by turn is token for token the encoding of the template's full rendering). Returns the
+    /// and it is prefix-stable on three probe turns from <paramref name="probe"/> (the environment's instructions and first
+    /// observation, short actions, the first observation again as each answer; no environment call): each render extends
+    /// the one before, and the context built turn by turn is token for token the encoding of the template's full rendering. Returns the
     /// most template tokens a turn adds besides its observation's own (the end of the assistant turn, the user message's
     /// frame and the generation prompt), for the context budget. Throws <see cref="ConfigurationException"/> naming what fails.
     /// </summary>
@@ -93,22 +94,22 @@ public sealed class ChatEpisodeFormat(HfTextSide text, int maxObservationTokens)
             if (ChatEpisode.EndOfTurn(text.Template, text.HfTokenizer, text.EosIds) is not { } end)
                 throw new ConfigurationException([$"{model}: the chat template does not end an assistant turn with a token generation stops at "
                     + $"(eos ids {string.Join(", ", text.EosIds)} in generation_config.json): a turn could never end where the template ends it; add the template's end-of-turn token (such as <|im_end|> or <|eot_id|>) to eos_token_id"]);
+            // Three probe turns: short actions, and the start's own observation (its real text, cut to the budget) as every answer.
             var env = task.Create();
-            env.Reset(EnvironmentTask.SeedOf(probe));
-            var chat = ChatEpisode.Start(text.Template, text.HfTokenizer, env is IInstructedEnvironment i ? i.Instructions : null, FirstObservation(probe));
+            string first = FirstObservation(probe);
+            var chat = ChatEpisode.Start(text.Template, text.HfTokenizer, env is IInstructedEnvironment i ? i.Instructions : null, first);
             var context = new List<int>(chat.PromptIds);
             int overhead = 0;
-            foreach (var turn in task.ScriptedEpisode(probe, 0, new Random(0)))
+            foreach (string action in (string[])["1", "2", "3"])
             {
-                if (turn.Step.Done) break;
-                int[] action = [.. text.Tokenizer.Encode(turn.Action), end];
-                string observation = Cut(text.Tokenizer, turn.Step.Observation, maxObservationTokens);
-                var added = chat.Continue(action, turn.Action, observation);
-                context.AddRange(action);
+                int[] generated = [.. text.Tokenizer.Encode(action), end];
+                string observation = Cut(text.Tokenizer, first, maxObservationTokens);
+                var added = chat.Continue(generated, action, observation);
+                context.AddRange(generated);
                 context.AddRange(added);
                 overhead = Math.Max(overhead, added.Length - text.Tokenizer.Encode(observation).Length);
                 if (!context.SequenceEqual(text.HfTokenizer.Encode(chat.Text, addSpecialTokens: false)))
-                    throw new ConfigurationException([$"{model}: after turn {chat.Turns} of a scripted {task.Name} episode, the context built turn by turn is not the "
+                    throw new ConfigurationException([$"{model}: after probe turn {chat.Turns} of a {task.Name} episode, the context built turn by turn is not the "
                         + "encoding of the chat template's rendering of the dialogue (the template is not prefix-stable in tokens); episodes in this template are not supported"]);
             }
             return overhead;

@@ -142,6 +142,26 @@ public sealed class ChatEpisodeTests : IDisposable
         Assert.Contains("does not end an assistant turn with a token generation stops at", e.Message);
     }
 
+    [Fact]
+    public void ATemplateThatDropsTheThinkingOfEarlierTurnsPassesTheProbeButStopsTheRunWhenThePolicyThinks()
+    {
+        // Like Qwen3's: an assistant turn's <think>...</think> block is printed only while it is the last message.
+        string thinking = "{%- for m in messages %}{%- set c = m.content %}"
+            + "{%- if m.role == 'assistant' and not loop.last and '</think>' in c %}{%- set c = c.split('</think>')[-1] %}{%- endif %}"
+            + "{{- '<|im_start|>' + m.role + '\\n' + c + '<|im_end|>\\n' }}{%- endfor %}"
+            + "{%- if add_generation_prompt %}{{- '<|im_start|>assistant\\n' }}{%- endif %}";
+        var text = HfTextSide.Load(Model(thinking));
+        var task = Guess();
+        var (start, _) = StartState(task);
+        Assert.Equal(20, ChatEpisodeFormat.Check(text, task, start, 32));   // short actions without thinking: stable
+        using var policy = new ScriptedPolicy([Ids("<think>x</think>32", ImEnd), Ids("48", ImEnd)]);
+        var runner = new EpisodeRunner(policy, text.Tokenizer, text.PromptsOf(task), task, new GenerationOptions { MaxNewTokens = 24, StopTokens = text.EosIds, PadId = text.PadId },
+            new EnvOptions { MaxTurns = 2 }, new Rewire.Classic.Control.EnvironmentCallGuard(null, 4), new ChatEpisodeFormat(text, 32));
+        using var g = new torch.Generator(1);
+        var e = Assert.Throws<InvalidOperationException>(() => runner.Run([start], 1, g));
+        Assert.Contains("changes how the chat template renders the earlier turns", e.Message);
+    }
+
     private static GenerationOptions Generation(HfTextSide text) =>
         new() { MaxNewTokens = 3, StopTokens = text.EosIds, PadId = text.PadId };
 

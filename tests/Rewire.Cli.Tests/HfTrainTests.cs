@@ -97,4 +97,61 @@ public sealed class HfTrainTests
         }
         finally { Directory.Delete(dir, true); }
     }
+    /// <summary>A copy of the qwen3 fixture with Qwen2.5's ChatML layout and its context raised to 512 (rotary positions:
+    /// the weights do not depend on it), so the guess environment's instructions and three turns fit.</summary>
+    private static string ChatModel(string dir)
+    {
+        string model = ModelWithTemplate(dir);
+        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(model, "config.json")))!;
+        config["max_position_embeddings"] = 512;
+        File.WriteAllText(Path.Combine(model, "config.json"), config.ToJsonString());
+        File.WriteAllText(Path.Combine(model, "chat_template.jinja"),
+            "{%- for message in messages %}{{- '<|im_start|>' + message.role + '\\n' + message.content + '<|im_end|>' + '\\n' }}{%- endfor %}"
+            + "{%- if add_generation_prompt %}{{- '<|im_start|>assistant\\n' }}{%- endif %}");
+        return model;
+    }
+
+    [Fact]
+    public void EpisodesRunOnAChatModelAndTheRemainingRefusalsNameWhatToChange()
+    {
+        var dir = Directory.CreateTempSubdirectory("rewire-hfepisodes").FullName;
+        try
+        {
+            string model = ChatModel(dir);
+            string runs = Path.Combine(dir, "runs");
+            var o = Runs.RewireProcess.Run(["train", "rl.environment=guess", $"model.path={model}", "env.max_turns=3", "env.max_observation_tokens=12",
+                "rl.max_new_tokens=4", "task.train_size=8", "task.test_size=2", "rl.steps=1", "rl.sampler=uniform", "rl.prompts_per_step=2",
+                "rl.group_size=2", "eval.samples=1", "eval.pass_k=1", "-o", runs, "--json"], timeout: TimeSpan.FromMinutes(10));
+            Assert.True(o.ExitCode == 0, o.ToString());
+            var summary = JsonNode.Parse(o.Out)!.AsObject();
+            Assert.Equal("guess", summary["task"]!.GetValue<string>());
+            string run = summary["run"]!.GetValue<string>();
+            var samples = File.ReadAllLines(Path.Combine(run, "samples.jsonl")).Select(l => JsonNode.Parse(l)!).ToList();
+            Assert.NotEmpty(samples);
+            Assert.All(samples, s => Assert.NotEmpty(s["turns"]!.AsArray()));
+            var (code, outText, err) = CliHarness.Run("sample", run, "-n", "1", "--json");
+            Assert.True(code == 0, err);
+            Assert.NotEmpty(JsonNode.Parse(outText)!["samples"]![0]!["turns"]!.AsArray());
+
+            string refused = Path.Combine(dir, "refused");
+            (code, _, err) = CliHarness.Run("train", "rl.environment=guess", $"model.path={model}", "rl.rollout=agent_rlvr", "-o", refused);
+            Assert.Equal(2, code);
+            Assert.Contains("character layout, not in a chat template: drop rl.rollout or model.path", err);
+            (code, _, err) = CliHarness.Run("train", "rl.environment=guess", $"model.path={model}", "env.open_loop=true", "-o", refused);
+            Assert.Equal(2, code);
+            Assert.Contains("runs the small GPT only", err);
+            (code, _, err) = CliHarness.Run("train", "rl.environment=guess", $"model.path={model}", "env.max_turns=8", "rl.max_new_tokens=64", "-o", refused);
+            Assert.Equal(2, code);
+            Assert.Contains("lower env.max_turns, rl.max_new_tokens or env.max_observation_tokens", err);
+            // A template that numbers turns from the end re-renders earlier turns as the dialogue grows: refused before any work.
+            File.WriteAllText(Path.Combine(model, "chat_template.jinja"),
+                "{%- for m in messages %}<|im_start|>{{ m.role }}{{ messages|length - loop.index0 }}\n{{ m.content }}<|im_end|>\n{%- endfor %}"
+                + "{%- if add_generation_prompt %}<|im_start|>assistant\n{%- endif %}");
+            (code, _, err) = CliHarness.Run("train", "rl.environment=guess", $"model.path={model}", "env.max_turns=3", "rl.max_new_tokens=4", "-o", refused);
+            Assert.Equal(2, code);
+            Assert.Contains("in this chat template are not supported", err);
+            Assert.False(Directory.Exists(refused) && Directory.EnumerateFileSystemEntries(refused).Any(), "a run folder was made for a refused configuration");
+        }
+        finally { Directory.Delete(dir, true); }
+    }
 }

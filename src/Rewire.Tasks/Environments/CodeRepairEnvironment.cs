@@ -15,7 +15,7 @@ using Rewire.Tasks.Sandbox;
 namespace Rewire.Tasks.Environments;
 
 /// <summary>Code repair (<c>repair</c>): edit a buggy Python function, run its tests in the sandbox, observe the failures.</summary>
-public sealed class CodeRepairEnvironment : ITextEnvironment
+public sealed class CodeRepairEnvironment : IInstructedEnvironment
 {
     /// <summary>The sandbox limits of the environment's runs.</summary>
     public static readonly SandboxOptions SandboxOptions = new() { WallClock = TimeSpan.FromSeconds(5), CpuSeconds = 2, MemoryBytes = 128L << 20 };
@@ -60,6 +60,10 @@ public sealed class CodeRepairEnvironment : ITextEnvironment
 
     /// <inheritdoc />
     public string Name => "repair";
+
+    /// <inheritdoc />
+    public string Instructions =>
+        "The numbered Python function has a one-line bug. Reply edit N: CODE to replace line N by CODE (its indentation is kept); the unit tests then run and you see pass, or fail K/T with the first failing test. You may run code with <tool>{\"name\": \"python\", \"arguments\": {\"code\": \"print(f(2,3))\"}}</tool>.";
 
     /// <inheritdoc />
     public string Alphabet => ToolAlphabet.Characters;

@@ -45,7 +45,7 @@ public sealed record GuessingOptions
 }
 
 /// <summary>Number guessing (<c>guess</c>) with higher/lower feedback: immediate per-turn rewards plus a separate episode outcome, the setting of gated reward accumulation ("Stabilizing Long-term Multi-turn Reinforcement Learning with Gated Rewards", Sun et al. 2025). Actions are integers; observations are "g higher", "g lower", "g correct" or "invalid".</summary>
-public sealed class GuessingEnvironment : ITextEnvironment, IExpertEnvironment
+public sealed class GuessingEnvironment : IInstructedEnvironment, IExpertEnvironment
 {
     private readonly GuessingOptions _o;
     private int _secret;
@@ -70,6 +70,10 @@ public sealed class GuessingEnvironment : ITextEnvironment, IExpertEnvironment
     public string Alphabet => " -0123456789?acdeghilnortvw";
     /// <summary>The validated options.</summary>
     public GuessingOptions Options => _o;
+
+    /// <inheritdoc />
+    public string Instructions => string.Create(CultureInfo.InvariantCulture,
+        $"Guess the secret whole number from 1 to {_o.Range}. Reply with one number only. After each guess you are told whether the secret is higher or lower.");
 
     /// <summary>The secret of the current episode (for tests and evaluation, never shown to the agent).</summary>
     public int Secret => _secret;

@@ -41,7 +41,7 @@ public sealed record MazeOptions
 }
 
 /// <summary>A text maze: partial observability (exits and the goal's direction only), reward 1 on reaching the goal.</summary>
-public sealed class MazeEnvironment : ITextEnvironment, IGuidedEnvironment, IExpertEnvironment
+public sealed class MazeEnvironment : IInstructedEnvironment, IGuidedEnvironment, IExpertEnvironment
 {
     private const string Directions = "nesw";
     private static readonly int[] Dx = [0, 1, 0, -1];
@@ -67,6 +67,10 @@ public sealed class MazeEnvironment : ITextEnvironment, IGuidedEnvironment, IExp
 
     /// <inheritdoc />
     public string Name => "maze";
+
+    /// <inheritdoc />
+    public string Instructions =>
+        "You are in a maze and see only your cell. An observation such as nes:se lists the open exits of your cell (n e s w), then the direction of the goal. A # in front means you hit a wall, a ! that the move was not n, e, s or w. Reply with one move: n, e, s or w.";
 
     /// <inheritdoc />
     public string Alphabet => "!#:aeglnosw";

@@ -52,7 +52,7 @@ public sealed record SearchOptions
 }
 
 /// <summary>Search-and-answer (<c>search</c>) over a generated knowledge base of fictional entities, the setting of ReSeek ("ReSeek: A Self-Correcting Framework for Search Agents with Instructive Rewards", Li et al. 2025). Actions: <c>search TERMS</c>, <c>read ID</c>, <c>judge good|bad</c> (rewarded ±α against the ideal judgment), <c>answer TEXT</c> (exact match ends the episode).</summary>
-public sealed class SearchEnvironment : ITextEnvironment
+public sealed class SearchEnvironment : IInstructedEnvironment
 {
     private static readonly string[] Relations = ["city", "color", "pet", "job"];
     private static readonly Dictionary<string, string[]> Values = new()
@@ -92,6 +92,10 @@ public sealed class SearchEnvironment : ITextEnvironment
 
     /// <inheritdoc />
     public string Name => "search";
+
+    /// <inheritdoc />
+    public string Instructions =>
+        "Answer the question from a knowledge base. Actions, one per reply: search TERMS (ids of matching documents), read ID (a document), judge good or judge bad (whether the document you just read is relevant), answer TEXT (ends the episode). You may also call <tool>{\"name\": \"lookup\", \"arguments\": {\"query\": \"TERMS\"}}</tool>.";
     /// <inheritdoc />
     public string Alphabet => Tools.ToolAlphabet.Characters;
     /// <summary>The validated options.</summary>

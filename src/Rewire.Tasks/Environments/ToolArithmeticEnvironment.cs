@@ -26,7 +26,7 @@ public sealed record ToolArithmeticOptions
 }
 
 /// <summary>Multiplication that needs the calculator tool to succeed reliably.</summary>
-public sealed class ToolArithmeticEnvironment : ITextEnvironment
+public sealed class ToolArithmeticEnvironment : IInstructedEnvironment
 {
     private readonly ToolArithmeticOptions _o;
     private readonly ToolBox _tools = new(new CalculatorTool());
@@ -44,6 +44,10 @@ public sealed class ToolArithmeticEnvironment : ITextEnvironment
 
     /// <inheritdoc />
     public string Name => "calc";
+
+    /// <inheritdoc />
+    public string Instructions =>
+        "Compute the product asked for. You may call the calculator by writing <tool>{\"name\": \"calc\", \"arguments\": {\"expression\": \"417*382\"}}</tool>; its result is the next message. Give the result as: answer N";
 
     /// <inheritdoc />
     public string Alphabet => ToolAlphabet.Characters;

@@ -100,7 +100,11 @@ public sealed class PolicySession : IDisposable
                 model.Network.ApplyLora(o.Model.Lora.ToOptions(), (long)(TrainingComponents.Derive(o.Run.Seed, TrainingComponents.Streams.Init) >> 1));
             if (o.Run.Device == "cuda" || (o.Run.Device == "auto" && torch.cuda.is_available()))
                 model.Network.to(DeviceType.CUDA); // untested here: no GPU on the machines this project runs on
-            return new PolicySession(o, task, text.Tokenizer, text.PromptsOf(task), new HfPolicy(model.Network), text.EosIds, null, model);
+            return new PolicySession(o, task, text.Tokenizer, text.PromptsOf(task), new HfPolicy(model.Network), text.EosIds, null, model)
+            {
+                // rl.environment: episodes in the model's chat template.
+                Episodes = task is Rewire.Tasks.Environments.EnvironmentTask ? new ChatEpisodeFormat(text, o.Env.MaxObservationTokens) : null,
+            };
         }
         catch
         {
@@ -149,6 +153,11 @@ public sealed class PolicySession : IDisposable
         var text = HfTextSide.Load(o.Model.Path);
         var task = TrainingComponents.CreateTask(o, registries);
         var template = text.PromptsOf(task);
+        if (task is Rewire.Tasks.Environments.EnvironmentTask environment && EpisodeSettings.Multiturn(o))
+        {
+            CheckEpisodesFitHuggingFace(o, text, environment);
+            return;
+        }
         var longest = Prompts(task, o, Split.Train).Concat(Prompts(task, o, Split.Test))
             .Select(p => (Prompt: p, Length: template.Encode(p, text.Tokenizer).Length)).MaxBy(x => x.Length);
         int need = longest.Length + o.Rl.MaxNewTokens;
@@ -158,6 +167,24 @@ public sealed class PolicySession : IDisposable
             throw new ConfigurationException([$"the chat prompts of '{o.Model.Path}' are up to {longest.Length} tokens; with 'rl.max_new_tokens' = {o.Rl.MaxNewTokens} they need {need}, more than the model's context of {text.ContextLength} (max_position_embeddings): lower rl.max_new_tokens{where}"]);
         }
         if (TrainingComponents.DatasetOf(task) is not null) CheckAnswersFit(o, task, text.Tokenizer);
+        if (HfTrainingMemory.For(text.Config, o, need).Refusal(o.Model.Path, ModelMemoryEstimate.AvailableBytes()) is { } refusal)
+            throw new ConfigurationException([refusal]);
+    }
+
+    /// <summary>
+    /// model.path with rl.environment: the chat template passes <see cref="ChatEpisodeFormat.Check"/> (end-of-turn token,
+    /// prefix stability), and the longest rendered start plus env.max_turns turns of rl.max_new_tokens with observations of
+    /// env.max_observation_tokens and the template's tokens between them fit the model's context.
+    /// </summary>
+    private static void CheckEpisodesFitHuggingFace(TrainOptions o, HfTextSide text, Rewire.Tasks.Environments.EnvironmentTask task)
+    {
+        var starts = Prompts(task, o, Split.Train).Concat(Prompts(task, o, Split.Test)).ToArray();
+        int overhead = ChatEpisodeFormat.Check(text, task, starts[0], o.Env.MaxObservationTokens);
+        var format = new ChatEpisodeFormat(text, o.Env.MaxObservationTokens);
+        int longest = starts.Max(p => format.Start(p, task.Create()).PromptTokens.Length);
+        int need = longest + o.Env.MaxTurns * o.Rl.MaxNewTokens + (o.Env.MaxTurns - 1) * (o.Env.MaxObservationTokens + overhead);
+        if (need > text.ContextLength)
+            throw new ConfigurationException([$"episodes in the chat template of '{o.Model.Path}' need up to {need} tokens (a rendered start of {longest}, env.max_turns = {o.Env.MaxTurns} turns of 'rl.max_new_tokens' = {o.Rl.MaxNewTokens}, and between turns an observation of up to env.max_observation_tokens = {o.Env.MaxObservationTokens} plus {overhead} template tokens), more than the model's context of {text.ContextLength} (max_position_embeddings): lower env.max_turns, rl.max_new_tokens or env.max_observation_tokens"]);
         if (HfTrainingMemory.For(text.Config, o, need).Refusal(o.Model.Path, ModelMemoryEstimate.AvailableBytes()) is { } refusal)
             throw new ConfigurationException([refusal]);
     }
@@ -195,6 +222,9 @@ public sealed class PolicySession : IDisposable
 
     /// <summary>The run's options.</summary>
     public TrainOptions Options { get; }
+
+    /// <summary>How an episode's context grows: null for the small GPT's character layout, the chat template's form for a Hugging Face model.</summary>
+    public IEpisodeFormat? Episodes { get; private init; }
     /// <summary>The task prompts and verifier come from.</summary>
     public ITask Task { get; }
     /// <summary>The tokenizer of the policy.</summary>
@@ -294,7 +324,7 @@ public sealed class PolicySession : IDisposable
     /// <summary>Held-out evaluation with the task's verifier (an environment: the success rate of episodes).</summary>
     public EvalResult Evaluate() => Task is Rewire.Tasks.Environments.EnvironmentTask env
         ? EpisodeEvaluator.Evaluate(Policy, Tokenizer, Template, env, Options.Env, TestSet, Generation, Options.Eval.Samples, Options.Eval.PassK,
-            (long)(TrainingComponents.Derive(Options.Run.Seed, TrainingComponents.Streams.Eval) >> 1))
+            (long)(TrainingComponents.Derive(Options.Run.Seed, TrainingComponents.Streams.Eval) >> 1), Episodes)
         : Evaluator.Evaluate(Policy, Tokenizer, Template, Task.Verifier, TestSet, Generation, Options.Eval.Samples, Options.Eval.PassK,
             (long)(TrainingComponents.Derive(Options.Run.Seed, TrainingComponents.Streams.Eval) >> 1));
 
@@ -325,7 +355,7 @@ public sealed class PolicySession : IDisposable
     /// <summary>One whole episode from each of <paramref name="prompts"/>: its turns, observations and rewards.</summary>
     private SampleRecord[] SampleEpisodes(Rewire.Tasks.Environments.EnvironmentTask env, IReadOnlyList<Prompt> prompts, long seed, int step)
     {
-        var runner = new EpisodeRunner(Policy, Tokenizer, Template, env, Generation, Options.Env, Options.Env.Guard());
+        var runner = new EpisodeRunner(Policy, Tokenizer, Template, env, Generation, Options.Env, Options.Env.Guard(), Episodes);
         using var g = new torch.Generator((ulong)seed);
         return runner.Run(prompts, 1, g).Select(e => EpisodeCollector.Record(e, accumulate: true, Tokenizer.EosId, Options.Reward.FailureValue))
             .Select(r => ToSample(step, r)).ToArray();

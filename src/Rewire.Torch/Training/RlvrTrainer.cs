@@ -305,7 +305,7 @@ public sealed class RlvrTrainer : IDisposable
         var shaping = _shapers.Count == 0 ? null
             : new ShapingStage(_shapers, _reward, _session.Tokenizer, _session.Task.MaxDifficulty, _testComponents, _referenceRewards);
         var runner = new EpisodeRunner(_session.Policy, _session.Tokenizer, _session.Template, (Rewire.Tasks.Environments.EnvironmentTask)_session.Task,
-            _session.Generation, _o.Env, _environmentGuard ??= _o.Env.Guard());
+            _session.Generation, _o.Env, _environmentGuard ??= _o.Env.Guard(), _session.Episodes);
         var environment = (Rewire.Tasks.Environments.EnvironmentTask)_session.Task;
         return new EpisodeCollector(runner, _session.Tokenizer, shaping, _o.Rl.GroupSize, _o.Reward.FailureValue)
         {

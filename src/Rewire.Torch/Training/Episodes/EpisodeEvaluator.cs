@@ -14,12 +14,13 @@ namespace Rewire.Torch.Training;
 /// </summary>
 public static class EpisodeEvaluator
 {
-    /// <summary>Evaluates <paramref name="policy"/> on <paramref name="starts"/>.</summary>
+    /// <summary>Evaluates <paramref name="policy"/> on <paramref name="starts"/>; <paramref name="format"/> is how the context grows
+    /// (null: the character layout of <paramref name="template"/>; <see cref="ChatEpisodeFormat"/> for a chat model).</summary>
     public static EvalResult Evaluate(IPolicy policy, ITokenizer tokenizer, PromptTemplate template, EnvironmentTask task, EnvOptions env,
-        IReadOnlyList<Prompt> starts, GenerationOptions sampling, int samples, int k, long seed)
+        IReadOnlyList<Prompt> starts, GenerationOptions sampling, int samples, int k, long seed, IEpisodeFormat? format = null)
     {
         if (k > samples) throw new ArgumentException($"pass@{k} needs at least {k} samples per prompt, got {samples}");
-        var runner = new EpisodeRunner(policy, tokenizer, template, task, sampling, env, env.Guard());
+        var runner = new EpisodeRunner(policy, tokenizer, template, task, sampling, env, env.Guard(), format);
         IReadOnlyList<Episode> sampled, greedy;
         using (var g = new torch.Generator((ulong)seed)) sampled = runner.Run(starts, samples, g);
         using (var g = new torch.Generator((ulong)seed)) greedy = runner.Run(starts, 1, g, greedy: true);

@@ -1,11 +1,13 @@
 // Runs episodes of a text environment with a policy, batched across episodes: at each turn, one generation call writes
 // the next action of every unfinished episode (their contexts left-padded together), then each environment answers.
 //
-//   for each start state s, G times:  env.Reset(seed(s)); context <- prompt(first observation)
+//   for each start state s, G times:  env.Reset(seed(s)); context <- prompt(first observation)   (IEpisodeFormat: the
+//                                      small GPT's character layout, or a chat model's chat template)
 //   for turn = 1..env.max_turns:
 //       actions <- policy(contexts of the unfinished episodes)          (log π_old, entropies, up to rl.max_new_tokens)
 //       for each episode: (observation, r_t, done, outcome) <- env.Step(action)     (guarded: a failure ends the episode)
-//                         context += action [mask 1] + observation [mask 0]          (unless done)
+//                         context += action [mask 1] + observation [mask 0]          (unless done; in a chat template
+//                         the "observation" is the end of the assistant turn, the user message and the generation prompt)
 using System.Diagnostics;
 using Rewire.Classic.Control;
 using Rewire.Core.Rewards;
@@ -18,9 +20,20 @@ using TorchSharp;
 namespace Rewire.Torch.Training;
 
 /// <summary>Runs batches of episodes; counts generated tokens, time and environment failures.</summary>
+/// <param name="policy">The policy that writes the actions.</param>
+/// <param name="tokenizer">The policy's tokenizer.</param>
+/// <param name="template">The prompt template of the character layout.</param>
+/// <param name="task">The environment's start states.</param>
+/// <param name="generation">Sampling settings of one turn.</param>
+/// <param name="options">The env section.</param>
+/// <param name="guard">Failure isolation of the environment's calls.</param>
+/// <param name="format">How the context grows (null: the small GPT's character layout of <paramref name="template"/>;
+/// <see cref="ChatEpisodeFormat"/> for a chat model).</param>
 public sealed class EpisodeRunner(IPolicy policy, ITokenizer tokenizer, PromptTemplate template, EnvironmentTask task,
-    GenerationOptions generation, EnvOptions options, EnvironmentCallGuard guard)
+    GenerationOptions generation, EnvOptions options, EnvironmentCallGuard guard, IEpisodeFormat? format = null)
 {
+    private readonly IEpisodeFormat _format = format ?? new CharacterEpisodeFormat(template, tokenizer, options.MaxObservationTokens);
+
     /// <summary>Sequences generated per call of the policy (the last chunk may be smaller).</summary>
     public const int GenerationBatch = 256;
 
@@ -44,19 +57,22 @@ public sealed class EpisodeRunner(IPolicy policy, ITokenizer tokenizer, PromptTe
     {
         var episodes = new List<Episode>(starts.Count * perStart);
         var envs = new List<GuardedEnvironment>(starts.Count * perStart);
+        var dialogues = new List<IEpisodeDialogue>(starts.Count * perStart);
         var clock = Stopwatch.StartNew();
         foreach (var start in starts)
         {
-            var promptTokens = template.Encode(start, tokenizer);
             int seed = EnvironmentTask.SeedOf(start);
             for (int g = 0; g < perStart; g++)
             {
-                var env = new GuardedEnvironment(task.Create(), guard);
-                var episode = new Episode(start, promptTokens);
+                var raw = task.Create();
+                var env = new GuardedEnvironment(raw, guard);
                 var reset = env.Reset(seed);
+                var dialogue = _format.Start(start, raw);
+                var episode = new Episode(start, dialogue.PromptTokens);
                 if (!reset.Ok) Failed(episode, null, false, reset);
                 episodes.Add(episode);
                 envs.Add(env);
+                dialogues.Add(dialogue);
             }
         }
         EnvironmentTime += clock.Elapsed;
@@ -86,7 +102,7 @@ public sealed class EpisodeRunner(IPolicy policy, ITokenizer tokenizer, PromptTe
                 int[]? observation = null;
                 if (!step.Value!.Done && !last)
                 {
-                    try { observation = Episode.ObservationTokens(tokenizer, step.Value.Observation, options.MaxObservationTokens); }
+                    try { observation = dialogues[active[k]].Continue(seq.Tokens, action, step.Value.Observation); }
                     catch (ArgumentException e)
                     {
                         // An observation the tokenizer cannot read breaks the environment's contract (its alphabet): a failure, counted.

@@ -64,8 +64,10 @@ public static class EpisodeSettings
             return errors;
         }
         string env = $"'rl.environment' = '{o.Rl.Environment}'";
-        if (o.Model.IsHuggingFace)
-            errors.Add($"{env} runs the small GPT only for now (episodes in a chat template are not built yet): drop model.path");
+        if (o.Model.IsHuggingFace && o.Rl.Rollout is "agent_rlvr" or "mobile_r1")
+            errors.Add($"{env} with model.path: 'rl.rollout' = '{o.Rl.Rollout}' builds its prompts (hints, expert prefixes) in the small GPT's character layout, not in a chat template: drop rl.rollout or model.path");
+        if (o.Model.IsHuggingFace && o.Env.DemoHintShare > 0)
+            errors.Add($"{env} with model.path: 'env.demo_hint_share' applies to the small GPT's scripted warm start, which a Hugging Face model skips: drop env.demo_hint_share");
         if (o.Rl.Rollout is not ("sampling" or "agent_rlvr" or "mobile_r1"))
             errors.Add($"{env} generates each turn by sampling; 'rl.rollout' = '{o.Rl.Rollout}' is for single-turn completions: drop rl.rollout");
         if (o.Reward.Functions.Count > 0 || o.Reward.Weights.Count > 0 || o.Reward.Weighting != "none")

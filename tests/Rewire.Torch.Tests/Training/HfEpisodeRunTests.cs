@@ -1,0 +1,111 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Rewire.Core.Configuration;
+using Rewire.Core.Runs;
+using Rewire.Tests.Shared;
+using Rewire.Torch.Tests.Generation;
+using Rewire.Torch.Training;
+
+namespace Rewire.Torch.Tests.Training;
+
+/// <summary>
+/// `rewire train rl.environment=guess model.path=TINY`: episodes of the tiny qwen3 checkpoint in a ChatML template run
+/// to the end (episodes with turns in samples.jsonl, the agent's metrics, a policy update), and a run interrupted after
+/// its first step resumes to exactly the metrics, samples and weights of an uninterrupted one.
+/// </summary>
+[Collection("torch")]
+public sealed class HfEpisodeRunTests : SingleThreadedTorchTest, IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("rewire-hfepisodes").FullName;
+
+    public new void Dispose()
+    {
+        Directory.Delete(_root, recursive: true);
+        base.Dispose();
+    }
+
+    /// <summary>A copy of the qwen3 fixture with Qwen2.5's ChatML layout; its context raised to 512 (rotary positions, no
+    /// learned table: the weights do not depend on it) so the guess environment's instructions fit.</summary>
+    private string Model()
+    {
+        string model = Path.Combine(_root, "qwen3");
+        if (Directory.Exists(model)) return model;
+        Directory.CreateDirectory(model);
+        foreach (var f in Directory.GetFiles(HfFixtures.Directory("qwen3")))
+            File.Copy(f, Path.Combine(model, Path.GetFileName(f)));
+        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(model, "config.json")))!;
+        config["max_position_embeddings"] = 512;
+        File.WriteAllText(Path.Combine(model, "config.json"), config.ToJsonString());
+        File.WriteAllText(Path.Combine(model, "chat_template.jinja"),
+            "{%- for message in messages %}{{- '<|im_start|>' + message.role + '\\n' + message.content + '<|im_end|>' + '\\n' }}{%- endfor %}"
+            + "{%- if add_generation_prompt %}{{- '<|im_start|>assistant\\n' }}{%- endif %}");
+        return model;
+    }
+
+    private TrainOptions Options() => OptionsBinder.Bind<TrainOptions>(OptionsBinder.ParseOverrides(
+    [
+        $"model.path={Model()}", "rl.environment=guess", "env.max_turns=3", "env.max_observation_tokens=12", "rl.max_new_tokens=4",
+        "task.train_size=8", "task.test_size=2", "rl.steps=2", "rl.sampler=uniform", "rl.prompts_per_step=2", "rl.group_size=2",
+        "rl.mini_batch_size=4", "rl.micro_batch_size=2", "rl.entropy_coef=0.05", "rl.kl_mode=loss", "rl.kl_coef=0.01",
+        "rl.learning_rate=0.01", "rl.warmup_steps=0", "eval.samples=1", "eval.pass_k=1", "run.checkpoint_every=10",
+    ]));
+
+    private sealed class CancelAfter(int step, CancellationTokenSource cts) : ITrainingObserver
+    {
+        public void Stage(string stage, string detail) { }
+        public void SftStep(int s, int total, double loss) { }
+        public void RlStep(StepMetrics metrics, int total) { if (metrics.Step == step) cts.Cancel(); }
+        public void Evaluated(string label, EvalResult result) { }
+        public void Warning(string message) { }
+    }
+
+    private static List<string> Deterministic(RunDirectory run) =>
+        File.ReadAllLines(run.MetricsFile).Select(line =>
+        {
+            var o = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(line)!;
+            foreach (var k in o.Keys.Where(k => k.StartsWith("seconds_", StringComparison.Ordinal) || k == "tokens_per_second").ToList()) o.Remove(k);
+            return JsonSerializer.Serialize(o);
+        }).ToList();
+
+    private static Dictionary<string, float[]> Weights(RlvrTrainer trainer) =>
+        trainer.Session.HuggingFace!.Network.named_parameters()
+            .ToDictionary(p => p.name, p => p.parameter.detach().contiguous().data<float>().ToArray(), StringComparer.Ordinal);
+
+    [Fact]
+    public void AGuessRunOnAChatModelFinishesAndResumesExactly()
+    {
+        var whole = RunDirectory.Create(_root, "whole", DateTimeOffset.UnixEpoch);
+        RunSummary expected;
+        Dictionary<string, float[]> trained;
+        using (var trainer = new RlvrTrainer(Options(), whole))
+        {
+            expected = trainer.Run();
+            trained = Weights(trainer);
+        }
+        Assert.True(expected.Completed);
+        Assert.Equal(2, expected.Steps);
+        var metrics = Deterministic(whole).Select(m => JsonDocument.Parse(m).RootElement).ToList();
+        Assert.Equal(2, metrics.Count);
+        Assert.Contains(metrics, m => m.GetProperty("grad_norm").GetDouble() > 0);
+        Assert.All(metrics, m => Assert.InRange(m.GetProperty("agent/mean_turns").GetDouble(), 1, 3));
+        // samples.jsonl holds whole episodes: turns with action, observation and reward.
+        var sample = JsonNode.Parse(File.ReadLines(whole.SamplesFile).First())!;
+        Assert.NotEmpty(sample["turns"]!.AsArray());
+
+        var interrupted = RunDirectory.Create(_root, "interrupted", DateTimeOffset.UnixEpoch);
+        using (var cts = new CancellationTokenSource())
+        using (var trainer = new RlvrTrainer(Options(), interrupted, new CancelAfter(1, cts)))
+            Assert.False(trainer.Run(cancel: cts.Token).Completed);
+        using (var trainer = new RlvrTrainer(Options(), RunDirectory.Open(interrupted.Path)))
+        {
+            var resumed = trainer.Run(resume: true);
+            Assert.True(resumed.Completed);
+            Assert.Equal(expected.AccuracyAfterRl, resumed.AccuracyAfterRl);
+            var weights = Weights(trainer);
+            foreach (var (name, value) in trained)
+                Assert.True(value.SequenceEqual(weights[name]), $"{name} differs after resume");
+        }
+        Assert.Equal(Deterministic(whole), Deterministic(interrupted));
+        Assert.Equal(File.ReadAllLines(whole.SamplesFile), File.ReadAllLines(interrupted.SamplesFile));
+    }
+}

@@ -56,8 +56,9 @@ public class RunSettings : CommandSettings
 }
 
 /// <summary>
-/// `rewire eval RUN [--best-of N]`: held-out accuracy, greedy accuracy, pass@k and mean length of the run's newest
-/// checkpoint; with --best-of, also the accuracy of verifier-guided best-of-N for N = 1, 2, 4, ..., N.
+/// `rewire eval RUN [--best-of N [--rounds T]]`: held-out accuracy, greedy accuracy, pass@k and mean length of the run's
+/// newest checkpoint; with --best-of, also the accuracy of verifier-guided best-of-N for N = 1, 2, 4, ..., N; with
+/// --rounds (Hugging Face runs only), of Iterative Agent Decoding's T rounds of N.
 /// </summary>
 public sealed class EvalCommand : Command<EvalCommand.Settings>
 {
@@ -71,9 +72,21 @@ public sealed class EvalCommand : Command<EvalCommand.Settings>
         [Description("With --best-of: rank the candidates by the reward model of this `rewire train stage=rm` run (trained on the run's task) instead of the task's reward (RM-guided best-of-N).")]
         public string? Selector { get; init; }
 
+        [CommandOption("--rounds <T>")]
+        [Description("With --best-of N: also run Iterative Agent Decoding, T rounds of N candidates per held-out prompt, rounds after the first reading feedback on the previous round's candidates in the prompt's last user message; the accuracy of the best of all T*N (2 to 16; Hugging Face runs only: the small GPT cannot read feedback).")]
+        public int? Rounds { get; init; }
+
+        [CommandOption("--feedback <MODE>")]
+        [Description("With --rounds: verifier (default: the previous round's best and worst candidates with their scores), random (two drawn at random, no scores) or none (best-of-T*N, the compute-matched baseline).")]
+        public string? Feedback { get; init; }
+
         public override ValidationResult Validate()
         {
             if (BestOf is < 1 or > 1024) return ValidationResult.Error($"--best-of is {BestOf}; give 1 to 1024 candidates per prompt.");
+            if (Rounds is not null && BestOf is null) return ValidationResult.Error("--rounds runs rounds of best-of-N candidates: add --best-of N.");
+            if (Rounds is < 2 or > 16) return ValidationResult.Error($"--rounds is {Rounds}; give 2 to 16 rounds (one round is --best-of alone).");
+            if (Feedback is not null && Rounds is null) return ValidationResult.Error("--feedback decides what rounds 2..T read: add --rounds T, or drop --feedback.");
+            if (GenerateCommand.Settings.ParseFeedback(Feedback) is null) return ValidationResult.Error($"--feedback is \"{Feedback}\"; choose verifier, random or none.");
             if (Selector is not null && BestOf is null) return ValidationResult.Error("--selector ranks best-of-N's candidates: add --best-of N, or drop --selector.");
             return base.Validate();
         }
@@ -88,25 +101,36 @@ public sealed class EvalCommand : Command<EvalCommand.Settings>
             {
                 if (settings.BestOf is not null && session.Task is Rewire.Tasks.Environments.EnvironmentTask)
                     throw new ConfigurationException(["--best-of selects among single-turn completions; this run trains on the episodes of rl.environment: drop --best-of"]);
+                if (settings.Rounds is not null && !session.ReadsFeedback)
+                    throw new ConfigurationException(["--rounds (Iterative Agent Decoding) needs a policy that can read feedback, a Hugging Face chat model (model.path); this run's small character-level GPT cannot: its prompts are the task's format in the task's alphabet, and feedback text is neither. Drop --rounds (--best-of N alone is best-of-N)."]);
                 // An RM selector is checked before any work: a folder that is not a reward model of this task is refused (exit 2).
                 string? selectorFolder = settings.Selector is null ? null : Path.GetFullPath(settings.Selector);
                 if (selectorFolder is not null && RewardModelSelector.Problem(selectorFolder, session.Task) is { } notRm)
                     throw new ConfigurationException([notRm]);
                 var r = session.Evaluate();
                 IReadOnlyList<BestOfNPoint>? best = null;
+                IadEvaluation? iad = null;
+                var mode = GenerateCommand.Settings.ParseFeedback(settings.Feedback)!.Value;
                 if (settings.BestOf is { } n)
                 {
-                    if (selectorFolder is null) best = session.BestOfN(TrainingComponents.CreateReward(config, session.Task), n);
+                    if (selectorFolder is null)
+                    {
+                        var reward = TrainingComponents.CreateReward(config, session.Task);
+                        best = session.BestOfN(reward, n);
+                        if (settings.Rounds is { } t) iad = session.IterativeDecoding(reward, n, t, mode, cancellationToken);
+                    }
                     else
                     {
                         using var rm = RewardModelSelector.Load(selectorFolder, session.Task);
                         best = session.BestOfN(rm, n);
+                        if (settings.Rounds is { } t) iad = session.IterativeDecoding(rm, n, t, mode, cancellationToken);
                     }
                 }
                 if (settings.Json)
                 {
                     if (best is null) JsonOutput.Write(new { checkpoint, result = r });
-                    else JsonOutput.Write(new { checkpoint, result = r, best_of = best, selector = selectorFolder is null ? "reward" : "reward_model", selector_run = selectorFolder });
+                    else if (iad is null) JsonOutput.Write(new { checkpoint, result = r, best_of = best, selector = selectorFolder is null ? "reward" : "reward_model", selector_run = selectorFolder });
+                    else JsonOutput.Write(new { checkpoint, result = r, best_of = best, selector = selectorFolder is null ? "reward" : "reward_model", selector_run = selectorFolder, iad });
                     return 0;
                 }
                 var table = new Table().AddColumn("checkpoint").AddColumn("prompts").AddColumn("accuracy").AddColumn("greedy").AddColumn($"pass@{r.K}").AddColumn("mean length");
@@ -118,6 +142,13 @@ public sealed class EvalCommand : Command<EvalCommand.Settings>
                     var bon = new Table().AddColumn("best-of N").AddColumn("accuracy").AddColumn("mean selector score");
                     foreach (var p in best) bon.AddRow(p.N.ToString(CultureInfo.InvariantCulture), F(p.Accuracy), F(p.MeanScore));
                     AnsiConsole.Write(bon);
+                }
+                if (iad is not null)
+                {
+                    var rounds = new Table().AddColumn($"IAD, {iad.N} per round, feedback {iad.Feedback}: best of rounds 0..t").AddColumn("accuracy");
+                    for (int t = 0; t < iad.Rounds; t++) rounds.AddRow(t.ToString(CultureInfo.InvariantCulture), F(iad.AccuracyByRound[t]));
+                    AnsiConsole.Write(rounds);
+                    AnsiConsole.MarkupLine($"[grey]mean selector score of the answers {F(iad.MeanScore)}[/]");
                 }
                 return 0;
             }

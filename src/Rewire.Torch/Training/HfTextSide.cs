@@ -83,9 +83,32 @@ public sealed class HfTextSide
     /// </summary>
     public PromptTemplate PromptsOf(ITask task) => new(AddBos: false) { Encoder = prompt => Encode(task, prompt) };
 
-    private int[] Encode(ITask task, Prompt prompt)
+    /// <summary>
+    /// The prompt's chat form with <paramref name="feedback"/> appended to its last user message after a blank line (how
+    /// Iterative Agent Decoding's later rounds read feedback), rendered and encoded as <see cref="PromptsOf"/> does.
+    /// </summary>
+    /// <param name="task">The task whose chat form the prompt takes.</param>
+    /// <param name="prompt">The prompt.</param>
+    /// <param name="feedback">Text for the last user message; null for the plain prompt.</param>
+    public int[] Encode(ITask task, Prompt prompt, string? feedback)
     {
-        IReadOnlyList<Rewire.Tasks.Chat.ChatMessage> messages = task is IChatTask chat ? chat.Chat(prompt).Messages : [new Rewire.Tasks.Chat.ChatMessage("user", prompt.Text)];
+        ArgumentNullException.ThrowIfNull(task);
+        ArgumentNullException.ThrowIfNull(prompt);
+        if (feedback is null) return Encode(task, prompt);
+        var messages = Messages(task, prompt).ToList();
+        int last = messages.FindLastIndex(m => m.Role == "user");
+        if (last < 0) messages.Add(new Rewire.Tasks.Chat.ChatMessage("user", feedback));
+        else messages[last] = messages[last] with { Content = $"{messages[last].Content}\n\n{feedback}" };
+        return Render(prompt, messages);
+    }
+
+    private static IReadOnlyList<Rewire.Tasks.Chat.ChatMessage> Messages(ITask task, Prompt prompt) =>
+        task is IChatTask chat ? chat.Chat(prompt).Messages : [new Rewire.Tasks.Chat.ChatMessage("user", prompt.Text)];
+
+    private int[] Encode(ITask task, Prompt prompt) => Render(prompt, Messages(task, prompt));
+
+    private int[] Render(Prompt prompt, IReadOnlyList<Rewire.Tasks.Chat.ChatMessage> messages)
+    {
         try
         {
             return ChatPrompt.Build(Template, HfTokenizer, messages.Select(m => new Rewire.HuggingFace.ChatTemplates.ChatMessage(m.Role, m.Content)), addGenerationPrompt: true).Ids.ToArray();

@@ -23,6 +23,7 @@ public sealed class PolicySession : IDisposable
     private readonly TransformerPolicy? _network;
     private readonly HfModel? _hf;
     private readonly IPolicy _policy;
+    private Func<Prompt, string?, int[]>? _withFeedback;
 
     private PolicySession(TrainOptions o, ITask task, ITokenizer tokenizer, PromptTemplate template, IPolicy policy,
         IReadOnlyList<int> stopTokens, TransformerPolicy? network, HfModel? hf)
@@ -104,6 +105,7 @@ public sealed class PolicySession : IDisposable
             {
                 // rl.environment: episodes in the model's chat template.
                 Episodes = task is Rewire.Tasks.Environments.EnvironmentTask ? new ChatEpisodeFormat(text, o.Env.MaxObservationTokens) : null,
+                _withFeedback = (prompt, feedback) => text.Encode(task, prompt, feedback),
             };
         }
         catch
@@ -335,6 +337,28 @@ public sealed class PolicySession : IDisposable
     public IReadOnlyList<BestOfNPoint> BestOfN(IRewardFunction selector, int maxN) =>
         BestOfNEvaluator.Evaluate(Policy, Tokenizer, Template, Task.Verifier, selector, TestSet, Generation, maxN,
             (long)(TrainingComponents.Derive(Options.Run.Seed, TrainingComponents.Streams.Eval) >> 1));
+
+    /// <summary>
+    /// Whether the policy can read Iterative Agent Decoding's feedback: a Hugging Face chat model, whose prompts are chat
+    /// messages; the small character-level GPT cannot (its prompts are the task's format in the task's alphabet).
+    /// </summary>
+    public bool ReadsFeedback => _withFeedback is not null;
+
+    /// <summary>
+    /// Iterative Agent Decoding on the held-out prompts (<see cref="IadEvaluator"/>): <paramref name="rounds"/> rounds of
+    /// <paramref name="n"/> candidates at the run's sampling settings, feedback appended to each prompt's last user
+    /// message, the answer the best of all by <paramref name="selector"/>, graded by the task's verifier.
+    /// </summary>
+    /// <param name="selector">Scores the candidates (the run's reward, or a reward model).</param>
+    /// <param name="n">Candidates per round.</param>
+    /// <param name="rounds">Rounds T.</param>
+    /// <param name="mode">What rounds after the first read.</param>
+    /// <param name="cancellationToken">Checked before each round.</param>
+    public IadEvaluation IterativeDecoding(IRewardFunction selector, int n, int rounds, Rewire.Core.Decoding.IadFeedbackMode mode, CancellationToken cancellationToken = default) =>
+        IadEvaluator.Evaluate(Policy, Tokenizer,
+            _withFeedback ?? throw new InvalidOperationException("the small character-level GPT cannot read feedback; Iterative Agent Decoding needs a Hugging Face chat model (model.path)"),
+            Task.Verifier, selector, TestSet, Generation, n, rounds, mode, _hf!.Network.ContextLength,
+            (long)(TrainingComponents.Derive(Options.Run.Seed, TrainingComponents.Streams.Eval) >> 1), cancellationToken);
 
     /// <summary>Completions of the first <paramref name="count"/> held-out prompts with their reward breakdown.</summary>
     public IReadOnlyList<SampleRecord> Sample(int count, long seed, IRewardFunction reward, int step)

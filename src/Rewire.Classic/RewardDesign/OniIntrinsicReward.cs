@@ -7,7 +7,7 @@ namespace Rewire.Classic.RewardDesign;
 /// <summary>
 /// ONI's intrinsic reward from annotator feedback, retrieval ("hashing") variant ("Online Intrinsic Rewards for
 /// Decision Making Agents from Large Language Model Feedback", Zheng, Henaff, Zhang, Grover, Amos, 2024): a table
-/// message → label (1 helpful, 0 unhelpful) filled by an <see cref="IAnnotator"/>; a message not yet labelled gives 0 and
+/// message → label (1 helpful, 0 unhelpful, <see cref="OniLabelTable"/>) filled by an <see cref="IAnnotator"/>; a message not yet labelled gives 0 and
 /// is queued for annotation exactly once; the queue is annotated between episodes (the paper's annotator runs
 /// asynchronously beside the learner). The reward is ONI's combination (Rewire.Core's
 /// <see cref="IntrinsicExtrinsicCombination"/>): <c>r_t = c_ext·r_ext,t + c_int·r_int(msg_t)/N(msg_t)^β</c>, with N
@@ -16,10 +16,7 @@ namespace Rewire.Classic.RewardDesign;
 /// </summary>
 public sealed class OniIntrinsicReward : IEpisodeRewardDesign, IStatefulTechnique
 {
-    private readonly Dictionary<string, double> _labels = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int> _ids = new(StringComparer.Ordinal);
-    private readonly List<string> _queue = [];
-    private readonly HashSet<string> _queued = new(StringComparer.Ordinal);
+    private readonly OniLabelTable _table = new();
     private readonly Lock _gate = new();
     private double _intrinsicSum;
     private long _failures;
@@ -51,10 +48,10 @@ public sealed class OniIntrinsicReward : IEpisodeRewardDesign, IStatefulTechniqu
     public IntrinsicExtrinsicCombination Combination { get; }
 
     /// <summary>Messages waiting for a label.</summary>
-    public IReadOnlyList<string> Queue { get { lock (_gate) return _queue.ToList(); } }
+    public IReadOnlyList<string> Queue => _table.Queue;
 
     /// <summary>The label of <paramref name="message"/>, or null when it has none yet.</summary>
-    public double? LabelOf(string message) { lock (_gate) return _labels.TryGetValue(message, out var l) ? l : null; }
+    public double? LabelOf(string message) => _table.LabelOf(message);
 
     /// <inheritdoc />
     public double Reward(IReadOnlyList<DesignStep> episodeSoFar)
@@ -64,17 +61,13 @@ public sealed class OniIntrinsicReward : IEpisodeRewardDesign, IStatefulTechniqu
         var rewards = new double[n];
         var intrinsic = new double[n];
         var ids = new int[n];
-        lock (_gate)
+        for (int t = 0; t < n; t++)
         {
-            for (int t = 0; t < n; t++)
-            {
-                string m = episodeSoFar[t].Message;
-                rewards[t] = episodeSoFar[t].Reward;
-                if (!_ids.TryGetValue(m, out int id)) _ids[m] = id = _ids.Count;
-                ids[t] = id;
-                if (_labels.TryGetValue(m, out double label)) intrinsic[t] = label;
-                else if (t == n - 1 && _queued.Add(m)) _queue.Add(m);
-            }
+            rewards[t] = episodeSoFar[t].Reward;
+            // Only the newest step's message is queued (earlier ones were queued when they were newest).
+            var (id, label) = _table.Lookup(episodeSoFar[t].Message, enqueue: t == n - 1);
+            ids[t] = id;
+            intrinsic[t] = label ?? 0;
         }
         double before = rewards[n - 1];
         Combination.CombineEpisode(rewards, intrinsic, ids);
@@ -88,54 +81,34 @@ public sealed class OniIntrinsicReward : IEpisodeRewardDesign, IStatefulTechniqu
     /// <summary>Labels every queued message now.</summary>
     public void AnnotateQueue()
     {
-        List<string> pending;
-        lock (_gate) pending = [.. _queue];
-        foreach (var m in pending)
+        foreach (var m in _table.Queue)
         {
             double? label = Annotator.Label(Task, m);
-            lock (_gate)
-            {
-                if (label is { } l)
-                {
-                    _labels[m] = l;
-                    _queue.Remove(m);
-                    _queued.Remove(m);
-                }
-                else _failures++;
-            }
+            if (label is { } l && double.IsFinite(l)) _table.SetLabel(m, l);
+            else lock (_gate) _failures++;
         }
     }
 
     /// <summary>The label table, the message ids, the queue and the counters (the annotator's own counters are not saved).</summary>
     public JsonObject SaveState()
     {
+        var state = new JsonObject();
+        _table.SaveTo(state);
         lock (_gate)
-            return new JsonObject
-            {
-                ["labels"] = new JsonObject(_labels.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)JsonValue.Create(kv.Value)))),
-                ["ids"] = new JsonArray(_ids.OrderBy(kv => kv.Value).Select(kv => (JsonNode)JsonValue.Create(kv.Key)).ToArray()),
-                ["queue"] = new JsonArray(_queue.Select(m => (JsonNode)JsonValue.Create(m)).ToArray()),
-                ["intrinsic_sum"] = _intrinsicSum,
-                ["failures"] = _failures,
-            };
+        {
+            state["intrinsic_sum"] = _intrinsicSum;
+            state["failures"] = _failures;
+        }
+        return state;
     }
 
     /// <inheritdoc />
     public void RestoreState(JsonObject state)
     {
         ArgumentNullException.ThrowIfNull(state);
-        var labels = state["labels"] as JsonObject ?? throw new ArgumentException("the saved oni state has no 'labels'.");
-        var ids = state["ids"] as JsonArray ?? throw new ArgumentException("the saved oni state has no 'ids'.");
-        var queue = state["queue"] as JsonArray ?? throw new ArgumentException("the saved oni state has no 'queue'.");
+        _table.RestoreFrom(state);
         lock (_gate)
         {
-            _labels.Clear();
-            foreach (var (k, v) in labels) _labels[k] = v!.GetValue<double>();
-            _ids.Clear();
-            foreach (var m in ids) _ids[m!.GetValue<string>()] = _ids.Count;
-            _queue.Clear();
-            _queued.Clear();
-            foreach (var m in queue) { _queue.Add(m!.GetValue<string>()); _queued.Add(m.GetValue<string>()); }
             _intrinsicSum = state["intrinsic_sum"]?.GetValue<double>() ?? 0;
             _failures = state["failures"]?.GetValue<long>() ?? 0;
         }
@@ -149,8 +122,8 @@ public sealed class OniIntrinsicReward : IEpisodeRewardDesign, IStatefulTechniqu
             lock (_gate)
                 return new Dictionary<string, double>
                 {
-                    ["reward_design/oni/labelled_messages"] = _labels.Count,
-                    ["reward_design/oni/helpful_messages"] = _labels.Values.Count(v => v > 0),
+                    ["reward_design/oni/labelled_messages"] = _table.LabelledCount,
+                    ["reward_design/oni/helpful_messages"] = _table.HelpfulCount,
                     ["reward_design/oni/intrinsic_sum"] = _intrinsicSum,
                     ["reward_design/oni/annotator_queries"] = Annotator.Queries,
                     ["reward_design/oni/annotator_failures"] = Annotator.Failures,

@@ -5,8 +5,11 @@ namespace Rewire.Core.Shaping;
 /// Large Language Model Feedback", Zheng et al. 2024):
 /// <c>r_t = c_ext · r_ext,t + c_int · r_int(msg_t) / N(msg_t)^β</c>, where N(msg_t) counts the occurrences of that
 /// message in the episode so far (current one included), β = 3. Defaults c_ext = 1, c_int = 0.4 (the paper uses
-/// c_ext ∈ {0.1, 10} per task and 0 reward-free). On a batch each rollout is one episode: step rewards are the extrinsic
-/// rewards and are replaced by the combination; the scalar reward becomes <c>c_ext · r + Σ_t</c> intrinsic terms.
+/// c_ext ∈ {0.1, 10} per task and 0 reward-free). On a batch each rollout is one episode whose scalar reward is its
+/// outcome r_high and whose step rewards are the extrinsic step rewards r_low,t (the episodes' convention for shapers
+/// that read step rewards: they accumulate them, as G-RA does). The extrinsic reward of step t is r_low,t, plus r_high on
+/// the last step; the step rewards are replaced by the combination <c>c_ext·r_low,t + c_int·r_int(msg_t)/N(msg_t)^β</c>
+/// and the scalar becomes the episode's combined return <c>c_ext·r_high + Σ_t (c_ext·r_low,t + c_int·r_int(msg_t)/N(msg_t)^β)</c>.
 /// Requires <see cref="ShapingBatch.StepRewards"/>, <see cref="ShapingBatch.IntrinsicRewards"/> and <see cref="ShapingBatch.MessageIds"/>.
 /// </summary>
 public sealed class IntrinsicExtrinsicCombination : IRewardShaper
@@ -72,8 +75,10 @@ public sealed class IntrinsicExtrinsicCombination : IRewardShaper
         var messages = batch.Require(batch.MessageIds, nameof(ShapingBatch.MessageIds), Name);
         for (var i = 0; i < batch.Count; i++)
         {
-            var added = CombineEpisode(steps[i], intrinsic[i], messages[i]);
-            batch.Rewards[i] = ExtrinsicCoefficient * batch.Rewards[i] + added;
+            CombineEpisode(steps[i], intrinsic[i], messages[i]);
+            double combined = 0;
+            foreach (var r in steps[i]) combined += r;
+            batch.Rewards[i] = ExtrinsicCoefficient * batch.Rewards[i] + combined;
         }
     }
 }

@@ -176,7 +176,18 @@ public static class ShapingDescriptors
                 Number("extrinsic_coefficient", 1.0, "c_ext (paper: 0.1 for Score, 10 for Oracle/Staircase, 0 reward-free).", 0, 1e6),
                 Number("intrinsic_coefficient", 0.4, "c_int (llm_reward_coeff).", 0, 1e6),
                 Number("count_exponent", 3.0, "β, the exponent of the message count (beta_count_exponent).", 0, 100),
-            ], [BatchColumns.StepRewards, BatchColumns.IntrinsicRewards]),
+            ], [BatchColumns.StepRewards, BatchColumns.IntrinsicRewards])
+            with
+            {
+                DefaultsNote = "retrieval variant (online_cls): r_int(msg) is the annotator's label of the event message in a table (1 helpful, 0 unhelpful); an unlabelled message gives 0 and is queued once; "
+                    + "the queue is annotated between RL steps (reward.annotator: rules or chat; reward.annotator_timeout seconds per call, failures counted and retried next step). c_int = 0.4 and β = 3 are the authors' code defaults. "
+                    + "RECONSTRUCTED: the event message of a text environment's step is its observation text; the offline annotator (reward.annotator=rules) is per-environment keyword rules standing in for the paper's Llama-3.1-8B-Instruct (docs/agents.md lists them); "
+                    + "the paper annotates asynchronously beside an APPO learner, here synchronously between steps (a message is rewarded from the step after it is first seen); c_ext = 1 (the paper uses 0.1 or 10 per NetHack task); the classification variant is not built",
+                // The maze: open exits toward the goal and reaching it are the helpful messages of the offline annotator.
+                Example = TechniqueExamples.Train("rl.environment=maze", "reward.shaping=oni", "env.max_turns=16", "rl.max_new_tokens=3", "env.max_observation_tokens=8",
+                    "rl.sampler=uniform", "rl.prompts_per_step=4", "rl.group_size=4", "task.train_size=200", "sft.steps=100", "rl.steps=2", "task.test_size=20",
+                    "eval.samples=1", "eval.pass_k=1"),
+            },
         Shaper("random", "A spurious reward: Bernoulli(p) coin flips independent of the response (the random-reward baseline).",
             "Spurious Rewards: Rethinking Training Signals in RLVR (arXiv 2506.10947)", "rlvr T14",
             [

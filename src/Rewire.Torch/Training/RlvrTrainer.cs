@@ -96,6 +96,7 @@ public sealed class RlvrTrainer : IDisposable
     private ProcessRewards.ImplicitPrm? _prm;
     private Preferences.CooperUpdate? _cooper;
     private Rewire.Classic.Control.EnvironmentCallGuard? _environmentGuard;
+    private readonly OniAnnotation? _oni;
 
     private int _step;
     private EvalResult? _before;
@@ -135,6 +136,8 @@ public sealed class RlvrTrainer : IDisposable
         if (_reward.RewardModel is { IsPending: false }) StartCooper();
         _reward.Pipeline.FailureObserved += f => _observer.Warning($"reward function '{f.Component}' failed on {f.RolloutId}: {f.Reason}");
         _shapers = TrainingComponents.CreateShapers(config);
+        // reward.shaping=oni on episodes: the label table of the event messages and its annotator (checkpointed).
+        if (OniSettings.Active(config)) _oni = OniSettings.Create(_o);
         _rollout = TrainingComponents.CreateRollout(config);
         _update = new PolicyUpdate(_session.Policy, _optimizer, TrainingComponents.CreateUpdate(config, _session.Tokenizer.PadId, _reward));
         _testComponents = TrainingColumns.TestComponents(_session.Task, _o);
@@ -303,7 +306,7 @@ public sealed class RlvrTrainer : IDisposable
     public EpisodeCollector NewEpisodeCollector()
     {
         var shaping = _shapers.Count == 0 ? null
-            : new ShapingStage(_shapers, _reward, _session.Tokenizer, _session.Task.MaxDifficulty, _testComponents, _referenceRewards);
+            : new ShapingStage(_shapers, _reward, _session.Tokenizer, _session.Task.MaxDifficulty, _testComponents, _referenceRewards) { Oni = _oni };
         var runner = new EpisodeRunner(_session.Policy, _session.Tokenizer, _session.Template, (Rewire.Tasks.Environments.EnvironmentTask)_session.Task,
             _session.Generation, _o.Env, _environmentGuard ??= _o.Env.Guard(), _session.Episodes);
         var environment = (Rewire.Tasks.Environments.EnvironmentTask)_session.Task;
@@ -404,6 +407,8 @@ public sealed class RlvrTrainer : IDisposable
         ObserveWeighting(rows);
         // Cooper: the reward model learns from this step's rollouts before it scores the next step's.
         var cooper = _cooper is not null && rows.Count > 0 ? _cooper.Step(rows, _step) : null;
+        // ONI: the messages queued in this step are annotated before the next step looks them up.
+        _oni?.AnnotateQueue();
 
         foreach (var r in rows.Take(_o.Run.SamplesPerStep))
         {
@@ -417,6 +422,8 @@ public sealed class RlvrTrainer : IDisposable
             techniques["reward_model/proxy_share"] = rows.Average(r => proxy.Measure(r.Completion));
         if (collector is EpisodeCollector episodes)
             foreach (var (k, v) in episodes.AgentMetrics()) techniques[k] = v;
+        if (_oni is not null)
+            foreach (var (k, v) in _oni.StepMetrics()) techniques[$"oni/{k}"] = v;
         if (stage is { } s) techniques["mobile_r1/stage"] = s;
         if (collector is ActionLevelCollector actions)
             foreach (var (k, v) in actions.StageMetrics()) techniques[k] = v;
@@ -548,6 +555,7 @@ public sealed class RlvrTrainer : IDisposable
         for (int i = 0; i < _update.Settings.AdvantageShapers.Count; i++)
             if (_update.Settings.AdvantageShapers[i] is IStatefulTechnique a) yield return ($"advantage_shaping/{i}", a);
         if (_reward.Weighting is IStatefulTechnique w) yield return ("reward_weighting", w);
+        if (_oni is not null) yield return ("oni_annotation", _oni);
     }
 
     private void SaveCheckpoint(string name)
@@ -701,6 +709,7 @@ public sealed class RlvrTrainer : IDisposable
     public void Dispose()
     {
         _prm?.Dispose();
+        _oni?.Dispose();
         _cooper?.Dispose();
         _critic?.Dispose();
         _reference?.Dispose();

@@ -30,6 +30,9 @@ public sealed class ShapingStage(IReadOnlyList<ConfiguredShaper> shapers, IRewar
     /// <summary>The configured shapers, in the order they run.</summary>
     public IReadOnlyList<ConfiguredShaper> Shapers { get; } = shapers;
 
+    /// <summary>ONI's label table (reward.shaping=oni on episodes): fills the intrinsic rewards and message ids; null: none.</summary>
+    public OniAnnotation? Oni { get; init; }
+
     /// <summary>Shapes <paramref name="records"/> in place (groups of <paramref name="groupSize"/> consecutive rows); adds each shaper's counts to <paramref name="counts"/>.</summary>
     public void Apply(RolloutRecord[] records, int groupSize, Dictionary<string, (int Changed, int Total)> counts)
     {
@@ -38,6 +41,11 @@ public sealed class ShapingStage(IReadOnlyList<ConfiguredShaper> shapers, IRewar
         var rewards = records.Select(r => r.ShapedReward).ToArray();
         var groups = Enumerable.Range(0, n).Select(i => i / groupSize).ToArray();
         bool Needs(string column) => Shapers.Any(s => s.Reads(column));
+        bool episodes = records.All(r => r.StepRewards is not null);
+        // ONI (episodes): each turn's event message looked up in the label table (unseen ones queued for annotation).
+        double[][]? intrinsic = null;
+        int[][]? messageIds = null;
+        if (Oni is { } oni && episodes && Needs(BatchColumns.IntrinsicRewards)) (intrinsic, messageIds) = oni.Label(records);
         var batch = new ShapingBatch(rewards, groups)
         {
             // An episode's length is its longest action: length shapers (DAPO's overlong punishment) measure a turn against
@@ -52,6 +60,8 @@ public sealed class ShapingStage(IReadOnlyList<ConfiguredShaper> shapers, IRewar
             StepRewards = records.All(r => r.StepRewards is not null) ? records.Select(r => (double[])r.StepRewards!.Clone()).ToArray() : null,
             // The named components of each turn (ReSeek reads each JUDGE step's judgment and relevance); none for a failed episode.
             StepComponents = Needs(BatchColumns.StepComponents) && records.All(r => r.StepRewards is not null) ? records.Select(StepComponents).ToArray() : null,
+            IntrinsicRewards = intrinsic,
+            MessageIds = messageIds,
         };
         foreach (var s in Shapers)
         {

@@ -271,6 +271,7 @@ public static class TrainConfiguration
         errors.AddRange(ProcessRewards.PrimeSettings.Check(resolved));
         errors.AddRange(MobileR1Stages.Check(resolved, task));
         errors.AddRange(ProcessRewards.OprlSettings.Check(resolved));
+        errors.AddRange(OniSettings.Check(resolved));
         if (errors.Count > 0) throw new ConfigurationException(errors);
         FillSections(resolved);
         resolved.InlineRewardModel = inlineRewardModel;

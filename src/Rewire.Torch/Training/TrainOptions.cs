@@ -352,6 +352,26 @@ public sealed class RewardOptions
     /// reward.weights.brpo, default 1). Empty (the default): none. Not hashed, like reward.model.
     /// </summary>
     [NotHashed] public string Judge { get; set; } = "";
+
+    /// <summary>
+    /// Who labels the event messages of ONI (reward.shaping=oni): rules (the default: offline keyword rules per
+    /// environment, standing in for the language model) or chat (an OpenAI-compatible chat endpoint at
+    /// <see cref="AnnotatorUrl"/>; bearer token from REWIRE_ANNOTATOR_API_KEY). Not hashed, so runs made before this key
+    /// existed still resume (--resume takes no overrides, so a run keeps its own value).
+    /// </summary>
+    [NotHashed] public string Annotator { get; set; } = "rules";
+
+    /// <summary>Base URL of the annotator's chat endpoint, e.g. http://localhost:8000/v1 (reward.annotator=chat). Not hashed, like <see cref="Annotator"/>.</summary>
+    [NotHashed] public string AnnotatorUrl { get; set; } = "";
+
+    /// <summary>Model name sent to the annotator's chat endpoint (reward.annotator=chat). Not hashed, like <see cref="Annotator"/>.</summary>
+    [NotHashed] public string AnnotatorModel { get; set; } = "";
+
+    /// <summary>
+    /// Seconds per annotator call; a call past it (or one that fails) is counted and its message stays queued, never
+    /// fatal. Not hashed, like <see cref="Annotator"/>.
+    /// </summary>
+    [NotHashed, Range(0.001, 3600.0)] public double AnnotatorTimeout { get; set; } = 30;
 }
 
 /// <summary>Held-out evaluation.</summary>

@@ -29,6 +29,8 @@ public static class TrainingColumns
         BatchColumns.TestOutcomes, BatchColumns.DifficultyLevels,
         // Episodes of a multi-turn environment (rl.environment):
         BatchColumns.StepRewards, BatchColumns.TurnBoundaries, BatchColumns.StepComponents,
+        // ONI's intrinsic rewards: the annotator's labels of the episodes' event messages (reward.shaping=oni with rl.environment):
+        BatchColumns.IntrinsicRewards,
         // PRIME's implicit PRM (rl.estimator=prime, the small GPT, single-turn completions):
         BatchColumns.ProcessRewards,
     };
@@ -39,6 +41,8 @@ public static class TrainingColumns
         // The implicit PRM trained by PRIME's cross-entropy on outcome labels. OPRL's learned step reward (trajectory DPO
         // against π_old) reaches `oprl` through the step-reward layout of the episodes, not through this column.
         [BatchColumns.ProcessRewards] = ["prime"],
+        // The label table of ONI's annotation stage (OniAnnotation), built for the oni shaper.
+        [BatchColumns.IntrinsicRewards] = ["oni"],
     };
 
     /// <summary>Columns of single-turn completions that episodes do not fill (a greedy episode per start state, reference episodes).</summary>
@@ -64,6 +68,7 @@ public static class TrainingColumns
             set.Add(BatchColumns.StepRewards);
             set.Add(BatchColumns.TurnBoundaries);
             set.Add(BatchColumns.StepComponents);
+            set.Add(BatchColumns.IntrinsicRewards);
             return set;
         }
         if (TestComponents(task, o).Count > 0) set.Add(BatchColumns.TestOutcomes);
@@ -80,7 +85,7 @@ public static class TrainingColumns
         BatchColumns.StepRewards or BatchColumns.TurnBoundaries or BatchColumns.StepComponents => "step rewards and turn boundaries come from the episodes of a multi-turn environment: set rl.environment=NAME (guess, search, maze)",
         BatchColumns.BaselineRewards or BatchColumns.ReferenceRewards => "it is computed for single-turn completions only, not for the episodes of rl.environment: drop rl.environment or choose another technique",
         BatchColumns.Potentials => "no environment of rewire train gives state potentials Φ(s) yet",
-        BatchColumns.IntrinsicRewards => "intrinsic rewards come from an LLM-feedback reward model over episode messages, which rewire train does not train yet",
+        BatchColumns.IntrinsicRewards => "intrinsic rewards are an annotator's labels of the event messages of a multi-turn environment's episodes: set rl.environment=NAME (maze, guess, search, calc, repair) without env.open_loop",
         BatchColumns.ProcessRewards => "process rewards come from PRIME's implicit PRM, which rewire train trains only under rl.estimator=prime, on single-turn completions of the small GPT (OPRL's learned step rewards come with rl.estimator=oprl and rl.environment)",
         BatchColumns.PreferenceMargins => "MM-RLHF's dynamic β scales a preference pair by its reward margin, and RL rollouts are not pairs: use the MM-DPO objective, rewire train stage=dpo dpo.objective=mm_dpo",
         _ => "no stage of rewire train provides it",

@@ -100,10 +100,20 @@ public class ScalingShapingTests
         oni.CombineEpisode(steps, [1, 1, 1], [7, 7, 8]);
         Assert.Equal([0.5 + 0.4, 0.4 / 8, 0.4], steps);
 
-        var batch = new ShapingBatch([2.0], [0]) { StepRewards = [[2.0, 0.0]], IntrinsicRewards = [[1.0, 1.0]], MessageIds = [[1, 1]] };
+        // A batch's scalar is the outcome r_high and the step rewards r_low,t: with c_int = 0 the return is the extrinsic one.
+        var batch = new ShapingBatch([2.0], [0]) { StepRewards = [[0.5, 0.0]], IntrinsicRewards = [[1.0, 1.0]], MessageIds = [[1, 1]] };
         new IntrinsicExtrinsicCombination(1.0, 0.0).Apply(batch);
-        Assert.Equal(2.0, batch.Rewards[0]);
-        Assert.Equal([2.0, 0.0], batch.StepRewards![0]);
+        Assert.Equal(2.5, batch.Rewards[0]);
+        Assert.Equal([0.5, 0.0], batch.StepRewards![0]);
+
+        // Hand-computed episode: outcome 1, steps (0.1, 0, 0), messages a a b with labels 1 1 0, c_ext 0.5, c_int 0.4, β 3:
+        // steps → (0.05 + 0.4, 0 + 0.4/8, 0) and R = 0.5·1 + 0.45 + 0.05 + 0 = 1.0.
+        var episode = new ShapingBatch([1.0], [0]) { StepRewards = [[0.1, 0.0, 0.0]], IntrinsicRewards = [[1.0, 1.0, 0.0]], MessageIds = [[4, 4, 9]] };
+        oni.Apply(episode);
+        Assert.Equal(0.45, episode.StepRewards![0][0], 12);
+        Assert.Equal(0.05, episode.StepRewards[0][1], 12);
+        Assert.Equal(0.0, episode.StepRewards[0][2], 12);
+        Assert.Equal(1.0, episode.Rewards[0], 12);
         Assert.Throws<ArgumentException>(() => oni.CombineEpisode(new double[2], [1.0], [1, 2]));
     }
 

@@ -31,6 +31,8 @@ public static class TrainingColumns
         BatchColumns.StepRewards, BatchColumns.TurnBoundaries, BatchColumns.StepComponents,
         // PRIME's implicit PRM (rl.estimator=prime, the small GPT, single-turn completions):
         BatchColumns.ProcessRewards,
+        // IRCoCo's evaluator (rl.estimator=ircoco, the small GPT, single-turn completions of the programs task):
+        BatchColumns.ImmediateRewards,
     };
 
     /// <summary>Columns that only the named techniques' own machinery provides (a technique not named here that reads them is not runnable).</summary>
@@ -39,6 +41,8 @@ public static class TrainingColumns
         // The implicit PRM trained by PRIME's cross-entropy on outcome labels. OPRL's learned step reward (trajectory DPO
         // against π_old) reaches `oprl` through the step-reward layout of the episodes, not through this column.
         [BatchColumns.ProcessRewards] = ["prime"],
+        // IRCoCo's evaluator, trained online to predict the completion metric of each prefix.
+        [BatchColumns.ImmediateRewards] = ["ircoco"],
     };
 
     /// <summary>Columns of single-turn completions that episodes do not fill (a greedy episode per start state, reference episodes).</summary>
@@ -68,6 +72,7 @@ public static class TrainingColumns
         }
         if (TestComponents(task, o).Count > 0) set.Add(BatchColumns.TestOutcomes);
         if (o.Rl.Estimator == "prime" && !o.Model.IsHuggingFace) set.Add(BatchColumns.ProcessRewards);
+        if (o.Rl.Estimator == "ircoco" && !o.Model.IsHuggingFace && o.Rl.Environment.Length == 0) set.Add(BatchColumns.ImmediateRewards);
         if (o.Task.MinDifficulty > 0 && o.Task.MinDifficulty < o.Task.Difficulty) set.Add(BatchColumns.DifficultyLevels);
         return set;
     }
@@ -82,6 +87,7 @@ public static class TrainingColumns
         BatchColumns.Potentials => "no environment of rewire train gives state potentials Φ(s) yet",
         BatchColumns.IntrinsicRewards => "intrinsic rewards come from an LLM-feedback reward model over episode messages, which rewire train does not train yet",
         BatchColumns.ProcessRewards => "process rewards come from PRIME's implicit PRM, which rewire train trains only under rl.estimator=prime, on single-turn completions of the small GPT (OPRL's learned step rewards come with rl.estimator=oprl and rl.environment)",
+        BatchColumns.ImmediateRewards => "immediate rewards come from IRCoCo's evaluator, which rewire train trains only under rl.estimator=ircoco, on single-turn code completions (no rl.environment) of the small GPT (no model.path)",
         BatchColumns.PreferenceMargins => "MM-RLHF's dynamic β scales a preference pair by its reward margin, and RL rollouts are not pairs: use the MM-DPO objective, rewire train stage=dpo dpo.objective=mm_dpo",
         _ => "no stage of rewire train provides it",
     };

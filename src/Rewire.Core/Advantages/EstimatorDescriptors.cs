@@ -97,6 +97,7 @@ public static class EstimatorDescriptors
         E("ircoco", "IRCoCo: actor-critic over immediate rewards, r_t = E(x, y≤t) − E(x, y<t), the change of a learned code-completion evaluator's score (trained online to predict the edit similarity or BLEU of the code to the reference) when token t is written; A_t = r_t + γV_{t+1} − V_t (λ = 0), whitened.",
             IrcocoPaper, null,
             [
+                Choice("reward", "immediate", "immediate: the evaluator's per-token rewards (the paper); delayed: no evaluator, the completion's metric against the reference on its last token (the delayed-reward ablation).", "immediate", "delayed"),
                 Choice("metric", "edit_sim", "What the evaluator learns to predict: edit_sim (1 − Levenshtein / longer length, characters) or bleu (sentence BLEU-4 of code tokens, add-one smoothing for n > 1).", "edit_sim", "bleu"),
                 Gamma("γ, the discount of the actor-critic returns."),
                 Number("lambda", 0.0, "λ of the advantage: 0 is the one-step TD error of advantage actor-critic, 1 the Monte-Carlo return minus the value.", 0, 1),

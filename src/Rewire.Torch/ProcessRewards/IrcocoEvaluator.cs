@@ -27,7 +27,9 @@ namespace Rewire.Torch.ProcessRewards;
 /// <param name="MaxGradNorm">Clip bound of the evaluator's gradient norm.</param>
 /// <param name="Updates">Evaluator gradient steps per RL step.</param>
 /// <param name="Warmup">Extra gradient steps on the first RL step's rollouts (while the evaluator has taken no step).</param>
-internal sealed record IrcocoOptions(IrcocoMetric Metric = IrcocoMetric.EditSimilarity, double LearningRateRatio = 1.0, double MaxGradNorm = 1.0, int Updates = 1, int Warmup = 0);
+/// <param name="Delayed">The ablation without immediate rewards: no evaluator step, the completion's metric on its last token.</param>
+internal sealed record IrcocoOptions(IrcocoMetric Metric = IrcocoMetric.EditSimilarity, double LearningRateRatio = 1.0, double MaxGradNorm = 1.0, int Updates = 1, int Warmup = 0,
+    bool Delayed = false);
 
 /// <summary>IRCoCo's evaluator and immediate rewards (see the file header).</summary>
 internal sealed class IrcocoEvaluator : IDisposable
@@ -88,6 +90,7 @@ internal sealed class IrcocoEvaluator : IDisposable
             ?? throw new InvalidOperationException($"prompt {r.Prompt.Id} of task {r.Prompt.Task} has no reference completion; IRCoCo's evaluator needs one to label its training examples"),
             _decode, Options.Metric)).ToArray();
         metrics["ircoco/metric_mean"] = targets.Average(t => t[^1]);
+        if (Options.Delayed) return (DelayedRewards(rows, targets, width), metrics);
         int updates = Options.Updates + (_optimizer.Steps == 0 ? Options.Warmup : 0);
         for (int u = 0; u < updates; u++)
         {
@@ -110,6 +113,18 @@ internal sealed class IrcocoEvaluator : IDisposable
         metrics["ircoco/immediate_reward_mean"] = count == 0 ? 0 : sum / count;
         metrics["ircoco/evaluator_abs_error"] = error / Math.Max(1, rows.Count);
         return (immediate, metrics);
+    }
+
+    /// <summary>The delayed-reward ablation (estimator.reward=delayed): each completion's metric M(y, ref) on its last token, 0 elsewhere.</summary>
+    public static TokenMatrix DelayedRewards(IReadOnlyList<RolloutRecord> rows, double[][] targets, int width)
+    {
+        var rewards = new TokenMatrix(rows.Count, width);
+        for (int i = 0; i < rows.Count; i++)
+        {
+            int n = rows[i].ResponseTokens.Length;
+            if (n > 0 && n <= width) rewards[i, n - 1] = targets[i][n];
+        }
+        return rewards;
     }
 
     /// <summary>One AdamW step of the prefix MSE; returns the loss before the step and the gradient norm (NaN when skipped).</summary>

@@ -22,7 +22,8 @@ internal static class IrcocoSettings
     /// <summary>The evaluator's options.</summary>
     public static IrcocoOptions Options(ResolvedTrainConfig c) => new(
         c.Estimator.String("metric") == "bleu" ? IrcocoMetric.Bleu : IrcocoMetric.EditSimilarity,
-        c.Estimator.Double("evaluator_lr_ratio"), c.Estimator.Double("evaluator_max_grad_norm"), c.Estimator.Int("evaluator_updates"), c.Estimator.Int("evaluator_warmup"));
+        c.Estimator.Double("evaluator_lr_ratio"), c.Estimator.Double("evaluator_max_grad_norm"), c.Estimator.Int("evaluator_updates"), c.Estimator.Int("evaluator_warmup"),
+        c.Estimator.String("reward") == "delayed");
 
     /// <summary>Problems of an IRCoCo configuration (none when IRCoCo is not used); the model and environment are checked through the immediate_rewards column.</summary>
     public static IEnumerable<string> Check(ResolvedTrainConfig c)

@@ -160,6 +160,30 @@ public sealed class IrcocoTests : IDisposable
         }
     }
 
+    [Fact]
+    public void TheDelayedAblationPutsTheCompletionsMetricOnItsLastTokenAndTrainsNoEvaluator()
+    {
+        var policy = TinyModels.Policy();
+        IrcocoEvaluator evaluator;
+        try { evaluator = new IrcocoEvaluator(policy, new IrcocoOptions(Warmup: 3, Delayed: true), padId: 0, Decode); }
+        finally { policy.Dispose(); }
+        using (evaluator)
+        {
+            RolloutRecord[] rows = [Row([1, 2, 3, 4, 5, 0], "2*x+3"), Row([3, 4, 6], "2*x+3")];
+            var (rewards, metrics) = evaluator.Step(rows, 6, 1e-3);
+            Assert.Equal(0, evaluator.OptimizerSteps);
+            double[] row0 = [0, 0, 0, 0, 0, 0.8];   // "2*x+1" vs "2*x+3": ES 0.8 on the end token
+            double[] row1 = [0, 0, 0.6, 0, 0, 0];   // "x+3" vs "2*x+3": 1 − 2/5 on its last token
+            for (int t = 0; t < 6; t++)
+            {
+                Assert.Equal(row0[t], rewards[0, t], 12);
+                Assert.Equal(row1[t], rewards[1, t], 12);
+            }
+            Assert.Equal(0.7, metrics["ircoco/metric_mean"], 12);
+            Assert.False(metrics.ContainsKey("ircoco/evaluator_loss"));
+        }
+    }
+
     private static TrainOptions Tiny(params string[] extra) => OptionsBinder.Bind<TrainOptions>(OptionsBinder.ParseOverrides(
     [
         "task.name=programs", "rl.estimator=ircoco", "rl.objective=reinforce", "rl.sampler=uniform",

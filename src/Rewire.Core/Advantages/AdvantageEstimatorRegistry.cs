@@ -107,6 +107,7 @@ public sealed class AdvantageEstimatorRegistry
             Gamma = p.Double("gamma"),
             LeaveOneOut = p.String("leave_one_out") == "exact" ? PrimeLeaveOneOut.Exact : PrimeLeaveOneOut.Code,
         }),
+        "ircoco" => p => new IrcocoAdvantage(p.Double("gamma"), p.Double("lambda")),
         "oprl" => p => new OprlAdvantage(p.Double("alpha"), p.Double("epsilon")),
         "grpo_n" => p =>
         {

@@ -17,10 +17,12 @@ public static class EstimatorDescriptors
     public const string ReinforcePlusPlusPaper = "REINFORCE++: A Simple and Efficient Approach for Aligning Large Language Models (arXiv 2501.03262)";
     /// <summary>The paper that introduced RLOO.</summary>
     public const string RlooPaper = "Back to Basics: Revisiting REINFORCE Style Optimization for Learning from Human Feedback in LLMs (arXiv 2402.14740)";
+    /// <summary>The paper that introduced IRCoCo.</summary>
+    public const string IrcocoPaper = "IRCoCo: Immediate Rewards-Guided Deep Reinforcement Learning for Code Completion (Li et al., SANER 2024, arXiv 2401.16637)";
     /// <summary>Where the optimal token baseline estimators come from (verl, which has no separate paper for them).</summary>
     public const string VerlOtb = "Optimal token baseline of verl (HybridFlow: A Flexible and Efficient RLHF Framework, arXiv 2409.19256)";
 
-    /// <summary>The estimators GRPO-N may filter (every one except itself).</summary>
+    /// <summary>The estimators GRPO-N may filter (every one except itself and IRCoCo, whose immediate rewards the trainer computes only for rl.estimator=ircoco).</summary>
     public static IReadOnlyList<string> BaseEstimators { get; } =
     [
         "gae", "grpo", "grpo_vectorized", "dr_grpo", "rloo", "rloo_vectorized", "opo", "reinforce_plus_plus",
@@ -91,6 +93,26 @@ public static class EstimatorDescriptors
                 DefaultsNote = "the paper's β 0.05, K 4, accuracy band [0.2, 0.8] with 4× oversampling, PRM gradient clip 10 and update before scoring (verl); "
                     + "the PRM's learning rate keeps the paper's ratio to the policy's (1e-6 / 5e-7 = 2) instead of the 7B model's absolute 1e-6",
                 Example = TechniqueExamples.Train("rl.estimator=prime", "rl.sampler=uniform", "rl.group_size=4", "rl.prompts_per_step=8"),
+            },
+        E("ircoco", "IRCoCo: actor-critic over immediate rewards, r_t = E(x, y≤t) − E(x, y<t), the change of a learned code-completion evaluator's score (trained online to predict the edit similarity or BLEU of the code to the reference) when token t is written; A_t = r_t + γV_{t+1} − V_t (λ = 0), whitened.",
+            IrcocoPaper, null,
+            [
+                Choice("reward", "immediate", "immediate: the evaluator's per-token rewards (the paper); delayed: no evaluator, the completion's metric against the reference on its last token (the delayed-reward ablation).", "immediate", "delayed"),
+                Choice("metric", "edit_sim", "What the evaluator learns to predict: edit_sim (1 − Levenshtein / longer length, characters) or bleu (sentence BLEU-4 of code tokens, add-one smoothing for n > 1).", "edit_sim", "bleu"),
+                Gamma("γ, the discount of the actor-critic returns."),
+                Number("lambda", 0.0, "λ of the advantage: 0 is the one-step TD error of advantage actor-critic, 1 the Monte-Carlo return minus the value.", 0, 1),
+                Number("evaluator_lr_ratio", 1.0, "The evaluator's learning rate as a multiple of rl.learning_rate.", 1e-6, 1e6),
+                Number("evaluator_max_grad_norm", 1.0, "Clip bound of the evaluator's gradient norm.", 1e-6, 1e6),
+                Integer("evaluator_updates", 4, "Evaluator gradient steps on each RL step's labelled rollouts, before the rewards are scored.", 1, 64),
+                Integer("evaluator_warmup", 32, "Extra evaluator gradient steps on the first RL step's rollouts (samples of the warm-started model), before any reward is scored.", 0, 10000),
+            ], [BatchColumns.Values, BatchColumns.ImmediateRewards]) with
+            {
+                DefaultsNote = "RECONSTRUCTED (the paper's evaluator is trained offline on the SFT model's samples and its training details are not reproduced here): "
+                    + "the evaluator is a value-head copy of the warm-started GPT trained by MSE on every prefix of the rollouts, labelled with the prefix's metric against the task's reference: "
+                    + "32 warm-up steps on the first step's rollouts (samples of the SFT model, as the paper's evaluator data), then 4 steps on each step's rollouts before scoring; "
+                    + "edit similarity by default, γ = 1, one-step TD advantage (λ = 0) with REINFORCE's −A·log π (rl.objective=reinforce in the example); task.name=programs (line-level completion of f(x)=)",
+                Example = TechniqueExamples.Train("rl.estimator=ircoco", "rl.objective=reinforce", "rl.sampler=uniform", "task.name=programs", "rl.group_size=4",
+                    "rl.prompts_per_step=8", "task.test_size=20"),
             },
         E("oprl", "OPRL: episode advantage of the outcome plus α times the standardised step reward of each turn, broadcast to the turn's tokens; the step reward is the implicit reward β·log(π_φ/π_old) of the turn's action under a PRM learned online by trajectory DPO on success/failure episode pairs (or the environment's step rewards).",
             "Online Process Reward Learning for Agentic Reinforcement Learning (arXiv 2509.19199)", "rlvr T20",

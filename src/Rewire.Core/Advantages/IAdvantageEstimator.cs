@@ -74,6 +74,9 @@ public sealed record AdvantageInput
     /// <summary>[B, L] process (implicit PRM) rewards per token (PRIME) or per step at the step's end (OPRL).</summary>
     public TokenMatrix? ProcessRewards { get; init; }
 
+    /// <summary>[B, L] IRCoCo's immediate reward of each token (the evaluator's score after the token minus before it).</summary>
+    public TokenMatrix? ImmediateRewards { get; init; }
+
     /// <summary>[B, L] 1 at the last token of each step (turn) and 0 elsewhere (OPRL).</summary>
     public TokenMatrix? StepEndMask { get; init; }
 

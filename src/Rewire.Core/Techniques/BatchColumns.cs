@@ -57,6 +57,8 @@ public static class BatchColumns
     public const string IntrinsicRewards = "intrinsic_rewards";
     /// <summary>Process (per-step or implicit PRM) rewards placed on tokens, <c>[B, L]</c> (PRIME, OPRL).</summary>
     public const string ProcessRewards = "process_rewards";
+    /// <summary>IRCoCo's immediate reward of each token, <c>[B, L]</c>: the change of a learned evaluator's score of the code from the prefix before the token to the prefix after it.</summary>
+    public const string ImmediateRewards = "immediate_rewards";
     /// <summary>A critic's value estimates per token, <c>[B, L]</c> (GAE).</summary>
     public const string Values = "values";
     /// <summary>The reward-model margin r(y_w) − r(y_l) of each preference pair (dynamic reward scaling).</summary>

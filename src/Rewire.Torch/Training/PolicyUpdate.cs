@@ -98,6 +98,9 @@ public sealed class PolicyUpdate(IPolicy policy, AdamW optimizer, UpdateSettings
     /// </summary>
     internal ProcessRewards.ImplicitPrm? StepPrm { get; set; }
 
+    /// <summary>IRCoCo's evaluator: trained on each step's rollouts, it provides the immediate rewards.</summary>
+    internal ProcessRewards.IrcocoEvaluator? Ircoco { get; set; }
+
     /// <summary>The critic's learning rate.</summary>
     public double CriticLearningRate { get; set; } = 1e-3;
 
@@ -167,6 +170,14 @@ public sealed class PolicyUpdate(IPolicy policy, AdamW optimizer, UpdateSettings
             foreach (var (k, v) in prmMetrics) metrics[k] = v;
         }
 
+        TokenMatrix? immediateRewards = null;
+        if (Ircoco is not null)
+        {
+            var (immediate, evaluatorMetrics) = Ircoco.Step(rows, l, learningRate);
+            immediateRewards = immediate;
+            foreach (var (k, v) in evaluatorMetrics) metrics[k] = v;
+        }
+
         // Groups are labelled by prompt id: rollouts of one prompt form one group, and stateful estimators key their
         // state by prompt across steps.
         var index = GroupIndex.FromLabels(groupOf.Select(g => labels[g]).ToArray());
@@ -195,6 +206,7 @@ public sealed class PolicyUpdate(IPolicy policy, AdamW optimizer, UpdateSettings
             // boundary and the boundaries (OPRL's step advantages).
             ProcessRewards = processRewards ?? steps?.Rewards,
             StepEndMask = steps?.Ends,
+            ImmediateRewards = immediateRewards,
         });
         var advantages = estimated.Advantages;
         if (values is not null)

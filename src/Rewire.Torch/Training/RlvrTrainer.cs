@@ -94,6 +94,7 @@ public sealed class RlvrTrainer : IDisposable
     private readonly bool _needsCritic;
     private ReferenceRewards? _referenceRewards;
     private ProcessRewards.ImplicitPrm? _prm;
+    private ProcessRewards.IrcocoEvaluator? _ircoco;
     private Preferences.CooperUpdate? _cooper;
     private Rewire.Classic.Control.EnvironmentCallGuard? _environmentGuard;
     private readonly OniAnnotation? _oni;
@@ -197,6 +198,8 @@ public sealed class RlvrTrainer : IDisposable
         // OPRL's implicit PRM starts as a trainable copy of the warm-started policy, as the paper initialises it from the
         // base model (a resumed run has loaded it already); its ratio is to π_old, so it needs no frozen reference.
         if (ProcessRewards.OprlSettings.LearnedActive(_config)) _update.StepPrm = _prm ??= NewPrm();
+        // IRCoCo's evaluator starts as a value-head copy of the warm-started policy (a resumed run has loaded it already).
+        if (ProcessRewards.IrcocoSettings.Active(_config)) _update.Ircoco = _ircoco ??= NewIrcoco();
         // The critic starts from the warm-started policy (a resumed run has loaded it from the checkpoint already).
         if (_needsCritic && _critic is null) _critic = new Critic(_session.Network, _o.Critic, _session.Tokenizer.PadId);
         _update.Critic = _critic;
@@ -582,8 +585,10 @@ public sealed class RlvrTrainer : IDisposable
         if (MobileR1Stages.Active(_config)) state["mobile_r1_stage"] = _step == 0 ? 0 : MobileR1Stage(_step);
         state["critic_optimizer_steps"] = _critic?.OptimizerSteps;
         state["prm_optimizer_steps"] = _prm?.OptimizerSteps;
+        state["ircoco_optimizer_steps"] = _ircoco?.OptimizerSteps;
         state["cooper_optimizer_steps"] = _cooper?.OptimizerSteps;
-        Action<string>? extra = _critic is null && _prm is null && _cooper is null ? null : dir => { _critic?.Save(dir); _prm?.Save(dir); _cooper?.Save(dir); };
+        Action<string>? extra = _critic is null && _prm is null && _cooper is null && _ircoco is null ? null
+            : dir => { _critic?.Save(dir); _prm?.Save(dir); _cooper?.Save(dir); _ircoco?.Save(dir); };
         TrainingCheckpoint.Save(_run.CheckpointDir, name, _session.SaveModel, _optimizer, state, extra);
     }
 
@@ -649,6 +654,11 @@ public sealed class RlvrTrainer : IDisposable
             _prm = NewPrm();
             _prm.Load(latest, state.Get<long>("prm_optimizer_steps"));
         }
+        if (ProcessRewards.IrcocoSettings.Active(_config))
+        {
+            _ircoco = NewIrcoco();
+            _ircoco.Load(latest, state.Get<long>("ircoco_optimizer_steps"));
+        }
         _cooper?.Load(latest, state.Get<long>("cooper_optimizer_steps"));
         TrainingCheckpoint.LoadOptimizer(latest, _optimizer);
         _optimizer.Steps = TrainingCheckpoint.Get<long>(state, "optimizer_steps");
@@ -705,11 +715,20 @@ public sealed class RlvrTrainer : IDisposable
     private ProcessRewards.ImplicitPrm NewPrm() => new(Checkpoints.PolicyCheckpoint.Load(Path.Combine(_run.CheckpointDir, TrainingCheckpoint.SftFolder)),
         ProcessRewards.OprlSettings.LearnedActive(_config) ? ProcessRewards.OprlSettings.Prm(_config) : ProcessRewards.PrimeSettings.Prm(_config), _session.Tokenizer.PadId);
 
+    /// <summary>IRCoCo's evaluator, its trunk copied from the warm-start checkpoint.</summary>
+    private ProcessRewards.IrcocoEvaluator NewIrcoco()
+    {
+        var warm = Checkpoints.PolicyCheckpoint.Load(Path.Combine(_run.CheckpointDir, TrainingCheckpoint.SftFolder));
+        try { return new ProcessRewards.IrcocoEvaluator(warm, ProcessRewards.IrcocoSettings.Options(_config), _session.Tokenizer.PadId, _session.Tokenizer.Decode); }
+        finally { warm.Dispose(); }
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {
         _prm?.Dispose();
         _oni?.Dispose();
+        _ircoco?.Dispose();
         _cooper?.Dispose();
         _critic?.Dispose();
         _reference?.Dispose();

@@ -272,6 +272,7 @@ public static class TrainConfiguration
         errors.AddRange(MobileR1Stages.Check(resolved, task));
         errors.AddRange(ProcessRewards.OprlSettings.Check(resolved));
         errors.AddRange(OniSettings.Check(resolved));
+        errors.AddRange(ProcessRewards.IrcocoSettings.Check(resolved));
         if (errors.Count > 0) throw new ConfigurationException(errors);
         FillSections(resolved);
         resolved.InlineRewardModel = inlineRewardModel;

@@ -33,6 +33,8 @@ public static class TrainingColumns
         BatchColumns.IntrinsicRewards,
         // PRIME's implicit PRM (rl.estimator=prime, the small GPT, single-turn completions):
         BatchColumns.ProcessRewards,
+        // IRCoCo's evaluator (rl.estimator=ircoco, the small GPT, single-turn completions of the programs task):
+        BatchColumns.ImmediateRewards,
     };
 
     /// <summary>Columns that only the named techniques' own machinery provides (a technique not named here that reads them is not runnable).</summary>
@@ -43,6 +45,8 @@ public static class TrainingColumns
         [BatchColumns.ProcessRewards] = ["prime"],
         // The label table of ONI's annotation stage (OniAnnotation), built for the oni shaper.
         [BatchColumns.IntrinsicRewards] = ["oni"],
+        // IRCoCo's evaluator, trained online to predict the completion metric of each prefix.
+        [BatchColumns.ImmediateRewards] = ["ircoco"],
     };
 
     /// <summary>Columns of single-turn completions that episodes do not fill (a greedy episode per start state, reference episodes).</summary>
@@ -73,6 +77,7 @@ public static class TrainingColumns
         }
         if (TestComponents(task, o).Count > 0) set.Add(BatchColumns.TestOutcomes);
         if (o.Rl.Estimator == "prime" && !o.Model.IsHuggingFace) set.Add(BatchColumns.ProcessRewards);
+        if (o.Rl.Estimator == "ircoco" && !o.Model.IsHuggingFace && o.Rl.Environment.Length == 0) set.Add(BatchColumns.ImmediateRewards);
         if (o.Task.MinDifficulty > 0 && o.Task.MinDifficulty < o.Task.Difficulty) set.Add(BatchColumns.DifficultyLevels);
         return set;
     }
@@ -87,6 +92,7 @@ public static class TrainingColumns
         BatchColumns.Potentials => "no environment of rewire train gives state potentials Φ(s) yet",
         BatchColumns.IntrinsicRewards => "intrinsic rewards are an annotator's labels of the event messages of a multi-turn environment's episodes: set rl.environment=NAME (maze, guess, search, calc, repair) without env.open_loop",
         BatchColumns.ProcessRewards => "process rewards come from PRIME's implicit PRM, which rewire train trains only under rl.estimator=prime, on single-turn completions of the small GPT (OPRL's learned step rewards come with rl.estimator=oprl and rl.environment)",
+        BatchColumns.ImmediateRewards => "immediate rewards come from IRCoCo's evaluator, which rewire train trains only under rl.estimator=ircoco, on single-turn code completions (no rl.environment) of the small GPT (no model.path)",
         BatchColumns.PreferenceMargins => "MM-RLHF's dynamic β scales a preference pair by its reward margin, and RL rollouts are not pairs: use the MM-DPO objective, rewire train stage=dpo dpo.objective=mm_dpo",
         _ => "no stage of rewire train provides it",
     };

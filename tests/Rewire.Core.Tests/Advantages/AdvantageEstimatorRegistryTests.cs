@@ -11,7 +11,7 @@ public sealed class AdvantageEstimatorRegistryTests
         [
             "gae", "grpo", "grpo_vectorized", "rloo", "rloo_vectorized", "opo", "reinforce_plus_plus",
             "reinforce_plus_plus_baseline", "remax", "gpg", "grpo_passk", "optimal_token_baseline",
-            "tir_optimal_token_baseline", "multi_turn_optimal_token_baseline", "dr_grpo", "dcpo", "prime", "oprl", "grpo_n",
+            "tir_optimal_token_baseline", "multi_turn_optimal_token_baseline", "dr_grpo", "dcpo", "prime", "oprl", "ircoco", "grpo_n",
         ];
         Assert.Equal(expected.Order(StringComparer.Ordinal), AdvantageEstimatorRegistry.Default.Names);
         foreach (var name in expected) Assert.Equal(name, AdvantageEstimatorRegistry.Default.Create(name).Name);

@@ -59,7 +59,9 @@ public class MicroBatchAccumulationTests : SingleThreadedTorchTest
         Assert.True(norm > 1e-6, "the test batch must give a non-zero gradient");
         for (int p = 0; p < whole.Count; p++)
             for (int k = 0; k < whole[p].Length; k++)
-                Assert.True(Math.Abs(whole[p][k] - accumulated[p][k]) < 1e-5, $"{aggregation}, micro-batch {micro}: parameter {p}[{k}] one batch {whole[p][k]}, accumulated {accumulated[p][k]}");
+                // float32 sums in another order: 1e-5 absolute plus 1e-5 relative (a 1.79 gradient differed by 1.4e-5
+                // on an AMD EPYC; the machines this test was written on stayed within 1e-5 absolute).
+                Assert.True(Math.Abs(whole[p][k] - accumulated[p][k]) < 1e-5 * (1 + Math.Abs(whole[p][k])), $"{aggregation}, micro-batch {micro}: parameter {p}[{k}] one batch {whole[p][k]}, accumulated {accumulated[p][k]}");
         Assert.Equal(metricsWhole["pg_loss"], metricsMicro["pg_loss"], 1e-5);
         Assert.Equal(metricsWhole["entropy"], metricsMicro["entropy"], 1e-5);
     }

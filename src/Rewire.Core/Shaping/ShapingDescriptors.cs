@@ -153,7 +153,7 @@ public static class ShapingDescriptors
                 Number("success_threshold", 1.0, "Minimum group success rate for truncation (1 = all correct).", 0, 1),
                 Number("correct_reward", 1.0, "Reward counted as correct when the batch has no correctness column."),
             ], [BatchColumns.Lengths, BatchColumns.Correct, BatchColumns.GroupIds])
-            with { DefaultsNote = "margin is stated relative to the response budget (32 of 8192 tokens) and derived from rl.max_new_tokens. The example lowers success_threshold to 0.5: the small tasks' correct answers have one length, so an all-correct group never has a length outlier to cut", Example = TechniqueExamples.Train("reward.shaping=dot", "rl.group_size=16", "rl.prompts_per_step=8", "shaping.dot.success_threshold=0.5") },
+            with { DefaultsNote = "margin is stated relative to the response budget (32 of 8192 tokens) and derived from rl.max_new_tokens. The example lowers success_threshold to 0.25 and samples 16 prompts per step: the small tasks' correct answers have one length, so an all-correct group never has a length outlier to cut, and with 8 prompts and 0.5 a 2-step run on one CPU cut none", Example = TechniqueExamples.Train("reward.shaping=dot", "rl.group_size=16", "rl.prompts_per_step=16", "shaping.dot.success_threshold=0.25") },
         Shaper("grpo_s", "GRPO-S difficulty scaling: R·(1 + α·h(x))·(1 + γ·g(x)) with data hardness h and group responsiveness g; acts only without std normalisation.",
             "Inverse Reinforcement Learning with Dynamic Reward Scaling for LLM Alignment (arXiv 2503.18991)", "rlvr T08",
             [

@@ -14,10 +14,7 @@ public sealed class HfTrainTests
     /// so the template keeps only the user turn).</summary>
     private static string ModelWithTemplate(string dir, string fixture = "qwen3")
     {
-        string model = Path.Combine(dir, fixture);
-        Directory.CreateDirectory(model);
-        foreach (var f in Directory.GetFiles(HfFixtures.Directory(fixture)))
-            File.Copy(f, Path.Combine(model, Path.GetFileName(f)));
+        string model = HfFixtures.CopyTo(fixture, Path.Combine(dir, fixture));
         File.WriteAllText(Path.Combine(model, "chat_template.jinja"),
             "{% for m in messages %}{% if m['role'] == 'user' %}Q:{{ m['content'] }}{% endif %}{% endfor %}{% if add_generation_prompt %}A:{% endif %}");
         return model;

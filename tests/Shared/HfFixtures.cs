@@ -31,9 +31,11 @@ public static class HfFixtures
         JsonSerializer.Deserialize<HfReference>(File.ReadAllText(Path.Combine(Directory(model), "reference.json")), Options)!;
 
     /// <summary>Copies a fixture folder (without its reference outputs) to a fresh temporary folder to damage.</summary>
-    public static string CopyToTemp(string model)
+    public static string CopyToTemp(string model) => CopyTo(model, Path.Combine(Path.GetTempPath(), $"rewire-hf-{model}-{Guid.NewGuid():N}"));
+
+    /// <summary>Copies a fixture folder (without its reference outputs) to <paramref name="target"/>, created; returns it.</summary>
+    public static string CopyTo(string model, string target)
     {
-        string target = Path.Combine(Path.GetTempPath(), $"rewire-hf-{model}-{Guid.NewGuid():N}");
         System.IO.Directory.CreateDirectory(target);
         foreach (string f in System.IO.Directory.GetFiles(Directory(model)))
             if (Path.GetFileName(f) != "reference.json")

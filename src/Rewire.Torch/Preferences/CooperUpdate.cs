@@ -88,23 +88,11 @@ internal sealed class CooperUpdate : IDisposable
     }
 
     /// <summary>Writes the reward model's weights and optimiser moments into a checkpoint folder being built.</summary>
-    public void Save(string dir)
-    {
-        AtomicFile.WriteAllBytes(Path.Combine(dir, WeightsFile), SafeTensors.Encode(PolicyCheckpoint.ExportWeights(_reward.Model.Module)));
-        AtomicFile.WriteAllBytes(Path.Combine(dir, OptimizerFile), SafeTensors.Encode(_optimizer.ExportState()));
-    }
+    public void Save(string dir) => LearnerCheckpoint.Save(dir, _reward.Model.Module, _optimizer, WeightsFile, OptimizerFile);
 
     /// <summary>Restores what <see cref="Save"/> wrote; a missing or mismatched file is named.</summary>
-    public void Load(string dir, long optimizerSteps)
-    {
-        PolicyCheckpoint.LoadWeights(_reward.Model.Module, Path.Combine(dir, WeightsFile));
-        string opt = Path.Combine(dir, OptimizerFile);
-        if (!File.Exists(opt)) throw new CheckpointException($"{opt} is missing; the checkpoint has no optimiser state of Cooper's reward model");
-        var (tensors, _) = SafeTensors.Decode(File.ReadAllBytes(opt), opt);
-        try { _optimizer.ImportState(tensors); }
-        catch (ArgumentException e) { throw new CheckpointException($"{opt}: {e.Message}", e); }
-        _optimizer.Steps = optimizerSteps;
-    }
+    public void Load(string dir, long optimizerSteps) =>
+        LearnerCheckpoint.Load(dir, _reward.Model.Module, _optimizer, WeightsFile, OptimizerFile, optimizerSteps, "Cooper reward model");
 
     /// <inheritdoc />
     public void Dispose() => _optimizer.Dispose();

@@ -151,23 +151,11 @@ internal sealed class ImplicitPrm : IDisposable
     }
 
     /// <summary>Writes the PRM's weights and optimiser moments into a checkpoint folder being built.</summary>
-    public void Save(string dir)
-    {
-        AtomicFile.WriteAllBytes(Path.Combine(dir, WeightsFile), SafeTensors.Encode(PolicyCheckpoint.ExportWeights(_model.Model)));
-        AtomicFile.WriteAllBytes(Path.Combine(dir, OptimizerFile), SafeTensors.Encode(_optimizer.ExportState()));
-    }
+    public void Save(string dir) => LearnerCheckpoint.Save(dir, _model.Model, _optimizer, WeightsFile, OptimizerFile);
 
     /// <summary>Restores weights and moments saved by <see cref="Save"/>; a missing or mismatched file is named.</summary>
-    public void Load(string dir, long optimizerSteps)
-    {
-        PolicyCheckpoint.LoadWeights(_model.Model, Path.Combine(dir, WeightsFile));
-        string opt = Path.Combine(dir, OptimizerFile);
-        if (!File.Exists(opt)) throw new CheckpointException($"{opt} is missing; the checkpoint has no PRM optimiser state");
-        var (tensors, _) = SafeTensors.Decode(File.ReadAllBytes(opt), opt);
-        try { _optimizer.ImportState(tensors); }
-        catch (ArgumentException e) { throw new CheckpointException($"{opt}: {e.Message}", e); }
-        _optimizer.Steps = optimizerSteps;
-    }
+    public void Load(string dir, long optimizerSteps) =>
+        LearnerCheckpoint.Load(dir, _model.Model, _optimizer, WeightsFile, OptimizerFile, optimizerSteps, "implicit PRM");
 
     /// <inheritdoc />
     public void Dispose()

@@ -164,15 +164,7 @@ public sealed class OprlLearnedStepRewardTests : IDisposable
 
         // Killed while writing a checkpoint, then resumed: the same metrics, line for line (PRM weights and moments restored).
         var crashed = NewRun("crashed");
-        int writes = 0;
-        TrainingCheckpoint.FaultHook = phase =>
-        {
-            if (phase == "before-rename" && ++writes == 3) throw new IOException("simulated kill during a checkpoint write");
-        };
-        Assert.Throws<IOException>(() => Train(Tiny(), crashed));
-        TrainingCheckpoint.FaultHook = null;
-        Train(Tiny(), RunDirectory.Open(crashed.Path), resume: true);
-        Assert.Equal(DeterministicMetrics(whole), DeterministicMetrics(crashed));
+        AssertKilledDuringCheckpointResumesExactly(Tiny(), whole, crashed);
     }
 
     [Fact]

@@ -152,15 +152,7 @@ public sealed class PrimeTests : IDisposable
         Assert.True(File.Exists(Path.Combine(whole.CheckpointDir, "step-000004", ImplicitPrm.WeightsFile)));
 
         var crashed = NewRun("crashed");
-        int writes = 0;
-        TrainingCheckpoint.FaultHook = phase =>
-        {
-            if (phase == "before-rename" && ++writes == 3) throw new IOException("simulated kill during a checkpoint write");
-        };
-        Assert.Throws<IOException>(() => Train(Tiny(), crashed));
-        TrainingCheckpoint.FaultHook = null;
-        Train(Tiny(), RunDirectory.Open(crashed.Path), resume: true);
-        Assert.Equal(DeterministicMetrics(whole), DeterministicMetrics(crashed));
+        AssertKilledDuringCheckpointResumesExactly(Tiny(), whole, crashed);
     }
 
     [Fact]

@@ -38,10 +38,7 @@ public sealed class ChatEpisodeTests : IDisposable
     /// <summary>A copy of the tiny qwen3 fixture (byte-level: id = byte value; 256 endoftext, 257 im_start, 258 im_end) with <paramref name="template"/>.</summary>
     private string Model(string template)
     {
-        string model = Path.Combine(_dir, "m" + Guid.NewGuid().ToString("N")[..6]);
-        Directory.CreateDirectory(model);
-        foreach (var f in Directory.GetFiles(HfFixtures.Directory("qwen3")))
-            File.Copy(f, Path.Combine(model, Path.GetFileName(f)));
+        string model = HfFixtures.CopyTo("qwen3", Path.Combine(_dir, "m" + Guid.NewGuid().ToString("N")[..6]));
         File.WriteAllText(Path.Combine(model, "chat_template.jinja"), template);
         return model;
     }

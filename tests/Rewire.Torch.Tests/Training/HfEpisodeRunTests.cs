@@ -30,9 +30,7 @@ public sealed class HfEpisodeRunTests : SingleThreadedTorchTest, IDisposable
     {
         string model = Path.Combine(_root, "qwen3");
         if (Directory.Exists(model)) return model;
-        Directory.CreateDirectory(model);
-        foreach (var f in Directory.GetFiles(HfFixtures.Directory("qwen3")))
-            File.Copy(f, Path.Combine(model, Path.GetFileName(f)));
+        HfFixtures.CopyTo("qwen3", model);
         var config = JsonNode.Parse(File.ReadAllText(Path.Combine(model, "config.json")))!;
         config["max_position_embeddings"] = 512;
         File.WriteAllText(Path.Combine(model, "config.json"), config.ToJsonString());

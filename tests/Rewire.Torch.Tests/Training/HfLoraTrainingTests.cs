@@ -29,9 +29,7 @@ public sealed class HfLoraTrainingTests : SingleThreadedTorchTest, IDisposable
     {
         string model = Path.Combine(_root, "qwen3");
         if (Directory.Exists(model)) return model;
-        Directory.CreateDirectory(model);
-        foreach (var f in Directory.GetFiles(HfFixtures.Directory("qwen3")))
-            File.Copy(f, Path.Combine(model, Path.GetFileName(f)));
+        HfFixtures.CopyTo("qwen3", model);
         File.WriteAllText(Path.Combine(model, "chat_template.jinja"),
             "{% for m in messages %}{% if m['role'] == 'user' %}Q:{{ m['content'] }}{% endif %}{% endfor %}{% if add_generation_prompt %}A:{% endif %}");
         return model;

@@ -23,6 +23,24 @@ internal static class TrainerRuns
             return JsonSerializer.Serialize(o);
         }).ToList();
 
+    /// <summary>
+    /// Trains <paramref name="o"/> in <paramref name="crashed"/> with a simulated kill while its third checkpoint is being
+    /// written (after the warm start's and one step's), resumes it, and asserts its metrics equal <paramref name="whole"/>'s
+    /// line for line: every piece of state the run keeps was restored.
+    /// </summary>
+    public static void AssertKilledDuringCheckpointResumesExactly(TrainOptions o, RunDirectory whole, RunDirectory crashed)
+    {
+        int writes = 0;
+        TrainingCheckpoint.FaultHook = phase =>
+        {
+            if (phase == "before-rename" && ++writes == 3) throw new IOException("simulated kill during a checkpoint write");
+        };
+        try { Assert.Throws<IOException>(() => Train(o, crashed)); }
+        finally { TrainingCheckpoint.FaultHook = null; }
+        Train(o, RunDirectory.Open(crashed.Path), resume: true);
+        Assert.Equal(DeterministicMetrics(whole), DeterministicMetrics(crashed));
+    }
+
     /// <summary>An observer that cancels <paramref name="cts"/> when RL step <paramref name="step"/> has been reported (the run then checkpoints and stops).</summary>
     public sealed class CancelAfter(int step, CancellationTokenSource cts) : ITrainingObserver
     {

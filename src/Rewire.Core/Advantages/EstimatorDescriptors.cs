@@ -22,12 +22,16 @@ public static class EstimatorDescriptors
     /// <summary>Where the optimal token baseline estimators come from (verl, which has no separate paper for them).</summary>
     public const string VerlOtb = "Optimal token baseline of verl (HybridFlow: A Flexible and Efficient RLHF Framework, arXiv 2409.19256)";
 
-    /// <summary>The estimators GRPO-N may filter (every one except itself and IRCoCo, whose immediate rewards the trainer computes only for rl.estimator=ircoco).</summary>
+    /// <summary>
+    /// The estimators GRPO-N may filter: every one except itself and those whose inputs the trainer makes only when they are
+    /// the run's estimator (PRIME's implicit PRM, OPRL's learned step rewards, IRCoCo's evaluator), which as a base would
+    /// silently read zeros or the wrong rewards.
+    /// </summary>
     public static IReadOnlyList<string> BaseEstimators { get; } =
     [
         "gae", "grpo", "grpo_vectorized", "dr_grpo", "rloo", "rloo_vectorized", "opo", "reinforce_plus_plus",
         "reinforce_plus_plus_baseline", "remax", "gpg", "grpo_passk", "optimal_token_baseline", "tir_optimal_token_baseline",
-        "multi_turn_optimal_token_baseline", "dcpo", "prime", "oprl",
+        "multi_turn_optimal_token_baseline", "dcpo",
     ];
 
     private static TechniqueParameter Epsilon(double value) => Number("epsilon", value, "ε added to the divisor (numerical guard).", 0, 1);

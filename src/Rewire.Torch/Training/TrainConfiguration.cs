@@ -20,6 +20,12 @@ public sealed class ResolvedTrainConfig
     public required ResolvedTechnique Objective { get; init; }
     /// <summary>The advantage estimator, resolved with its parameters.</summary>
     public required ResolvedTechnique Estimator { get; init; }
+    /// <summary>
+    /// GRPO-N's base estimator (estimator.base_estimator, built with its own defaults), or null for any other estimator.
+    /// It is one of <see cref="Techniques"/>, so the columns it reads are provided (a critic for gae, the greedy baseline
+    /// for remax, ...) or the configuration is refused.
+    /// </summary>
+    public ResolvedTechnique? BaseEstimator { get; init; }
     /// <summary>The prompt sampler, resolved with its parameters.</summary>
     public required ResolvedTechnique Sampler { get; init; }
     /// <summary>The rollout strategy, resolved with its parameters.</summary>
@@ -58,6 +64,7 @@ public sealed class ResolvedTrainConfig
         foreach (var s in Shapers) yield return s;
         yield return Sampler;
         yield return Estimator;
+        if (BaseEstimator is not null) yield return BaseEstimator;
         foreach (var s in AdvantageShapers) yield return s;
         yield return Objective;
         if (KlEstimator is not null) yield return KlEstimator;
@@ -189,6 +196,9 @@ public static class TrainConfiguration
         var shapers = Many(TechniqueKinds.Shaper, "reward.shaping", options.Reward.Shaping, options.Shaping, "shaping.");
         var advantageShapers = Many(TechniqueKinds.AdvantageShaper, "rl.advantage_shaping", rl.AdvantageShaping, options.AdvantageShaping, "advantage_shaping.");
         var functions = Many(TechniqueKinds.Reward, "reward.functions", options.Reward.Functions, options.RewardFunction, "reward_function.");
+        ResolvedTechnique? baseEstimator = null;
+        if (estimator is { Name: "grpo_n" } && catalog.Find(TechniqueKinds.Estimator, estimator.String("base_estimator")) is { } baseDescriptor)
+            baseEstimator = TechniqueCatalog.Resolve(baseDescriptor, new Dictionary<string, string>(), "estimator.base_estimator: ", errors);
         if (errors.Count > 0) throw new ConfigurationException(errors);
 
         var resolved = new ResolvedTrainConfig
@@ -197,6 +207,7 @@ public static class TrainConfiguration
             Recipe = TechniqueCatalog.Resolve(recipe, new Dictionary<string, string>(), "", errors),
             Objective = objective!,
             Estimator = estimator!,
+            BaseEstimator = baseEstimator,
             Sampler = sampler!,
             Rollout = rollout!,
             KlEstimator = kl,

@@ -71,9 +71,10 @@ public sealed class CoreDescriptorTests
         Assert.Equal(Sorted(SamplerDescriptors.All.Select(d => d.Name)), Sorted(SamplerRegistry.Default.Names));
         Assert.Equal(Sorted(WeightingDescriptors.All.Select(d => d.Name)), Sorted(WeightingRegistry.Default.Names));
         Assert.Equal(Sorted(RewardDescriptors.All.Select(d => d.Name)), Sorted(RewardFunctionRegistry.CreateDefault().Names));
-        // GRPO-N may filter every estimator but itself and IRCoCo, whose immediate rewards the trainer computes only when
-        // ircoco is rl.estimator itself.
-        Assert.Equal(Sorted(EstimatorDescriptors.BaseEstimators), Sorted(AdvantageEstimatorRegistry.Default.Names.Where(n => n is not ("grpo_n" or "ircoco"))));
+        // GRPO-N may filter every estimator but itself and those whose inputs the trainer makes only when they are
+        // rl.estimator itself (PRIME's implicit PRM, OPRL's learned step rewards, IRCoCo's evaluator).
+        Assert.Equal(Sorted(EstimatorDescriptors.BaseEstimators),
+            Sorted(AdvantageEstimatorRegistry.Default.Names.Where(n => n is not ("grpo_n" or "prime" or "oprl" or "ircoco"))));
     }
 
     [Fact]

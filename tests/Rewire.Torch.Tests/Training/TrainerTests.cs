@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Rewire.Core.Configuration;
 using Rewire.Core.Runs;
+using Rewire.Core.Techniques;
 using Rewire.Torch.Training;
 using static Rewire.Torch.Tests.Training.TrainerRuns;
 
@@ -240,6 +241,26 @@ public sealed class TrainerTests : IDisposable
     {
         var e = Assert.Throws<ConfigurationException>(() => TrainConfiguration.Resolve(OptionsBinder.ParseOverrides([overrideText])));
         Assert.Contains(e.Errors, m => m.Contains(expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void GrpoNsBaseEstimatorIsPartOfTheRunAndItsInputsAreProvidedOrRefused()
+    {
+        // The base is one of the run's techniques, so what it reads is made: gae's critic values ...
+        var gae = TrainConfiguration.Resolve(OptionsBinder.ParseOverrides(["rl.estimator=grpo_n", "estimator.base_estimator=gae"]));
+        Assert.Equal("gae", gae.BaseEstimator!.Name);
+        Assert.Contains(gae.Techniques(), t => t.Descriptor.Requires.Contains(BatchColumns.Values));
+        // ... or the configuration is refused: remax's greedy baseline is not computed for episodes.
+        var remax = Assert.Throws<ConfigurationException>(() => TrainConfiguration.Resolve(OptionsBinder.ParseOverrides(
+            ["rl.estimator=grpo_n", "estimator.base_estimator=remax", "rl.environment=guess"])));
+        Assert.Contains(remax.Errors, m => m.StartsWith("estimator 'remax' reads the batch column 'baseline_rewards'", StringComparison.Ordinal));
+        // PRIME's and OPRL's rewards are made only when they are rl.estimator: as a base they would read zeros.
+        foreach (var only in new[] { "prime", "oprl", "ircoco" })
+        {
+            var e = Assert.Throws<ConfigurationException>(() => TrainConfiguration.Resolve(OptionsBinder.ParseOverrides(["rl.estimator=grpo_n", $"estimator.base_estimator={only}"])));
+            Assert.Contains(e.Errors, m => m.Contains("base_estimator", StringComparison.Ordinal) && m.Contains(only, StringComparison.Ordinal));
+        }
+        Assert.Null(TrainConfiguration.Resolve(OptionsBinder.ParseOverrides([])).BaseEstimator);
     }
 
     [Fact]

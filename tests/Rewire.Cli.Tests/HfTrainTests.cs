@@ -131,7 +131,7 @@ public sealed class HfTrainTests
             Assert.NotEmpty(JsonNode.Parse(outText)!["samples"]![0]!["turns"]!.AsArray());
 
             string refused = Path.Combine(dir, "refused");
-            (code, _, err) = CliHarness.Run("train", "rl.environment=guess", $"model.path={model}", "rl.rollout=agent_rlvr", "-o", refused);
+            (code, _, err) = CliHarness.Run("train", "rl.environment=guess", $"model.path={model}", "rl.rollout=mobile_r1", "-o", refused);
             Assert.Equal(2, code);
             Assert.Contains("character layout, not in a chat template: drop rl.rollout or model.path", err);
             (code, _, err) = CliHarness.Run("train", "rl.environment=guess", $"model.path={model}", "env.open_loop=true", "-o", refused);

@@ -52,4 +52,32 @@ public static class EnvironmentGuidance
 
     /// <summary>True when <paramref name="prompt"/> carries a hint.</summary>
     public static bool IsGuided(Prompt prompt) => prompt.Metadata?.ContainsKey(HintKey) == true;
+
+    /// <summary>
+    /// The start state <paramref name="guided"/> was made from by <see cref="Guided"/> (its text without the hint and the
+    /// separator, its metadata without <see cref="HintKey"/>); a prompt without a hint is returned as it is.
+    /// </summary>
+    /// <exception cref="ArgumentException">The prompt's text does not begin with its hint and the separator.</exception>
+    public static Prompt Unguided(Prompt guided)
+    {
+        ArgumentNullException.ThrowIfNull(guided);
+        if (!IsGuided(guided)) return guided;
+        string hint = guided.Meta(HintKey), head = hint + EpisodeFormat.ActionSeparator;
+        if (!guided.Text.StartsWith(head, StringComparison.Ordinal))
+            throw new ArgumentException($"prompt {guided.Id} carries a hint its text does not begin with", nameof(guided));
+        var meta = guided.Metadata!.Where(kv => kv.Key != HintKey).ToDictionary(kv => kv.Key, kv => kv.Value);
+        return guided with { Text = guided.Text[head.Length..], Metadata = meta };
+    }
+
+    /// <summary>
+    /// A hint in words, for a model that reads natural language (a chat model's first user message): a blank line, then
+    /// "Hint: a plan that reaches the goal, one action per turn:" and the plan's actions numbered one per line.
+    /// </summary>
+    public static string InWords(string hint)
+    {
+        ArgumentNullException.ThrowIfNull(hint);
+        var actions = hint.Split(EpisodeFormat.ActionSeparator);
+        return "\n\nHint: a plan that reaches the goal, one action per turn:"
+            + string.Concat(actions.Select((a, i) => string.Create(CultureInfo.InvariantCulture, $"\n{i + 1}. {a}")));
+    }
 }

@@ -175,7 +175,7 @@ public sealed class PolicySession : IDisposable
 
     /// <summary>
     /// model.path with rl.environment: the chat template passes <see cref="ChatEpisodeFormat.Check"/> (end-of-turn token,
-    /// prefix stability), and the longest rendered start plus env.max_turns turns of rl.max_new_tokens with observations of
+    /// prefix stability), and the longest rendered start (guided starts too, under rl.rollout=agent_rlvr) plus env.max_turns turns of rl.max_new_tokens with observations of
     /// env.max_observation_tokens and the template's tokens between them fit the model's context.
     /// </summary>
     private static void CheckEpisodesFitHuggingFace(TrainOptions o, HfTextSide text, Rewire.Tasks.Environments.EnvironmentTask task)
@@ -183,6 +183,9 @@ public sealed class PolicySession : IDisposable
         var starts = Prompts(task, o, Split.Train).Concat(Prompts(task, o, Split.Test)).ToArray();
         int overhead = ChatEpisodeFormat.Check(text, task, starts[0], o.Env.MaxObservationTokens);
         var format = new ChatEpisodeFormat(text, o.Env.MaxObservationTokens);
+        // Agent-RLVR re-rolls all-fail groups from guided starts, whose first user message carries the plan hint as well.
+        if (EpisodeSettings.Guided(o))
+            starts = [.. starts, .. starts.Select(p => Rewire.Tasks.Environments.EnvironmentGuidance.Guided(p, Rewire.Tasks.Environments.EnvironmentGuidance.Plan(task, p)))];
         int longest = starts.Max(p => format.Start(p, task.Create()).PromptTokens.Length);
         int need = longest + o.Env.MaxTurns * o.Rl.MaxNewTokens + (o.Env.MaxTurns - 1) * (o.Env.MaxObservationTokens + overhead);
         if (need > text.ContextLength)

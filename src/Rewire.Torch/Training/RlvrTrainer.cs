@@ -312,13 +312,12 @@ public sealed class RlvrTrainer : IDisposable
             : new ShapingStage(_shapers, _reward, _session.Tokenizer, _session.Task.MaxDifficulty, _testComponents, _referenceRewards) { Oni = _oni };
         var runner = new EpisodeRunner(_session.Policy, _session.Tokenizer, _session.Template, (Rewire.Tasks.Environments.EnvironmentTask)_session.Task,
             _session.Generation, _o.Env, _environmentGuard ??= _o.Env.Guard(), _session.Episodes);
-        var environment = (Rewire.Tasks.Environments.EnvironmentTask)_session.Task;
         return new EpisodeCollector(runner, _session.Tokenizer, shaping, _o.Rl.GroupSize, _o.Reward.FailureValue)
         {
             EstimatorReadsStepRewards = _config.Estimator.Descriptor.Requires.Contains(BatchColumns.StepRewards),
             // rl.rollout=agent_rlvr: all-fail groups are re-rolled with the environment's hint (Agent-RLVR's guidance).
             Guidance = _config.Rollout.Name == "agent_rlvr"
-                ? new AgentGuidance(_session.Policy, runner, environment, _session.Template, _session.Tokenizer, _config.Rollout.Bool("keep_failures"))
+                ? new AgentGuidance(_session.Policy, runner, _config.Rollout.Bool("keep_failures"))
                 : null,
         };
     }

@@ -59,7 +59,7 @@ public sealed class AgentGuidanceTests : SingleThreadedTorchTest
             new EnvironmentCallGuard(null, 4));
         var collector = new EpisodeCollector(runner, tokenizer, null, groupSize: 3, failureValue: -1)
         {
-            Guidance = new AgentGuidance(policy, runner, task, template, tokenizer, keepFailures: true),
+            Guidance = new AgentGuidance(policy, runner, keepFailures: true),
         };
         using var g = new torch.Generator(3);
         var outcomes = collector.Collect([Start(2), Start(3)], g);

@@ -4,7 +4,9 @@ using Rewire.Core.Configuration;
 using Rewire.Core.Runs;
 using Rewire.Tests.Shared;
 using Rewire.Torch.Tests.Generation;
+using Rewire.Tasks.Environments;
 using Rewire.Torch.Training;
+using static Rewire.Torch.Tests.Training.TrainerRuns;
 
 namespace Rewire.Torch.Tests.Training;
 
@@ -40,30 +42,13 @@ public sealed class HfEpisodeRunTests : SingleThreadedTorchTest, IDisposable
         return model;
     }
 
-    private TrainOptions Options() => OptionsBinder.Bind<TrainOptions>(OptionsBinder.ParseOverrides(
+    private TrainOptions Options(params string[] extra) => OptionsBinder.Bind<TrainOptions>(OptionsBinder.ParseOverrides(
     [
         $"model.path={Model()}", "rl.environment=guess", "env.max_turns=3", "env.max_observation_tokens=12", "rl.max_new_tokens=4",
         "task.train_size=8", "task.test_size=2", "rl.steps=2", "rl.sampler=uniform", "rl.prompts_per_step=2", "rl.group_size=2",
         "rl.mini_batch_size=4", "rl.micro_batch_size=2", "rl.entropy_coef=0.05", "rl.kl_mode=loss", "rl.kl_coef=0.01",
-        "rl.learning_rate=0.01", "rl.warmup_steps=0", "eval.samples=1", "eval.pass_k=1", "run.checkpoint_every=10",
+        "rl.learning_rate=0.01", "rl.warmup_steps=0", "eval.samples=1", "eval.pass_k=1", "run.checkpoint_every=10", .. extra,
     ]));
-
-    private sealed class CancelAfter(int step, CancellationTokenSource cts) : ITrainingObserver
-    {
-        public void Stage(string stage, string detail) { }
-        public void SftStep(int s, int total, double loss) { }
-        public void RlStep(StepMetrics metrics, int total) { if (metrics.Step == step) cts.Cancel(); }
-        public void Evaluated(string label, EvalResult result) { }
-        public void Warning(string message) { }
-    }
-
-    private static List<string> Deterministic(RunDirectory run) =>
-        File.ReadAllLines(run.MetricsFile).Select(line =>
-        {
-            var o = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(line)!;
-            foreach (var k in o.Keys.Where(k => k.StartsWith("seconds_", StringComparison.Ordinal) || k == "tokens_per_second").ToList()) o.Remove(k);
-            return JsonSerializer.Serialize(o);
-        }).ToList();
 
     private static Dictionary<string, float[]> Weights(RlvrTrainer trainer) =>
         trainer.Session.HuggingFace!.Network.named_parameters()
@@ -82,7 +67,7 @@ public sealed class HfEpisodeRunTests : SingleThreadedTorchTest, IDisposable
         }
         Assert.True(expected.Completed);
         Assert.Equal(2, expected.Steps);
-        var metrics = Deterministic(whole).Select(m => JsonDocument.Parse(m).RootElement).ToList();
+        var metrics = DeterministicMetrics(whole).Select(m => JsonDocument.Parse(m).RootElement).ToList();
         Assert.Equal(2, metrics.Count);
         Assert.Contains(metrics, m => m.GetProperty("grad_norm").GetDouble() > 0);
         Assert.All(metrics, m => Assert.InRange(m.GetProperty("agent/mean_turns").GetDouble(), 1, 3));
@@ -103,7 +88,47 @@ public sealed class HfEpisodeRunTests : SingleThreadedTorchTest, IDisposable
             foreach (var (name, value) in trained)
                 Assert.True(value.SequenceEqual(weights[name]), $"{name} differs after resume");
         }
-        Assert.Equal(Deterministic(whole), Deterministic(interrupted));
+        Assert.Equal(DeterministicMetrics(whole), DeterministicMetrics(interrupted));
         Assert.Equal(File.ReadAllLines(whole.SamplesFile), File.ReadAllLines(interrupted.SamplesFile));
+    }
+
+    /// <summary>
+    /// rl.rollout=agent_rlvr on a chat model: a guided start is the unguided first user message followed by the plan in
+    /// words; the dialogue after it grows by the same tokens as the unguided one (so a guided attempt's turns can be
+    /// scored after the unguided prompt); a run whose groups all fail re-rolls them with guidance and trains.
+    /// </summary>
+    [Fact]
+    public void AgentRlvrOnAChatModelGivesTheHintInWordsAndTrainsOnTheGuidedAttempts()
+    {
+        var run = RunDirectory.Create(_root, "guided", DateTimeOffset.UnixEpoch);
+        using var trainer = new RlvrTrainer(Options("rl.rollout=agent_rlvr", "rl.steps=1"), run);
+        var format = trainer.Session.Episodes!;
+        var task = (EnvironmentTask)trainer.Session.Task;
+        var start = trainer.Session.TrainPool[0];
+        string plan = EnvironmentGuidance.Plan(task, start);
+        var guided = EnvironmentGuidance.Guided(start, plan);
+        var back = EnvironmentGuidance.Unguided(guided);
+        Assert.Equal(start.Text, back.Text);
+        Assert.Equal(start.Metadata!.OrderBy(kv => kv.Key), back.Metadata!.OrderBy(kv => kv.Key));
+
+        string unguidedUser = ChatEpisodeFormat.FirstObservation(start), guidedUser = ChatEpisodeFormat.FirstObservation(guided);
+        Assert.DoesNotContain("Hint", unguidedUser, StringComparison.Ordinal);
+        var actions = plan.Split('\n');
+        Assert.Equal(unguidedUser + "\n\nHint: a plan that reaches the goal, one action per turn:"
+            + string.Concat(actions.Select((a, i) => $"\n{i + 1}. {a}")), guidedUser);
+
+        var tokenizer = trainer.Session.Tokenizer;
+        var plain = format.Start(start, task.Create());
+        var hinted = format.Start(guided, task.Create());
+        Assert.Contains("Hint: a plan", tokenizer.Decode(hinted.PromptTokens), StringComparison.Ordinal);
+        Assert.DoesNotContain("Hint", tokenizer.Decode(plain.PromptTokens), StringComparison.Ordinal);
+        int[] generated = tokenizer.Encode("5");
+        Assert.Equal(plain.Continue(generated, "5", "higher"), hinted.Continue(generated, "5", "higher"));
+
+        var summary = trainer.Run();
+        Assert.True(summary.Completed);
+        var metrics = JsonDocument.Parse(DeterministicMetrics(run).Single()).RootElement;
+        Assert.True(metrics.GetProperty("rollout/guidance/groups").GetDouble() > 0, "the tiny random model's all-fail groups were not re-rolled");
+        Assert.True(metrics.GetProperty("grad_norm").GetDouble() > 0);
     }
 }

@@ -27,7 +27,11 @@ using static TorchSharp.torch;
 namespace Rewire.Torch.Training;
 
 /// <summary>Re-rolls all-fail groups of episodes with the environment's plan hint and scores the guided attempts under the unguided prompt.</summary>
-public sealed class AgentGuidance(IPolicy policy, EpisodeRunner runner, EnvironmentTask task, PromptTemplate template, ITokenizer tokenizer, bool keepFailures)
+/// <param name="policy">The policy that re-scores the guided attempts under the unguided prompts.</param>
+/// <param name="runner">Runs the guided episodes; its format renders a guided start (the hint in the character layout's
+/// alphabet, or in words in a chat model's first user message) and the unguided prompts the attempts are scored under.</param>
+/// <param name="keepFailures">rollout.keep_failures.</param>
+public sealed class AgentGuidance(IPolicy policy, EpisodeRunner runner, bool keepFailures)
 {
     /// <summary>True: a re-rolled group is its failures followed by the guided attempts; false: the guided attempts alone.</summary>
     public bool KeepFailures { get; } = keepFailures;
@@ -61,13 +65,17 @@ public sealed class AgentGuidance(IPolicy policy, EpisodeRunner runner, Environm
     {
         ArgumentNullException.ThrowIfNull(starts);
         ArgumentNullException.ThrowIfNull(record);
+        var task = runner.Task;
         var guidedStarts = starts.Select(s => EnvironmentGuidance.Guided(s, EnvironmentGuidance.Plan(task, s))).ToArray();
         var episodes = runner.Run(guidedStarts, perStart, generator);
         GuidedGroups += starts.Count;
         GuidedEpisodes = (GuidedEpisodes.Episodes + episodes.Count, GuidedEpisodes.Successes + episodes.Count(e => e.Success));
         var rows = new RolloutRecord[episodes.Count];
         for (int i = 0; i < rows.Length; i++) rows[i] = record(episodes[i]) with { Prompt = starts[i / perStart] };
-        return Unguided(policy, rows, rows.Select(r => template.Encode(r.Prompt, tokenizer)).ToArray(), tokenizer.PadId);
+        // The unguided prompt of each start, in the runner's own format (for a chat model: the same system message and
+        // first user message without the hint; the later turns' tokens do not depend on it, the template being prefix-stable).
+        var unguided = starts.Select(s => runner.Format.Start(s, task.Create()).PromptTokens).ToArray();
+        return Unguided(policy, rows, rows.Select((_, i) => unguided[i / perStart]).ToArray(), runner.PadId);
     }
 
     /// <summary>

@@ -67,9 +67,18 @@ public sealed class ChatEpisodeFormat(HfTextSide text, int maxObservationTokens)
         }
     }
 
-    /// <summary>The first observation of a start state: its prompt without the character layout's turn marker.</summary>
-    public static string FirstObservation(Prompt start) =>
-        start.Text.EndsWith(EpisodeFormat.TurnMarker) ? start.Text[..^1] : start.Text;
+    /// <summary>
+    /// The first observation of a start state: its prompt without the character layout's turn marker. A guided start
+    /// (Agent-RLVR's hint, <see cref="EnvironmentGuidance.Guided"/>) is the unguided observation followed by the hint in
+    /// words (<see cref="EnvironmentGuidance.InWords"/>): the chat model reads the task first and the plan after it, in the
+    /// same user message, so the rest of the dialogue's tokens are those of the unguided episode.
+    /// </summary>
+    public static string FirstObservation(Prompt start)
+    {
+        var unguided = EnvironmentGuidance.Unguided(start);
+        string observation = unguided.Text.EndsWith(EpisodeFormat.TurnMarker) ? unguided.Text[..^1] : unguided.Text;
+        return EnvironmentGuidance.IsGuided(start) ? observation + EnvironmentGuidance.InWords(start.Meta(EnvironmentGuidance.HintKey)) : observation;
+    }
 
     /// <summary><paramref name="observation"/> cut to its first <paramref name="budget"/> tokens.</summary>
     public static string Cut(ITokenizer tokenizer, string observation, int budget)

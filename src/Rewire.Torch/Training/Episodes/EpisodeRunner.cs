@@ -34,6 +34,15 @@ public sealed class EpisodeRunner(IPolicy policy, ITokenizer tokenizer, PromptTe
 {
     private readonly IEpisodeFormat _format = format ?? new CharacterEpisodeFormat(template, tokenizer, options.MaxObservationTokens);
 
+    /// <summary>How the episodes' contexts grow (the small GPT's character layout or a chat model's template).</summary>
+    public IEpisodeFormat Format => _format;
+
+    /// <summary>The environment whose episodes this runner plays.</summary>
+    public EnvironmentTask Task => task;
+
+    /// <summary>The token that pads the policy's batches.</summary>
+    public int PadId => tokenizer.PadId;
+
     /// <summary>Sequences generated per call of the policy (the last chunk may be smaller).</summary>
     public const int GenerationBatch = 256;
 

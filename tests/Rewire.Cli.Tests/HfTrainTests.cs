@@ -131,9 +131,9 @@ public sealed class HfTrainTests
             Assert.NotEmpty(JsonNode.Parse(outText)!["samples"]![0]!["turns"]!.AsArray());
 
             string refused = Path.Combine(dir, "refused");
-            (code, _, err) = CliHarness.Run("train", "rl.environment=guess", $"model.path={model}", "rl.rollout=mobile_r1", "-o", refused);
+            (code, _, err) = CliHarness.Run("train", "rl.environment=guess", $"model.path={model}", "env.demo_hint_share=0.5", "-o", refused);
             Assert.Equal(2, code);
-            Assert.Contains("character layout, not in a chat template: drop rl.rollout or model.path", err);
+            Assert.Contains("which a Hugging Face model skips: drop env.demo_hint_share", err);
             (code, _, err) = CliHarness.Run("train", "rl.environment=guess", $"model.path={model}", "env.open_loop=true", "-o", refused);
             Assert.Equal(2, code);
             Assert.Contains("runs the small GPT only", err);

@@ -334,8 +334,9 @@ public sealed class RlvrTrainer : IDisposable
         var environment = (Rewire.Tasks.Environments.EnvironmentTask)_session.Task;
         ulong seed = TrainingComponents.Derive(_o.Run.Seed, TrainingComponents.Streams.Techniques) + (ulong)_step * 0x9E3779B97F4A7C15UL;
         var settings = new ActionLevelSettings(_o.Rl.GroupSize, _o.Reward.FailureValue, _config.Rollout.Double("format_weight"),
-            _config.Rollout.Double("action_weight"), _o.Model.Context);
-        return new ActionLevelCollector(_session.Policy, _session.Tokenizer, _session.Template, environment, _session.Generation, _o.Env,
+            _config.Rollout.Double("action_weight"), _session.HuggingFace?.Network.ContextLength ?? _o.Model.Context);
+        var format = _session.Episodes ?? new CharacterEpisodeFormat(_session.Template, _session.Tokenizer, _o.Env.MaxObservationTokens);
+        return new ActionLevelCollector(_session.Policy, _session.Tokenizer, format, environment, _session.Generation,
             _environmentGuard ??= _o.Env.Guard(), settings, new Random(unchecked((int)(seed ^ (seed >> 32)))));
     }
 

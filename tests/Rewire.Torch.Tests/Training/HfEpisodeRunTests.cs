@@ -131,4 +131,40 @@ public sealed class HfEpisodeRunTests : SingleThreadedTorchTest, IDisposable
         Assert.True(metrics.GetProperty("rollout/guidance/groups").GetDouble() > 0, "the tiny random model's all-fail groups were not re-rolled");
         Assert.True(metrics.GetProperty("grad_norm").GetDouble() > 0);
     }
+
+    /// <summary>
+    /// rl.rollout=mobile_r1 on a chat model: an expert prefix is the chat template's rendering of the expert's dialogue up
+    /// to the state (system message, first observation, then per turn the expert's action as an assistant message and the
+    /// observation as a user message, ending in the generation prompt), written by hand here in the fixture's ChatML; a
+    /// two-step run trains its action-level stage and then its task-level stage.
+    /// </summary>
+    [Fact]
+    public void MobileR1OnAChatModelBuildsExpertPrefixesInTheChatTemplateAndRunsBothStages()
+    {
+        var run = RunDirectory.Create(_root, "mobile", DateTimeOffset.UnixEpoch);
+        using var trainer = new RlvrTrainer(Options("rl.rollout=mobile_r1", "rollout.action_steps=1"), run);
+        var format = trainer.Session.Episodes!;
+        var task = (EnvironmentTask)trainer.Session.Task;
+        var start = trainer.Session.TrainPool.First(p => ExpertPrefix.ExpertLength(task, p) >= 2);
+        var scripted = task.ScriptedEpisode(start, 0, new Random(1));
+        string instructions = ((IInstructedEnvironment)task.Create()).Instructions;
+        var hf = Rewire.HuggingFace.Tokenization.HfTokenizer.Load(Model());
+        string expected = $"<|im_start|>system\n{instructions}<|im_end|>\n<|im_start|>user\n{ChatEpisodeFormat.FirstObservation(start)}<|im_end|>\n";
+        for (int k = 0; k < 2; k++)
+        {
+            var state = ExpertPrefix.At(task, start, format, k);
+            Assert.Equal(scripted[k].Action, state.ExpertAction);
+            Assert.Equal(expected + "<|im_start|>assistant\n", hf.Decode(state.Context, skipSpecialTokens: false));
+            string observation = ChatEpisodeFormat.Cut(trainer.Session.Tokenizer, scripted[k].Step.Observation, 12);
+            expected += $"<|im_start|>assistant\n{scripted[k].Action}<|im_end|>\n<|im_start|>user\n{observation}<|im_end|>\n";
+        }
+
+        var summary = trainer.Run();
+        Assert.True(summary.Completed);
+        var metrics = DeterministicMetrics(run).Select(m => JsonDocument.Parse(m).RootElement).ToList();
+        Assert.Equal(2, metrics.Count);
+        Assert.InRange(metrics[0].GetProperty("mobile_r1/format").GetDouble(), 0, 1);
+        Assert.False(metrics[1].TryGetProperty("mobile_r1/action_match", out _));
+        Assert.InRange(metrics[1].GetProperty("agent/mean_turns").GetDouble(), 1, 3);
+    }
 }

@@ -74,7 +74,7 @@ public sealed class MobileR1Tests : IDisposable
             var replay = new List<int>(template.Encode(start, tokenizer));
             for (int k = 0; k < scripted.Count; k++)
             {
-                var state = ExpertPrefix.At(task, start, template, tokenizer, observationBudget, k);
+                var state = ExpertPrefix.At(task, start, new CharacterEpisodeFormat(template, tokenizer, observationBudget), k);
                 Assert.Equal(replay, state.Context);
                 Assert.Equal(scripted[k].Action, state.ExpertAction);
                 Assert.Equal(k, state.PrefixTurns);
@@ -84,7 +84,7 @@ public sealed class MobileR1Tests : IDisposable
                 replay.AddRange(Episode.ObservationTokens(tokenizer, scripted[k].Step.Observation, observationBudget));
             }
             // Past the last state there is no expert action to match.
-            Assert.Throws<ArgumentOutOfRangeException>(() => ExpertPrefix.At(task, start, template, tokenizer, observationBudget, scripted.Count));
+            Assert.Throws<ArgumentOutOfRangeException>(() => ExpertPrefix.At(task, start, new CharacterEpisodeFormat(template, tokenizer, observationBudget), scripted.Count));
         }
     }
 
@@ -97,7 +97,7 @@ public sealed class MobileR1Tests : IDisposable
         var start = task.Generate(Split.Train, 3, 0);
         var demo = EpisodeDemonstrations.For(task, start, template, tokenizer, new EnvOptions { MaxTurns = 16, MaxObservationTokens = 8 }, 0, new Random(1));
         int last = ExpertPrefix.ExpertLength(task, start) - 1;
-        var state = ExpertPrefix.At(task, start, template, tokenizer, 8, last);
+        var state = ExpertPrefix.At(task, start, new CharacterEpisodeFormat(template, tokenizer, 8), last);
         // The last state's context is the demonstration up to (not including) its last action and end-of-turn token.
         int lastAction = tokenizer.Encode(state.ExpertAction).Length + 1;
         Assert.Equal([.. demo.Prompt, .. demo.Response[..^lastAction]], state.Context);
@@ -110,11 +110,11 @@ public sealed class MobileR1Tests : IDisposable
         var tokenizer = new CharTokenizer(task.Alphabet);
         var template = new PromptTemplate();
         var start = task.GenerateMany(Split.Train, 7, 20).First(s => ExpertPrefix.ExpertLength(task, s) >= 4);
-        var full = ExpertPrefix.At(task, start, template, tokenizer, 8, 3);
-        var cut = ExpertPrefix.At(task, start, template, tokenizer, 8, 3, maxContext: full.Context.Length + 2, actionBudget: 3);
+        var full = ExpertPrefix.At(task, start, new CharacterEpisodeFormat(template, tokenizer, 8), 3);
+        var cut = ExpertPrefix.At(task, start, new CharacterEpisodeFormat(template, tokenizer, 8), 3, maxContext: full.Context.Length + 2, actionBudget: 3);
         Assert.True(cut.PrefixTurns < 3);
         Assert.True(cut.Context.Length + 3 <= full.Context.Length + 2);
-        Assert.Equal(ExpertPrefix.At(task, start, template, tokenizer, 8, cut.PrefixTurns).Context, cut.Context);
+        Assert.Equal(ExpertPrefix.At(task, start, new CharacterEpisodeFormat(template, tokenizer, 8), cut.PrefixTurns).Context, cut.Context);
     }
 
     [Theory]

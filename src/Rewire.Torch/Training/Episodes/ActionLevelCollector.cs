@@ -31,8 +31,8 @@ namespace Rewire.Torch.Training;
 internal sealed record ActionLevelSettings(int GroupSize, double FailureValue, double FormatWeight, double ActionWeight, int MaxContext);
 
 /// <summary>Collects groups of single next-turn actions at states of the environment's expert trajectories.</summary>
-internal sealed class ActionLevelCollector(IPolicy policy, ITokenizer tokenizer, PromptTemplate template, EnvironmentTask task,
-    GenerationOptions generation, EnvOptions env, EnvironmentCallGuard guard, ActionLevelSettings settings, Random prefixes) : IRolloutCollector
+internal sealed class ActionLevelCollector(IPolicy policy, ITokenizer tokenizer, IEpisodeFormat format, EnvironmentTask task,
+    GenerationOptions generation, EnvironmentCallGuard guard, ActionLevelSettings settings, Random prefixes) : IRolloutCollector
 {
     private readonly Dictionary<GroupOutcome, RolloutRecord[]> _rollouts = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<string, double> _metrics = new(StringComparer.Ordinal);
@@ -86,8 +86,7 @@ internal sealed class ActionLevelCollector(IPolicy policy, ITokenizer tokenizer,
             int draw = prefixes.Next();
             try
             {
-                if (guard.TryCall(() => ExpertPrefix.Sample(task, start, template, tokenizer, env.MaxObservationTokens, new Random(draw),
-                        settings.MaxContext, generation.MaxNewTokens), out var state))
+                if (guard.TryCall(() => ExpertPrefix.Sample(task, start, format, new Random(draw), settings.MaxContext, generation.MaxNewTokens), out var state))
                 {
                     states[p] = state;
                     _states++;
@@ -164,7 +163,7 @@ internal sealed class ActionLevelCollector(IPolicy policy, ITokenizer tokenizer,
             FailureReason = failure,
             Components = new Dictionary<string, double> { ["format"] = 0, ["action_match"] = 0 },
         };
-        return new RolloutRecord(prompt, template.Encode(prompt, tokenizer), [tokenizer.EosId], [0f], [0f], FinishReason.Stop, "", reward, settings.FailureValue)
+        return new RolloutRecord(prompt, format.Start(prompt, task.Create()).PromptTokens, [tokenizer.EosId], [0f], [0f], FinishReason.Stop, "", reward, settings.FailureValue)
         {
             TokenMask = [0f],
         };

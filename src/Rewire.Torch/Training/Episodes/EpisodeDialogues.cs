@@ -29,6 +29,13 @@ public interface IEpisodeFormat
 {
     /// <summary>The dialogue of an episode from <paramref name="start"/> in environment <paramref name="environment"/> (just reset).</summary>
     IEpisodeDialogue Start(Prompt start, ITextEnvironment environment);
+
+    /// <summary>
+    /// The tokens of <paramref name="action"/> as the policy would write it, ended by the token that ends a turn (the
+    /// character layout's end token, a chat template's end-of-turn token): how a scripted expert's action (Mobile-R1's
+    /// expert prefixes) enters a context.
+    /// </summary>
+    int[] ActionTokens(string action);
 }
 
 /// <summary>The small GPT's character layout: the prompt template's encoding, then each observation with its turn marker
@@ -37,6 +44,9 @@ public sealed class CharacterEpisodeFormat(PromptTemplate template, ITokenizer t
 {
     /// <inheritdoc />
     public IEpisodeDialogue Start(Prompt start, ITextEnvironment environment) => new Dialogue(template.Encode(start, tokenizer), tokenizer, maxObservationTokens);
+
+    /// <inheritdoc />
+    public int[] ActionTokens(string action) => [.. tokenizer.Encode(action), tokenizer.EosId];
 
     private sealed class Dialogue(int[] prompt, ITokenizer tokenizer, int budget) : IEpisodeDialogue
     {
@@ -53,6 +63,17 @@ public sealed class CharacterEpisodeFormat(PromptTemplate template, ITokenizer t
 /// </summary>
 public sealed class ChatEpisodeFormat(HfTextSide text, int maxObservationTokens) : IEpisodeFormat
 {
+    private int? _endOfTurn;
+
+    /// <inheritdoc />
+    /// <exception cref="InvalidOperationException">The template ends no assistant turn with a token generation stops at (the probe refuses such a model first).</exception>
+    public int[] ActionTokens(string action)
+    {
+        _endOfTurn ??= ChatEpisode.EndOfTurn(text.Template, text.HfTokenizer, text.EosIds)
+            ?? throw new InvalidOperationException($"'model.path' = '{text.Directory}': the chat template ends no assistant turn with a token generation stops at");
+        return [.. text.Tokenizer.Encode(action), _endOfTurn.Value];
+    }
+
     /// <inheritdoc />
     public IEpisodeDialogue Start(Prompt start, ITextEnvironment environment)
     {

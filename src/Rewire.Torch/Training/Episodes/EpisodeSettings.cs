@@ -64,10 +64,6 @@ public static class EpisodeSettings
             return errors;
         }
         string env = $"'rl.environment' = '{o.Rl.Environment}'";
-        // Agent-RLVR's hint reaches a chat model in words in its first user message (ChatEpisodeFormat.FirstObservation);
-        // Mobile-R1's action-level stage replays expert prefixes in the character layout only.
-        if (o.Model.IsHuggingFace && o.Rl.Rollout == "mobile_r1")
-            errors.Add($"{env} with model.path: 'rl.rollout' = 'mobile_r1' builds its action-level prompts (expert prefixes) in the small GPT's character layout, not in a chat template: drop rl.rollout or model.path");
         if (o.Model.IsHuggingFace && o.Env.DemoHintShare > 0)
             errors.Add($"{env} with model.path: 'env.demo_hint_share' applies to the small GPT's scripted warm start, which a Hugging Face model skips: drop env.demo_hint_share");
         if (o.Rl.Rollout is not ("sampling" or "agent_rlvr" or "mobile_r1"))

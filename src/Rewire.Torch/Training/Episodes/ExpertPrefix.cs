@@ -4,16 +4,16 @@
 //
 //   L        <- length of the expert's trajectory from the start state (at most env.max_turns turns)
 //   k        <- uniform in 0..L-1 (a state the expert passes through before its last action)
-//   state    <- reset, then the expert's first k actions, written exactly as an episode's context:
-//               first observation (prompt), then per turn: action, end-of-turn token, observation (cut to
-//               env.max_observation_tokens, ending with the turn marker)
+//   state    <- reset, then the expert's first k actions, written exactly as an episode's context in the run's episode
+//               format (IEpisodeFormat): first observation (prompt), then per turn: action, end-of-turn token, observation
+//               (cut to env.max_observation_tokens; in the character layout ending with the turn marker, in a chat
+//               template the end of the assistant turn, the observation's user message and the generation prompt)
 //   a*       <- the expert's action at that state (its (k+1)-th action)
 //
 // The context is the state the policy would see had it played the expert's actions itself, so one single-step sample from
 // it is one turn of an episode. Every token of it is context (the prompt of the single-step row), none is trained.
 using Rewire.Core.Rewards;
 using Rewire.Tasks.Environments;
-using Rewire.Torch.Tokenizers;
 
 namespace Rewire.Torch.Training;
 
@@ -33,11 +33,10 @@ internal static class ExpertPrefix
     /// lowered when the context would leave fewer than <paramref name="actionBudget"/> tokens of <paramref name="maxContext"/>
     /// for the next action (never happens when the context was derived from the episodes' budget).
     /// </summary>
-    public static ExpertState Sample(EnvironmentTask task, Prompt start, PromptTemplate template, ITokenizer tokenizer, int maxObservationTokens,
-        Random random, int maxContext, int actionBudget)
+    public static ExpertState Sample(EnvironmentTask task, Prompt start, IEpisodeFormat format, Random random, int maxContext, int actionBudget)
     {
         int length = ExpertLength(task, start);
-        return At(task, start, template, tokenizer, maxObservationTokens, random.Next(length), maxContext, actionBudget);
+        return At(task, start, format, random.Next(length), maxContext, actionBudget);
     }
 
     /// <summary>L: the turns of the expert's trajectory from <paramref name="start"/> (until the environment ends it, at most env.max_turns).</summary>
@@ -52,8 +51,7 @@ internal static class ExpertPrefix
     }
 
     /// <summary>The state after the expert's first <paramref name="prefixTurns"/> actions from <paramref name="start"/>.</summary>
-    public static ExpertState At(EnvironmentTask task, Prompt start, PromptTemplate template, ITokenizer tokenizer, int maxObservationTokens,
-        int prefixTurns, int maxContext = int.MaxValue, int actionBudget = 0)
+    public static ExpertState At(EnvironmentTask task, Prompt start, IEpisodeFormat format, int prefixTurns, int maxContext = int.MaxValue, int actionBudget = 0)
     {
         int length = ExpertLength(task, start);
         ArgumentOutOfRangeException.ThrowIfNegative(prefixTurns);
@@ -63,15 +61,16 @@ internal static class ExpertPrefix
             var env = task.Create();
             var expert = Expert(env, task.Name);
             env.Reset(EnvironmentTask.SeedOf(start));
-            var context = new List<int>(template.Encode(start, tokenizer));
+            var dialogue = format.Start(start, env);
+            var context = new List<int>(dialogue.PromptTokens);
             for (int t = 0; t < prefixTurns; t++)
             {
                 string action = expert.ExpertAction();
                 var step = env.Step(action);
                 if (step.Done) throw new InvalidOperationException($"environment '{task.Name}' ended before its expert's trajectory did (turn {t + 1} of {length})");
-                context.AddRange(tokenizer.Encode(action));
-                context.Add(tokenizer.EosId);
-                context.AddRange(Episode.ObservationTokens(tokenizer, step.Observation, maxObservationTokens));
+                var generated = format.ActionTokens(action);
+                context.AddRange(generated);
+                context.AddRange(dialogue.Continue(generated, action, step.Observation));
             }
             if (context.Count + actionBudget > maxContext && prefixTurns > 0) { prefixTurns--; continue; }
             return new ExpertState(context.ToArray(), expert.ExpertAction(), prefixTurns, length, expert);

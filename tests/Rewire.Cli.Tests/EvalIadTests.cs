@@ -11,12 +11,7 @@ public sealed class EvalIadTests
     /// <summary>The qwen3 fixture with a chat template that keeps the user turns, and a context of 1,024 positions (rotary) so the feedback fits.</summary>
     private static string ChatModel(string dir)
     {
-        string model = HfFixtures.CopyTo("qwen3", Path.Combine(dir, "qwen3"));
-        File.WriteAllText(Path.Combine(model, "chat_template.jinja"),
-            "{% for m in messages %}{% if m['role'] == 'user' %}Q:{{ m['content'] }}{% endif %}{% endfor %}{% if add_generation_prompt %}A:{% endif %}");
-        string config = Path.Combine(model, "config.json");
-        File.WriteAllText(config, File.ReadAllText(config).Replace("\"max_position_embeddings\": 64", "\"max_position_embeddings\": 1024", StringComparison.Ordinal));
-        return model;
+        return HfFixtures.CopyWithTemplate("qwen3", Path.Combine(dir, "qwen3"), HfFixtures.UserTurnsTemplate, maxPositionEmbeddings: 1024);
     }
 
     [Fact]

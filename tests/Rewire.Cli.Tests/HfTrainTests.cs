@@ -12,13 +12,8 @@ public sealed class HfTrainTests
 {
     /// <summary>A copy of a fixture model with a short chat template (the fixtures have none; their context is 64 tokens,
     /// so the template keeps only the user turn).</summary>
-    private static string ModelWithTemplate(string dir, string fixture = "qwen3")
-    {
-        string model = HfFixtures.CopyTo(fixture, Path.Combine(dir, fixture));
-        File.WriteAllText(Path.Combine(model, "chat_template.jinja"),
-            "{% for m in messages %}{% if m['role'] == 'user' %}Q:{{ m['content'] }}{% endif %}{% endfor %}{% if add_generation_prompt %}A:{% endif %}");
-        return model;
-    }
+    private static string ModelWithTemplate(string dir, string fixture = "qwen3") =>
+        HfFixtures.CopyWithTemplate(fixture, Path.Combine(dir, fixture), HfFixtures.UserTurnsTemplate);
 
     private static string WriteSums(string dir)
     {
@@ -96,17 +91,8 @@ public sealed class HfTrainTests
     }
     /// <summary>A copy of the qwen3 fixture with Qwen2.5's ChatML layout and its context raised to 512 (rotary positions:
     /// the weights do not depend on it), so the guess environment's instructions and three turns fit.</summary>
-    private static string ChatModel(string dir)
-    {
-        string model = ModelWithTemplate(dir);
-        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(model, "config.json")))!;
-        config["max_position_embeddings"] = 512;
-        File.WriteAllText(Path.Combine(model, "config.json"), config.ToJsonString());
-        File.WriteAllText(Path.Combine(model, "chat_template.jinja"),
-            "{%- for message in messages %}{{- '<|im_start|>' + message.role + '\\n' + message.content + '<|im_end|>' + '\\n' }}{%- endfor %}"
-            + "{%- if add_generation_prompt %}{{- '<|im_start|>assistant\\n' }}{%- endif %}");
-        return model;
-    }
+    private static string ChatModel(string dir) =>
+        HfFixtures.CopyWithTemplate("qwen3", Path.Combine(dir, "qwen3"), HfFixtures.ChatMlTemplate, maxPositionEmbeddings: 512);
 
     [Fact]
     public void EpisodesRunOnAChatModelAndTheRemainingRefusalsNameWhatToChange()

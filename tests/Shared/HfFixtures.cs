@@ -43,6 +43,35 @@ public static class HfFixtures
         return target;
     }
 
+    /// <summary>A chat template that keeps only the user turns ("Q:" content, then "A:" as the generation prompt): short
+    /// enough for the fixtures' 64-token context.</summary>
+    public const string UserTurnsTemplate =
+        "{% for m in messages %}{% if m['role'] == 'user' %}Q:{{ m['content'] }}{% endif %}{% endfor %}{% if add_generation_prompt %}A:{% endif %}";
+
+    /// <summary>Qwen2.5's ChatML layout (every message between &lt;|im_start|&gt;role and &lt;|im_end|&gt;), which episodes need.</summary>
+    public const string ChatMlTemplate =
+        "{%- for message in messages %}{{- '<|im_start|>' + message.role + '\\n' + message.content + '<|im_end|>' + '\\n' }}{%- endfor %}"
+        + "{%- if add_generation_prompt %}{{- '<|im_start|>assistant\\n' }}{%- endif %}";
+
+    /// <summary>
+    /// A copy of fixture <paramref name="model"/> in <paramref name="target"/> with <paramref name="template"/> as its
+    /// chat_template.jinja and, when given, its context raised to <paramref name="maxPositionEmbeddings"/> (rotary
+    /// positions, no learned table: the weights do not depend on it); returns the folder.
+    /// </summary>
+    public static string CopyWithTemplate(string model, string target, string template, int? maxPositionEmbeddings = null)
+    {
+        CopyTo(model, target);
+        File.WriteAllText(Path.Combine(target, "chat_template.jinja"), template);
+        if (maxPositionEmbeddings is { } positions)
+        {
+            string config = Path.Combine(target, "config.json");
+            var node = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(config))!;
+            node["max_position_embeddings"] = positions;
+            File.WriteAllText(config, node.ToJsonString());
+        }
+        return target;
+    }
+
     /// <summary>How many greedy tokens the comparison covers: all steps up to and including the first whose top-two gap is
     /// at most 1e-3 is excluded from there on (a near tie may flip under rounding).</summary>
     public static int DecisiveSteps(HfGreedy g)

@@ -31,15 +31,7 @@ public sealed class HfEpisodeRunTests : SingleThreadedTorchTest, IDisposable
     private string Model()
     {
         string model = Path.Combine(_root, "qwen3");
-        if (Directory.Exists(model)) return model;
-        HfFixtures.CopyTo("qwen3", model);
-        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(model, "config.json")))!;
-        config["max_position_embeddings"] = 512;
-        File.WriteAllText(Path.Combine(model, "config.json"), config.ToJsonString());
-        File.WriteAllText(Path.Combine(model, "chat_template.jinja"),
-            "{%- for message in messages %}{{- '<|im_start|>' + message.role + '\\n' + message.content + '<|im_end|>' + '\\n' }}{%- endfor %}"
-            + "{%- if add_generation_prompt %}{{- '<|im_start|>assistant\\n' }}{%- endif %}");
-        return model;
+        return Directory.Exists(model) ? model : HfFixtures.CopyWithTemplate("qwen3", model, HfFixtures.ChatMlTemplate, maxPositionEmbeddings: 512);
     }
 
     private TrainOptions Options(params string[] extra) => OptionsBinder.Bind<TrainOptions>(OptionsBinder.ParseOverrides(

@@ -28,11 +28,7 @@ public sealed class HfLoraTrainingTests : SingleThreadedTorchTest, IDisposable
     private string Model()
     {
         string model = Path.Combine(_root, "qwen3");
-        if (Directory.Exists(model)) return model;
-        HfFixtures.CopyTo("qwen3", model);
-        File.WriteAllText(Path.Combine(model, "chat_template.jinja"),
-            "{% for m in messages %}{% if m['role'] == 'user' %}Q:{{ m['content'] }}{% endif %}{% endfor %}{% if add_generation_prompt %}A:{% endif %}");
-        return model;
+        return Directory.Exists(model) ? model : HfFixtures.CopyWithTemplate("qwen3", model, HfFixtures.UserTurnsTemplate);
     }
 
     private string Sums()

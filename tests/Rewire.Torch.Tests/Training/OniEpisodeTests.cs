@@ -168,7 +168,7 @@ public sealed class OniEpisodeTests : IDisposable
             "throw" => throw new InvalidOperationException("annotator down"),
             "hang" => release.Wait(TimeSpan.FromMinutes(1)) ? 1 : 1,
             _ => 1,
-        }), "task", TimeSpan.FromMilliseconds(200), pool);
+        }), "task", TimeSpan.FromSeconds(2), pool);
         Shape(oni, HandEpisode(["none", "nan", "throw"], [0, 0, 0], 0), HandEpisode(["hang", "ok", "ok"], [0, 0, 0], 0));
         Assert.Equal(1, oni.AnnotateQueue());                            // only "ok" got a label
         Assert.Equal(["none", "nan", "throw", "hang"], oni.Table.Queue);  // the rest waits for the next step

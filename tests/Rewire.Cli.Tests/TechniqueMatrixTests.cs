@@ -58,7 +58,7 @@ public sealed class TechniqueMatrixTests(WarmStartFixture warm) : IClassFixture<
     /// Runs `rewire` as a child process, as a user would. Each training gets a fresh process: one long-lived process that
     /// trains a hundred models was seen to crash now and then inside TorchSharp's native code (see docs/benchmarks.md).
     /// The limit only catches a hang: a warm start (the `search` environment's took 2.6 minutes alone on a 2-core AMD
-    /// EPYC) shares the 2 cores of CI with the Torch test project, which made one run past an earlier 10-minute limit.
+    /// EPYC) ran past an earlier 10-minute limit when other work shared the machine's 2 cores.
     /// </summary>
     internal static (int Code, string Out, string Err) Rewire(IReadOnlyList<string> args)
     {

@@ -57,8 +57,8 @@ public sealed class TechniqueMatrixTests(WarmStartFixture warm) : IClassFixture<
     /// <summary>
     /// Runs `rewire` as a child process, as a user would. Each training gets a fresh process: one long-lived process that
     /// trains a hundred models was seen to crash now and then inside TorchSharp's native code (see docs/benchmarks.md).
-    /// The limit only catches a hang: a warm start (the `search` environment's took 2.6 minutes alone on a 2-core AMD
-    /// EPYC) ran past an earlier 10-minute limit when other work shared the machine's 2 cores.
+    /// The limit only catches a hang: the `search` environment's case (its warm start and two steps) took 2.6 minutes
+    /// alone on a 2-core AMD EPYC, and its warm start ran past an earlier 10-minute limit when other work shared the cores.
     /// </summary>
     internal static (int Code, string Out, string Err) Rewire(IReadOnlyList<string> args)
     {
